@@ -1,0 +1,45 @@
+/**
+ * heatplan command line. Each command lives in its own file and registers itself on the program.
+ * Errors about input print one clear line (file, record, value) and exit non-zero: 1 for bad data, 2 for usage.
+ */
+import { Command, CommanderError } from 'commander';
+import { HeatplanError, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { register as registerDemand } from './demand.js';
+import { register as registerDemo } from './demo.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('heatplan')
+    .description('District heating planning: heat-demand mapping, heat-source potentials, pipe routing, hourly simulation')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerDemand(program);
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`heatplan: error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof HeatplanError) {
+      process.stderr.write(`heatplan: error: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`heatplan: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}

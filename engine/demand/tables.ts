@@ -1,0 +1,82 @@
+/**
+ * Demand data tables: intensity by use category and the climate regions of Japan. Both are CSV files with a
+ * source column; users replace them with `--intensity FILE` / `--climate FILE`.
+ */
+import { fileURLToPath } from 'node:url';
+import { CATEGORY_INDEX, USE_CATEGORIES, type UseCategory } from '../buildings/table.js';
+import { InputError } from '../errors.js';
+import { readCsv, requireColumns } from '../util/csv.js';
+
+export const DEFAULT_INTENSITY = fileURLToPath(new URL('./intensity.csv', import.meta.url));
+export const DEFAULT_CLIMATE = fileURLToPath(new URL('./climate-regions.csv', import.meta.url));
+
+export interface IntensityRow {
+  category: UseCategory;
+  /** Space heating at the reference climate (region 6 by default), kWh per m² floor area per year. */
+  spaceHeatRefKwhM2a: number;
+  /** Hot water volume at 43 °C, litres per m² floor area per year. */
+  hotWaterLM2a: number;
+  defaultStoreys: number;
+  source: string;
+}
+
+export interface ClimateRegion {
+  region: number;
+  city: string;
+  lat: number;
+  lon: number;
+  hdd18Kd: number;
+  meanTempC: number;
+  designTempC: number;
+  /** Mains water temperature Tw = a·Toa + b (METHODS.md s.2). */
+  hwA: number;
+  hwB: number;
+  source: string;
+}
+
+function num(v: string | undefined, file: string, record: number, col: string): number {
+  const x = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(x))
+    throw new InputError('table-number', `column ${col} must be a number`, { file, record, value: v });
+  return x;
+}
+
+export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
+  const rows = readCsv(file);
+  requireColumns(rows, ['category', 'spaceHeatRef_kWh_m2a', 'hotWater_L_m2a', 'defaultStoreys', 'source'], file);
+  const out: IntensityRow[] = new Array(USE_CATEGORIES.length);
+  rows.forEach((r, k) => {
+    const cat = r.category as UseCategory;
+    if (!(cat in CATEGORY_INDEX)) throw new InputError('intensity-category', 'unknown category', { file, record: k + 2, value: r.category });
+    const row: IntensityRow = {
+      category: cat,
+      spaceHeatRefKwhM2a: num(r.spaceHeatRef_kWh_m2a, file, k + 2, 'spaceHeatRef_kWh_m2a'),
+      hotWaterLM2a: num(r.hotWater_L_m2a, file, k + 2, 'hotWater_L_m2a'),
+      defaultStoreys: num(r.defaultStoreys, file, k + 2, 'defaultStoreys'),
+      source: r.source ?? '',
+    };
+    if (row.spaceHeatRefKwhM2a < 0 || row.hotWaterLM2a < 0 || row.defaultStoreys <= 0)
+      throw new InputError('intensity-range', 'intensities must be >= 0 and default storeys > 0', { file, record: k + 2, value: r });
+    out[CATEGORY_INDEX[cat]] = row;
+  });
+  const missing = USE_CATEGORIES.filter((_, i) => !out[i]);
+  if (missing.length) throw new InputError('intensity-missing', `no row for categories ${missing.join(', ')}`, { file });
+  return out;
+}
+
+export function loadClimate(file = DEFAULT_CLIMATE): ClimateRegion[] {
+  const rows = readCsv(file);
+  requireColumns(rows, ['region', 'city', 'lat', 'lon', 'hdd18_Kd', 'meanTemp_C', 'designTemp_C', 'hwFormulaA', 'hwFormulaB'], file);
+  return rows.map((r, k) => ({
+    region: num(r.region, file, k + 2, 'region'),
+    city: r.city ?? '',
+    lat: num(r.lat, file, k + 2, 'lat'),
+    lon: num(r.lon, file, k + 2, 'lon'),
+    hdd18Kd: num(r.hdd18_Kd, file, k + 2, 'hdd18_Kd'),
+    meanTempC: num(r.meanTemp_C, file, k + 2, 'meanTemp_C'),
+    designTempC: num(r.designTemp_C, file, k + 2, 'designTemp_C'),
+    hwA: num(r.hwFormulaA, file, k + 2, 'hwFormulaA'),
+    hwB: num(r.hwFormulaB, file, k + 2, 'hwFormulaB'),
+    source: r.source ?? '',
+  }));
+}
