@@ -61,8 +61,8 @@ export function erode3x3(
 }
 
 /**
- * Closing = dilation then erosion, both with the 3x3 square; joins set cells up to two cells apart (200 m on a
- * 100 m grid). With borderValue 0 this is scipy.ndimage.binary_closing(mask, np.ones((3,3))) and Hotmaps' sequence.
+ * Closing = dilation then erosion, both with the 3x3 square; bridges gaps of up to two clear cells between set cells
+ * (200 m on a 100 m grid, Hotmaps' comment). With borderValue 0 this is scipy.ndimage.binary_closing(mask, np.ones((3,3))) and Hotmaps' sequence.
  */
 export function close3x3(mask: Uint8Array, width: number, height: number, opts: { borderValue?: 0 | 1 } = {}): Uint8Array {
   return erode3x3(dilate3x3(mask, width, height), width, height, opts);

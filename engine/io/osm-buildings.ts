@@ -14,7 +14,9 @@
  *   Lists like '3;4' (a building with parts of different heights) give their mean: an assumption, documented in
  *   the README. Unparsable values are counted ('bad-levels', 'bad-levels-underground', 'bad-height') and left NaN.
  * - Dropped geometry is counted by reason: 'unclosed-way', 'missing-nodes' (outside the extract), 'too-few-points',
- *   'nan', 'unclosed-ring' and 'missing-member' (multipolygons), 'no-outer', 'duplicate-outline'.
+ *   'nan', 'unclosed-ring' and 'missing-member' (multipolygons), 'no-outer'. Not drops but counted: 'duplicate-outline'
+ *   (type=building relation whose outline is a building way), 'merged-outer-way' (a building way that is the outer of
+ *   a building multipolygon: the relation is the building).
  */
 import { cleanRing } from '../buildings/geometry.js';
 import type { BuildingTableBuilder, FlatPolygon, RawBuilding } from '../buildings/table.js';
@@ -68,17 +70,35 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
   const wayById = new Map<number, OsmWay>();
   for (const w of scan.ways) wayById.set(w.id, w);
 
-  // Old-style multipolygons (as GDAL reads them): the building tags are on an outer way; the relation is the
-  // building (with its holes) and its outer ways are not buildings by themselves.
-  const relTags = new Map<number, Record<string, string>>();
+  // Relations first: a building way that is an outer of a building multipolygon which could be built is the same
+  // building (GDAL reads it so), and is not added a second time by itself.
   const consumed = new Set<number>();
-  for (const r of scan.relations) {
-    if (!isOldStyleMultipolygon(r.tags)) continue;
-    const outers = r.members.filter((m) => m.type === 'way' && m.role !== 'inner').map((m) => wayById.get(m.ref));
-    const tagged = outers.find((w) => w && isBuilding(w.tags));
-    if (!tagged) continue; // not a building (a wood, a landuse area)
-    relTags.set(r.id, { ...tagged.tags, type: 'multipolygon' });
-    for (const w of outers) if (w && isBuilding(w.tags)) consumed.add(w.id);
+  const built: { record: string; tags: Record<string, string>; polys: FlatPolygon[] }[] = [];
+  for (const rel of scan.relations) {
+    let tags = rel.tags;
+    if (isOldStyleMultipolygon(rel.tags)) {
+      // old style: the building tags are on an outer way
+      const tagged = rel.members.find((m) => m.type === 'way' && m.role !== 'inner' && isBuilding(wayById.get(m.ref)?.tags ?? {}));
+      if (!tagged) continue; // not a building (a wood, a landuse area)
+      tags = { ...wayById.get(tagged.ref)!.tags, type: 'multipolygon' };
+    }
+    const record = `relation/${rel.id}`;
+    const polys = relationPolygons({ ...rel, tags }, wayById, scan.nodes);
+    if (polys === 'duplicate-outline') {
+      warnings.add(polys, RELATION_PROBLEMS[polys], { file: path, record });
+      continue;
+    }
+    if (typeof polys === 'string') {
+      drop(polys, RELATION_PROBLEMS[polys], record);
+      continue;
+    }
+    built.push({ record, tags, polys });
+    if (tags.type !== 'multipolygon') continue;
+    for (const m of rel.members) {
+      if (m.type !== 'way' || m.role === 'inner' || consumed.has(m.ref) || !isBuilding(wayById.get(m.ref)?.tags ?? {})) continue;
+      consumed.add(m.ref);
+      warnings.add('merged-outer-way', 'OSM building way that is the outer of a building multipolygon; counted once, as the relation', { file: path, record: `way/${m.ref}` });
+    }
   }
 
   for (const w of scan.ways) {
@@ -106,17 +126,8 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
     sum.fromWays++;
   }
 
-  for (const rel of scan.relations) {
-    const oldTags = relTags.get(rel.id);
-    if (!oldTags && !isBuilding(rel.tags)) continue;
-    const r = oldTags ? { ...rel, tags: oldTags } : rel;
-    const record = `relation/${r.id}`;
-    const polys = relationPolygons(r, wayById, scan.nodes);
-    if (typeof polys === 'string') {
-      drop(polys, RELATION_PROBLEMS[polys], record);
-      continue;
-    }
-    const raw = attributes(r.tags, record, path, warnings);
+  for (const { record, tags, polys } of built) {
+    const raw = attributes(tags, record, path, warnings);
     if (raw.storeysAbove === raw.storeysAbove && raw.storeysAbove !== undefined) sum.withLevels++;
     builder.add(raw, polys);
     sum.buildings++;

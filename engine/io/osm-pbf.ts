@@ -382,7 +382,7 @@ function peekWayId(pbf: PbfReader, end: number): number {
   let id = NaN;
   while (pbf.pos < end) {
     const val = pbf.readVarint();
-    if (val >> 3 === 1) {
+    if ((val >> 3) === 1) {
       id = pbf.readVarint(true);
       break;
     }
@@ -492,7 +492,7 @@ class Block {
       const buf = pbf.buf;
       while (pbf.pos < this.stringsEnd) {
         const val = pbf.readVarint();
-        if (val >> 3 === 1) {
+        if ((val >> 3) === 1) {
           const len = pbf.readVarint();
           s.push(utf8.decode(buf.subarray(pbf.pos, pbf.pos + len)));
           pbf.pos += len;
@@ -602,9 +602,9 @@ class Block {
       stats.nodesSeen++;
       const k = findId(needed, id);
       if (k >= 0 && lon[k] !== lon[k]) {
-        // same rounding as GDAL and osmium: integer nanodegrees, then one multiplication
-        lat[k] = (lat0 + g * la) * 1e-9;
-        lon[k] = (lon0 + g * lo) * 1e-9;
+        // same rounding as GDAL and osmium: integer nanodegrees, then one correctly rounded division
+        lat[k] = (lat0 + g * la) / 1e9;
+        lon[k] = (lon0 + g * lo) / 1e9;
         found++;
       }
     }
@@ -625,8 +625,8 @@ class Block {
     stats.nodesSeen++;
     const k = findId(needed, id);
     if (k < 0 || lon[k] === lon[k]) return 0;
-    lat[k] = (this.latOffset + this.granularity * la) * 1e-9;
-    lon[k] = (this.lonOffset + this.granularity * lo) * 1e-9;
+    lat[k] = (this.latOffset + this.granularity * la) / 1e9;
+    lon[k] = (this.lonOffset + this.granularity * lo) / 1e9;
     return 1;
   }
 }

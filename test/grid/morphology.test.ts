@@ -75,7 +75,7 @@ describe('3x3 morphology', () => {
     expect([...erode3x3(full, 4, 3, { borderValue: 1 })].every((v) => v === 1)).toBe(true);
   });
 
-  it('closing joins two cells two apart and bridges the gap', () => {
+  it('closing bridges gaps of up to two clear cells', () => {
     const w = 7;
     const m = new Uint8Array(w * 5);
     m[2 * w + 2] = 1;
@@ -83,11 +83,15 @@ describe('3x3 morphology', () => {
     const c = close3x3(m, w, 5);
     expect(c[2 * w + 3]).toBe(1);
     expect(labelComponents(c, w, 5).count).toBe(1);
-    // three apart stays separate
-    const m3 = new Uint8Array(8 * 5);
-    m3[2 * 8 + 2] = 1;
-    m3[2 * 8 + 5] = 1;
-    expect(labelComponents(close3x3(m3, 8, 5), 8, 5).count).toBe(2);
+    // two clear cells between still join (dilation fills both); three clear cells between stay apart
+    const m2 = new Uint8Array(9 * 5);
+    m2[2 * 9 + 2] = 1;
+    m2[2 * 9 + 5] = 1;
+    expect(labelComponents(close3x3(m2, 9, 5), 9, 5).count).toBe(1);
+    const m3 = new Uint8Array(9 * 5);
+    m3[2 * 9 + 2] = 1;
+    m3[2 * 9 + 6] = 1;
+    expect(labelComponents(close3x3(m3, 9, 5), 9, 5).count).toBe(2);
   });
 
   it('matches brute force on random masks (both borders)', () => {

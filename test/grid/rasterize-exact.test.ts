@@ -113,6 +113,16 @@ describe('rasterizeBuildings: hand-computed cases', () => {
     expect(w.count('zero-area-footprint')).toBe(1);
   });
 
+  it('self-crossing (bow-tie) footprint: negative coverage clamped, counted, value conserved', () => {
+    // bow-tie crossing at (1015, 1955): left lobe counter-clockwise, right lobe clockwise
+    const t = tableOf([[[[1005, 1950, 1025, 1960, 1025, 1950, 1005, 1960]]]]);
+    const stats = {} as RasterizeStats;
+    const [band] = rasterizeBuildings(t, G, [[10]], { stats });
+    expect(stats.negativeCoverage).toBe(1);
+    expect(gridSum(band!)).toBeCloseTo(10, 12);
+    for (const v of band!) expect(v).toBeGreaterThanOrEqual(0);
+  });
+
   it('non-finite values are an InputError naming the building', () => {
     const t = tableOf([[[rect(1001, 1991, 1005, 1995)]]], ['bldg_x']);
     expect(() => rasterizeBuildings(t, G, [[NaN]])).toThrow(/bldg_x/);
@@ -247,6 +257,7 @@ describe('polygonCoverage against supersampling', () => {
     }
     expect(cellsChecked).toBeGreaterThan(1000);
     expect(worstRatio).toBeLessThan(1);
+    console.log(`supersampling: ${cellsChecked} cells, worst error / bound = ${worstRatio.toFixed(3)}`);
   });
 
   it('clips polygons larger than the grid: coverage equals the clipped area', () => {
@@ -283,7 +294,7 @@ describe('rasterizeBuildings: conservation', () => {
     const polys: number[][][][] = [];
     for (let i = 0; i < 2000; i++) {
       const cx = g.x0 + 60 + r() * (g.width * 10 - 120), cy = g.y0 - 60 - r() * (g.height * 10 - 120);
-      polys.push([[randomStar(r, cx, cy, 4 + Math.floor(r() * 10), 2, 5 + 40 * r())]]);
+      polys.push([[randomStar(r, cx, cy, 4 + Math.floor(r() * 10), 2, 5 + 40 * r(), true)]]);
     }
     const t = tableOf(polys);
     const vals = [0, 1, 2].map(() => Float64Array.from({ length: t.count }, () => r() * 1000));
@@ -295,6 +306,7 @@ describe('rasterizeBuildings: conservation', () => {
     }
     expect(stats.multiCell + stats.singleCell).toBe(2000);
     expect(stats.multiCell).toBeGreaterThan(1000);
+    expect(stats.negativeCoverage).toBe(0);
     // each building's covered area equals its footprint area
     const s = new CoverageScratch(g);
     for (let b = 0; b < t.count; b += 97) {

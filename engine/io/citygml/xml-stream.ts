@@ -9,8 +9,8 @@ import { SaxesParser } from 'saxes';
 import { HeatplanError, InputError } from '../../errors.js';
 
 export interface XmlHandler {
-  /** An element opened; `depth` is 1 for the root. */
-  open(local: string, attrs: Record<string, string>, depth: number): void;
+  /** An element opened; `depth` is 1 for the root; `qname` is the name as written ('bldg:usage'). */
+  open(local: string, attrs: Record<string, string>, depth: number, qname: string): void;
   close(local: string, depth: number): void;
   /** Character data (may come in several pieces for one text node). */
   text(t: string): void;
@@ -73,7 +73,7 @@ export async function streamCityGml(path: string, h: XmlHandler): Promise<Stream
         });
       }
     }
-    h.open(local, node.attributes as Record<string, string>, depth);
+    h.open(local, node.attributes as Record<string, string>, depth, node.name);
   });
   parser.on('closetag', (node) => {
     h.close(localName(node.name), depth);
@@ -115,4 +115,12 @@ export async function streamCityGml(path: string, h: XmlHandler): Promise<Stream
     throw e;
   }
   return { xmlBytes, fileBytes };
+}
+
+/**
+ * A copy of `s` that does not keep the parser's chunk alive: V8 slices substrings out of their parent string, so an id
+ * kept for the table would otherwise pin a 64 KB chunk per building (the whole document, over a city).
+ */
+export function detachString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }

@@ -1,0 +1,274 @@
+/**
+ * Reads the layers of a run folder for drawing: rasters as grids in the working CRS, GeoJSON (WGS84) projected into
+ * the working CRS. Missing files of layers asked for explicitly are errors naming the file; of default layers, a
+ * counted warning.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromArrayBuffer } from 'geotiff';
+import { InputError, UsageError } from '../../errors.js';
+import { parseCrs, transformer, WGS84, epsgNumber, type Crs } from '../../crs/index.js';
+import { readManifest, type Manifest } from '../../io/run-folder.js';
+import type { Warnings } from '../../util/warnings.js';
+
+export const LAYER_NAMES = ['demand', 'potential', 'blocks', 'areas', 'buildings', 'network'] as const;
+export type LayerName = (typeof LAYER_NAMES)[number];
+
+/** The run file each layer is drawn from. */
+export const LAYER_FILES: Record<LayerName, string> = {
+  demand: 'demand.tif',
+  potential: 'potential.tif',
+  blocks: 'blocks.geojson',
+  areas: 'areas.geojson',
+  buildings: 'buildings.geojson',
+  network: 'network.geojson',
+};
+
+/** The stage that writes each layer's file (for error hints). */
+const LAYER_STAGE: Record<LayerName, string> = {
+  demand: 'heatplan demand',
+  potential: 'heatplan potential',
+  blocks: 'heatplan demand',
+  areas: 'heatplan areas',
+  buildings: 'heatplan demand',
+  network: 'heatplan route',
+};
+
+/** Layers drawn when --layers is not given (potential and blocks only on request: they hide the demand grid). */
+export const DEFAULT_LAYERS: LayerName[] = ['demand', 'areas', 'buildings', 'network'];
+
+/** Parse and check a --layers list ('demand,buildings'). */
+export function parseLayers(spec: string | string[]): LayerName[] {
+  const names = (Array.isArray(spec) ? spec : spec.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('layers-empty', 'no layers given', { hint: `choose from ${LAYER_NAMES.join(', ')}` });
+  const out: LayerName[] = [];
+  for (const n of names) {
+    if (!(LAYER_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError('layers-unknown', `unknown layer "${n}"`, { value: n, hint: `choose from ${LAYER_NAMES.join(', ')}` });
+    }
+    if (!out.includes(n as LayerName)) out.push(n as LayerName);
+  }
+  return out;
+}
+
+/** A raster in the working CRS (GeoTIFF north-up: x0/y0 north-west corner). */
+export interface RunRaster {
+  file: string;
+  x0: number;
+  y0: number;
+  cellSize: number;
+  width: number;
+  height: number;
+  bands: Float64Array[];
+  names: string[];
+}
+
+/** A feature projected into the working CRS: parts are rings (polygons) or lines, flat [x, y, ...] metres. */
+export interface ProjFeature {
+  type: 'polygon' | 'line' | 'point';
+  parts: Float64Array[];
+  props: Record<string, unknown>;
+}
+
+export interface RunLayers {
+  dir: string;
+  manifest: Manifest;
+  crs: Crs;
+  demand?: RunRaster;
+  potential?: RunRaster;
+  blocks?: ProjFeature[];
+  areas?: ProjFeature[];
+  buildings?: ProjFeature[];
+  network?: ProjFeature[];
+  /** Top-level properties of network.geojson (temperatures, thresholds). */
+  networkProps?: Record<string, unknown>;
+  /** Layers asked for (or defaulted) that were loaded, in drawing order. */
+  loaded: LayerName[];
+  /** Layers skipped because their file is missing (defaults only). */
+  skipped: { layer: LayerName; file: string }[];
+}
+
+/** The run's working CRS from manifest.crs. */
+export function runCrs(manifest: Manifest, dir: string): Crs {
+  const code = manifest.crs?.code;
+  if (!code) {
+    throw new InputError('run-no-crs', 'manifest.json has no working CRS (crs.code)', {
+      file: join(dir, 'manifest.json'),
+      hint: 'the run was not written by heatplan demand; rerun it',
+    });
+  }
+  const crs = parseCrs(code, { file: join(dir, 'manifest.json') });
+  if (crs.geographic) {
+    throw new InputError('run-crs-geographic', 'the run\'s working CRS is geographic; plan sheets need a projected CRS', {
+      file: join(dir, 'manifest.json'),
+      value: code,
+    });
+  }
+  return { ...crs, name: manifest.crs?.name || crs.name };
+}
+
+/**
+ * Load the run's manifest and the files of `layers`. `explicit` layers whose file is missing throw an InputError
+ * naming the file; others are skipped with a warning.
+ */
+export async function loadRunLayers(dir: string, layers: LayerName[], explicit: boolean, warnings: Warnings): Promise<RunLayers> {
+  const manifest = await readManifest(dir);
+  const crs = runCrs(manifest, dir);
+  const toWork = transformer(WGS84, crs);
+  const run: RunLayers = { dir, manifest, crs, loaded: [], skipped: [] };
+  for (const layer of LAYER_NAMES) {
+    if (!layers.includes(layer)) continue;
+    const file = join(dir, LAYER_FILES[layer]);
+    if (!existsSync(file)) {
+      if (explicit) {
+        throw new InputError('run-missing-file', `layer "${layer}" needs ${LAYER_FILES[layer]}, which the run folder does not have`, {
+          file,
+          hint: `run \`${LAYER_STAGE[layer]}\` on this run first, or leave "${layer}" out of --layers`,
+        });
+      }
+      warnings.add('layer-skipped', 'default layer skipped: its file is missing from the run folder', { file, message: `${layer}: ${LAYER_FILES[layer]} missing` });
+      run.skipped.push({ layer, file });
+      continue;
+    }
+    if (layer === 'demand' || layer === 'potential') run[layer] = await readRunRaster(file, crs);
+    else {
+      const { features, props } = await readGeoJsonProjected(file, toWork, warnings);
+      run[layer] = features;
+      if (layer === 'network') run.networkProps = props;
+    }
+    run.loaded.push(layer);
+  }
+  return run;
+}
+
+/** Read a run raster (demand.tif, potential.tif), checking that it is in the run's working CRS. */
+export async function readRunRaster(file: string, crs: Crs): Promise<RunRaster> {
+  let tiff;
+  let image;
+  try {
+    const buf = await readFile(file);
+    tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+    image = await tiff.getImage();
+  } catch (e) {
+    throw new InputError('raster-unreadable', `not a readable GeoTIFF: ${(e as Error).message}`, { file });
+  }
+  const keys = image.getGeoKeys() ?? {};
+  const code = (keys as Record<string, unknown>).ProjectedCSTypeGeoKey;
+  const want = epsgNumber(crs);
+  if (typeof code === 'number' && code !== 32767 && want !== undefined && code !== want) {
+    throw new InputError('raster-crs-mismatch', `raster CRS EPSG:${code} is not the run's working CRS ${crs.code}`, { file, value: code });
+  }
+  const [x0, y0] = image.getOrigin() as [number, number];
+  const [rx, ry] = image.getResolution() as [number, number];
+  if (!(rx > 0) || Math.abs(Math.abs(ry) - rx) > 1e-9 * rx) {
+    throw new InputError('raster-cells', 'raster cells must be square and north-up', { file, value: [rx, ry] });
+  }
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const nodata = image.getGDALNoData();
+  const rasters = (await image.readRasters()) as unknown as ArrayLike<number>[];
+  const bands: Float64Array[] = [];
+  for (const r of rasters) {
+    const b = Float64Array.from(r);
+    if (nodata !== null) for (let i = 0; i < b.length; i++) if (b[i] === nodata) b[i] = NaN;
+    bands.push(b);
+  }
+  const names: string[] = [];
+  for (let s = 0; s < bands.length; s++) {
+    let name = '';
+    try {
+      const md = await image.getGDALMetadata(s);
+      const v = md?.DESCRIPTION ?? md?.NAME ?? md?.name;
+      if (typeof v === 'string') name = v;
+    } catch {
+      // band names are optional
+    }
+    names.push(name);
+  }
+  return { file, x0, y0, cellSize: rx, width, height, bands, names };
+}
+
+/** Read a WGS84 GeoJSON FeatureCollection and project every geometry into the working CRS. */
+export async function readGeoJsonProjected(
+  file: string,
+  toWork: ReturnType<typeof transformer>,
+  warnings: Warnings,
+): Promise<{ features: ProjFeature[]; props: Record<string, unknown> }> {
+  let fc: { type?: string; features?: unknown[]; properties?: Record<string, unknown> };
+  try {
+    fc = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new InputError('geojson-invalid', `not valid JSON: ${(e as Error).message}`, { file });
+  }
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    throw new InputError('geojson-invalid', 'not a GeoJSON FeatureCollection', { file, value: fc?.type });
+  }
+  const out: ProjFeature[] = [];
+  fc.features.forEach((f, i) => {
+    const feat = f as { geometry?: { type: string; coordinates: unknown } | null; properties?: Record<string, unknown> | null };
+    const props = feat?.properties ?? {};
+    const g = feat?.geometry;
+    if (!g) {
+      warnings.add('feature-no-geometry', 'feature without geometry not drawn', { file, record: i });
+      return;
+    }
+    const proj = (ring: unknown): Float64Array | undefined => {
+      if (!Array.isArray(ring) || ring.length === 0) return undefined;
+      const a = new Float64Array(ring.length * 2);
+      for (let k = 0; k < ring.length; k++) {
+        const p = ring[k] as number[];
+        a[2 * k] = p[0]!;
+        a[2 * k + 1] = p[1]!;
+      }
+      toWork.forwardFlat(a);
+      for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k]!)) return undefined;
+      return a;
+    };
+    const c = g.coordinates as unknown[];
+    let type: ProjFeature['type'];
+    let raw: unknown[];
+    switch (g.type) {
+      case 'Polygon':
+        type = 'polygon';
+        raw = c;
+        break;
+      case 'MultiPolygon':
+        type = 'polygon';
+        raw = (c as unknown[][]).flat(1);
+        break;
+      case 'LineString':
+        type = 'line';
+        raw = [c];
+        break;
+      case 'MultiLineString':
+        type = 'line';
+        raw = c;
+        break;
+      case 'Point':
+        type = 'point';
+        raw = [[c]];
+        break;
+      case 'MultiPoint':
+        type = 'point';
+        raw = (c as unknown[]).map((p) => [p]);
+        break;
+      default:
+        warnings.add('feature-geometry-type', 'feature with an unsupported geometry type not drawn', { file, record: i, message: g.type });
+        return;
+    }
+    const parts: Float64Array[] = [];
+    for (const r of raw) {
+      const a = proj(r);
+      if (a) parts.push(a);
+    }
+    if (parts.length === 0) {
+      warnings.add('feature-bad-coordinates', 'feature with empty or non-finite coordinates not drawn', { file, record: i });
+      return;
+    }
+    if (type === 'point' && parts.length > 1) {
+      for (const p of parts) out.push({ type, parts: [p], props });
+    } else out.push({ type, parts, props });
+  });
+  return { features: out, props: fc.properties ?? {} };
+}

@@ -1,0 +1,184 @@
+/**
+ * Connecting points (consumers, plants) to the road graph: each point goes to the nearest edge (exact point-to-
+ * segment distance over a flatbush index of all edge segments), the edge is split at the projected point, and the
+ * service connection length (point to projected point) is recorded. Points closer than `mergeM` to an edge end or to
+ * another tap on the same edge share that node.
+ */
+import Flatbush from 'flatbush';
+import { buildCsr, type CsrGraph } from './csr.js';
+
+export interface Tap {
+  /** edge the point connects to (-1 when none within maxDistM) */
+  edge: number;
+  /** distance along the edge from edgeFrom, m */
+  alongM: number;
+  /** projected point on the edge */
+  px: number;
+  py: number;
+  /** service connection length, m */
+  distM: number;
+}
+
+/** Flatbush over every segment of every edge polyline. */
+export interface SegmentIndex {
+  index: Flatbush;
+  segEdge: Uint32Array;
+  /** first polyline vertex of the segment (index into geomXY pairs) */
+  segVertex: Uint32Array;
+}
+
+export function segmentIndex(g: CsrGraph): SegmentIndex {
+  const nSeg = g.geomOffsets[g.edgeCount]! - g.edgeCount;
+  const index = new Flatbush(Math.max(1, nSeg));
+  const segEdge = new Uint32Array(nSeg);
+  const segVertex = new Uint32Array(nSeg);
+  let s = 0;
+  const xy = g.geomXY;
+  for (let e = 0; e < g.edgeCount; e++) {
+    for (let i = g.geomOffsets[e]!; i < g.geomOffsets[e + 1]! - 1; i++) {
+      const x0 = xy[2 * i]!, y0 = xy[2 * i + 1]!, x1 = xy[2 * i + 2]!, y1 = xy[2 * i + 3]!;
+      index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
+      segEdge[s] = e;
+      segVertex[s] = i;
+      s++;
+    }
+  }
+  if (nSeg === 0) index.add(Infinity, Infinity, Infinity, Infinity);
+  index.finish();
+  return { index, segEdge, segVertex };
+}
+
+function segDist(xy: Float64Array, i: number, x: number, y: number): [number, number, number, number] {
+  const x0 = xy[2 * i]!, y0 = xy[2 * i + 1]!, x1 = xy[2 * i + 2]!, y1 = xy[2 * i + 3]!;
+  const dx = x1 - x0, dy = y1 - y0;
+  const l2 = dx * dx + dy * dy;
+  let t = l2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / l2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const px = x0 + t * dx, py = y0 + t * dy;
+  return [Math.hypot(x - px, y - py), t, px, py];
+}
+
+/** Nearest edge of each point (x, y in the graph's CRS), within maxDistM. */
+export function nearestTaps(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>, ys: ArrayLike<number>, maxDistM = Infinity): Tap[] {
+  const out: Tap[] = [];
+  const xy = g.geomXY;
+  for (let p = 0; p < xs.length; p++) {
+    const x = xs[p]!, y = ys[p]!;
+    let best: Tap = { edge: -1, alongM: 0, px: NaN, py: NaN, distM: Infinity };
+    if (g.edgeCount > 0 && Number.isFinite(x) && Number.isFinite(y)) {
+      // the box-nearest segments bound the exact distance; then every segment whose box is within it is checked
+      let bound = Infinity;
+      for (const s of si.index.neighbors(x, y, 4)) bound = Math.min(bound, segDist(xy, si.segVertex[s]!, x, y)[0]);
+      if (bound <= maxDistM) {
+        let bi = -1, bt = 0, bpx = 0, bpy = 0, bd = Infinity;
+        for (const s of si.index.search(x - bound, y - bound, x + bound, y + bound)) {
+          const [d, t, px, py] = segDist(xy, si.segVertex[s]!, x, y);
+          if (d < bd || (d === bd && s < bi)) {
+            bd = d;
+            bi = s;
+            bt = t;
+            bpx = px;
+            bpy = py;
+          }
+        }
+        const e = si.segEdge[bi]!;
+        let along = 0;
+        for (let i = g.geomOffsets[e]!; i < si.segVertex[bi]!; i++) along += Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!);
+        const v = si.segVertex[bi]!;
+        along += bt * Math.hypot(xy[2 * v + 2]! - xy[2 * v]!, xy[2 * v + 3]! - xy[2 * v + 1]!);
+        best = { edge: e, alongM: along, px: bpx, py: bpy, distM: bd };
+      }
+    }
+    out.push(best);
+  }
+  return out;
+}
+
+/**
+ * Split edges at the taps. Returns the new graph, the node of each tap (-1 for taps without an edge) and, per new edge,
+ * the original edge it came from. Edge lengths are the polyline lengths of the pieces (so the pieces of an edge add up
+ * to its length when its recorded length is its polyline length; otherwise they are scaled to it).
+ */
+export function splitAtTaps(g: CsrGraph, taps: Tap[], mergeM = 0.5): { graph: CsrGraph; tapNode: Int32Array; origEdge: Uint32Array } {
+  const byEdge = new Map<number, number[]>();
+  taps.forEach((t, i) => {
+    if (t.edge < 0) return;
+    let l = byEdge.get(t.edge);
+    if (!l) byEdge.set(t.edge, (l = []));
+    l.push(i);
+  });
+  const x: number[] = Array.from(g.x);
+  const y: number[] = Array.from(g.y);
+  const from: number[] = [];
+  const to: number[] = [];
+  const len: number[] = [];
+  const geometry: number[][] = [];
+  const origEdge: number[] = [];
+  const tapNode = new Int32Array(taps.length).fill(-1);
+  const xy = g.geomXY;
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.geomOffsets[e]!, b = g.geomOffsets[e + 1]!;
+    const list = byEdge.get(e);
+    if (!list) {
+      from.push(g.edgeFrom[e]!);
+      to.push(g.edgeTo[e]!);
+      len.push(g.edgeLengthM[e]!);
+      geometry.push(Array.from(xy.subarray(2 * a, 2 * b)));
+      origEdge.push(e);
+      continue;
+    }
+    // cumulative polyline length at each vertex
+    const cum = [0];
+    for (let i = a; i < b - 1; i++) cum.push(cum[cum.length - 1]! + Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!));
+    const total = cum[cum.length - 1]!;
+    const scale = total > 0 ? g.edgeLengthM[e]! / total : 1;
+    list.sort((p, q) => taps[p]!.alongM - taps[q]!.alongM);
+    // cut positions along the polyline and their nodes
+    const cuts: { along: number; node: number; px: number; py: number }[] = [];
+    for (const ti of list) {
+      const t = taps[ti]!;
+      if (t.alongM <= mergeM) tapNode[ti] = g.edgeFrom[e]!;
+      else if (total - t.alongM <= mergeM) tapNode[ti] = g.edgeTo[e]!;
+      else {
+        const lastCut = cuts[cuts.length - 1];
+        if (lastCut && t.alongM - lastCut.along <= mergeM) tapNode[ti] = lastCut.node;
+        else {
+          const node = x.length;
+          x.push(t.px);
+          y.push(t.py);
+          cuts.push({ along: t.alongM, node, px: t.px, py: t.py });
+          tapNode[ti] = node;
+        }
+      }
+    }
+    let prevNode = g.edgeFrom[e]!;
+    let prevAlong = 0;
+    let seg: number[] = [xy[2 * a]!, xy[2 * a + 1]!];
+    let vi = 1; // next polyline vertex (relative)
+    const pushPiece = (endNode: number, endAlong: number, ex: number, ey: number): void => {
+      seg.push(ex, ey);
+      from.push(prevNode);
+      to.push(endNode);
+      len.push((endAlong - prevAlong) * scale);
+      geometry.push(seg);
+      origEdge.push(e);
+      prevNode = endNode;
+      prevAlong = endAlong;
+      seg = [ex, ey];
+    };
+    for (const c of cuts) {
+      while (vi < b - a && cum[vi]! < c.along) {
+        seg.push(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
+        vi++;
+      }
+      pushPiece(c.node, c.along, c.px, c.py);
+    }
+    while (vi < b - a - 1) {
+      seg.push(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
+      vi++;
+    }
+    pushPiece(g.edgeTo[e]!, total, xy[2 * (b - 1)]!, xy[2 * (b - 1) + 1]!);
+  }
+  const graph = buildCsr({ x, y, from, to, lengthM: len, geometry });
+  return { graph, tapNode, origEdge: Uint32Array.from(origEdge) };
+}

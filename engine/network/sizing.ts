@@ -1,0 +1,122 @@
+/**
+ * Pipe sizing and heat loss (METHODS.md 5).
+ * - Design flow from the design load: mass flow = P / (cp x (T_supply - T_return)).
+ * - DN: the smallest catalogue pipe whose velocity stays within the THERMOS design velocity
+ *   v_max = 4.7617 d^0.3701 - 0.4834 m/s (d = inner diameter, m) and whose pressure drop stays within maxPaPerM
+ *   (VICUS 100-200 Pa/m; default 200 Pa/m). Pressure drop: Darcy-Weisbach with the Swamee-Jain friction factor.
+ * - Heat loss per metre of trench (supply + return pair), THERMOS fit to EN 253 series 2:
+ *   W/m = dT x (0.16807 ln d + 0.85684), d = nominal diameter in m, dT = mean of supply and return - ground.
+ */
+
+export interface PipeType {
+  /** nominal diameter, mm */
+  dn: number;
+  /** inner diameter of the steel service pipe, m */
+  innerDiameterM: number;
+}
+
+/**
+ * Default catalogue: steel service pipes of pre-insulated bonded pipe (EN 253), outer diameter x wall thickness as in
+ * EN 10217/10220 and manufacturers' tables (DN20 26.9 x 2.6 ... DN600 610 x 7.1). ASSUMPTION: these dimensions are
+ * not in METHODS.md; pass your own catalogue (`pipeCatalogue`) for a given manufacturer.
+ */
+export const DEFAULT_PIPES: readonly PipeType[] = [
+  [20, 26.9, 2.6],
+  [25, 33.7, 3.2],
+  [32, 42.4, 3.2],
+  [40, 48.3, 3.2],
+  [50, 60.3, 3.2],
+  [65, 76.1, 3.2],
+  [80, 88.9, 3.2],
+  [100, 114.3, 3.6],
+  [125, 139.7, 3.6],
+  [150, 168.3, 4.0],
+  [200, 219.1, 4.5],
+  [250, 273.0, 5.0],
+  [300, 323.9, 5.6],
+  [350, 355.6, 5.6],
+  [400, 406.4, 6.3],
+  [450, 457.0, 6.3],
+  [500, 508.0, 6.3],
+  [600, 610.0, 7.1],
+].map(([dn, od, wall]) => ({ dn: dn!, innerDiameterM: (od! - 2 * wall!) / 1000 }));
+
+export interface SizingOptions {
+  /** supply temperature, °C (default 80; ASSUMPTION, typical 3rd-generation network) */
+  supplyC: number;
+  /** return temperature, °C (default 50; ASSUMPTION) */
+  returnC: number;
+  /** ground temperature, °C (default 10, METHODS.md 5; use the local value in Hokkaido) */
+  groundC: number;
+  /** maximum pressure drop, Pa per metre of pipe (default 200, upper end of VICUS 100-200 Pa/m) */
+  maxPaPerM: number;
+  /** pipe roughness, m (default 0.0001; ASSUMPTION, commercial steel as commonly used for DH) */
+  roughnessM: number;
+  /** water density, kg/m3 (default 977; ASSUMPTION, water at about 70 °C) */
+  densityKgM3: number;
+  /** dynamic viscosity, Pa·s (default 0.000404; ASSUMPTION, water at about 70 °C) */
+  viscosityPaS: number;
+  /** specific heat, kJ/(kg·K) (default 4.19) */
+  cpKjKgK: number;
+  pipes: readonly PipeType[];
+}
+
+export const DEFAULT_SIZING: SizingOptions = {
+  supplyC: 80,
+  returnC: 50,
+  groundC: 10,
+  maxPaPerM: 200,
+  roughnessM: 0.0001,
+  densityKgM3: 977,
+  viscosityPaS: 0.000404,
+  cpKjKgK: 4.19,
+  pipes: DEFAULT_PIPES,
+};
+
+/** THERMOS design velocity limit for inner diameter d (m), m/s. */
+export function maxVelocityMS(dM: number): number {
+  return 4.7617 * Math.pow(dM, 0.3701) - 0.4834;
+}
+
+/** Pressure drop per metre, Pa/m, for velocity v (m/s) in a pipe of inner diameter d (m). */
+export function pressureDropPaPerM(vMS: number, dM: number, o: Pick<SizingOptions, 'roughnessM' | 'densityKgM3' | 'viscosityPaS'>): number {
+  if (vMS <= 0) return 0;
+  const re = (o.densityKgM3 * vMS * dM) / o.viscosityPaS;
+  let f: number;
+  if (re < 2300) f = 64 / re;
+  else f = 0.25 / Math.pow(Math.log10(o.roughnessM / (3.7 * dM) + 5.74 / Math.pow(re, 0.9)), 2);
+  return (f * o.densityKgM3 * vMS * vMS) / (2 * dM);
+}
+
+/** Heat loss per metre of trench (supply + return), W/m, THERMOS EN 253 fit; dn in mm. */
+export function heatLossWPerM(dnMm: number, o: Pick<SizingOptions, 'supplyC' | 'returnC' | 'groundC'>): number {
+  const dT = (o.supplyC + o.returnC) / 2 - o.groundC;
+  return Math.max(0, dT * (0.16807 * Math.log(dnMm / 1000) + 0.85684));
+}
+
+export interface SizedPipe {
+  dn: number;
+  innerDiameterM: number;
+  velocityMS: number;
+  paPerM: number;
+  /** flow, kg/s */
+  massFlowKgS: number;
+  /** true when even the largest catalogue pipe breaks a limit */
+  overCapacity: boolean;
+}
+
+/** Smallest catalogue pipe for a design load (kW) within the velocity and pressure-drop limits. */
+export function sizePipe(designKw: number, o: SizingOptions): SizedPipe {
+  const dT = o.supplyC - o.returnC;
+  const massFlowKgS = designKw > 0 ? designKw / (o.cpKjKgK * dT) : 0;
+  const q = massFlowKgS / o.densityKgM3;
+  let last: SizedPipe | undefined;
+  for (const p of o.pipes) {
+    const area = (Math.PI * p.innerDiameterM * p.innerDiameterM) / 4;
+    const v = q / area;
+    const pa = pressureDropPaPerM(v, p.innerDiameterM, o);
+    last = { dn: p.dn, innerDiameterM: p.innerDiameterM, velocityMS: v, paPerM: pa, massFlowKgS, overCapacity: false };
+    if (v <= maxVelocityMS(p.innerDiameterM) && pa <= o.maxPaPerM) return last;
+  }
+  return { ...last!, overCapacity: true };
+}

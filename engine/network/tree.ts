@@ -1,0 +1,76 @@
+/**
+ * A Steiner forest rooted at its plants, as flat arrays over tree-local indices 0..size-1 in breadth-first order
+ * (every parent comes before its children, so one reverse pass aggregates subtrees).
+ */
+import type { CsrGraph } from './csr.js';
+
+export interface RootedTree {
+  size: number;
+  /** graph node of tree index i */
+  node: Uint32Array;
+  /** tree index of the parent (-1 for a root) */
+  parent: Int32Array;
+  /** graph edge to the parent (-1 for a root) */
+  parentEdge: Int32Array;
+  /** length of the edge to the parent, m (0 for a root) */
+  parentLengthM: Float64Array;
+  /** children of i: childList[childStart[i] .. childStart[i+1]) */
+  childStart: Uint32Array;
+  childList: Uint32Array;
+  /** tree index of graph node v, -1 when v is not in the tree (length nodeCount) */
+  indexOf: Int32Array;
+}
+
+/** Root the forest `edges` at `roots` (graph nodes). Nodes of edges not reachable from a root are left out. */
+export function rootTree(g: CsrGraph, edges: ArrayLike<number>, roots: ArrayLike<number>): RootedTree {
+  const inTree = new Uint8Array(g.edgeCount);
+  for (let i = 0; i < edges.length; i++) inTree[edges[i]!] = 1;
+  const indexOf = new Int32Array(g.nodeCount).fill(-1);
+  const node: number[] = [];
+  const parent: number[] = [];
+  const parentEdge: number[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i]!;
+    if (indexOf[r] !== -1) continue;
+    indexOf[r] = node.length;
+    node.push(r);
+    parent.push(-1);
+    parentEdge.push(-1);
+  }
+  for (let head = 0; head < node.length; head++) {
+    const v = node[head]!;
+    for (let k = g.offsets[v]!; k < g.offsets[v + 1]!; k++) {
+      const e = g.adjEdge[k]!;
+      const w = g.adjNode[k]!;
+      if (!inTree[e] || indexOf[w] !== -1) continue;
+      indexOf[w] = node.length;
+      node.push(w);
+      parent.push(head);
+      parentEdge.push(e);
+    }
+  }
+  const size = node.length;
+  const parentLengthM = new Float64Array(size);
+  const childCount = new Uint32Array(size + 1);
+  for (let i = 0; i < size; i++) {
+    if (parent[i]! >= 0) {
+      parentLengthM[i] = g.edgeLengthM[parentEdge[i]!]!;
+      childCount[parent[i]!]!++;
+    }
+  }
+  const childStart = new Uint32Array(size + 1);
+  for (let i = 0; i < size; i++) childStart[i + 1] = childStart[i]! + childCount[i]!;
+  const fill = childStart.slice(0, size);
+  const childList = new Uint32Array(childStart[size]!);
+  for (let i = 0; i < size; i++) if (parent[i]! >= 0) childList[fill[parent[i]!]!++] = i;
+  return {
+    size,
+    node: Uint32Array.from(node),
+    parent: Int32Array.from(parent),
+    parentEdge: Int32Array.from(parentEdge),
+    parentLengthM,
+    childStart,
+    childList,
+    indexOf,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Buildings coloured by use: footprints as binary polygons (flat lon/lat Float64Array + start indices); colours are
+ * per vertex because deck.gl expands binary polygon attributes by vertex.
+ */
+import { SolidPolygonLayer } from '@deck.gl/layers';
+import type { Unpacked } from '../binary.js';
+import type { BuildingsMeta } from '../data.js';
+import type { LayerContext } from './context.js';
+import { USE_PALETTE } from '../colors.js';
+
+const colorCache = new WeakMap<object, Uint8Array>();
+
+function vertexColors(b: Unpacked<BuildingsMeta>): Uint8Array {
+  const hit = colorCache.get(b);
+  if (hit) return hit;
+  const starts = b.arrays.startIndices as Uint32Array;
+  const owner = b.arrays.owner as Uint32Array;
+  const use = b.arrays.c_use as Uint16Array;
+  const out = new Uint8Array(starts[starts.length - 1]! * 4);
+  for (let p = 0; p + 1 < starts.length; p++) {
+    const c = USE_PALETTE[use[owner[p]!]! % USE_PALETTE.length]!;
+    for (let v = starts[p]!; v < starts[p + 1]!; v++) out.set(c, v * 4);
+  }
+  colorCache.set(b, out);
+  return out;
+}
+
+export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | null {
+  const b = ctx.data.buildings;
+  if (!b) return null;
+  return new SolidPolygonLayer({
+    id: 'buildings',
+    data: {
+      length: b.meta.polygons,
+      startIndices: b.arrays.startIndices as Uint32Array,
+      attributes: {
+        getPolygon: { value: b.arrays.positions as Float64Array, size: 2 },
+        getFillColor: { value: vertexColors(b), size: 4, normalized: true },
+      },
+    } as never,
+    _normalize: false,
+    _windingOrder: 'CCW',
+    filled: true,
+    extruded: false,
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [0, 0, 0, 90],
+  });
+}
+
+/** Building row of picked polygon `index`. */
+export function buildingRow(b: Unpacked<BuildingsMeta>, index: number): number {
+  return (b.arrays.owner as Uint32Array)[index]!;
+}

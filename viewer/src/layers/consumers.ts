@@ -1,0 +1,23 @@
+/** Connected consumers: circles whose area follows the consumer's load at the slider's hour (peak x hourly factor). */
+import { ScatterplotLayer } from '@deck.gl/layers';
+import type { LayerContext } from './context.js';
+
+export function consumersLayer(ctx: LayerContext): ScatterplotLayer | null {
+  const cs = ctx.data.network?.features.filter((f) => f.properties?.kind === 'consumer' && f.geometry?.type === 'Point') ?? [];
+  if (!cs.length) return null;
+  let maxPeak = 0;
+  for (const f of cs) maxPeak = Math.max(maxPeak, Number(f.properties.peak_kW) || 0);
+  return new ScatterplotLayer({
+    id: 'consumers',
+    data: cs,
+    getPosition: (f: any) => f.geometry.coordinates,
+    getRadius: (f: any) => 2 + 12 * Math.sqrt(maxPeak > 0 ? ((Number(f.properties.peak_kW) || 0) * ctx.hourFactor) / maxPeak : 0),
+    radiusUnits: 'pixels',
+    getFillColor: [241, 105, 19, 230],
+    getLineColor: [255, 255, 255, 255],
+    stroked: true,
+    lineWidthMinPixels: 1,
+    pickable: true,
+    updateTriggers: { getRadius: ctx.hourFactor },
+  });
+}
