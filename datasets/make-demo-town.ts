@@ -105,15 +105,15 @@ for (const x of xs) for (let j = 0; j < NY; j++) roads.push(feature({ type: 'Lin
 // access road to the biomass plant east of town
 roads.push(feature({ type: 'LineString', coordinates: [ll(xs[NX]!, ys[3]!), ll(xs[NX]! + 120, ys[3]!)] }, { highway: 'service' }));
 
-// River along the north edge (line with flow), sewer main along the main street to a treatment plant, waste heat
+// River along the north edge (line with flow_m3s), sewer main (flow_m3_day) along the main street to a treatment plant, waste heat
 const yr = ys[NY]! + 60;
 const river = [feature({ type: 'LineString', coordinates: Array.from({ length: 12 }, (_, k) => ll(X0 - 100 + k * 80, yr + 15 * Math.sin(k / 2))) },
-  { name: 'demo river 川', flow_m3_s: 4.5, class: 'river' })];
+  { name: 'demo river 川', flow_m3s: 4.5, class: 'river' })];
 const sewers = [
   feature({ type: 'LineString', coordinates: [ll(xs[0]!, ys[3]! - 3), ll(xs[NX]! + 200, ys[3]! - 3)] }, { name: 'main sewer 幹線', flow_m3_day: 1500 }),
   feature({ type: 'LineString', coordinates: [ll(xs[3]!, ys[0]!), ll(xs[3]!, ys[3]! - 3)] }, { name: 'branch sewer', flow_m3_day: 400 }),
 ];
-const wasteHeat = [feature({ type: 'Point', coordinates: ll(xs[NX]! + 180, ys[1]!) }, { name: 'sawmill dryer waste heat 製材所', heat_kW: 300, temperature_C: 60 })];
+const wasteHeat = [feature({ type: 'Point', coordinates: ll(xs[NX]! + 180, ys[1]!) }, { name: 'sawmill dryer waste heat 製材所', heat_kW: 300, temp_c: 60 })];
 const plants = [feature({ type: 'Point', coordinates: ll(xs[NX]! + 120, ys[3]!) }, { id: 'biomass-1', type: 'biomass_boiler', capacity_kW: 700, fuel: 'wood_chip' })];
 
 mkdirSync(OUT, { recursive: true });

@@ -6,7 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { HeatplanError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { register as registerDemand } from './demand.js';
+import { register as registerRoute } from './route.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerView } from './view.js';
+import { register as registerSimulate } from './simulate.js';
+import { register as registerExportMap } from './export-map.js';
+import { register as registerReport } from './report.js';
+import { register as registerPotential } from './potential.js';
+import { register as registerAreas } from './areas.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,7 +24,14 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDemand(program);
+  registerRoute(program);
   registerDemo(program);
+  registerView(program);
+  registerSimulate(program);
+  registerExportMap(program);
+  registerReport(program);
+  registerPotential(program);
+  registerAreas(program);
   return program;
 }
 

@@ -36,7 +36,11 @@ export interface CrsDefinition {
   name: string;
   proj4: string;
   geographic: boolean;
-  /** True where the EPSG axis order is latitude first (EPSG:4326, 6668, 6697 ...): readers of GML must swap. */
+  /**
+   * True where the EPSG axis order puts latitude/northing first (EPSG:4326, 6668, 6697, and Japan's plane rectangular
+   * systems, whose X axis points north): readers of GML, which follows the EPSG order, must swap. Shapefile .prj and
+   * GeoTIFF use the traditional x = east order whatever EPSG says.
+   */
   latFirst: boolean;
 }
 
@@ -58,9 +62,10 @@ def(3857, 'WGS 84 / Pseudo-Mercator', '+proj=merc +a=6378137 +b=6378137 +lat_ts=
 def(3035, 'ETRS89-extended / LAEA Europe', `+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 ${GRS80_ITRF} +units=m +no_defs`, false);
 for (const z of JAPAN_PLANE_ZONE_ORIGINS) {
   const tm = `+proj=tmerc +lat_0=${z.lat0} +lon_0=${z.lon0} +k=0.9999 +x_0=0 +y_0=0`;
-  def(6668 + z.zone, `JGD2011 / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} ${GRS80_ITRF} +units=m +no_defs`, false);
-  def(2442 + z.zone, `JGD2000 / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} ${GRS80_ITRF} +units=m +no_defs`, false);
-  def(30160 + z.zone, `Tokyo / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} +ellps=bessel +towgs84=-146.414,507.337,680.507,0,0,0,0 +units=m +no_defs`, false);
+  // EPSG order of the plane systems is X (northing), Y (easting)
+  def(6668 + z.zone, `JGD2011 / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} ${GRS80_ITRF} +units=m +no_defs`, false, true);
+  def(2442 + z.zone, `JGD2000 / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} ${GRS80_ITRF} +units=m +no_defs`, false, true);
+  def(30160 + z.zone, `Tokyo / Japan Plane Rectangular CS ${romanZone(z.zone)}`, `${tm} +ellps=bessel +towgs84=-146.414,507.337,680.507,0,0,0,0 +units=m +no_defs`, false, true);
 }
 for (let zone = 1; zone <= 60; zone++) {
   def(32600 + zone, `WGS 84 / UTM zone ${zone}N`, `+proj=utm +zone=${zone} +datum=WGS84 +units=m +no_defs`, false);

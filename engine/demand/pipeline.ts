@@ -8,7 +8,7 @@ import { assignCategories, DEFAULT_USE_MAPPING, loadUseMapping } from '../buildi
 import { USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { chooseWorkingCrs, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
-import { aggregateToBlocks, gridCellsAsBlocks, readBlockPolygons } from '../grid/blocks.js';
+import { aggregateToBlocks, blocksToGeoJson, gridCellsAsBlocks, readBlockPolygons } from '../grid/blocks.js';
 import { gridForBBox, gridSum, type GridSpec, type Raster } from '../grid/grid.js';
 import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
@@ -66,15 +66,25 @@ export interface DemandSummary {
   seconds: number;
 }
 
-/** Warning codes that mean a building was not used at all (reported as `dropped`). */
-const DROP_CODES = /^(no-footprint|geometry-|not-polygon|missing-|unclosed|too-few|nan|invalid-geometry|duplicate)/;
+/**
+ * Warning codes with which the readers drop a building entirely (reported as `dropped`); every other warning is about
+ * a building that was kept (a missing attribute, a defaulted value).
+ */
+export const DROP_CODES = new Set([
+  // CityGML
+  'no-footprint', 'geometry-nan', 'geometry-too-few-points',
+  // OSM
+  'unclosed-way', 'missing-nodes', 'unclosed-ring', 'missing-member', 'no-outer',
+  // OSM, shapefile, GeoJSON
+  'too-few-points', 'nan', 'not-polygon', 'no-geometry',
+]);
 
 export async function runDemandStage(o: DemandStageOptions): Promise<DemandStageResult> {
   const t0 = performance.now();
   const warnings = new Warnings();
   const table = await readBuildingInputs(o.buildings, warnings, o);
   const dropped: Record<string, number> = {};
-  for (const w of warnings.list()) if (DROP_CODES.test(w.code)) dropped[w.code] = w.count;
+  for (const w of warnings.list()) if (DROP_CODES.has(w.code)) dropped[w.code] = w.count;
   if (table.count === 0) {
     throw new InputError('no-buildings', `no usable buildings in the input (dropped: ${JSON.stringify(dropped)})`, { file: o.buildings.join(', ') });
   }
@@ -118,12 +128,12 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
   let blocks: GeoJSON.FeatureCollection;
   let outside = 0;
   if (o.blocks) {
-    const layer = await readBlockPolygons(o.blocks, crs);
-    const res = aggregateToBlocks(table, layer, warnings, toWgs);
-    blocks = res.collection;
-    outside = res.outsideBuildings;
+    const layer = await readBlockPolygons(o.blocks, crs, warnings);
+    const totals = aggregateToBlocks(table, layer, warnings);
+    blocks = blocksToGeoJson(layer, totals, toWgs);
+    outside = totals.outside.buildings;
   } else {
-    blocks = gridCellsAsBlocks(spec, { floorArea: fa!, heat: heat!, peak: peak! }, toWgs);
+    blocks = gridCellsAsBlocks(spec, { floorAreaM2: fa!, heatMWh: heat!, peakKw: peak! }, toWgs);
   }
 
   const byUse: DemandSummary['byUse'] = {};

@@ -78,7 +78,7 @@ export const DEMAND_COLORS = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd00
  */
 export function demandDensityScale(cellThresholdMWhPerHa = 333): ClassedScale {
   const t = cellThresholdMWhPerHa;
-  const breaks = [50, 150, t, 700].filter((b, i, a) => i === 0 || b > a[i - 1]!).sort((a, b) => a - b);
+  const breaks = [50, 150, t, 700].sort((a, b) => a - b).filter((b, i, a) => i === 0 || b > a[i - 1]!);
   const colors = breaks.length === 4 ? DEMAND_COLORS : DEMAND_COLORS.slice(DEMAND_COLORS.length - breaks.length - 1);
   return { title: 'Heat demand density', unit: 'MWh/(ha·a)', classes: classesFromBreaks(breaks, colors) };
 }

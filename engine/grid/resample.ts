@@ -70,7 +70,7 @@ export function resampleToGrid(src: SourceRaster, target: GridSpec, opts: Resamp
   const kind = opts.kind ?? 'intensive';
   const sCrs = parseCrs(src.crs, { file: opts.file });
   const tCrs = parseCrs(target.crs);
-  const same = sCrs.proj4 === tCrs.proj4;
+  const same = sCrs.proj4 === tCrs.proj4 || numericallySame(sCrs, tCrs, target);
   let res: ResampleResult;
   if (same) {
     const finer = target.cellSize < Math.min(src.resX, src.resY);
@@ -86,6 +86,20 @@ export function resampleToGrid(src: SourceRaster, target: GridSpec, opts: Resamp
     });
   }
   return res;
+}
+
+/** Two CRS definitions that map the grid's corners and centre onto themselves within 1 mm (e.g. EPSG:3035 and the
+ * same LAEA spelled out in GeoKeys) are the same for resampling. */
+function numericallySame(a: Crs, b: Crs, g: GridSpec): boolean {
+  const t = transformer(b, a);
+  const xs = [g.x0, g.x0 + g.width * g.cellSize];
+  const ys = [g.y0, g.y0 - g.height * g.cellSize];
+  for (const x of [...xs, (xs[0]! + xs[1]!) / 2])
+    for (const y of [...ys, (ys[0]! + ys[1]!) / 2]) {
+      const [u, v] = t.forward(x, y);
+      if (!(Math.abs(u - x) < 1e-3 && Math.abs(v - y) < 1e-3)) return false;
+    }
+  return true;
 }
 
 /** Overlaps of target intervals [a0 + k·t, a0 + (k+1)·t] with source intervals [s0 + j·r, ...]: per k, (j, length) pairs. */

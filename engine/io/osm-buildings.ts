@@ -1,5 +1,6 @@
 /**
- * OpenStreetMap buildings from an .osm.pbf file into the building table (lon/lat, EPSG:4326).
+ * OpenStreetMap buildings from an .osm.pbf file into the building table (WGS84 lon/lat, transformed into the
+ * builder's CRS when that is another one).
  *
  * - Closed ways tagged building=* (not building=no) are footprints.
  * - Relations type=multipolygon with building=* are assembled from their outer and inner member ways; open member
@@ -19,6 +20,7 @@
  *   a building multipolygon: the relation is the building).
  */
 import { cleanRing } from '../buildings/geometry.js';
+import { transformer, WGS84 } from '../crs/index.js';
 import type { BuildingTableBuilder, FlatPolygon, RawBuilding } from '../buildings/table.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { Warnings } from '../util/warnings.js';
@@ -48,7 +50,7 @@ const isOldStyleMultipolygon = (t: Record<string, string>): boolean => {
 const keepRelation = (t: Record<string, string>): boolean =>
   (isBuilding(t) && (t.type === 'multipolygon' || t.type === 'building')) || isOldStyleMultipolygon(t);
 
-/** Read the buildings of an OSM PBF file into `builder` (which must be in lon/lat). */
+/** Read the buildings of an OSM PBF file into `builder` (coordinates transformed from WGS84 into the builder's CRS). */
 export async function readOsmBuildings(
   path: string,
   builder: BuildingTableBuilder,
@@ -62,6 +64,8 @@ export async function readOsmBuildings(
 /** The building step on an existing scan (so a caller that scanned once for roads and buildings can reuse it). */
 export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTableBuilder, warnings: Warnings): OsmBuildingsSummary {
   builder.beginFile(path, 'osm');
+  // OSM is WGS84 lon/lat; a no-op for a WGS84 builder, near one for JGD2011/ETRS89 lon/lat
+  const tr = transformer(WGS84, builder.crs);
   const sum: OsmBuildingsSummary = { buildings: 0, fromWays: 0, fromRelations: 0, dropped: 0, withLevels: 0 };
   const drop = (code: string, message: string, record: string) => {
     warnings.add(code, message, { file: path, record });
@@ -81,9 +85,9 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
       const tagged = rel.members.find((m) => m.type === 'way' && m.role !== 'inner' && isBuilding(wayById.get(m.ref)?.tags ?? {}));
       if (!tagged) continue; // not a building (a wood, a landuse area)
       tags = { ...wayById.get(tagged.ref)!.tags, type: 'multipolygon' };
-    }
+    } else if (!keepRelation(rel.tags)) continue; // a scan made for other purposes too
     const record = `relation/${rel.id}`;
-    const polys = relationPolygons({ ...rel, tags }, wayById, scan.nodes);
+    const polys = relationPolygons({ ...rel, tags }, wayById, scan.nodes, tr.forwardFlat);
     if (polys === 'duplicate-outline') {
       warnings.add(polys, RELATION_PROBLEMS[polys], { file: path, record });
       continue;
@@ -110,6 +114,7 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
       continue;
     }
     const ring = wayCoords(refs, scan.nodes);
+    if (ring) tr.forwardFlat(ring);
     if (!ring) {
       drop('missing-nodes', 'OSM building way uses nodes missing from the extract; dropped', record);
       continue;
@@ -167,6 +172,7 @@ function relationPolygons(
   r: OsmRelation,
   wayById: Map<number, OsmWay>,
   nodes: Map<number, [number, number]>,
+  project: (xy: number[]) => void,
 ): FlatPolygon[] | RelationProblem {
   const outerRole = r.tags.type === 'building' ? (role: string) => role === 'outline' : (role: string) => role === 'outer' || role === '';
   const outerWays: number[][] = [];
@@ -189,6 +195,7 @@ function relationPolygons(
   for (const ring of outers) {
     const c = wayCoords(ring, nodes);
     if (!c) return 'missing-member';
+    project(c);
     const clean = cleanRing(c);
     if (typeof clean === 'string') return clean;
     outerCoords.push(clean);
@@ -197,6 +204,7 @@ function relationPolygons(
   for (const ring of inners) {
     const c = wayCoords(ring, nodes);
     if (!c) return 'missing-member';
+    project(c);
     const clean = cleanRing(c);
     if (typeof clean === 'string') continue; // a degenerate hole removes nothing
     // the hole belongs to the smallest outer that contains its first vertex

@@ -47,12 +47,19 @@ export class Router {
   /**
    * Multi-source Dijkstra. `sourceIndex[i]` (default i) is written to `source` for nodes nearest to sources[i], so
    * several nodes can share one label (all plants as one terminal). Stops when the queue is empty, when the next
-   * distance exceeds `maxDistM`, or when a node with `stop[v] = 1` is settled (returns that node, else -1).
+   * distance exceeds `maxDistM`, or when a node with `stop[v] = 1` (or, away from the sources, `stopFn(v)`) is settled (returns that node, else -1).
    * `blocked[v] = 1` nodes are never entered.
    */
   run(
     sources: ArrayLike<number>,
-    opts: { sourceIndex?: ArrayLike<number>; maxDistM?: number; stop?: Uint8Array; blocked?: Uint8Array; blockedEdge?: Uint8Array } = {},
+    opts: {
+      sourceIndex?: ArrayLike<number>;
+      maxDistM?: number;
+      stop?: Uint8Array;
+      stopFn?: (v: number) => boolean;
+      blocked?: Uint8Array;
+      blockedEdge?: Uint8Array;
+    } = {},
   ): number {
     this.reset();
     const { dist, predEdge, source, settled, queue, g } = this;
@@ -67,6 +74,7 @@ export class Router {
     }
     const { offsets, adjNode, adjEdge, edgeLengthM } = g;
     const stop = opts.stop;
+    const stopFn = opts.stopFn;
     const blocked = opts.blocked;
     const blockedEdge = opts.blockedEdge;
     while (queue.length > 0) {
@@ -76,6 +84,7 @@ export class Router {
       if (d > maxD) break;
       settled[v] = 1;
       if (stop && stop[v]) return v;
+      if (stopFn && d > 0 && stopFn(v)) return v;
       const src = source[v]!;
       for (let k = offsets[v]!, end = offsets[v + 1]!; k < end; k++) {
         const w = adjNode[k]!;

@@ -51,7 +51,7 @@ class VertexTable {
   readonly y: number[] = [];
   private readonly byId = new Map<number, number>();
   private readonly grid = new Map<string, number[]>();
-  constructor(private readonly snapM: number) {}
+  constructor(readonly snapM: number) {}
 
   byNodeId(id: number, x: number, y: number): number {
     let v = this.byId.get(id);
@@ -278,6 +278,30 @@ function nodeCrossings(lines: RoadLine[], seq: number[][], vt: VertexTable): num
       addInsert(la, segPos[s]!, tu[0], v);
       addInsert(lb, segPos[o]!, tu[1], v);
       count++;
+    }
+  }
+  // T-junctions: a line's end lying on another line's segment (within snapM) joins it there
+  const snapM = vt.snapM;
+  for (let li = 0; li < seq.length; li++) {
+    const s = seq[li]!;
+    if (s.length < 2) continue;
+    const layer = lines[li]!.layer ?? 0;
+    for (const v of [s[0]!, s[s.length - 1]!]) {
+      const px = X[v]!, py = Y[v]!;
+      for (const o of idx.search(px - snapM, py - snapM, px + snapM, py + snapM)) {
+        const lb = segLine[o]!;
+        if ((lines[lb]!.layer ?? 0) !== layer) continue;
+        const b0 = seq[lb]![segPos[o]!]!, b1 = seq[lb]![segPos[o]! + 1]!;
+        if (v === b0 || v === b1) continue;
+        const dx = X[b1]! - X[b0]!, dy = Y[b1]! - Y[b0]!;
+        const l2 = dx * dx + dy * dy;
+        if (l2 === 0) continue;
+        const t = ((px - X[b0]!) * dx + (py - Y[b0]!) * dy) / l2;
+        if (t <= 0 || t >= 1) continue;
+        if (Math.hypot(px - (X[b0]! + t * dx), py - (Y[b0]! + t * dy)) > snapM) continue;
+        addInsert(lb, segPos[o]!, t, v);
+        count++;
+      }
     }
   }
   for (const [li, m] of inserts) {

@@ -26,30 +26,32 @@ export function rootTree(g: CsrGraph, edges: ArrayLike<number>, roots: ArrayLike
   const inTree = new Uint8Array(g.edgeCount);
   for (let i = 0; i < edges.length; i++) inTree[edges[i]!] = 1;
   const indexOf = new Int32Array(g.nodeCount).fill(-1);
-  const node: number[] = [];
-  const parent: number[] = [];
-  const parentEdge: number[] = [];
+  const cap = Math.min(g.nodeCount, edges.length + roots.length);
+  const node = new Uint32Array(cap);
+  const parent = new Int32Array(cap);
+  const parentEdge = new Int32Array(cap);
+  let count = 0;
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i]!;
     if (indexOf[r] !== -1) continue;
-    indexOf[r] = node.length;
-    node.push(r);
-    parent.push(-1);
-    parentEdge.push(-1);
+    indexOf[r] = count;
+    node[count] = r;
+    parent[count] = -1;
+    parentEdge[count++] = -1;
   }
-  for (let head = 0; head < node.length; head++) {
+  for (let head = 0; head < count; head++) {
     const v = node[head]!;
     for (let k = g.offsets[v]!; k < g.offsets[v + 1]!; k++) {
       const e = g.adjEdge[k]!;
       const w = g.adjNode[k]!;
       if (!inTree[e] || indexOf[w] !== -1) continue;
-      indexOf[w] = node.length;
-      node.push(w);
-      parent.push(head);
-      parentEdge.push(e);
+      indexOf[w] = count;
+      node[count] = w;
+      parent[count] = head;
+      parentEdge[count++] = e;
     }
   }
-  const size = node.length;
+  const size = count;
   const parentLengthM = new Float64Array(size);
   const childCount = new Uint32Array(size + 1);
   for (let i = 0; i < size; i++) {
@@ -65,9 +67,9 @@ export function rootTree(g: CsrGraph, edges: ArrayLike<number>, roots: ArrayLike
   for (let i = 0; i < size; i++) if (parent[i]! >= 0) childList[fill[parent[i]!]!++] = i;
   return {
     size,
-    node: Uint32Array.from(node),
-    parent: Int32Array.from(parent),
-    parentEdge: Int32Array.from(parentEdge),
+    node: node.subarray(0, size),
+    parent: parent.subarray(0, size),
+    parentEdge: parentEdge.subarray(0, size),
     parentLengthM,
     childStart,
     childList,

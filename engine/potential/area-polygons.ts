@@ -49,17 +49,8 @@ export function labelPolygons(grid: GridSpec, labels: Int32Array, count: number)
       let v = v0;
       let d = d0;
       out[v] &= ~(1 << d);
-      // a point just right of the first edge: outside the region (inside a hole if this ring is one)
       const c0 = v0 % vw;
       const r0 = (v0 - c0) / vw;
-      const probe: [number, number] = [0, 0];
-      {
-        // right of direction d (map y up) in lattice units: E -> south (row+1), N -> east, W -> north, S -> west
-        const rc = [0, 1, 0, -1][d0]!;
-        const rr = [1, 0, -1, 0][d0]!;
-        probe[0] = x0 + (c0 + DC[d0]! * 0.5 + rc * 0.5) * cs;
-        probe[1] = y0 - (r0 + DR[d0]! * 0.5 + rr * 0.5) * cs;
-      }
       ring.push([x0 + c0 * cs, y0 - r0 * cs]);
       for (;;) {
         v = v + DR[d]! * vw + DC[d]!;
@@ -88,8 +79,11 @@ export function labelPolygons(grid: GridSpec, labels: Int32Array, count: number)
         const c = ring[1]!;
         if ((a[0] === b[0] && b[0] === c[0]) || (a[1] === b[1] && b[1] === c[1])) ring.shift();
       }
-      ring.push([ring[0]![0], ring[0]![1]]);
-      rings.push({ label, ring, area: signedArea(ring), probe });
+      // a ring through a vertex twice (a region closing a loop through a corner contact) is cut there into simple rings
+      for (const part of splitAtRepeats(ring)) {
+        part.push([part[0]![0], part[0]![1]]);
+        rings.push({ label, ring: part, area: signedArea(part), probe: rightOfFirstEdge(part, cs) });
+      }
     }
   }
   const result: LabelPolygons = Array.from({ length: count + 1 }, () => []);
@@ -105,6 +99,35 @@ export function labelPolygons(grid: GridSpec, labels: Int32Array, count: number)
     host?.push(hole.ring);
   }
   return result;
+}
+
+/** Cut a closed vertex loop (no closing duplicate) at repeated vertices into loops that visit each vertex once. */
+function splitAtRepeats(ring: Ring): Ring[] {
+  const out: Ring[] = [];
+  const stack: [number, number][] = [];
+  const pos = new Map<string, number>();
+  for (const p of [...ring, ring[0]!]) {
+    const k = `${p[0]},${p[1]}`;
+    const at = pos.get(k);
+    if (at !== undefined) {
+      const loop = stack.splice(at);
+      for (const q of loop) pos.delete(`${q[0]},${q[1]}`);
+      if (loop.length >= 3) out.push(loop);
+    }
+    pos.set(k, stack.length);
+    stack.push(p);
+  }
+  return out;
+}
+
+/** Centre of the cell to the right of the ring's first edge (outside the region: inside the hole for a hole ring). */
+function rightOfFirstEdge(ring: Ring, cs: number): [number, number] {
+  const [ax, ay] = ring[0]!;
+  const [bx, by] = ring[1]!;
+  const len = Math.hypot(bx - ax, by - ay);
+  const ux = (bx - ax) / len, uy = (by - ay) / len;
+  // half a cell along the edge from its start, half a cell to its right (map orientation: right of (ux, uy) = (uy, -ux))
+  return [ax + ux * cs * 0.5 + uy * cs * 0.5, ay + uy * cs * 0.5 - ux * cs * 0.5];
 }
 
 function signedArea(ring: Ring): number {

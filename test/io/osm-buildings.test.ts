@@ -2,8 +2,9 @@ import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { projectTable, tableBBox } from '../../engine/buildings/geometry.js';
 import { BuildingTableBuilder, type BuildingTable } from '../../engine/buildings/table.js';
-import { chooseWorkingCrs, WGS84 } from '../../engine/crs/index.js';
-import { attributes, joinRings, parseHeightM, parseLevels, readOsmBuildings } from '../../engine/io/osm-buildings.js';
+import { chooseWorkingCrs, lookupEpsg, WGS84 } from '../../engine/crs/index.js';
+import { addOsmBuildings, attributes, joinRings, parseHeightM, parseLevels, readOsmBuildings } from '../../engine/io/osm-buildings.js';
+import type { OsmScan } from '../../engine/io/osm-pbf.js';
 import { Warnings } from '../../engine/util/warnings.js';
 import { data, describeData } from '../helpers/data.js';
 import { HAVE_OGR, ogrOsmLayer, otherTag, type GdalFeature } from './osm-gdal.js';
@@ -55,7 +56,7 @@ describe('OSM building tags', () => {
 });
 
 /** Area in m² of a GeoJSON (Multi)Polygon in lon/lat, projected with proj4 (exterior minus holes). */
-function gdalAreaM2(f: GdalFeature, toUtm: proj4.Converter): number {
+function gdalAreaM2(f: GdalFeature, toUtm: { forward(p: number[]): number[] }): number {
   const g = f.geometry!;
   const polys: number[][][][] = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
   let total = 0;
@@ -115,7 +116,7 @@ describeData('readOsmBuildings on real extracts', () => {
         const feats = ogrOsmLayer(file, 'multipolygons', "building IS NOT NULL AND building <> 'no'");
         const mine = new Map(r.t.id.map((id, i) => [id, i]));
         const droppedIds = new Set(r.w.list().flatMap((s) => s.examples.map((e) => String(e.record))));
-        const utm = proj4('EPSG:4326', r.t.crs.proj4);
+        const utm = proj4('EPSG:4326', r.t.crs.proj4) as unknown as { forward(p: number[]): number[] };
         let gdalArea = 0, myArea = 0, levels = 0, common = 0;
         for (const f of feats) {
           const id = gdalId(f);
@@ -138,4 +139,84 @@ describeData('readOsmBuildings on real extracts', () => {
       });
     });
   }
+});
+
+describe('addOsmBuildings on a hand-made scan', () => {
+  // a 10 x 10 grid of nodes 1e-4 degrees apart: node id = 100 + 10 * row + col
+  const nodes = new Map<number, [number, number]>();
+  for (let r = 0; r < 10; r++) for (let c = 0; c < 10; c++) nodes.set(100 + 10 * r + c, [8 + c * 1e-4, 49 + r * 1e-4]);
+  const n = (r: number, c: number) => 100 + 10 * r + c;
+  const way = (id: number, refs: number[], tags: Record<string, string> = {}) => ({ id, refs, tags });
+  const scan: OsmScan = {
+    nodes,
+    ways: [
+      // relation 1 (building=school): outer from two open halves, one reversed; inner closed
+      way(1, [n(0, 0), n(0, 4), n(4, 4)]),
+      way(2, [n(0, 0), n(4, 0), n(4, 4)]),
+      way(3, [n(1, 1), n(1, 2), n(2, 2), n(2, 1), n(1, 1)]),
+      // relation 2 (old style): outer way carries the tags
+      way(4, [n(6, 0), n(6, 3), n(9, 3), n(9, 0), n(6, 0)], { building: 'house', 'building:levels': '2' }),
+      way(5, [n(7, 1), n(7, 2), n(8, 2), n(8, 1), n(7, 1)]),
+      // relation 3 (type=building) whose outline is a building way
+      way(6, [n(0, 6), n(0, 9), n(3, 9), n(3, 6), n(0, 6)], { building: 'office' }),
+      // relation 4: does not close
+      way(7, [n(5, 5), n(5, 7), n(7, 7)]),
+      // plain ways: ok, not closed, building=no, too few points
+      way(8, [n(5, 8), n(5, 9), n(6, 9), n(5, 8)], { building: 'yes', shop: 'bakery' }),
+      way(9, [n(8, 8), n(8, 9), n(9, 9)], { building: 'yes' }),
+      way(10, [n(8, 5), n(8, 6), n(9, 6), n(8, 5)], { building: 'no' }),
+      way(11, [n(9, 5), n(9, 6), n(9, 5)], { building: 'shed' }),
+    ],
+    relations: [
+      { id: 1, tags: { type: 'multipolygon', building: 'school', 'building:levels': '3;4' }, members: [
+        { type: 'way', ref: 1, role: 'outer' }, { type: 'way', ref: 2, role: 'outer' }, { type: 'way', ref: 3, role: 'inner' }] },
+      { id: 2, tags: { type: 'multipolygon' }, members: [{ type: 'way', ref: 4, role: 'outer' }, { type: 'way', ref: 5, role: 'inner' }] },
+      { id: 3, tags: { type: 'building', building: 'office' }, members: [{ type: 'way', ref: 6, role: 'outline' }] },
+      { id: 4, tags: { type: 'multipolygon', building: 'yes' }, members: [{ type: 'way', ref: 7, role: 'outer' }] },
+      { id: 5, tags: { type: 'multipolygon', building: 'yes' }, members: [{ type: 'way', ref: 999, role: 'outer' }] },
+      { id: 6, tags: { type: 'multipolygon', landuse: 'forest' }, members: [{ type: 'way', ref: 5, role: 'outer' }] },
+    ],
+  };
+
+  it('assembles multipolygons and counts every drop by reason', () => {
+    const b = new BuildingTableBuilder(WGS84);
+    const w = new Warnings();
+    const sum = addOsmBuildings(scan, 'hand.osm.pbf', b, w);
+    const t = b.finish();
+    expect([...t.id].sort()).toEqual(['relation/1', 'relation/2', 'way/6', 'way/8']);
+    expect(w.counts()).toEqual({
+      'duplicate-outline': 1,
+      'unclosed-ring': 1,
+      'missing-member': 1,
+      'merged-outer-way': 1,
+      'unclosed-way': 1,
+      'too-few-points': 1,
+    });
+    expect(sum).toMatchObject({ buildings: 4, fromRelations: 2, fromWays: 2, dropped: 4 });
+    const i = (id: string) => t.id.indexOf(id);
+    expect(t.useCode[i('relation/1')]).toBe('school');
+    expect(t.storeysAbove[i('relation/1')]).toBe(3.5);
+    expect(t.useCode[i('relation/2')]).toBe('house');
+    expect(t.storeysAbove[i('relation/2')]).toBe(2);
+    expect(t.useCode[i('way/8')]).toBe('shop=bakery');
+    // areas in grid cells (1e-4 degree steps): 16 - 1 hole; 9 - 1 hole; 9; 0.5
+    const local = { code: 'local', name: 'local', proj4: '+proj=eqc +lat_ts=49 +lon_0=8 +ellps=WGS84 +units=m', geographic: false, latFirst: false };
+    projectTable(t, local);
+    const cell = t.footprintAreaM2[i('way/6')]! / 9;
+    expect(t.footprintAreaM2[i('relation/1')]! / cell).toBeCloseTo(15, 2);
+    expect(t.footprintAreaM2[i('relation/2')]! / cell).toBeCloseTo(8, 2);
+    expect(t.footprintAreaM2[i('way/8')]! / cell).toBeCloseTo(0.5, 2);
+    expect(t.buildingRing[i('relation/1') + 1]! - t.buildingRing[i('relation/1')]!).toBe(2);
+  });
+
+  it('transforms into a lon/lat builder CRS other than WGS84 (JGD2011)', () => {
+    const b = new BuildingTableBuilder({ ...lookupEpsg(6668)! });
+    addOsmBuildings(scan, 'hand.osm.pbf', b, new Warnings());
+    const t = b.finish();
+    const ref = new BuildingTableBuilder(WGS84);
+    addOsmBuildings(scan, 'hand.osm.pbf', ref, new Warnings());
+    const r = ref.finish();
+    expect(t.coords.length).toBe(r.coords.length);
+    for (let k = 0; k < t.coords.length; k++) expect(Math.abs(t.coords[k]! - r.coords[k]!)).toBeLessThan(1e-9);
+  });
 });

@@ -33,6 +33,28 @@ describe('labelPolygons', () => {
     expect(polygonsAreaM2(p[1]!)).toBe(2 * 10_000);
   });
 
+  it('a loop closed through corner contacts becomes a shell and a hole, each ring simple', () => {
+    const m = Uint8Array.from([
+      0, 1, 1, 1, //
+      1, 0, 0, 1, //
+      1, 0, 0, 1, //
+      1, 1, 1, 1,
+    ]);
+    const { labels, count } = labelComponents(m, 4, 4);
+    expect(count).toBe(1);
+    const p = labelPolygons(spec(4, 4), labels, count);
+    expect(p[1]!.length).toBe(1);
+    expect(p[1]![0]!.length).toBe(2); // shell + hole touching it at the corner contact
+    expect(polygonsAreaM2(p[1]!)).toBe(11 * 10_000);
+    // two corner contacts: two L-shaped polygons touching at points
+    const m2 = Uint8Array.from([0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0]);
+    const l2 = labelComponents(m2, 4, 4);
+    const p2 = labelPolygons(spec(4, 4), l2.labels, l2.count);
+    expect(p2[1]!.length).toBe(2);
+    expect(polygonsAreaM2(p2[1]!)).toBe(10 * 10_000);
+    for (const ring of p[1]![0]!) expect(new Set(ring.slice(1).map((q) => q.join(','))).size).toBe(ring.length - 1);
+  });
+
   it('keeps each label area on random masks', () => {
     let s = 99;
     const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -45,7 +67,10 @@ describe('labelPolygons', () => {
       for (let l = 1; l <= count; l++) {
         const cells = labels.reduce((n, v) => n + (v === l ? 1 : 0), 0);
         expect(polygonsAreaM2(polys[l]!)).toBeCloseTo(cells * 10_000, 6);
-        for (const poly of polys[l]!) expect(polygonsAreaM2([[poly[0]!]])).toBeGreaterThan(0);
+        for (const poly of polys[l]!) {
+          expect(polygonsAreaM2([[poly[0]!]])).toBeGreaterThan(0);
+          for (const ring of poly) expect(new Set(ring.slice(1).map((q) => q.join(','))).size).toBe(ring.length - 1);
+        }
       }
     }
   });

@@ -71,12 +71,14 @@ export function attributionLines(manifest: Manifest, cjk: boolean): string[] {
   let plateau = false;
   let osm = false;
   let hotmaps = false;
+  let demo = false;
   let other = 0;
   for (const r of inputs) {
     const p = String(r?.path ?? '');
     const role = String(r?.role ?? '');
     const name = basename(p).toLowerCase();
-    if (/hotmaps/i.test(p) || /hotmaps/i.test(role)) hotmaps = true;
+    if (/[\\/]datasets[\\/]demo[\\/]/.test(p)) demo = true;
+    else if (/hotmaps/i.test(p) || /hotmaps/i.test(role)) hotmaps = true;
     else if (/\.gml(\.gz)?$/.test(name) || /plateau|citygml/i.test(role)) plateau = true;
     else if (/\.(osm\.pbf|pbf|osm)$/.test(name) || /\bosm\b/i.test(role)) osm = true;
     else other++;
@@ -85,6 +87,7 @@ export function attributionLines(manifest: Manifest, cjk: boolean): string[] {
   if (plateau) lines.push(cjk ? 'Buildings: 国土交通省 Project PLATEAU, CC BY 4.0' : 'Buildings: MLIT Project PLATEAU, CC BY 4.0');
   if (osm) lines.push('© OpenStreetMap contributors, ODbL');
   if (hotmaps) lines.push('Hotmaps project (H2020), Apache-2.0');
-  if (other) lines.push(`${plateau || osm || hotmaps ? 'Other data' : 'Data'}: ${other} input file${other === 1 ? '' : 's'} listed in manifest.json`);
+  if (demo) lines.push('Demo town: synthetic data made by heatplan (datasets/make-demo-town.ts), no real buildings');
+  if (other) lines.push(`${plateau || osm || hotmaps || demo ? 'Other data' : 'Data'}: ${other} input file${other === 1 ? '' : 's'} listed in manifest.json`);
   return lines;
 }

@@ -155,7 +155,7 @@ function demandDensity(r: RunRaster): Float64Array {
 /** Sum of the source bands of potential.tif (all bands but the coverage band), kW per cell. */
 function potentialTotal(r: RunRaster): Float64Array {
   let idx = r.bands.map((_, i) => i);
-  const named = r.names.some((n) => n);
+  const named = r.names.some((n) => n && !/^band \d+$/.test(n));
   if (named) idx = idx.filter((i) => !/coverage|ratio/i.test(r.names[i]!));
   else if (r.bands.length > 1) idx = idx.slice(0, -1); // last band = coverage ratio (DESIGN.md)
   const out = new Float64Array(r.width * r.height);
@@ -259,11 +259,13 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     b.group({ id: 'layer-pipes' }, () => {
       // thin pipes first so trunk lines stay on top
       const sorted = [...pipes].sort((a, c) => num(a.props.DN) - num(c.props.DN));
-      for (const f of sorted) {
+      const width = (f: ProjFeature) => {
         const dn = num(f.props.DN);
-        const w = Number.isFinite(dn) ? Math.min(1.4, Math.max(0.35, 0.3 + dn / 200)) : 0.5;
-        b.add(featurePath(v, f, { stroke: classColor(s, num(f.props.kw_per_m)) ?? '#000000', strokeWidthMm: w }));
-      }
+        return Number.isFinite(dn) ? Math.min(1.4, Math.max(0.35, 0.3 + dn / 200)) : 0.5;
+      };
+      // a white casing keeps pipes readable over the demand colours
+      for (const f of sorted) b.add(featurePath(v, f, { stroke: '#ffffff', strokeWidthMm: width(f) + 0.5 }));
+      for (const f of sorted) b.add(featurePath(v, f, { stroke: classColor(s, num(f.props.kw_per_m)) ?? '#000000', strokeWidthMm: width(f) }));
     });
     b.group({ id: 'layer-consumers' }, () => {
       for (const f of consumers) {

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromArrayBuffer } from 'geotiff';
 import { InputError, UsageError } from '../../errors.js';
-import { parseCrs, transformer, WGS84, epsgNumber, type Crs } from '../../crs/index.js';
+import { parseCrs, transformer, WGS84, type Crs } from '../../crs/index.js';
+import { readGeoTiff } from '../../io/geotiff.js';
 import { readManifest, type Manifest } from '../../io/run-folder.js';
 import type { Warnings } from '../../util/warnings.js';
 
@@ -144,49 +144,15 @@ export async function loadRunLayers(dir: string, layers: LayerName[], explicit: 
 
 /** Read a run raster (demand.tif, potential.tif), checking that it is in the run's working CRS. */
 export async function readRunRaster(file: string, crs: Crs): Promise<RunRaster> {
-  let tiff;
-  let image;
-  try {
-    const buf = await readFile(file);
-    tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
-    image = await tiff.getImage();
-  } catch (e) {
-    throw new InputError('raster-unreadable', `not a readable GeoTIFF: ${(e as Error).message}`, { file });
+  const r = await readGeoTiff(file);
+  if (r.crs !== crs.code && parseCrs(r.crs, { file }).proj4 !== crs.proj4) {
+    throw new InputError('raster-crs-mismatch', `raster CRS ${r.crs} is not the run's working CRS ${crs.code}`, {
+      file,
+      value: r.crs,
+      hint: 'the run folder mixes files of different runs; rerun the stage that wrote it',
+    });
   }
-  const keys = image.getGeoKeys() ?? {};
-  const code = (keys as Record<string, unknown>).ProjectedCSTypeGeoKey;
-  const want = epsgNumber(crs);
-  if (typeof code === 'number' && code !== 32767 && want !== undefined && code !== want) {
-    throw new InputError('raster-crs-mismatch', `raster CRS EPSG:${code} is not the run's working CRS ${crs.code}`, { file, value: code });
-  }
-  const [x0, y0] = image.getOrigin() as [number, number];
-  const [rx, ry] = image.getResolution() as [number, number];
-  if (!(rx > 0) || Math.abs(Math.abs(ry) - rx) > 1e-9 * rx) {
-    throw new InputError('raster-cells', 'raster cells must be square and north-up', { file, value: [rx, ry] });
-  }
-  const width = image.getWidth();
-  const height = image.getHeight();
-  const nodata = image.getGDALNoData();
-  const rasters = (await image.readRasters()) as unknown as ArrayLike<number>[];
-  const bands: Float64Array[] = [];
-  for (const r of rasters) {
-    const b = Float64Array.from(r);
-    if (nodata !== null) for (let i = 0; i < b.length; i++) if (b[i] === nodata) b[i] = NaN;
-    bands.push(b);
-  }
-  const names: string[] = [];
-  for (let s = 0; s < bands.length; s++) {
-    let name = '';
-    try {
-      const md = await image.getGDALMetadata(s);
-      const v = md?.DESCRIPTION ?? md?.NAME ?? md?.name;
-      if (typeof v === 'string') name = v;
-    } catch {
-      // band names are optional
-    }
-    names.push(name);
-  }
-  return { file, x0, y0, cellSize: rx, width, height, bands, names };
+  return { file, x0: r.x0, y0: r.y0, cellSize: r.cellSize, width: r.width, height: r.height, bands: r.bands, names: r.names };
 }
 
 /** Read a WGS84 GeoJSON FeatureCollection and project every geometry into the working CRS. */

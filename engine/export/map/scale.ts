@@ -29,7 +29,7 @@ export function niceScales(minDenominator = 100, maxDenominator = 1e8): number[]
  * The smallest nice scale denominator at which a ground extent of `extentWM` x `extentHM` metres fits a frame of
  * `frameWMm` x `frameHMm` mm, keeping `marginFrac` of the frame free on each side.
  */
-export function chooseScale(extentWM: number, extentHM: number, frameWMm: number, frameHMm: number, marginFrac = 0.04): number {
+export function chooseScale(extentWM: number, extentHM: number, frameWMm: number, frameHMm: number, marginFrac = 0.02): number {
   const usableW = frameWMm * (1 - 2 * marginFrac);
   const usableH = frameHMm * (1 - 2 * marginFrac);
   const need = Math.max((Math.max(extentWM, 1) * 1000) / usableW, (Math.max(extentHM, 1) * 1000) / usableH);

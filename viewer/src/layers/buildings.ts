@@ -7,6 +7,7 @@ import type { Unpacked } from '../binary.js';
 import type { BuildingsMeta } from '../data.js';
 import type { LayerContext } from './context.js';
 import { USE_PALETTE } from '../colors.js';
+import { memo } from './memo.js';
 
 const colorCache = new WeakMap<object, Uint8Array>();
 
@@ -30,14 +31,14 @@ export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | null {
   if (!b) return null;
   return new SolidPolygonLayer({
     id: 'buildings',
-    data: {
+    data: memo(b, 'buildings', () => ({
       length: b.meta.polygons,
       startIndices: b.arrays.startIndices as Uint32Array,
       attributes: {
         getPolygon: { value: b.arrays.positions as Float64Array, size: 2 },
         getFillColor: { value: vertexColors(b), size: 4, normalized: true },
       },
-    } as never,
+    })) as never,
     _normalize: false,
     _windingOrder: 'CCW',
     filled: true,

@@ -1,9 +1,12 @@
 /** Connected consumers: circles whose area follows the consumer's load at the slider's hour (peak x hourly factor). */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
+import { memo } from './memo.js';
 
 export function consumersLayer(ctx: LayerContext): ScatterplotLayer | null {
-  const cs = ctx.data.network?.features.filter((f) => f.properties?.kind === 'consumer' && f.geometry?.type === 'Point') ?? [];
+  const net = ctx.data.network;
+  if (!net) return null;
+  const cs = memo(net, 'consumer', () => net.features.filter((f) => f.properties?.kind === 'consumer' && f.geometry?.type === 'Point'));
   if (!cs.length) return null;
   let maxPeak = 0;
   for (const f of cs) maxPeak = Math.max(maxPeak, Number(f.properties.peak_kW) || 0);

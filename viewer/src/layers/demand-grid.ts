@@ -6,6 +6,7 @@ import { GridCellLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import { gridColors } from './grid-colors.js';
 import { YL_OR_RD } from '../colors.js';
+import { memo } from './memo.js';
 
 /** Band shown: 1 = annual heat demand (MWh/a per cell). */
 export const DEMAND_BAND = 1;
@@ -20,14 +21,14 @@ export function demandGridLayer(ctx: LayerContext): GridCellLayer | null {
   const max = g.meta.bands[band]!.max || 1;
   return new GridCellLayer({
     id: 'demand',
-    data: {
+    data: memo(g, `demand-${band}`, () => ({
       length: g.meta.count,
       attributes: {
         getPosition: { value: g.arrays.position as Float64Array, size: 2 },
         getFillColor: { value: colors, size: 4, normalized: true },
         getElevation: { value: g.arrays[`b${band}`] as Float32Array, size: 1 },
       },
-    } as never,
+    })) as never,
     cellSize: g.meta.cellSizeM,
     offset: [0, 0],
     extruded: ctx.extruded,

@@ -1,9 +1,12 @@
 /** Consumers cut off by the heat-density check (network.geojson kind 'dropped'): hollow red rings. */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
+import { memo } from './memo.js';
 
 export function droppedLayer(ctx: LayerContext): ScatterplotLayer | null {
-  const ds = ctx.data.network?.features.filter((f) => f.properties?.kind === 'dropped' && f.geometry?.type === 'Point') ?? [];
+  const net = ctx.data.network;
+  if (!net) return null;
+  const ds = memo(net, 'dropped', () => net.features.filter((f) => f.properties?.kind === 'dropped' && f.geometry?.type === 'Point'));
   if (!ds.length) return null;
   return new ScatterplotLayer({
     id: 'dropped',

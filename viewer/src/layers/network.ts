@@ -6,6 +6,7 @@ import { PathLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import type { Feature } from '../data.js';
 import { pipeColor } from '../colors.js';
+import { memo } from './memo.js';
 
 export const pipes = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === 'pipe' && f.geometry) ?? [];
 const services = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === 'service' && f.geometry) ?? [];
@@ -20,13 +21,18 @@ function paths(f: Feature): number[][][] {
 export const pipeLoadKw = (f: Feature, hourFactor: number): number => (Number(f.properties.design_kW ?? f.properties.peak_kW) || 0) * hourFactor;
 
 export function networkLayers(ctx: LayerContext): PathLayer[] {
-  const ps = pipes(ctx);
-  if (!ps.length && !services(ctx).length) return [];
-  // one path per LineString part; `pipe` keeps the feature for picking and colour
-  const rows = ps.flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
-  let maxLoad = 0;
-  for (const f of ps) maxLoad = Math.max(maxLoad, Number(f.properties.design_kW ?? f.properties.peak_kW) || 0);
-  const svc = services(ctx).flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
+  const net = ctx.data.network;
+  if (!net) return [];
+  const { rows, svc, maxLoad } = memo(net, 'network', () => {
+    const ps = pipes(ctx);
+    // one path per LineString part; `pipe` keeps the feature for picking and colour
+    const rows = ps.flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
+    let maxLoad = 0;
+    for (const f of ps) maxLoad = Math.max(maxLoad, Number(f.properties.design_kW ?? f.properties.peak_kW) || 0);
+    const svc = services(ctx).flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
+    return { rows, svc, maxLoad };
+  });
+  if (!rows.length && !svc.length) return [];
   return [
     new PathLayer({
       id: 'network-services',

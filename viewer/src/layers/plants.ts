@@ -1,9 +1,12 @@
 /** Plants: large dark circles sized by capacity. */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
+import { memo } from './memo.js';
 
 export function plantsLayer(ctx: LayerContext): ScatterplotLayer | null {
-  const ps = ctx.data.network?.features.filter((f) => f.properties?.kind === 'plant' && f.geometry?.type === 'Point') ?? [];
+  const net = ctx.data.network;
+  if (!net) return null;
+  const ps = memo(net, 'plant', () => net.features.filter((f) => f.properties?.kind === 'plant' && f.geometry?.type === 'Point'));
   if (!ps.length) return null;
   return new ScatterplotLayer({
     id: 'plants',

@@ -2,11 +2,16 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import type { FeatureCollection } from '../data.js';
+import { memo } from './memo.js';
 
 export function roadFeatures(ctx: LayerContext): FeatureCollection | undefined {
   if (ctx.data.roads) return ctx.data.roads;
-  const roads = ctx.data.network?.features.filter((f) => f.properties?.kind === 'road') ?? [];
-  return roads.length ? { type: 'FeatureCollection', features: roads } : undefined;
+  const net = ctx.data.network;
+  if (!net) return undefined;
+  return memo(net, 'roads', () => {
+    const roads = net.features.filter((f) => f.properties?.kind === 'road');
+    return roads.length ? ({ type: 'FeatureCollection', features: roads } as FeatureCollection) : undefined;
+  });
 }
 
 export function roadsLayer(ctx: LayerContext): GeoJsonLayer | null {

@@ -1,0 +1,265 @@
+/**
+ * Road lines for the network stage: OSM PBF (highway=*), shapefiles (.shp with .prj) and GeoJSON lines, projected to
+ * the working CRS. Which road classes may carry pipes is an option (OSM `highway` values; for shapefiles/GeoJSON the
+ * `highway` property when present, else every line). Bridges, tunnels and layers are kept so that the graph builder
+ * does not join roads that only cross over each other.
+ *
+ * CRS of the roads: `roadsCrs` if given; OSM is WGS84; a shapefile's .prj; a GeoJSON `crs` member; otherwise
+ * coordinates that all lie within lon/lat bounds are taken as WGS84 (RFC 7946) and anything else as the working CRS
+ * (counted warning 'roads-crs-assumed'). The caller checks that roads and buildings overlap.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import * as shapefile from 'shapefile';
+import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import { Warnings } from '../util/warnings.js';
+import type { ProgressFn } from '../util/progress.js';
+import type { RoadLine } from '../network/road-graph.js';
+import { scanOsmPbf } from './osm-pbf.js';
+
+/**
+ * highway=* values that do not carry pipes by default. ASSUMPTION (no source in METHODS.md): motorways and trunk roads
+ * are not dug up for distribution pipes; construction/proposed/abandoned ways do not exist yet or any more; steps,
+ * platforms, corridors, elevators, raceways, bus guideways and escape lanes are not streets.
+ */
+export const DEFAULT_EXCLUDED_HIGHWAYS = [
+  'motorway',
+  'motorway_link',
+  'trunk',
+  'trunk_link',
+  'construction',
+  'proposed',
+  'abandoned',
+  'disused',
+  'razed',
+  'platform',
+  'steps',
+  'corridor',
+  'elevator',
+  'raceway',
+  'bus_guideway',
+  'escape',
+  'via_ferrata',
+  'bus_stop',
+  'rest_area',
+  'services',
+];
+
+export interface ReadRoadsOptions {
+  /** working CRS the lines are projected to */
+  crs: Crs;
+  /** CRS of the roads file when it does not say (overrides detection) */
+  roadsCrs?: Crs;
+  /** only these highway values carry pipes (default: all but `exclude`) */
+  include?: string[];
+  /** highway values that do not carry pipes (default DEFAULT_EXCLUDED_HIGHWAYS) */
+  exclude?: string[];
+  warnings?: Warnings;
+  onProgress?: ProgressFn;
+}
+
+export interface RoadsRead {
+  lines: RoadLine[];
+  format: 'osm-pbf' | 'shapefile' | 'geojson';
+  sourceCrs: Crs;
+  /** whether the source CRS was detected from coordinates rather than declared */
+  crsAssumed: boolean;
+  /** [minX, minY, maxX, maxY] in the working CRS */
+  bbox: [number, number, number, number];
+  /** lines left out because their class does not carry pipes, by class */
+  excludedByClass: Record<string, number>;
+}
+
+const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && !['no', 'false', '0', ''].includes(v.toLowerCase()));
+
+/** Read road lines from `path` (format by extension); see the file header. */
+export async function readRoads(path: string, opts: ReadRoadsOptions): Promise<RoadsRead> {
+  if (!existsSync(path)) throw new InputError('file-not-found', 'roads file not found', { file: path });
+  if ((await stat(path)).isDirectory()) throw new InputError('roads-bad-format', 'roads path is a folder; pass a .osm.pbf, .shp or .geojson file', { file: path });
+  const warnings = opts.warnings ?? new Warnings();
+  const exclude = new Set(opts.exclude ?? DEFAULT_EXCLUDED_HIGHWAYS);
+  const include = opts.include ? new Set(opts.include) : undefined;
+  const excludedByClass: Record<string, number> = {};
+  const carries = (hw: string | undefined): boolean => {
+    if (hw === undefined) return true;
+    const ok = include ? include.has(hw) : !exclude.has(hw);
+    if (!ok) excludedByClass[hw] = (excludedByClass[hw] ?? 0) + 1;
+    return ok;
+  };
+  const lower = path.toLowerCase();
+  let result: Omit<RoadsRead, 'bbox' | 'excludedByClass'>;
+  if (lower.endsWith('.pbf')) result = await readPbf(path, opts, carries, warnings);
+  else if (lower.endsWith('.shp')) result = await readShp(path, opts, carries, warnings);
+  else if (lower.endsWith('.geojson') || lower.endsWith('.json')) result = await readGeojson(path, opts, carries, warnings);
+  else throw new InputError('roads-bad-format', 'unknown roads format', { file: path, hint: 'use .osm.pbf, .shp or .geojson' });
+  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const l of result.lines)
+    for (let i = 0; i < l.coords.length; i += 2) {
+      const x = l.coords[i]!, y = l.coords[i + 1]!;
+      if (x < bbox[0]) bbox[0] = x;
+      if (y < bbox[1]) bbox[1] = y;
+      if (x > bbox[2]) bbox[2] = x;
+      if (y > bbox[3]) bbox[3] = y;
+    }
+  if (result.lines.length === 0) {
+    throw new InputError('roads-empty', 'no road lines that may carry pipes', {
+      file: path,
+      value: excludedByClass,
+      hint: 'check the file and --road-classes / --exclude-road-classes',
+    });
+  }
+  return { ...result, bbox, excludedByClass };
+}
+
+async function readPbf(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
+  const scan = await scanOsmPbf(path, {
+    keepWay: (t) => t.highway !== undefined && t.area !== 'yes' && carries(t.highway),
+    onProgress: opts.onProgress,
+  });
+  const tr = transformer(WGS84, opts.crs);
+  const lines: RoadLine[] = [];
+  for (const w of scan.ways) {
+    // a clipped extract can lack nodes: the way is cut there
+    let coords: number[] = [];
+    let ids: number[] = [];
+    const flush = (): void => {
+      if (ids.length >= 2) lines.push(wayLine(w, coords, ids));
+      coords = [];
+      ids = [];
+    };
+    for (const ref of w.refs) {
+      const ll = scan.nodes.get(ref);
+      if (!ll) {
+        warnings.add('road-missing-node', 'way refers to a node missing from the extract; cut there', { file: path, record: `way ${w.id}` });
+        flush();
+        continue;
+      }
+      const [x, y] = tr.forward(ll[0], ll[1]);
+      coords.push(x, y);
+      ids.push(ref);
+    }
+    flush();
+  }
+  return { lines, format: 'osm-pbf', sourceCrs: WGS84, crsAssumed: false };
+}
+
+function wayLine(w: { id: number; tags: Record<string, string> }, coords: number[], ids: number[]): RoadLine {
+  const layer = Number.parseInt(w.tags.layer ?? '0', 10);
+  return {
+    id: `way ${w.id}`,
+    coords,
+    nodeIds: ids,
+    highway: w.tags.highway,
+    bridge: truthy(w.tags.bridge),
+    tunnel: truthy(w.tags.tunnel),
+    layer: Number.isFinite(layer) ? layer : 0,
+  };
+}
+
+type Geom = { type: string; coordinates?: unknown; geometries?: Geom[] } | null;
+
+function featureLines(
+  geom: Geom,
+  props: Record<string, unknown> | null,
+  record: string | number,
+  file: string,
+  carries: (hw?: string) => boolean,
+  warnings: Warnings,
+  out: { id: string | number; coords: number[]; props: Record<string, unknown> }[],
+): void {
+  const p = props ?? {};
+  if (!geom) {
+    warnings.add('road-no-geometry', 'road feature without geometry skipped', { file, record });
+    return;
+  }
+  const hw = typeof p.highway === 'string' ? p.highway : undefined;
+  if (!carries(hw)) return;
+  const parts: unknown[] =
+    geom.type === 'LineString' ? [geom.coordinates] : geom.type === 'MultiLineString' ? (geom.coordinates as unknown[]) : [];
+  if (parts.length === 0) {
+    warnings.add('road-not-line', 'road feature that is not a (Multi)LineString skipped', { file, record, message: `geometry type ${geom.type}` });
+    return;
+  }
+  parts.forEach((part, k) => {
+    const coords: number[] = [];
+    for (const c of part as number[][]) {
+      if (!Array.isArray(c) || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
+        throw new InputError('road-bad-coordinate', 'road line has an invalid coordinate', { file, record, value: c });
+      }
+      coords.push(c[0]!, c[1]!);
+    }
+    out.push({ id: parts.length > 1 ? `${record}.${k}` : record, coords, props: p });
+  });
+}
+
+function finishLines(
+  raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[],
+  declared: Crs | undefined,
+  opts: ReadRoadsOptions,
+  file: string,
+  warnings: Warnings,
+): { lines: RoadLine[]; sourceCrs: Crs; crsAssumed: boolean } {
+  let sourceCrs = opts.roadsCrs ?? declared;
+  let crsAssumed = false;
+  if (!sourceCrs) {
+    crsAssumed = true;
+    const lonLat = raw.every((r) => {
+      for (let i = 0; i < r.coords.length; i += 2) if (Math.abs(r.coords[i]!) > 180 || Math.abs(r.coords[i + 1]!) > 90) return false;
+      return true;
+    });
+    sourceCrs = lonLat ? WGS84 : opts.crs;
+    warnings.add('roads-crs-assumed', `roads file declares no CRS; taken as ${sourceCrs.code} from its coordinates`, { file });
+  }
+  const tr = transformer(sourceCrs, opts.crs);
+  const lines: RoadLine[] = raw.map((r) => {
+    const xy = Float64Array.from(r.coords);
+    tr.forwardFlat(xy);
+    const layer = Number.parseInt(String(r.props.layer ?? '0'), 10);
+    return {
+      id: r.id,
+      coords: xy,
+      highway: typeof r.props.highway === 'string' ? r.props.highway : undefined,
+      bridge: truthy(r.props.bridge),
+      tunnel: truthy(r.props.tunnel),
+      layer: Number.isFinite(layer) ? layer : 0,
+    };
+  });
+  return { lines, sourceCrs, crsAssumed };
+}
+
+async function readGeojson(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
+  let doc: { type?: string; features?: { geometry: Geom; properties: Record<string, unknown> | null; id?: string | number }[]; crs?: { properties?: { name?: string } } };
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new InputError('roads-bad-geojson', `roads GeoJSON cannot be parsed: ${(e as Error).message}`, { file: path });
+  }
+  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+    throw new InputError('roads-bad-geojson', 'roads GeoJSON is not a FeatureCollection', { file: path, value: doc?.type });
+  }
+  const declaredName = doc.crs?.properties?.name;
+  const declared = declaredName ? parseCrs(declaredName, { file: path }) : undefined;
+  const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
+  doc.features.forEach((f, i) => featureLines(f?.geometry ?? null, f?.properties ?? null, f?.id ?? i, path, carries, warnings, raw));
+  return { ...finishLines(raw, declared, opts, path, warnings), format: 'geojson' };
+}
+
+async function readShp(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
+  const prj = path.replace(/\.shp$/i, '.prj');
+  const declared = existsSync(prj) ? parseCrs(await readFile(prj, 'utf8'), { file: prj }) : undefined;
+  const dbf = path.replace(/\.shp$/i, '.dbf');
+  let source: Awaited<ReturnType<typeof shapefile.open>>;
+  try {
+    source = await shapefile.open(path, existsSync(dbf) ? dbf : undefined);
+  } catch (e) {
+    throw new InputError('roads-bad-shapefile', `cannot open shapefile: ${(e as Error).message}`, { file: path });
+  }
+  const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
+  for (let i = 0; ; i++) {
+    const r = await source.read();
+    if (r.done) break;
+    featureLines(r.value.geometry as Geom, (r.value.properties ?? null) as Record<string, unknown> | null, i, path, carries, warnings, raw);
+  }
+  return { ...finishLines(raw, declared, opts, path, warnings), format: 'shapefile' };
+}

@@ -1,0 +1,121 @@
+/**
+ * network.geojson (WGS84 lon/lat, DESIGN/brief schema): pipes, service lines, consumers, dropped consumers, plants;
+ * the collection's `properties` hold temperatures, thresholds and the CRS the lengths were measured in.
+ * And the edge-list export of a graph (CSV) for comparisons with other tools on the same graph.
+ */
+import type { Transformer } from '../crs/index.js';
+import type { CsrGraph } from './csr.js';
+import type { NetworkResult } from './plan.js';
+
+export interface ConsumerRecord {
+  id: string;
+  x: number;
+  y: number;
+  heatMWh: number;
+  peakKw: number;
+  /** extra properties copied to the consumer feature (use, spaceHeat_MWh, ...) */
+  props: Record<string, unknown>;
+}
+
+const r = (v: number, d = 3): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : v);
+
+export function networkGeojson(
+  res: NetworkResult,
+  consumers: ConsumerRecord[],
+  toLonLat: Transformer,
+  meta: Record<string, unknown>,
+): { type: 'FeatureCollection'; properties: Record<string, unknown>; features: unknown[] } {
+  const ll = (x: number, y: number): [number, number] => {
+    const [lon, lat] = toLonLat.forward(x, y);
+    return [r(lon, 7), r(lat, 7)];
+  };
+  const features: unknown[] = [];
+  res.pipes.forEach((p, k) => {
+    const coords: [number, number][] = [];
+    for (let i = 0; i < p.geometry.length; i += 2) coords.push(ll(p.geometry[i]!, p.geometry[i + 1]!));
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates: coords },
+      properties: {
+        kind: 'pipe',
+        id: k,
+        from: p.from,
+        to: p.to,
+        length_m: r(p.lengthM, 2),
+        consumers: p.consumers,
+        peak_kW: r(p.peakKw, 2),
+        design_kW: r(p.designKw, 2),
+        heat_MWh: r(p.heatMWh, 3),
+        DN: p.dn,
+        velocity_m_s: r(p.velocityMS, 3),
+        pressure_Pa_m: r(p.paPerM, 1),
+        kw_per_m: r(p.kwPerM, 4),
+        mwh_per_m_a: r(p.mwhPerMA, 4),
+        loss_W_per_m: r(p.lossWPerM, 2),
+        loss_MWh_a: r(p.lossMWhA, 4),
+        branch: p.branch,
+        plant: res.plants[p.plant]?.id,
+        overCapacity: p.overCapacity || undefined,
+      },
+    });
+  });
+  for (const c of res.consumers) {
+    const rec = consumers[c.index]!;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
+      properties: { kind: 'service', consumer: rec.id, length_m: r(c.serviceM, 2) },
+    });
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+      properties: {
+        ...rec.props,
+        kind: 'consumer',
+        id: rec.id,
+        heat_MWh: rec.heatMWh,
+        peak_kW: rec.peakKw,
+        service_m: r(c.serviceM, 2),
+        branch: c.branch,
+        plant: res.plants[c.plant]?.id,
+      },
+    });
+  }
+  for (const d of res.dropped) {
+    const rec = consumers[d.index]!;
+    if (!Number.isFinite(rec.x) || !Number.isFinite(rec.y)) continue;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+      properties: { kind: 'dropped', id: rec.id, use: rec.props.use, heat_MWh: rec.heatMWh, peak_kW: rec.peakKw, reason: d.reason, detail: d.detail },
+    });
+  }
+  for (const p of res.plants) {
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: ll(p.x, p.y) },
+      properties: {
+        kind: 'plant',
+        id: p.id,
+        type: p.type ?? 'unspecified',
+        capacity_kW: p.capacityKw ?? null,
+        fuel: p.fuel ?? null,
+        suggested: p.suggested,
+        output_kW: r(p.outputKw, 1),
+        consumers: p.consumers,
+        service_m: r(p.serviceM, 2),
+      },
+    });
+  }
+  return { type: 'FeatureCollection', properties: meta, features };
+}
+
+/** Edge list CSV: from,to,length_m,x1,y1,x2,y2 (node ids of the CSR graph; coordinates in its CRS). */
+export function edgeListCsv(g: CsrGraph): string {
+  const out: string[] = ['from,to,length_m,x1,y1,x2,y2'];
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.edgeFrom[e]!, b = g.edgeTo[e]!;
+    out.push(`${a},${b},${g.edgeLengthM[e]!.toFixed(4)},${g.x[a]!.toFixed(3)},${g.y[a]!.toFixed(3)},${g.x[b]!.toFixed(3)},${g.y[b]!.toFixed(3)}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,142 @@
+/**
+ * Reading heat-source vectors (sewer lines, rivers, waste-heat points) from GeoJSON, shapefiles and PLATEAU CityGML
+ * into the run's working CRS. Geometry is kept by kind: polylines, polygons (rings, no closing vertex) and points.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as shapefile from 'shapefile';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import { readCityGmlPolygons } from '../io/citygml/polygons.js';
+import type { Warnings } from '../util/warnings.js';
+
+export interface SourceFeature {
+  /** Feature id (property id, gml:id) or 1-based index. */
+  id: string;
+  props: Record<string, unknown>;
+  /** Polylines, flat [x0, y0, x1, y1, ...] in the working CRS. */
+  lines: Float64Array[];
+  /** Polygons: rings (exterior first), flat, no closing vertex, working CRS. */
+  polygons: Float64Array[][];
+  /** Points, flat [x, y, ...]. */
+  points: number[];
+}
+
+export interface VectorReadOptions {
+  /** CityGML feature local names to read (e.g. ['WaterBody']). */
+  cityGmlFeatures?: string[];
+  /** CRS of inputs that do not declare one (shapefile without .prj); GeoJSON defaults to WGS84 (RFC 7946). */
+  sourceCrs?: string;
+  /** .dbf encoding when there is no .cpg. */
+  encoding?: string;
+  warnings?: Warnings;
+}
+
+/** Read `path` (.geojson/.json, .shp, .gml/.gml.gz) into features in `working` CRS. */
+export async function readSourceFeatures(path: string, working: Crs, opts: VectorReadOptions = {}): Promise<SourceFeature[]> {
+  if (!existsSync(path)) throw new InputError('file-missing', 'input does not exist', { file: path });
+  const p = path.toLowerCase();
+  if (p.endsWith('.gml') || p.endsWith('.gml.gz')) {
+    const names = opts.cityGmlFeatures ?? ['WaterBody'];
+    const r = await readCityGmlPolygons(path, names, { crs: working, warnings: opts.warnings });
+    return r.features.map((f) => ({
+      id: f.id,
+      props: { ...f.attributes },
+      lines: [],
+      polygons: f.polygons.map((poly) => poly.map((ring) => Float64Array.from(ring))),
+      points: [],
+    }));
+  }
+  let fc: FeatureCollection;
+  let crs: Crs;
+  if (p.endsWith('.shp')) {
+    const prj = path.replace(/\.shp$/i, '.prj');
+    if (existsSync(prj)) crs = parseCrs(readFileSync(prj, 'utf8'), { file: prj });
+    else if (opts.sourceCrs) crs = parseCrs(opts.sourceCrs);
+    else throw new InputError('vector-no-crs', 'shapefile has no .prj and no CRS was given', { file: path, hint: 'add the .prj or pass --source-crs EPSG:N' });
+    const cpg = path.replace(/\.shp$/i, '.cpg');
+    const encoding = existsSync(cpg) ? readFileSync(cpg, 'utf8').trim() : (opts.encoding ?? 'utf-8');
+    try {
+      fc = (await shapefile.read(path, path.replace(/\.shp$/i, '.dbf'), { encoding })) as FeatureCollection;
+    } catch (e) {
+      throw new InputError('vector-unreadable', `cannot read shapefile: ${(e as Error).message}`, { file: path });
+    }
+  } else if (p.endsWith('.geojson') || p.endsWith('.json')) {
+    try {
+      fc = JSON.parse(readFileSync(path, 'utf8')) as FeatureCollection;
+    } catch (e) {
+      throw new InputError('vector-unreadable', `not valid JSON: ${(e as Error).message}`, { file: path });
+    }
+    if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+      throw new InputError('vector-not-fc', 'GeoJSON must be a FeatureCollection', { file: path, value: (fc as { type?: unknown })?.type });
+    }
+    const named = (fc as unknown as { crs?: { properties?: { name?: string } } }).crs?.properties?.name;
+    crs = named ? parseCrs(named, { file: path }) : opts.sourceCrs ? parseCrs(opts.sourceCrs) : WGS84;
+  } else {
+    throw new InputError('vector-format', 'unknown source file type', { file: path, hint: 'use .geojson, .shp, or PLATEAU .gml' });
+  }
+  const t = transformer(crs, working);
+  const out: SourceFeature[] = [];
+  fc.features.forEach((f: Feature, k: number) => {
+    const id = String((f.properties as Record<string, unknown> | null)?.id ?? f.id ?? k + 1);
+    const sf: SourceFeature = { id, props: { ...(f.properties ?? {}) }, lines: [], polygons: [], points: [] };
+    if (!f.geometry) {
+      opts.warnings?.add('vector-no-geometry', 'feature without geometry left out', { file: path, record: id });
+      return;
+    }
+    addGeometry(f.geometry, sf, t, path, id);
+    out.push(sf);
+  });
+  return out;
+}
+
+function flat(ps: Position[], t: ReturnType<typeof transformer>, path: string, id: string, dropClosing: boolean): Float64Array {
+  const n = dropClosing && ps.length > 1 && ps[0]![0] === ps[ps.length - 1]![0] && ps[0]![1] === ps[ps.length - 1]![1] ? ps.length - 1 : ps.length;
+  const a = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const x = Number(ps[i]![0]);
+    const y = Number(ps[i]![1]);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new InputError('vector-bad-coordinate', 'coordinate is not a finite number', { file: path, record: id, value: ps[i] });
+    a[2 * i] = x;
+    a[2 * i + 1] = y;
+  }
+  t.forwardFlat(a);
+  return a;
+}
+
+function addGeometry(g: Geometry, sf: SourceFeature, t: ReturnType<typeof transformer>, path: string, id: string): void {
+  switch (g.type) {
+    case 'Point':
+      sf.points.push(...flat([g.coordinates], t, path, id, false));
+      break;
+    case 'MultiPoint':
+      sf.points.push(...flat(g.coordinates, t, path, id, false));
+      break;
+    case 'LineString':
+      sf.lines.push(flat(g.coordinates, t, path, id, false));
+      break;
+    case 'MultiLineString':
+      for (const l of g.coordinates) sf.lines.push(flat(l, t, path, id, false));
+      break;
+    case 'Polygon':
+      sf.polygons.push(g.coordinates.map((r) => flat(r, t, path, id, true)));
+      break;
+    case 'MultiPolygon':
+      for (const p of g.coordinates) sf.polygons.push(p.map((r) => flat(r, t, path, id, true)));
+      break;
+    case 'GeometryCollection':
+      for (const c of g.geometries) addGeometry(c, sf, t, path, id);
+      break;
+  }
+}
+
+/** First finite number among `props[names]`; undefined when none is present; NaN when present but not a number. */
+export function numberProp(props: Record<string, unknown>, names: string[]): number | undefined {
+  for (const n of names) {
+    const v = props[n];
+    if (v === undefined || v === null || v === '') continue;
+    const x = typeof v === 'number' ? v : Number(String(v).trim());
+    return Number.isFinite(x) ? x : NaN;
+  }
+  return undefined;
+}

@@ -1,0 +1,148 @@
+/**
+ * Route benchmark on Heidelberg (~41,000 pipe-carrying edges, ../shared/datasets/heidelberg/heidelberg.osm.pbf):
+ * the whole planNetwork (connect, Steiner, key-path exchange, pruning, sizing) for 1,000 and 10,000 sampled
+ * consumers, and the Steiner step side by side with networkx's steiner_tree (method mehlhorn) on the same exported
+ * graph and terminals: length ratio and time ratio. Seeded; one warm-up, median of `RUNS` runs; peak RSS.
+ * Usage: npx tsx scripts/bench/route.ts [--runs 3] [--sizes 1000,10000] [--no-networkx]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chooseWorkingCrs } from '../../engine/crs/index.js';
+import { readRoads } from '../../engine/io/roads.js';
+import { components, type CsrGraph } from '../../engine/network/csr.js';
+import { edgeListCsv } from '../../engine/network/geojson.js';
+import { keyPathExchange } from '../../engine/network/improve.js';
+import { planNetwork, type ConsumerInput } from '../../engine/network/plan.js';
+import { buildRoadGraph } from '../../engine/network/road-graph.js';
+import { steinerMehlhorn } from '../../engine/network/steiner.js';
+
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : def;
+};
+const RUNS = Number(arg('--runs', '3'));
+const SIZES = arg('--sizes', '1000,10000').split(',').map(Number);
+const NX = !process.argv.includes('--no-networkx');
+const DATA = resolve(process.env.HEATPLAN_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets'));
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+let peakRss = 0;
+const rss = (): void => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+/** Consumers on random edges of the largest component within `radiusM` of its first node, 10-30 m off the road. */
+function sample(g: CsrGraph, n: number, seed: number, radiusM: number): ConsumerInput[] {
+  const comp = components(g);
+  let big = 0;
+  for (let k = 1; k < comp.count; k++) if (comp.nodes[k]! > comp.nodes[big]!) big = k;
+  const centre = comp.label.findIndex((l) => l === big);
+  const r = rng(seed);
+  const out: ConsumerInput[] = [];
+  while (out.length < n) {
+    const e = Math.floor(r() * g.edgeCount);
+    const a = g.edgeFrom[e]!, b = g.edgeTo[e]!;
+    if (comp.label[a] !== big || Math.hypot(g.x[a]! - g.x[centre]!, g.y[a]! - g.y[centre]!) > radiusM) continue;
+    const t = r();
+    const dx = g.x[b]! - g.x[a]!, dy = g.y[b]! - g.y[a]!;
+    const l = Math.hypot(dx, dy) || 1;
+    const off = 10 + 20 * r();
+    const heat = 30 + 400 * r() * r();
+    out.push({ id: `c${out.length}`, x: g.x[a]! + t * dx - (dy / l) * off, y: g.y[a]! + t * dy + (dx / l) * off, heatMWh: heat, peakKw: 0.0004963 * heat * 1000 + 21.84 });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const file = join(DATA, 'heidelberg', 'heidelberg.osm.pbf');
+  const crs = chooseWorkingCrs([8.6, 49.35, 8.75, 49.45]);
+  let t0 = performance.now();
+  const roads = await readRoads(file, { crs });
+  const t1 = performance.now();
+  const rg = buildRoadGraph(roads.lines);
+  const t2 = performance.now();
+  rss();
+  const g = rg.csr;
+  console.log(`Heidelberg: ${roads.lines.length} ways -> ${g.nodeCount} nodes, ${g.edgeCount} edges; read ${((t1 - t0) / 1000).toFixed(2)} s, graph ${((t2 - t1) / 1000).toFixed(2)} s`);
+  const rows: Record<string, string | number>[] = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'heatplan-bench-route-'));
+  for (const n of SIZES) {
+    const consumers = sample(g, n, 7 + n, n >= 5000 ? 4000 : 2000);
+    // whole stage, default thresholds
+    planNetwork({ graph: g, consumers }); // warm-up
+    const times: number[] = [];
+    let res!: ReturnType<typeof planNetwork>;
+    for (let k = 0; k < RUNS; k++) {
+      t0 = performance.now();
+      res = planNetwork({ graph: g, consumers });
+      times.push(performance.now() - t0);
+      rss();
+    }
+    // Steiner only, all consumers (thresholds off) on the split graph: heatplan vs networkx
+    const all = planNetwork({ graph: g, consumers }, { minKwPerM: 0, minMwhPerMA: 0, improve: false });
+    const sg = all.graph;
+    const terminals = [...new Set([all.plants[0]!.node, ...all.consumers.map((c) => c.node)])];
+    const isT = new Uint8Array(sg.nodeCount);
+    for (const v of terminals) isT[v] = 1;
+    const mTimes: number[] = [];
+    const kTimes: number[] = [];
+    let mLen = 0, kLen = 0;
+    steinerMehlhorn(sg, terminals);
+    for (let k = 0; k < RUNS; k++) {
+      t0 = performance.now();
+      const s = steinerMehlhorn(sg, terminals);
+      const tm = performance.now();
+      const imp = keyPathExchange(sg, s.edges, isT, [terminals[0]!]);
+      const tk = performance.now();
+      mTimes.push(tm - t0);
+      kTimes.push(tk - t0);
+      mLen = s.lengthM;
+      kLen = imp.lengthM;
+      rss();
+    }
+    let nx: { length_m: number; seconds: number; networkx: string } | undefined;
+    if (NX) {
+      const ef = join(tmp, `edges-${n}.csv`), tf = join(tmp, `terminals-${n}.csv`);
+      writeFileSync(ef, edgeListCsv(sg));
+      writeFileSync(tf, 'node,kind\n' + terminals.map((v) => `${v},t`).join('\n') + '\n');
+      const p = spawnSync('python3', [join(import.meta.dirname, 'networkx_steiner.py'), ef, tf, 'mehlhorn'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (p.status === 0) nx = JSON.parse(p.stdout.trim().split('\n').pop()!);
+      else console.error(`networkx failed: ${p.stderr.slice(-500)}`);
+    }
+    const s = res.summary;
+    rows.push({
+      consumers: n,
+      'plan s (median)': (median(times) / 1000).toFixed(2),
+      connected: s.consumers,
+      'trench m': s.trench_m.toFixed(0),
+      'kW/m': s.kwPerM.toFixed(3),
+      'loss %': (100 * s.lossShare).toFixed(1),
+      'mehlhorn s': (median(mTimes) / 1000).toFixed(3),
+      'mehlhorn+KPE s': (median(kTimes) / 1000).toFixed(3),
+      'heatplan m': kLen.toFixed(0),
+      'KPE gain %': ((100 * (mLen - kLen)) / mLen).toFixed(2),
+      'networkx s': nx ? nx.seconds.toFixed(2) : '-',
+      'networkx m': nx ? nx.length_m.toFixed(0) : '-',
+      'length ratio': nx ? (kLen / nx.length_m).toFixed(4) : '-',
+      'speed-up (Mehlhorn+KPE)': nx ? (nx.seconds / (median(kTimes) / 1000)).toFixed(1) + 'x' : '-',
+      'speed-up (Mehlhorn)': nx ? (nx.seconds / (median(mTimes) / 1000)).toFixed(1) + 'x' : '-',
+    });
+  }
+  console.table(rows);
+  console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB; node ${process.version}; ${RUNS} runs after a warm-up`);
+}
+
+await main();

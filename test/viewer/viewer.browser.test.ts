@@ -1,0 +1,170 @@
+/**
+ * The viewer in real headless Chromium: it loads a run, its layers draw coloured pixels where they should, toggling a
+ * layer changes the picture, hovering a building shows its floor area, the time slider changes the chart and the map,
+ * and a run with missing files says which.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startViewServer, type ViewServer } from '../../engine/export/serve.js';
+import { ensureViewerBuilt } from '../../engine/export/viewer-build.js';
+import { writeSyntheticRun, type SyntheticRun } from './synthetic-run.js';
+import { colouredPixels, diffPixels, HAVE_CHROMIUM, launchChromium, MAP_BG, openViewer, pixel, shot, CHROMIUM } from './browser.js';
+
+if (!HAVE_CHROMIUM) {
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} not found: CI requires Debian's chromium for the viewer's browser tests (apt-get install chromium)`);
+  console.warn(`\n*** SKIPPING viewer browser tests: ${CHROMIUM} not found (apt-get install chromium) ***\n`);
+}
+const describeBrowser = (HAVE_CHROMIUM ? describe : describe.skip) as typeof describe;
+
+describeBrowser('viewer in headless Chromium', () => {
+  let dir: string;
+  let run: SyntheticRun;
+  let srv: ViewServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'heatplan-viewer-'));
+    run = await writeSyntheticRun(join(dir, 'run'));
+    const { distDir } = await ensureViewerBuilt();
+    srv = await startViewServer({ runDir: run.dir, distDir, port: 0 });
+    browser = await launchChromium();
+    page = await openViewer(browser, srv.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const project = (lonLat: [number, number]) => page.evaluate((p) => (window as any).__heatplan.project(p) as [number, number], lonLat);
+  const toggle = async (id: string, on: boolean) => {
+    await page.locator(`input[data-layer="${id}"]`).setChecked(on);
+    await page.evaluate(() => (window as any).__heatplan.nextFrame());
+    await page.waitForTimeout(50);
+  };
+
+  it('loads the run and lists its layers', async () => {
+    const ids = await page.evaluate(() => (window as any).__heatplan.layerIds as string[]);
+    expect(ids).toEqual(['demand', 'potential-0', 'potential-1', 'blocks', 'areas', 'buildings', 'roads', 'network', 'consumers', 'dropped', 'plants']);
+    expect(await page.locator('#status').textContent()).toBe('12 buildings, 64 grid cells');
+    expect(await page.locator('#missing').isHidden()).toBe(true);
+    expect(await page.locator('#legend').textContent()).toContain('MWh/(ha·a)');
+    expect(await page.locator('#legend').textContent()).toContain('kW/m');
+  });
+
+  it('draws the layers: grid cells, buildings and the plant are coloured where they are', async () => {
+    const s = await shot(page);
+    // most of the map is covered by the grid
+    expect(colouredPixels(s, MAP_BG)).toBeGreaterThan(0.3 * s.png.width * s.png.height);
+    // the hottest cell (the grid's middle) is dark red: ramp top (177, 0, 38) over the background
+    const g = await page.evaluate(() => {
+      const d = (window as any).__heatplan.data.demand;
+      const v = d.arrays.b1 as Float32Array;
+      let k = 0;
+      for (let i = 0; i < v.length; i++) if (v[i]! > v[k]!) k = i;
+      return [d.arrays.position[2 * k], d.arrays.position[2 * k + 1]] as [number, number];
+    });
+    const [hx, hy] = await project(g);
+    const hot = pixel(s, hx + 15, hy + 15);
+    expect(hot[0]).toBeGreaterThan(150);
+    expect(hot[1]).toBeLessThan(60);
+    // the plant is a dark disc
+    const plant = await page.evaluate(() => (window as any).__heatplan.data.network.features.find((f: any) => f.properties.kind === 'plant').geometry.coordinates);
+    const [px, py] = await project(plant);
+    expect(Math.max(...pixel(s, px, py))).toBeLessThan(80);
+  });
+
+  it('toggling a layer changes the picture, and toggling back restores it', async () => {
+    const before = await shot(page);
+    await toggle('demand', false);
+    const off = await shot(page);
+    expect(diffPixels(before, off)).toBeGreaterThan(0.2 * before.png.width * before.png.height);
+    // a corner of the map that only the grid covered is now background
+    await toggle('demand', true);
+    const again = await shot(page);
+    expect(diffPixels(before, again)).toBeLessThan(0.001 * before.png.width * before.png.height);
+  });
+
+  it('buildings are coloured by use; hovering one shows its floor area and where it came from', async () => {
+    for (const id of ['consumers', 'network', 'dropped', 'demand', 'areas']) await toggle(id, false);
+    const [x, y] = await project([run.firstBuilding.lon, run.firstBuilding.lat]);
+    const s = await shot(page);
+    // building 0 is a 'detached house': Set2's first colour (102, 194, 165)
+    const c = pixel(s, x, y);
+    expect(Math.abs(c[0] - 102)).toBeLessThan(12);
+    expect(Math.abs(c[1] - 194)).toBeLessThan(12);
+    expect(Math.abs(c[2] - 165)).toBeLessThan(12);
+    await page.mouse.move(x, y);
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await page.locator('#tooltip').textContent())!;
+    expect(text).toContain(`building ${run.firstBuilding.id}`);
+    expect(text).toContain(`floor area${run.firstBuilding.floorArea_m2.toLocaleString('en-US')} m²`);
+    expect(text).toContain('given in the source data');
+    await page.mouse.move(5, 5);
+    for (const id of ['consumers', 'network', 'dropped', 'demand', 'areas']) await toggle(id, true);
+  });
+
+  it('hovering a pipe shows DN, load, kW/m and loss', async () => {
+    for (const id of ['consumers', 'dropped', 'plants']) await toggle(id, false);
+    const pipe = await page.evaluate(() => {
+      const f = (window as any).__heatplan.data.network.features.find((q: any) => q.properties.id === 'p0');
+      const [a, b] = f.geometry.coordinates;
+      return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] as [number, number];
+    });
+    const [x, y] = await project(pipe);
+    await page.mouse.move(x, y);
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await page.locator('#tooltip').textContent())!;
+    expect(text).toContain('pipe p0');
+    expect(text).toContain('DN125');
+    expect(text).toMatch(/linear density[\d.]+ kW\/m/);
+    expect(text).toContain('22 W/m, 80 MWh/a');
+    await page.mouse.move(5, 5);
+    for (const id of ['consumers', 'dropped', 'plants']) await toggle(id, true);
+  });
+
+  it('moving the time slider changes the chart and the map', async () => {
+    const chart0 = await shot(page, '#chart');
+    const map0 = await shot(page);
+    const label0 = await page.locator('#hour-label').textContent();
+    // hour 0 is the winter peak of the synthetic series; 4380 is mid-summer, when consumers' loads are lowest
+    await page.locator('#hour').fill('4380');
+    await page.evaluate(() => (window as any).__heatplan.nextFrame());
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => (window as any).__heatplan.state.hour)).toBe(4380);
+    const chart1 = await shot(page, '#chart');
+    const map1 = await shot(page);
+    expect(await page.locator('#hour-label').textContent()).not.toBe(label0);
+    expect(diffPixels(chart0, chart1)).toBeGreaterThan(100);
+    expect(diffPixels(map0, map1)).toBeGreaterThan(200);
+    // less load: the consumers' discs and the pipes are smaller, so fewer pixels are orange/blue
+    const orange = (s: typeof map0) => {
+      let n = 0;
+      const d = s.png.data;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 241) < 10 && Math.abs(d[i + 1]! - 105) < 12 && Math.abs(d[i + 2]! - 19) < 12) n++;
+      return n;
+    };
+    expect(orange(map1)).toBeLessThan(orange(map0));
+  });
+
+  it('a run with missing files shows what it has and says what it has not', async () => {
+    const part = await writeSyntheticRun(join(dir, 'partial'), { omit: ['potential.tif', 'hourly.csv', 'network.geojson', 'roads.geojson'] });
+    const s2 = await startViewServer({ runDir: part.dir, distDir: (await ensureViewerBuilt()).distDir, port: 0 });
+    try {
+      const p2 = await openViewer(browser, s2.url);
+      const missing = (await p2.locator('#missing').textContent())!;
+      for (const f of ['potential.tif', 'hourly.csv', 'network.geojson', 'roads.geojson']) expect(missing).toContain(f);
+      expect(missing).not.toContain('demand.tif');
+      expect(await p2.evaluate(() => (window as any).__heatplan.layerIds)).toEqual(['demand', 'blocks', 'areas', 'buildings']);
+      expect(await p2.locator('#time').textContent()).toContain('hourly.csv is not in this run');
+      expect(colouredPixels(await shot(p2), MAP_BG)).toBeGreaterThan(10_000);
+      await p2.close();
+    } finally {
+      await s2.close();
+    }
+  });
+});

@@ -1,0 +1,62 @@
+/** The switchable layers, bottom to top, each built by its own file. */
+import type { Layer } from '@deck.gl/core';
+import type { LayerContext } from './context.js';
+import type { RunData } from '../data.js';
+import { basemapLayer } from './basemap.js';
+import { demandGridLayer } from './demand-grid.js';
+import { potentialLayer } from './potential.js';
+import { blocksLayer } from './blocks.js';
+import { areasLayer } from './areas.js';
+import { buildingsLayer } from './buildings.js';
+import { roadsLayer, roadFeatures } from './roads.js';
+import { networkLayers } from './network.js';
+import { consumersLayer } from './consumers.js';
+import { droppedLayer } from './dropped.js';
+import { plantsLayer } from './plants.js';
+
+export interface LayerEntry {
+  id: string;
+  label: string;
+  /** Run file it comes from (for "missing" notes). */
+  file: string;
+  defaultOn: boolean;
+  build(ctx: LayerContext): Layer | Layer[] | null;
+}
+
+/** The entries the loaded run can show (a potential entry per band). */
+export function layerEntries(data: RunData): LayerEntry[] {
+  const potentials: LayerEntry[] = (data.potential?.meta.bands ?? []).map((b, i) => ({
+    id: `potential-${i}`,
+    label: `potential: ${b.name}${b.unit ? ` (${b.unit})` : ''}`,
+    file: 'potential.tif',
+    defaultOn: false,
+    build: (ctx) => potentialLayer(ctx, i),
+  }));
+  const all: LayerEntry[] = [
+    { id: 'basemap', label: 'base map tiles', file: '', defaultOn: true, build: basemapLayer },
+    { id: 'demand', label: 'demand density (grid)', file: 'demand.tif', defaultOn: true, build: demandGridLayer },
+    ...potentials,
+    { id: 'blocks', label: 'blocks', file: 'blocks.geojson', defaultOn: false, build: blocksLayer },
+    { id: 'areas', label: 'supply areas', file: 'areas.geojson', defaultOn: true, build: areasLayer },
+    { id: 'buildings', label: 'buildings by use', file: 'buildings.geojson', defaultOn: true, build: buildingsLayer },
+    { id: 'roads', label: 'road graph', file: 'roads.geojson', defaultOn: false, build: roadsLayer },
+    { id: 'network', label: 'network (kW/m)', file: 'network.geojson', defaultOn: true, build: networkLayers },
+    { id: 'consumers', label: 'consumers (load at hour)', file: 'network.geojson', defaultOn: true, build: consumersLayer },
+    { id: 'dropped', label: 'consumers cut off', file: 'network.geojson', defaultOn: true, build: droppedLayer },
+    { id: 'plants', label: 'plants', file: 'network.geojson', defaultOn: true, build: plantsLayer },
+  ];
+  const ctx0 = { data } as LayerContext;
+  return all.filter((e) => {
+    if (e.id === 'basemap') return !!data.tiles;
+    if (e.id === 'roads') return !!roadFeatures(ctx0);
+    if (e.id === 'demand') return !!data.demand;
+    if (e.id === 'blocks') return !!data.blocks;
+    if (e.id === 'areas') return !!data.areas;
+    if (e.id === 'buildings') return !!data.buildings;
+    if (e.file === 'network.geojson') {
+      const kinds = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
+      return !!data.network?.features.some((f) => kinds.includes(f.properties?.kind));
+    }
+    return true;
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * heatplan viewer: loads whatever the run folder has, builds the switchable layers, the legend, the summary and the
+ * hourly chart, and drives the map's hourly values from the time slider. `window.__heatplan` exposes the Deck and
+ * a few helpers for the browser tests and the benchmark.
+ */
+import { Deck, MapView, WebMercatorViewport, type Layer, type PickingInfo } from '@deck.gl/core';
+import { loadRun, type RunData } from './data.js';
+import { layerEntries, type LayerEntry } from './layers/index.js';
+import { DEFAULT_THRESHOLD_KW_PER_M, type LayerContext } from './layers/context.js';
+import { hourFactor } from './hourly.js';
+import { describe } from './tooltip.js';
+import { legendHtml } from './legend.js';
+import { chartLegendHtml, drawChart } from './chart.js';
+import { summaryHtml } from './summary.js';
+import { esc } from './format.js';
+
+interface ViewState {
+  longitude: number;
+  latitude: number;
+  zoom: number;
+  pitch: number;
+  bearing: number;
+}
+
+interface HeatplanHandle {
+  ready: boolean;
+  error?: string;
+  /** ms from navigation start to the first frame with every loaded layer drawn. */
+  firstRenderMs?: number;
+  /** ms from navigation start until the run's data was loaded and parsed. */
+  loadedMs?: number;
+  deck?: Deck<any>;
+  data?: RunData;
+  state: { hour: number; extruded: boolean; visible: Record<string, boolean> };
+  layerIds: string[];
+  setVisible(id: string, on: boolean): Promise<void>;
+  setHour(h: number): Promise<void>;
+  setExtruded(on: boolean): Promise<void>;
+  /** Page pixel position of a lon/lat point. */
+  project(lonLat: [number, number]): [number, number];
+  /** Resolves after the next frame is drawn. */
+  nextFrame(): Promise<void>;
+  /** Draw n frames while panning; returns each frame's ms (draw + GPU finish). */
+  benchFrames(n: number): number[];
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const frameWaiters: (() => void)[] = [];
+const state = { hour: 0, extruded: false, visible: {} as Record<string, boolean> };
+const handle: HeatplanHandle = {
+  ready: false,
+  state,
+  layerIds: [],
+  setVisible: async (id, on) => {
+    state.visible[id] = on;
+    const box = document.querySelector<HTMLInputElement>(`input[data-layer="${id}"]`);
+    if (box) box.checked = on;
+    await update();
+  },
+  setHour: async (h) => {
+    ($('hour') as HTMLInputElement).value = String(h);
+    state.hour = h;
+    await update();
+  },
+  setExtruded: async (on) => {
+    state.extruded = on;
+    await update();
+  },
+  project: ([lon, lat]) => {
+    const vp = deck!.getViewports()[0]!;
+    const [x, y] = vp.project([lon, lat]);
+    const r = $('map').getBoundingClientRect();
+    return [r.left + x!, r.top + y!];
+  },
+  nextFrame: () => new Promise<void>((ok) => frameWaiters.push(ok)),
+  benchFrames: (n) => {
+    const d = deck!;
+    const vp = d.getViewports()[0]! as unknown as ViewState;
+    const gl = (d as unknown as { device: { gl: WebGL2RenderingContext } }).device.gl;
+    const px = new Uint8Array(4);
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      d.setProps({ viewState: { ...viewState, longitude: vp.longitude + (i % 2 ? 1e-4 : -1e-4), latitude: vp.latitude, zoom: vp.zoom } });
+      d.redraw('bench');
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      times.push(performance.now() - t0);
+    }
+    d.setProps({ viewState: undefined, initialViewState: viewState });
+    return times;
+  },
+};
+(window as unknown as { __heatplan: HeatplanHandle }).__heatplan = handle;
+
+let deck: Deck<any> | undefined;
+let data: RunData;
+let entries: LayerEntry[] = [];
+let viewState: ViewState;
+let threshold = DEFAULT_THRESHOLD_KW_PER_M;
+let wantFirst = false;
+
+function context(): LayerContext {
+  return { data, hour: state.hour, hourFactor: hourFactor(data.hourly, state.hour), extruded: state.extruded, thresholdKwPerM: threshold };
+}
+
+function buildLayers(): Layer[] {
+  const ctx = context();
+  const out: Layer[] = [];
+  for (const e of entries) {
+    const l = e.build(ctx);
+    // hidden layers stay in the list with visible: false, so their GPU buffers survive a toggle
+    for (const x of l === null ? [] : Array.isArray(l) ? l : [l]) out.push(x.clone({ visible: !!state.visible[e.id] }) as Layer);
+  }
+  return out;
+}
+
+async function update(): Promise<void> {
+  if (!deck) return;
+  const frame = handle.nextFrame();
+  deck.setProps({ layers: buildLayers() });
+  $('legend').innerHTML = legendHtml(data, state.visible, threshold);
+  $('hour-label').textContent = `${state.hour} (${dateOfHour(state.hour)})`;
+  if (data.hourly) drawChart($('chart') as HTMLCanvasElement, data.hourly, state.hour);
+  await frame;
+}
+
+function dateOfHour(h: number): string {
+  const d = new Date(Date.UTC(2023, 0, 1) + h * 3_600_000);
+  return `${d.toISOString().slice(5, 10)} ${String(d.getUTCHours()).padStart(2, '0')}:00`;
+}
+
+function fitView(): ViewState {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = (bb: number[] | undefined) => {
+    if (!bb || !bb.every(Number.isFinite)) return;
+    b[0] = Math.min(b[0]!, bb[0]!);
+    b[1] = Math.min(b[1]!, bb[1]!);
+    b[2] = Math.max(b[2]!, bb[2]!);
+    b[3] = Math.max(b[3]!, bb[3]!);
+  };
+  add(data.demand?.meta.bbox);
+  add(data.buildings?.meta.bbox);
+  for (const fc of [data.network, data.areas, data.blocks]) {
+    for (const f of fc?.features ?? []) {
+      const walk = (c: any): void => (typeof c?.[0] === 'number' ? add([c[0], c[1], c[0], c[1]]) : c?.forEach?.(walk));
+      walk(f.geometry?.coordinates);
+    }
+  }
+  const r = $('map').getBoundingClientRect();
+  if (!Number.isFinite(b[0]!)) return { longitude: 139.7, latitude: 35.68, zoom: 10, pitch: 0, bearing: 0 };
+  if (b[2]! - b[0]! < 1e-6) (b[0]! -= 0.001), (b[2]! += 0.001);
+  if (b[3]! - b[1]! < 1e-6) (b[1]! -= 0.001), (b[3]! += 0.001);
+  const vp = new WebMercatorViewport({ width: r.width, height: r.height }).fitBounds(
+    [
+      [b[0]!, b[1]!],
+      [b[2]!, b[3]!],
+    ],
+    { padding: 24 },
+  );
+  return { longitude: vp.longitude, latitude: vp.latitude, zoom: Math.min(vp.zoom, 19), pitch: 0, bearing: 0 };
+}
+
+function panel(): void {
+  $('run-name').textContent = data.status.run;
+  const notes: string[] = [];
+  const missing = data.status.files.filter((f) => !f.present);
+  if (missing.length) notes.push(`<b>Not in this run</b> (not shown): ${missing.map((f) => `${esc(f.name)} (${esc(f.shows)})`).join(', ')}`);
+  for (const e of data.errors) notes.push(`<b>Could not read ${esc(e.file)}</b>: ${esc(e.message)}`);
+  if (notes.length) {
+    $('missing').innerHTML = notes.join('<br>');
+    $('missing').hidden = false;
+  }
+  const boxes = entries.map(
+    (e) => `<label><input type="checkbox" data-layer="${e.id}" ${state.visible[e.id] ? 'checked' : ''}/> ${esc(e.label)}</label>`,
+  );
+  if (data.demand) boxes.push(`<label><input type="checkbox" id="extrude"/> extrude demand grid (3D)</label>`);
+  $('layers').innerHTML = boxes.join('');
+  $('layers').addEventListener('change', (ev) => {
+    const t = ev.target as HTMLInputElement;
+    if (t.id === 'extrude') {
+      state.extruded = t.checked;
+      viewState = { ...viewState, pitch: t.checked ? 45 : 0 };
+      deck?.setProps({ initialViewState: { ...viewState } });
+    } else if (t.dataset.layer) state.visible[t.dataset.layer] = t.checked;
+    void update();
+  });
+  $('summary').innerHTML = summaryHtml(data);
+  if (data.hourly) {
+    const slider = $('hour') as HTMLInputElement;
+    slider.max = String(data.hourly.hours - 1);
+    slider.addEventListener('input', () => {
+      state.hour = Number(slider.value);
+      void update();
+    });
+    $('time').insertAdjacentHTML('beforeend', `<div>${chartLegendHtml(data.hourly)}</div>`);
+  } else {
+    $('time').innerHTML = '<h2>Hourly simulation</h2><div class="missing">hourly.csv is not in this run: no chart, the map shows design loads.</div>';
+  }
+  if (data.tiles) {
+    $('attribution').innerHTML = esc(data.tiles.attribution);
+    $('attribution').hidden = false;
+  }
+}
+
+function onHover(info: PickingInfo): void {
+  const tip = $('tooltip');
+  const html = info.layer ? describe(info, data, hourFactor(data.hourly, state.hour), state.hour) : null;
+  if (!html) {
+    tip.hidden = true;
+    return;
+  }
+  tip.innerHTML = html;
+  tip.hidden = false;
+  const r = $('map').getBoundingClientRect();
+  tip.style.left = `${r.left + info.x + 12}px`;
+  tip.style.top = `${r.top + info.y + 12}px`;
+}
+
+async function start(): Promise<void> {
+  $('status').textContent = 'loading run…';
+  data = await loadRun(new URL('./', location.href).href.replace(/[^/]*$/, ''));
+  handle.loadedMs = performance.now();
+  handle.data = data;
+  const t = Number(data.network?.properties?.threshold_kW_per_m ?? data.network?.properties?.thresholdKwPerM);
+  if (t > 0) threshold = t;
+  entries = layerEntries(data);
+  for (const e of entries) state.visible[e.id] = e.defaultOn;
+  handle.layerIds = entries.map((e) => e.id);
+  panel();
+  viewState = fitView();
+  wantFirst = true;
+  deck = new Deck({
+    parent: $('map') as HTMLDivElement,
+    views: new MapView({ repeat: false }),
+    initialViewState: viewState,
+    controller: true,
+    layers: [],
+    onViewStateChange: ({ viewState: v }) => {
+      viewState = v as ViewState;
+    },
+    onHover,
+    getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
+    onAfterRender: () => {
+      if (wantFirst && deck?.isInitialized && deck.props.layers.length && (deck.props.layers as Layer[]).every((l) => !l.props.visible || l.isLoaded)) {
+        wantFirst = false;
+        handle.firstRenderMs = performance.now();
+        handle.ready = true;
+        const n = data.buildings?.meta.count ?? 0;
+        const c = data.demand?.meta.count ?? 0;
+        $('status').textContent = `${n.toLocaleString('en-US')} buildings, ${c.toLocaleString('en-US')} grid cells`;
+      }
+      for (const w of frameWaiters.splice(0)) w();
+    },
+  });
+  handle.deck = deck;
+  await new Promise<void>((ok) => {
+    const wait = () => (deck!.isInitialized ? ok() : setTimeout(wait, 10));
+    wait();
+  });
+  await update();
+}
+
+start().catch((e: Error) => {
+  handle.error = e.message;
+  $('status').textContent = `error: ${e.message}`;
+  console.error(e);
+});

@@ -1,0 +1,83 @@
+/** Hover text: the numbers of what is under the cursor and where they came from. */
+import type { PickingInfo } from '@deck.gl/core';
+import type { RunData } from './data.js';
+import { buildingRow } from './layers/buildings.js';
+import { pipeLoadKw } from './layers/network.js';
+import { esc, fmt, rows } from './format.js';
+
+/** How floorAreaSource values were derived (engine/buildings floor-area rules). */
+export const FLOOR_AREA_RULES: Record<string, string> = {
+  given: 'given in the source data',
+  storeys: 'footprint × storeys',
+  height: 'footprint × storeys estimated from height',
+  default: 'footprint × default storeys for the use (assumption)',
+};
+
+export function describe(info: PickingInfo, data: RunData, hourFactor: number, hour: number): string | null {
+  const id = info.layer?.id ?? '';
+  if (info.index < 0) return null;
+  if (id === 'buildings' && data.buildings) {
+    const b = data.buildings;
+    const r = buildingRow(b, info.index);
+    const n = (k: string) => (b.arrays[`n_${k}`] as Float32Array)[r];
+    const c = (k: 'use' | 'useCode' | 'floorAreaSource') => b.meta.dictionaries[k][(b.arrays[`c_${k}`] as Uint16Array)[r]!] ?? '';
+    const src = c('floorAreaSource');
+    return `<b>building ${esc(b.meta.ids[r])}</b>` + rows([
+      ['use', `${esc(c('use'))} (code ${esc(c('useCode') || '–')})`],
+      ['floor area', `${fmt(n('floorArea_m2'))} m²`],
+      ['floor area from', esc(FLOOR_AREA_RULES[src] ?? src)],
+      ['storeys', fmt(n('storeys'))],
+      ['footprint', `${fmt(n('footprint_m2'))} m²`],
+      ['space heat', `${fmt(n('spaceHeat_MWh'))} MWh/a`],
+      ['hot water', `${fmt(n('hotWater_MWh'))} MWh/a`],
+      ['heat demand', `${fmt(n('heat_MWh'))} MWh/a`],
+      ['peak load', `${fmt(n('peak_kW'))} kW`],
+    ]);
+  }
+  if ((id === 'demand' || id.startsWith('potential-')) && (id === 'demand' ? data.demand : data.potential)) {
+    const g = (id === 'demand' ? data.demand : data.potential)!;
+    const cell = (g.arrays.cell as Uint32Array)[info.index]!;
+    const col = cell % g.meta.width;
+    const row = (cell - col) / g.meta.width;
+    const ha = (g.meta.cellSizeM * g.meta.cellSizeM) / 10_000;
+    const pairs: [string, string][] = g.meta.bands.map((bd, k) => [bd.name, `${fmt((g.arrays[`b${k}`] as Float32Array)[info.index])} ${esc(bd.unit)}`]);
+    if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays.b1 as Float32Array)[info.index]! / ha)} MWh/(ha·a)`]);
+    pairs.push(['cell', `col ${col}, row ${row} (${g.meta.cellSizeM} m, ${esc(g.meta.crs)})`]);
+    return `<b>${id === 'demand' ? 'demand.tif' : 'potential.tif'} cell</b>` + rows(pairs);
+  }
+  const p = (info.object as any)?.pipe?.properties ?? (info.object as any)?.properties;
+  if (!p) return null;
+  if (id === 'network' || id === 'network-services') {
+    if (p.kind === 'service') return `<b>service line</b>` + rows([['consumer', esc(p.consumer)], ['length', `${fmt(p.length_m)} m`]]);
+    return `<b>pipe ${esc(p.id)}</b>` + rows([
+      ['DN', esc(p.DN)],
+      ['design load', `${fmt(p.design_kW ?? p.peak_kW)} kW`],
+      [`load at hour ${hour}`, `${fmt(pipeLoadKw({ properties: p } as any, hourFactor))} kW`],
+      ['linear density', `${fmt(p.kw_per_m, 3)} kW/m`],
+      ['annual', `${fmt(p.mwh_per_m_a, 2)} MWh/(m·a)`],
+      ['heat loss', `${fmt(p.loss_W_per_m)} W/m, ${fmt(p.loss_MWh_a)} MWh/a`],
+      ['length', `${fmt(p.length_m)} m`],
+      ['velocity', `${fmt(p.velocity_m_s, 2)} m/s`],
+      ['branch', esc(p.branch ?? '–')],
+    ]);
+  }
+  if (id === 'consumers')
+    return `<b>consumer ${esc(p.id)}</b>` + rows([
+      ['use', esc(p.use)],
+      ['floor area', `${fmt(p.floorArea_m2)} m²`],
+      ['heat demand', `${fmt(p.heat_MWh)} MWh/a`],
+      ['peak load', `${fmt(p.peak_kW)} kW`],
+      [`load at hour ${hour}`, `${fmt((Number(p.peak_kW) || 0) * hourFactor)} kW`],
+      ['service line', `${fmt(p.service_m)} m`],
+    ]);
+  if (id === 'dropped')
+    return `<b>cut off: ${esc(p.id)}</b>` + rows([['use', esc(p.use)], ['heat demand', `${fmt(p.heat_MWh)} MWh/a`], ['peak load', `${fmt(p.peak_kW)} kW`], ['reason', esc(p.reason)]]);
+  if (id === 'plants')
+    return `<b>plant ${esc(p.id)}</b>` + rows([['type', esc(p.type)], ['capacity', `${fmt(p.capacity_kW)} kW`], ['fuel', esc(p.fuel ?? '–')]]);
+  // blocks, areas, roads: every numeric/text property as found
+  const pairs = Object.entries(p)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
+    .slice(0, 12)
+    .map(([k, v]) => [k, typeof v === 'number' ? fmt(v, 2) : esc(v)] as [string, string]);
+  return `<b>${esc(id)}</b>` + rows(pairs);
+}
