@@ -29,7 +29,7 @@ export const MANIFEST_STAGE: Partial<Record<StageName, string>> = {
 };
 
 /** Options the batch sets itself; a batch file may not set them. */
-export const BATCH_OWNED_OPTIONS = new Set(['run', 'out', 'json', 'quiet']);
+export const BATCH_OWNED_OPTIONS = new Set(['run', 'out', 'json', 'quiet', 'buildings']);
 
 /** Option values that are file paths, resolved relative to the batch file. */
 export const PATH_OPTIONS = new Set([

@@ -1,58 +1,68 @@
 /**
- * `heatplan demo`: the whole pipeline on the generated demo town in datasets/demo (see datasets/make-demo-town.ts),
- * through the same commands a user runs, so the demo is also an end-to-end check of the CLI.
+ * `heatplan demo`: the whole pipeline on the generated demo town (datasets/make-demo-town.ts), from the scenario file
+ * datasets/demo/demo.yaml through `heatplan run`'s runner, so the demo is also an end-to-end check of the CLI.
+ * The simulation reads the Kitami weather and the BDEW profile tables from ../shared/datasets; where they are absent
+ * the simulate stage is skipped with one loud line.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { defaultProfilesDir } from '../demand/profiles.js';
+import { loadScenario, parseScenario, type LoadOptions } from '../pipeline/load.js';
+import { planSteps } from '../pipeline/plan.js';
+import { runScenario } from '../pipeline/runner.js';
+import type { StageName } from '../pipeline/schema.js';
 import { info } from '../util/progress.js';
+import { execStage } from './run.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
+/** The demo's scenario file. */
+export const DEMO_SCENARIO = resolve(DEMO_DIR, 'demo.yaml');
 /** Kitami reference-year weather (climate region 1, nearest to Shimokawa), when the shared datasets are present. */
 export const KITAMI_WEATHER = resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'datasets', 'weather', '0868195.has');
 
-/** The demo's steps as CLI argument lists; a step whose command does not exist in this build is skipped. */
+/** Why the demo cannot simulate (weather or profile tables missing), or undefined when it can. */
+export function simulateSkipReason(weather: string, profilesDir = defaultProfilesDir()): string | undefined {
+  const missing = [!existsSync(weather) && `weather ${weather}`, !existsSync(profilesDir) && `BDEW profile tables ${profilesDir}`].filter(Boolean);
+  if (!missing.length) return undefined;
+  return `${missing.join(' and ')} not found: the simulation reads them from ../shared/datasets (pass --weather FILE, set HEATPLAN_DATA for the profiles)`;
+}
+
+/** How the demo loads demo.yaml: run folder, the weather file patched in, simulate skipped when it cannot run. */
+function demoLoadOptions(out: string, weather: string | undefined, skip: Partial<Record<StageName, string>>): LoadOptions {
+  return {
+    out,
+    skip: Object.keys(skip) as StageName[],
+    patch: (raw) => {
+      const sim = raw.simulate as Record<string, unknown> | undefined;
+      if (sim && typeof sim === 'object' && weather) sim.weather = weather;
+    },
+  };
+}
+
+/** The demo's stages as heatplan command lines (without --quiet); simulate is left out without a weather file. */
 export function demoSteps(out: string, weather: string | undefined): string[][] {
-  const d = (f: string) => join(DEMO_DIR, f);
-  const steps: string[][] = [
-    ['demand', '--buildings', d('buildings.geojson'), '--out', out, '--scheme', 'plateau', '--use-column', 'usage',
-      '--storeys-column', 'storeys', '--floor-area-column', 'floorArea', '--height-column', 'height', '--id-column', 'id',
-      '--blocks', d('blocks.geojson'), '--climate-region', '1', '--cell', '50'],
-    ['potential', '--run', out, '--sewers', d('sewers.geojson'), '--rivers', d('river.geojson'), '--waste-heat', d('waste-heat.geojson')],
-    ['areas', '--run', out, '--method', 'hotmaps'],
-    ['route', '--run', out, '--roads', d('roads.geojson'), '--plants', d('plants.geojson')],
-    ['simulate', '--run', out, '--scenario', d('scenario.yaml'), ...(weather ? ['--weather', weather] : [])],
-    ['report', out],
-    ['export-map', out, '--format', 'png', '--out', join(out, 'map.png'), '--title', 'heatplan demo town'],
-  ];
-  return steps;
+  const skip: Partial<Record<StageName, string>> = weather ? {} : { simulate: 'no weather file' };
+  const s = parseScenario(readFileSync(DEMO_SCENARIO, 'utf8'), DEMO_SCENARIO, demoLoadOptions(out, weather && resolve(weather), skip));
+  return planSteps(s, { skip, verbose: true })
+    .filter((st) => !st.skip)
+    .map((st) => st.argv);
 }
 
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the whole pipeline on the generated demo town (datasets/demo)')
+    .description('run the whole pipeline on the generated demo town (datasets/demo/demo.yaml)')
     .option('--out <dir>', 'run folder', 'out/demo')
     .option('--weather <path>', 'weather file for the simulation (default: Kitami HASP from ../shared/datasets when present)')
     .option('--quiet', 'no messages on stderr', false)
     .action(async (opts) => {
-      const { main } = await import('./main.js');
-      const out = resolve(opts.out);
-      const weather = opts.weather ?? (existsSync(KITAMI_WEATHER) ? KITAMI_WEATHER : undefined);
-      const known = new Set(program.commands.map((c) => c.name()));
-      for (const step of demoSteps(out, weather)) {
-        const cmd = step[0]!;
-        if (!known.has(cmd)) {
-          info(`heatplan demo: skipping "${cmd}" (not in this build)`, opts.quiet);
-          continue;
-        }
-        if (cmd === 'simulate' && !existsSync(join(DEMO_DIR, 'scenario.yaml'))) step.splice(step.indexOf('--scenario'), 2);
-        info(`heatplan demo: heatplan ${step.map((s) => (s.includes(' ') ? JSON.stringify(s) : s)).join(' ')}`, opts.quiet);
-        const takesQuiet = program.commands.find((c) => c.name() === cmd)!.options.some((o) => o.long === '--quiet');
-        const code = await main(opts.quiet && takesQuiet ? [...step, '--quiet'] : step);
-        if (code !== 0) throw new Error(`demo step "${cmd}" failed with exit code ${code}`);
-      }
-      info(`heatplan demo: done; run folder ${out}${known.has('view') ? ` (view it: npx heatplan view ${opts.out})` : ''}`, opts.quiet);
+      const weather = resolve(opts.weather ?? KITAMI_WEATHER);
+      const skipReason = simulateSkipReason(weather);
+      const skip: Partial<Record<StageName, string>> = skipReason ? { simulate: skipReason } : {};
+      const s = await loadScenario(DEMO_SCENARIO, demoLoadOptions(opts.out, weather, skip));
+      const r = await runScenario(s, { exec: execStage, skip, log: opts.quiet ? null : undefined, prefix: 'heatplan demo' });
+      info(`heatplan demo: view it: npx heatplan view ${opts.out}`, opts.quiet || !program.commands.some((c) => c.name() === 'view') || !r.stages.length);
     });
 }

@@ -14,6 +14,8 @@ import { register as registerExportMap } from './export-map.js';
 import { register as registerReport } from './report.js';
 import { register as registerPotential } from './potential.js';
 import { register as registerAreas } from './areas.js';
+import { register as registerBatch } from './batch.js';
+import { register as registerRun } from './run.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerPotential(program);
   registerAreas(program);
+  registerBatch(program);
+  registerRun(program);
   return program;
 }
 

@@ -43,6 +43,8 @@ export function register(program: Command): void {
     .option('--rivers <path>', 'rivers/water bodies (.geojson, .shp, PLATEAU wtr .gml) with flow in m³/s')
     .option('--ground <tif>', 'ground raster (any CRS): extractable W per m of borehole, or conductivity with --ground-kind conductivity')
     .option('--waste-heat <path>', 'waste-heat points (.geojson, .shp) with kw and temp_c')
+    .option('--sewage-flow-field <name>', `sewer attribute with the flow in m³/day (default: first of ${SEWAGE_DEFAULTS.flowFields.join(', ')})`)
+    .option('--river-flow-field <name>', 'water-body attribute with the flow in m³/s (default: flow_m3s, flow, Q, discharge)')
     .option('--sewage-dt <K>', 'sewage temperature drop (default 5 K, national potential-map guide)', parsePositive('--sewage-dt'), SEWAGE_DEFAULTS.dTK)
     .option('--min-flow <m3/day>', 'minimum sewer flow (default 0: the guide\'s value was not found)', nonNegative('--min-flow'), 0)
     .option('--sewage-access <m>', 'access distance from sewers (default 150 m, Hotmaps band)', nonNegative('--sewage-access'))
@@ -86,7 +88,7 @@ export async function runPotential(opts: Record<string, any>) {
   const inputFiles: [string, string][] = [];
   if (opts.sewers) {
     inputFiles.push([opts.sewers, 'sewers']);
-    const feats = await readSourceFeatures(opts.sewers, working, { cityGmlFeatures: ['SewerPipe', 'Pipe'], sourceCrs: opts.sourceCrs, warnings });
+    const feats = await readSourceFeatures(opts.sewers, working, { cityGmlFeatures: ['SewerPipe', 'Pipe', 'DrainagePipe'], cityGmlLines: true, sourceCrs: opts.sourceCrs, warnings });
     const known: KnownFlow[] = [];
     if (opts.sewagePoints) {
       inputFiles.push([opts.sewagePoints, 'sewage-points']);
@@ -105,6 +107,7 @@ export async function runPotential(opts: Record<string, any>) {
       dTK: opts.sewageDt,
       minFlowM3PerDay: opts.minFlow,
       winterHours: opts.winterHours,
+      flowFields: opts.sewageFlowField ? [opts.sewageFlowField] : undefined,
       file: opts.sewers,
     });
   }
@@ -114,6 +117,7 @@ export async function runPotential(opts: Record<string, any>) {
     inputs.river = riverSources(feats, warnings, {
       waterTempC: opts.riverTemp?.length === 1 ? opts.riverTemp[0] : opts.riverTemp,
       defaultFlowM3s: opts.riverFlow,
+      flowFields: opts.riverFlowField ? [opts.riverFlowField] : undefined,
       file: opts.rivers,
     });
   }

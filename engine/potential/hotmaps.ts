@@ -107,24 +107,26 @@ export function hotmapsAreas(grid: GridSpec, density: ArrayLike<number>, opts: H
     box[l * 4 + 2] = -1;
     box[l * 4 + 3] = -1;
   }
-  for (let i = 0; i < n; i++) {
-    const l = labels[i]!;
-    if (!l) continue;
-    const v = density[i]!;
-    const mwh = v === v ? v * ha : 0;
-    all[l] += mwh;
-    nCells[l]++;
-    if (seed[i]) {
-      above[l] += mwh;
-      nAbove[l]++;
+  for (let r = 0; r < height; r++) {
+    const o = r * width;
+    for (let c = 0; c < width; c++) {
+      const i = o + c;
+      const l = labels[i]!;
+      if (!l) continue;
+      const v = density[i]!;
+      const mwh = v === v ? v * ha : 0;
+      all[l] += mwh;
+      nCells[l]++;
+      if (seed[i]) {
+        above[l] += mwh;
+        nAbove[l]++;
+      }
+      const b = l * 4;
+      if (c < box[b]!) box[b] = c;
+      if (r < box[b + 1]!) box[b + 1] = r;
+      if (c > box[b + 2]!) box[b + 2] = c;
+      if (r > box[b + 3]!) box[b + 3] = r;
     }
-    const c = i % width;
-    const r = (i - c) / width;
-    const b = l * 4;
-    if (c < box[b]!) box[b] = c;
-    if (r < box[b + 1]!) box[b + 1] = r;
-    if (c > box[b + 2]!) box[b + 2] = c;
-    if (r > box[b + 3]!) box[b + 3] = r;
   }
   const newId = new Int32Array(count + 1);
   const areas: PotentialArea[] = [];

@@ -8,6 +8,7 @@ import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { readCityGmlPolygons } from '../io/citygml/polygons.js';
+import { readCityGmlLines } from './citygml-lines.js';
 import type { Warnings } from '../util/warnings.js';
 
 export interface SourceFeature {
@@ -25,6 +26,8 @@ export interface SourceFeature {
 export interface VectorReadOptions {
   /** CityGML feature local names to read (e.g. ['WaterBody']). */
   cityGmlFeatures?: string[];
+  /** Read CityGML curves (gml:LineString) instead of polygons: sewer pipes. */
+  cityGmlLines?: boolean;
   /** CRS of inputs that do not declare one (shapefile without .prj); GeoJSON defaults to WGS84 (RFC 7946). */
   sourceCrs?: string;
   /** .dbf encoding when there is no .cpg. */
@@ -38,6 +41,7 @@ export async function readSourceFeatures(path: string, working: Crs, opts: Vecto
   const p = path.toLowerCase();
   if (p.endsWith('.gml') || p.endsWith('.gml.gz')) {
     const names = opts.cityGmlFeatures ?? ['WaterBody'];
+    if (opts.cityGmlLines) return readCityGmlLines(path, names, working);
     const r = await readCityGmlPolygons(path, names, { crs: working, warnings: opts.warnings });
     return r.features.map((f) => ({
       id: f.id,

@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       'loss %': (100 * s.lossShare).toFixed(1),
       'mehlhorn s': (median(mTimes) / 1000).toFixed(3),
       'mehlhorn+KPE s': (median(kTimes) / 1000).toFixed(3),
+      'mehlhorn m': mLen.toFixed(0),
       'heatplan m': kLen.toFixed(0),
       'KPE gain %': ((100 * (mLen - kLen)) / mLen).toFixed(2),
       'networkx s': nx ? nx.seconds.toFixed(2) : '-',

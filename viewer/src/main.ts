@@ -72,7 +72,12 @@ const handle: HeatplanHandle = {
     const r = $('map').getBoundingClientRect();
     return [r.left + x!, r.top + y!];
   },
-  nextFrame: () => new Promise<void>((ok) => frameWaiters.push(ok)),
+  nextFrame: () =>
+    new Promise<void>((ok) => {
+      frameWaiters.push(ok);
+      // deck draws only when something changed: ask for a frame so a waiter never waits for nothing
+      requestAnimationFrame(() => deck?.redraw('heatplan: frame requested'));
+    }),
   benchFrames: (n) => {
     const d = deck!;
     const vp = d.getViewports()[0]! as unknown as ViewState;
@@ -119,7 +124,8 @@ async function update(): Promise<void> {
   const frame = handle.nextFrame();
   deck.setProps({ layers: buildLayers() });
   $('legend').innerHTML = legendHtml(data, state.visible, threshold);
-  $('hour-label').textContent = `${state.hour} (${dateOfHour(state.hour)})`;
+  const label = document.getElementById('hour-label');
+  if (label) label.textContent = `${state.hour} (${dateOfHour(state.hour)})`;
   if (data.hourly) drawChart($('chart') as HTMLCanvasElement, data.hourly, state.hour);
   await frame;
 }

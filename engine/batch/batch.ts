@@ -1,0 +1,191 @@
+/**
+ * `runBatch`: every area of a batch file through its stages on a worker pool, with checkpoints.
+ * - Each area's run folder DIR/<name>/ is written by the stages' own transactions (complete or absent, never half).
+ * - DIR/batch.json (the batch manifest) and DIR/summary.csv/.geojson are rewritten atomically after every area, so
+ *   killing the batch loses nothing already finished; `resume` reruns only stages not recorded in an area's manifest.
+ * - An area that fails (typed error, bad file) is reported and the others go on; a crashed worker is replaced and its
+ *   task retried `retries` times.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildProgram } from '../cli/main.js';
+import { VERSION } from '../version.js';
+import { loadBatchFile, type BatchArea, type BatchConfig } from './config.js';
+import { WorkerPool } from './pool.js';
+import { BatchProgress } from './progress.js';
+import { stageDone, type StageName } from './stages.js';
+import { writeAtomic, writeSummary, type AreaRecord } from './summary.js';
+import { ensureDir, expandInputs, planTiles, removeTiles, tileFolder, type ScanResult, type TileResult } from './tiles.js';
+import type { StagesResult } from './worker.js';
+
+export interface BatchOptions {
+  file: string;
+  out: string;
+  /** Worker threads (default: the number of cores). */
+  workers?: number;
+  resume?: boolean;
+  /** Crash retries per task (default: the file's `retries`, else 2). */
+  retries?: number;
+  /** V8 heap limit per worker, MB (default: 80 % of RAM shared by the workers). */
+  workerMemoryMb?: number;
+  quiet?: boolean;
+}
+
+export interface BatchResult {
+  out: string;
+  areas: AreaRecord[];
+  done: number;
+  failed: number;
+  crashes: number;
+  seconds: number;
+}
+
+export async function runBatch(o: BatchOptions): Promise<BatchResult> {
+  const t0 = performance.now();
+  const config = loadBatchFile(o.file, buildProgram());
+  const out = resolve(o.out);
+  await mkdir(out, { recursive: true });
+  const workers = Math.max(1, Math.min(o.workers ?? cpus().length, config.areas.length + 64));
+  const retries = o.retries ?? config.retries;
+  const memMb = o.workerMemoryMb ?? Math.floor((0.8 * totalmem()) / 2 ** 20 / workers);
+  const records: AreaRecord[] = config.areas.map((a) => ({ name: a.name, status: 'pending', error: '', ran: [], reused: [], skipped: a.skipped, retries: 0, seconds: 0 }));
+  const started = new Date().toISOString();
+  const manifest = (finished?: string) => ({
+    heatplan: { version: VERSION },
+    batchFile: config.file,
+    batchFileSha256: createHash('sha256').update(readFileSync(config.file)).digest('hex'),
+    started,
+    updated: new Date().toISOString(),
+    ...(finished ? { finished } : {}),
+    workers,
+    retries,
+    workerMemory_MB: memMb,
+    resume: o.resume ?? false,
+    stages: config.stages,
+    counts: { areas: records.length, done: records.filter((r) => r.status === 'done').length, failed: records.filter((r) => r.status === 'failed').length },
+    areas: records,
+  });
+  // checkpoint writes are serialised so two finishing areas never interleave their renames
+  let chain = Promise.resolve();
+  const checkpoint = (finished?: string) => {
+    chain = chain.then(async () => {
+      await writeAtomic(join(out, 'batch.json'), JSON.stringify(manifest(finished), null, 2) + '\n');
+      await writeSummary(out, records);
+    });
+    return chain;
+  };
+  await checkpoint();
+
+  const progress = new BatchProgress({ total: records.length, quiet: o.quiet });
+  const pool = new WorkerPool({ workers, retries, maxOldGenerationMb: memMb });
+  try {
+    await Promise.all(config.areas.map((area, k) => runArea(area, records[k]!, { config, out, pool, progress, resume: o.resume ?? false }).then(() => checkpoint())));
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+  await checkpoint(new Date().toISOString());
+  return {
+    out,
+    areas: records,
+    done: records.filter((r) => r.status === 'done').length,
+    failed: records.filter((r) => r.status === 'failed').length,
+    crashes: pool.crashes,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+interface Ctx {
+  config: BatchConfig;
+  out: string;
+  pool: WorkerPool;
+  progress: BatchProgress;
+  resume: boolean;
+}
+
+/** Stages already complete in the area's run folder (only with --resume). */
+function completedStages(area: BatchArea, dir: string, resume: boolean): StageName[] {
+  if (!resume || !existsSync(join(dir, 'manifest.json'))) return [];
+  let stages: string[] = [];
+  try {
+    stages = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).stages ?? [];
+  } catch {
+    return [];
+  }
+  const done = area.run.filter((s) => stageDone(s, dir, stages));
+  // without the demand stage nothing else can be reused: demand recreates the folder
+  return area.run.includes('demand') && !done.includes('demand') ? [] : done;
+}
+
+async function runArea(area: BatchArea, rec: AreaRecord, c: Ctx): Promise<void> {
+  const t0 = performance.now();
+  const dir = join(c.out, area.name);
+  const reused = completedStages(area, dir, c.resume);
+  const todo = area.run.filter((s) => !reused.includes(s));
+  rec.reused = reused;
+  if (todo.length === 0) {
+    rec.status = 'done';
+    c.progress.finish(area.name, true, `complete, reused (${reused.join(', ') || 'no stages'})`, true);
+    return;
+  }
+  rec.status = 'running';
+  const fail = (stage: string, message: string, retries: number) => {
+    rec.status = 'failed';
+    rec.failedStage = stage;
+    rec.error = message;
+    rec.retries += retries;
+    rec.seconds = (performance.now() - t0) / 1000;
+    c.progress.finish(area.name, false, `FAILED in ${stage}: ${message}`);
+  };
+  let merge;
+  if (area.tiles && todo.includes('demand')) {
+    c.progress.stage(area.name, 'scan');
+    const demandOpts = area.options.demand ?? {};
+    const files = expandInputs(area.buildings);
+    const scans = await Promise.all(files.map((file) => c.pool.run<ScanResult>({ kind: 'scan', file, demand: demandOpts })));
+    const bad = scans.find((s) => !s.ok);
+    if (bad && !bad.ok) return fail('demand', bad.error, bad.attempts);
+    const scanResults = scans.map((s) => (s.ok ? s.result : (undefined as never)));
+    let plan;
+    try {
+      plan = planTiles(scanResults, demandOpts, area.tiles);
+    } catch (e) {
+      return fail('demand', (e as Error).message, 0);
+    }
+    const folder = tileFolder(c.out, area.name, plan.key);
+    await ensureDir(folder);
+    c.progress.stage(area.name, `tiles 0/${plan.tiles.length}`);
+    let finished = 0;
+    const prefixes = plan.tiles.map((t) => join(folder, `tile-${t.i}-${t.j}`));
+    const tiles = await Promise.all(
+      plan.tiles.map((tile, k) =>
+        c.pool.run<TileResult>({ kind: 'tile', tile: { plan, tile, demand: demandOpts, prefix: prefixes[k]! } }).then((r) => {
+          c.progress.stage(area.name, `tiles ${++finished}/${plan.tiles.length}`);
+          return r;
+        }),
+      ),
+    );
+    rec.retries += tiles.reduce((s, t) => s + t.attempts, 0);
+    const badTile = tiles.find((t) => !t.ok);
+    if (badTile && !badTile.ok) return fail('demand', badTile.error, 0);
+    rec.tiles = plan.tiles.length;
+    merge = { dir, plan, scans: scanResults, prefixes };
+  }
+  let current: string = todo[0]!;
+  const r = await c.pool.run<StagesResult>({ kind: 'stages', area, dir, stages: todo, merge }, (stage) => {
+    current = stage;
+    c.progress.stage(area.name, stage);
+  });
+  rec.retries += r.attempts;
+  if (!r.ok) return fail(current, r.error, 0);
+  rec.ran = r.result.done;
+  if (r.result.failed) return fail(r.result.failed.stage, r.result.failed.message, 0);
+  if (merge) await removeTiles(c.out, area.name);
+  rec.status = 'done';
+  rec.error = '';
+  rec.seconds = (performance.now() - t0) / 1000;
+  c.progress.finish(area.name, true, `done in ${rec.seconds.toFixed(1)} s (${rec.ran.join(', ')}${area.skipped.length ? `; skipped ${area.skipped.map((s) => s.stage).join(', ')}` : ''})`);
+}
