@@ -1,8 +1,10 @@
 /**
  * Real data: Helsinki and Liechtenstein end to end (roads and buildings from the same OSM extract), Heidelberg for
  * scale with sampled consumers. Reads ../shared/datasets/{helsinki,liechtenstein,heidelberg}/*.osm.pbf.
- * Building demand here is a test-only stand-in (footprint x levels x 0.15 MWh/m², THERMOS peak fit) until the demand
- * stage writes run folders; the checks are on the network's invariants, not on these numbers.
+ * Building demand here is a simple stand-in (footprint x levels x 0.15 MWh/m², THERMOS peak fit) so that these checks
+ * of the algorithms' invariants do not depend on the demand stage; test/network/end-to-end.test.ts chains the real stages.
+
+
  */
 import { expect, it } from 'vitest';
 import { chooseWorkingCrs, transformer, WGS84 } from '../../engine/crs/index.js';
