@@ -140,7 +140,7 @@ function ringCentroid(coords: ArrayLike<number>, v0: number, v1: number, signedA
   return [ox + cx / (6 * signedArea), oy + cy / (6 * signedArea)];
 }
 
-/** Lon/lat bounding box of the table's coordinates ([w, s, e, n]); the table must be in a geographic CRS. */
+/** Bounding box [xmin, ymin, xmax, ymax] of the table's coordinates, in its CRS ([w, s, e, n] when lon/lat). */
 export function tableBBox(t: BuildingTable): [number, number, number, number] {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
   const c = t.coords;

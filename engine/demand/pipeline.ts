@@ -110,7 +110,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
 
   // grid from the projected extent, snapped to multiples of the cell size
   const cellM = o.cellM ?? 100;
-  const spec: GridSpec = gridForBBox(crs.code, projectedBBox(table), cellM);
+  const spec: GridSpec = gridForBBox(crs.code, tableBBox(table), cellM);
   const rstats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
   const [fa, heat, peak] = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], {
     stats: rstats,
@@ -181,20 +181,8 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
 
 const useName = (c: number): string => USE_CATEGORIES[c] ?? 'unknown';
 
-function projectedBBox(t: BuildingTable): [number, number, number, number] {
-  let xmin = Infinity, ymin = Infinity, xmax = -Infinity, ymax = -Infinity;
-  const c = t.coords;
-  for (let i = 0; i < c.length; i += 2) {
-    const x = c[i]!, y = c[i + 1]!;
-    if (x < xmin) xmin = x;
-    if (x > xmax) xmax = x;
-    if (y < ymin) ymin = y;
-    if (y > ymax) ymax = y;
-  }
-  return [xmin, ymin, xmax, ymax];
-}
 
 function tr4326Centre(t: BuildingTable, crs: Crs): [number, number] {
-  const [xmin, ymin, xmax, ymax] = projectedBBox(t);
+  const [xmin, ymin, xmax, ymax] = tableBBox(t);
   return transformer(crs, WGS84).forward((xmin + xmax) / 2, (ymin + ymax) / 2);
 }

@@ -10,6 +10,7 @@
  * Rings must be oriented as `computeFootprints` leaves them: exteriors counter-clockwise, holes clockwise (y up), so
  * holes subtract and several polygons of one building add.
  */
+import { ringSignedArea } from '../buildings/geometry.js';
 import type { BuildingTable } from '../buildings/table.js';
 import { InputError } from '../errors.js';
 import type { ProgressFn } from '../util/progress.js';
@@ -73,7 +74,7 @@ export class CoverageScratch {
       ymax <= spec.y0 - r0 * spec.cellSize && ymin >= spec.y0 - (r0 + 1) * spec.cellSize) {
       // fast path: the whole polygon lies in one cell
       let a = 0;
-      for (let r = rStart; r < rEnd; r++) a += ringArea(coords, ringVertex[r]!, ringVertex[r + 1]!);
+      for (let r = rStart; r < rEnd; r++) a += ringSignedArea(coords, ringVertex[r]!, ringVertex[r + 1]!);
       if (a === 0) return 0;
       this.ensureOut(1);
       this.cells[0] = r0 * spec.width + c0;
@@ -188,20 +189,6 @@ function walkEdge(u0: number, v0: number, u1: number, v1: number, W: number, H: 
   }
 }
 
-/** Shoelace signed area of one ring (positive = counter-clockwise), shifted to its first vertex for precision. */
-function ringArea(coords: ArrayLike<number>, v0: number, v1: number): number {
-  if (v1 - v0 < 3) return 0;
-  const ox = coords[2 * v0]!, oy = coords[2 * v0 + 1]!;
-  let px = coords[2 * (v1 - 1)]! - ox, py = coords[2 * (v1 - 1) + 1]! - oy;
-  let a = 0;
-  for (let v = v0; v < v1; v++) {
-    const x = coords[2 * v]! - ox, y = coords[2 * v + 1]! - oy;
-    a += px * y - x * py;
-    px = x;
-    py = y;
-  }
-  return a / 2;
-}
 
 const scratchByGrid = new WeakMap<GridSpec, CoverageScratch>();
 
