@@ -41,7 +41,8 @@ export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Pro
       footprint_m2: r2(t.footprintAreaM2[b]!),
       spaceHeat_MWh: r4(t.spaceHeatMWh[b]!),
       hotWater_MWh: r4(t.hotWaterMWh[b]!),
-      heat_MWh: r4(t.heatMWh[b]!),
+      // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
+      heat_MWh: r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)),
       peak_kW: r4(t.peakKw[b]!),
       x: r2(t.cx[b]!),
       y: r2(t.cy[b]!),

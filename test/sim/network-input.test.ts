@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseNetworkGeojson } from '../../engine/sim/network-input.js';
+import { Warnings } from '../../engine/util/warnings.js';
+
+const fc = (plant: Record<string, unknown>) => JSON.stringify({
+  type: 'FeatureCollection',
+  properties: { supply_C: 80, return_C: 50 },
+  features: [
+    { type: 'Feature', geometry: { type: 'Point', coordinates: [142, 44] }, properties: { kind: 'consumer', id: 'a', use: 'office', heat_MWh: 10, spaceHeat_MWh: 7, hotWater_MWh: 3, peak_kW: 5 } },
+    { type: 'Feature', geometry: { type: 'Point', coordinates: [142, 44] }, properties: { kind: 'plant', id: 'p', ...plant } },
+  ],
+});
+
+describe('network.geojson plants', () => {
+  it('takes a route-suggested plant (location only, no capacity) as no plant, counted', () => {
+    const w = new Warnings();
+    const nets = parseNetworkGeojson(fc({ type: 'suggested', capacity_kW: null, fuel: null, suggested: true }), 'net.geojson', w);
+    expect(nets[0]!.plants).toHaveLength(0);
+    expect(w.count('plant-location-only')).toBe(1);
+  });
+  it('keeps a plant with capacity and fuel', () => {
+    const w = new Warnings();
+    const nets = parseNetworkGeojson(fc({ type: 'biomass', capacity_kW: 500, fuel: 'wood_chip' }), 'net.geojson', w);
+    expect(nets[0]!.plants).toHaveLength(1);
+    expect(nets[0]!.plants[0]!.capacityKw).toBe(500);
+  });
+});
