@@ -19,18 +19,15 @@ import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { tableBBox, projectTable } from '../buildings/geometry.js';
-import { deriveFloorArea } from '../buildings/floor-area.js';
-import { assignCategories, DEFAULT_USE_MAPPING, loadUseMapping } from '../buildings/use-taxonomy.js';
-import { USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
+import type { BuildingTable } from '../buildings/table.js';
 import { chooseWorkingCrs, lookupEpsg, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
-import { computeDemand, resolvedDemandParameters } from '../demand/annual.js';
 import { resolveClimate, type ClimateChoice } from '../demand/climate.js';
-import { DROP_CODES } from '../demand/pipeline.js';
-import { DEFAULT_CLIMATE, DEFAULT_INTENSITY, loadClimate, loadIntensity, type ClimateRegion } from '../demand/tables.js';
+import { demandByUse, demandParameters, deriveBuildingDemand, DROP_CODES, rasterizeDemand, type DerivationOptions } from '../demand/pipeline.js';
+import { DEFAULT_CLIMATE, loadClimate, type ClimateRegion } from '../demand/tables.js';
 import { InputError } from '../errors.js';
 import { gridCellsAsBlocks } from '../grid/blocks.js';
 import { gridForBBox, gridSum, type GridSpec } from '../grid/grid.js';
-import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact.js';
+import type { RasterizeStats } from '../grid/rasterize-exact.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
 import { writeBuildingsGeoJson } from '../io/buildings-output.js';
 import { writeGeoTiff } from '../io/geotiff.js';
@@ -53,6 +50,17 @@ export function expandInputs(paths: string[]): string[] {
     } else out.push(resolve(p));
   }
   return out;
+}
+
+/** The batch file's demand options that shape each building's derivation, as the demand stage takes them. */
+export function derivationOptions(o: DemandOpts): DerivationOptions {
+  return {
+    useMapping: o.useMapping as string[] | undefined,
+    intensity: o.intensity as string | undefined,
+    includeBasement: o.includeBasement === true,
+    hddScaling: o.hddScaling === 'sqrt' ? 'sqrt' : 'linear',
+    hotWaterFullLoadHours: o.hotWaterFullLoadHours as number | undefined,
+  };
 }
 
 export function readOptions(o: DemandOpts): BuildingInputOptions {
@@ -203,26 +211,19 @@ export async function runTile(task: TileTask): Promise<TileResult> {
   const keep = ownedBuildings(table, plan, tile.i, tile.j);
   const t = subsetTable(table, keep);
   const warnings = new Warnings();
-  const useMapping = loadUseMapping((o.useMapping as string[] | undefined)?.length ? [DEFAULT_USE_MAPPING, ...(o.useMapping as string[])] : [DEFAULT_USE_MAPPING]);
-  const intensity = loadIntensity((o.intensity as string) ?? DEFAULT_INTENSITY);
-  assignCategories(t, useMapping, warnings);
-  const floorAreaSource = deriveFloorArea(t, { defaultStoreys: intensity.map((r) => r.defaultStoreys), includeBasement: o.includeBasement === true }, warnings);
-  const demandOpts = { climate: plan.climate, hddScaling: (o.hddScaling === 'sqrt' ? 'sqrt' : 'linear') as 'linear' | 'sqrt' };
-  const totals = computeDemand(t, intensity, demandOpts);
-  const rstats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
+  const dopts = derivationOptions(o);
+  const derived = deriveBuildingDemand(t, dopts, plan.climate, warnings);
+  const { floorAreaSource, totals } = derived;
+  let rstats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
   let spec: GridSpec | null = null;
   let bands: Float64Array[] = [];
   if (t.count) {
-    spec = gridForBBox(crs.code, coordsBBox(t.coords), plan.cellM);
-    bands = rasterizeBuildings(t, spec, [t.floorAreaM2, t.heatMWh, t.peakKw], { stats: rstats, warnings });
+    const r = rasterizeDemand(t, crs, plan.cellM, warnings);
+    spec = { crs: r.grid.crs, x0: r.grid.x0, y0: r.grid.y0, cellSize: r.grid.cellSize, width: r.grid.width, height: r.grid.height };
+    bands = r.grid.bands;
+    rstats = r.stats;
   }
-  const byUse: TileResult['byUse'] = {};
-  for (let b = 0; b < t.count; b++) {
-    const e = (byUse[USE_CATEGORIES[t.category[b]!] ?? 'unknown'] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
-    e.buildings++;
-    e.floorArea_m2 += t.floorAreaM2[b]!;
-    e.annualHeat_MWh += t.heatMWh[b]!;
-  }
+  const byUse = demandByUse(t);
   // building records carry the file's index in the area's file list, not in this tile's
   const global = new Map(plan.files.map((f, k) => [resolve(f), k]));
   for (let b = 0; b < t.count; b++) t.fileIndex[b] = global.get(resolve(t.files[t.fileIndex[b]!]!)) ?? 0;
@@ -237,7 +238,7 @@ export async function runTile(task: TileTask): Promise<TileResult> {
   await writeFile(`${task.prefix}.bin.tmp`, new Uint8Array(bin.buffer));
   const res: TileResult = {
     i: tile.i, j: tile.j, spec, buildings: t.count, floorAreaSource, byUse, totals, rasterize: rstats, warnings: warnings.list(),
-    parameters: { ...resolvedDemandParameters(demandOpts), useMapping: useMapping.file, intensityTable: (o.intensity as string) ?? DEFAULT_INTENSITY, includeBasement: o.includeBasement === true },
+    parameters: demandParameters(derived, dopts),
     seconds: (performance.now() - t0) / 1000,
   };
   await rename(`${task.prefix}.ndjson.tmp`, `${task.prefix}.ndjson`);
@@ -258,17 +259,6 @@ export function ownedBuildings(t: BuildingTable, p: Pick<TilePlan, 'x0' | 'y0' |
   return Uint32Array.from(out);
 }
 
-function coordsBBox(c: Float64Array): [number, number, number, number] {
-  let xmin = Infinity, ymin = Infinity, xmax = -Infinity, ymax = -Infinity;
-  for (let k = 0; k < c.length; k += 2) {
-    const x = c[k]!, y = c[k + 1]!;
-    if (x < xmin) xmin = x;
-    if (x > xmax) xmax = x;
-    if (y < ymin) ymin = y;
-    if (y > ymax) ymax = y;
-  }
-  return [xmin, ymin, xmax, ymax];
-}
 
 export interface MergeTask {
   dir: string;

@@ -2,7 +2,7 @@
  * The demand stage as a library function: buildings -> building table with use, floor area, demand and peak ->
  * exact-coverage grid -> blocks. The CLI, `heatplan run`, the demo and batch all call this.
  */
-import { computeFootprints, projectTable, tableBBox } from '../buildings/geometry.js';
+import { projectTable, tableBBox } from '../buildings/geometry.js';
 import { deriveFloorArea } from '../buildings/floor-area.js';
 import { assignCategories, DEFAULT_USE_MAPPING, loadUseMapping } from '../buildings/use-taxonomy.js';
 import { USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
@@ -14,9 +14,9 @@ import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
 import type { ProgressFn } from '../util/progress.js';
 import { Warnings } from '../util/warnings.js';
-import { computeDemand, resolvedDemandParameters, type DemandTotals } from './annual.js';
+import { computeDemand, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
 import { resolveClimate, type ClimateChoice } from './climate.js';
-import { DEFAULT_CLIMATE, DEFAULT_INTENSITY, loadClimate, loadIntensity } from './tables.js';
+import { DEFAULT_CLIMATE, DEFAULT_INTENSITY, loadClimate, loadIntensity, type ClimateRegion, type IntensityRow } from './tables.js';
 
 export interface DemandStageOptions extends BuildingInputOptions {
   buildings: string[];
@@ -96,33 +96,14 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS must be projected (metres)', { value: o.crs });
   } else crs = chooseWorkingCrs(tableBBox(table));
   projectTable(table, crs);
-  computeFootprints(table);
 
-  const useMapping = loadUseMapping(o.useMapping?.length ? [DEFAULT_USE_MAPPING, ...o.useMapping] : [DEFAULT_USE_MAPPING]);
-  const intensity = loadIntensity(o.intensity ?? DEFAULT_INTENSITY);
-  const regions = loadClimate(o.climateTable ?? DEFAULT_CLIMATE);
-  assignCategories(table, useMapping, warnings);
-  const floorAreaSource = deriveFloorArea(table, { defaultStoreys: intensity.map((r) => r.defaultStoreys), includeBasement: o.includeBasement }, warnings);
-  const centre = tr4326Centre(table, crs);
-  const climate = resolveClimate(regions, o.climate ?? {}, centre, warnings);
-  const demandOpts = { climate, hddScaling: o.hddScaling, hotWaterFullLoadHours: o.hotWaterFullLoadHours };
-  const totals: DemandTotals = computeDemand(table, intensity, demandOpts);
-
-  // grid from the projected extent, snapped to multiples of the cell size
+  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), o.climate ?? {}, tr4326Centre(table, crs), warnings);
+  const derived = deriveBuildingDemand(table, o, climate, warnings);
+  const totals = derived.totals;
   const cellM = o.cellM ?? 100;
-  const spec: GridSpec = gridForBBox(crs.code, tableBBox(table), cellM);
-  const rstats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
-  const [fa, heat, peak] = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], {
-    stats: rstats,
-    warnings,
-    onProgress: o.onProgress,
-  });
-  const grid: Raster = {
-    ...spec,
-    bands: [fa!, heat!, peak!],
-    names: ['floor_area', 'annual_heat', 'peak'],
-    units: ['m2', 'MWh/a', 'kW'],
-  };
+  const { grid, stats: rstats } = rasterizeDemand(table, crs, cellM, warnings, o.onProgress);
+  const spec: GridSpec = grid;
+  const [fa, heat, peak] = grid.bands;
 
   const toWgs = transformer(crs, WGS84);
   let blocks: GeoJSON.FeatureCollection;
@@ -136,14 +117,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     blocks = gridCellsAsBlocks(spec, { floorAreaM2: fa!, heatMWh: heat!, peakKw: peak! }, toWgs);
   }
 
-  const byUse: DemandSummary['byUse'] = {};
-  for (let i = 0; i < table.count; i++) {
-    const u = useName(table.category[i]!);
-    const e = (byUse[u] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
-    e.buildings++;
-    e.floorArea_m2 += table.floorAreaM2[i]!;
-    e.annualHeat_MWh += table.heatMWh[i]!;
-  }
+  const byUse = demandByUse(table);
   let cellsWithDemand = 0;
   for (let i = 0; i < heat!.length; i++) if (heat![i]! > 0) cellsWithDemand++;
 
@@ -151,7 +125,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     buildings: table.count,
     dropped,
     warnings: warnings.counts(),
-    floorAreaSource,
+    floorAreaSource: derived.floorAreaSource,
     byUse,
     floorArea_m2: totals.floorArea_m2,
     spaceHeat_MWh: totals.spaceHeat_MWh,
@@ -163,26 +137,69 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     crsReason: crs.reason ?? '',
     cellSize_m: cellM,
     blocks: { source: o.blocks ?? 'grid cells', count: blocks.features.length, outsideBuildings: outside },
-    parameters: {
-      ...resolvedDemandParameters(demandOpts),
-      climateReason: climate.reason,
-      climateSource: climate.source,
-      useMapping: useMapping.file,
-      intensityTable: o.intensity ?? DEFAULT_INTENSITY,
-      climateTable: o.climateTable ?? DEFAULT_CLIMATE,
-      includeBasement: o.includeBasement ?? false,
-      intensities: Object.fromEntries(intensity.map((r) => [r.category, { spaceHeatRef_kWh_m2a: r.spaceHeatRefKwhM2a, hotWater_L_m2a: r.hotWaterLM2a, defaultStoreys: r.defaultStoreys, source: r.source }])),
-    },
+    parameters: { ...demandParameters(derived, o), climateReason: climate.reason, climateSource: climate.source, climateTable: o.climateTable ?? DEFAULT_CLIMATE },
     rasterize: rstats,
     seconds: (performance.now() - t0) / 1000,
   };
   return { table, crs, grid, blocks, summary, warnings };
 }
 
-const useName = (c: number): string => USE_CATEGORIES[c] ?? 'unknown';
 
 
 function tr4326Centre(t: BuildingTable, crs: Crs): [number, number] {
   const [xmin, ymin, xmax, ymax] = tableBBox(t);
   return transformer(crs, WGS84).forward((xmin + xmax) / 2, (ymin + ymax) / 2);
+}
+
+/** Use categories, floor area and annual demand of every building (the table must be projected). */
+export interface DemandDerivation {
+  useMappingFile: string;
+  intensity: IntensityRow[];
+  floorAreaSource: Record<string, number>;
+  demandOptions: DemandOptions;
+  totals: DemandTotals;
+}
+
+/** Demand options that shape the per-building derivation (the subset a batch tile passes on). */
+export type DerivationOptions = Pick<DemandStageOptions, 'useMapping' | 'intensity' | 'includeBasement' | 'hddScaling' | 'hotWaterFullLoadHours'>;
+
+export function deriveBuildingDemand(table: BuildingTable, o: DerivationOptions, climate: ClimateRegion, warnings: Warnings): DemandDerivation {
+  const useMapping = loadUseMapping(o.useMapping?.length ? [DEFAULT_USE_MAPPING, ...o.useMapping] : [DEFAULT_USE_MAPPING]);
+  const intensity = loadIntensity(o.intensity ?? DEFAULT_INTENSITY);
+  assignCategories(table, useMapping, warnings);
+  const floorAreaSource = deriveFloorArea(table, { defaultStoreys: intensity.map((r) => r.defaultStoreys), includeBasement: o.includeBasement }, warnings);
+  const demandOptions: DemandOptions = { climate, hddScaling: o.hddScaling, hotWaterFullLoadHours: o.hotWaterFullLoadHours };
+  const totals = computeDemand(table, intensity, demandOptions);
+  return { useMappingFile: useMapping.file, intensity, floorAreaSource, demandOptions, totals };
+}
+
+/** The parameters a derivation used, for the manifest. */
+export function demandParameters(d: DemandDerivation, o: DerivationOptions): Record<string, unknown> {
+  return {
+    ...resolvedDemandParameters(d.demandOptions),
+    useMapping: d.useMappingFile,
+    intensityTable: o.intensity ?? DEFAULT_INTENSITY,
+    includeBasement: o.includeBasement ?? false,
+    intensities: Object.fromEntries(d.intensity.map((r) => [r.category, { spaceHeatRef_kWh_m2a: r.spaceHeatRefKwhM2a, hotWater_L_m2a: r.hotWaterLM2a, defaultStoreys: r.defaultStoreys, source: r.source }])),
+  };
+}
+
+/** Floor area, heat and peak on a grid covering the table's extent, snapped to multiples of the cell size. */
+export function rasterizeDemand(table: BuildingTable, crs: Crs, cellM: number, warnings: Warnings, onProgress?: ProgressFn): { grid: Raster; stats: RasterizeStats } {
+  const spec: GridSpec = gridForBBox(crs.code, tableBBox(table), cellM);
+  const stats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
+  const bands = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], { stats, warnings, onProgress });
+  return { grid: { ...spec, bands, names: ['floor_area', 'annual_heat', 'peak'], units: ['m2', 'MWh/a', 'kW'] }, stats };
+}
+
+/** Buildings, floor area and annual heat per use category. */
+export function demandByUse(t: BuildingTable): DemandSummary['byUse'] {
+  const byUse: DemandSummary['byUse'] = {};
+  for (let i = 0; i < t.count; i++) {
+    const e = (byUse[USE_CATEGORIES[t.category[i]!] ?? 'unknown'] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
+    e.buildings++;
+    e.floorArea_m2 += t.floorAreaM2[i]!;
+    e.annualHeat_MWh += t.heatMWh[i]!;
+  }
+  return byUse;
 }
