@@ -2,7 +2,8 @@
 import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
-import { edgeListCsv } from '../network/geojson.js';
+import { edgeListCsv, roadsGeojson } from '../network/geojson.js';
+import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { runRouteStage } from '../network/stage.js';
 import { DEFAULT_SIZING } from '../network/sizing.js';
 import { info, progressBar } from '../util/progress.js';
@@ -69,6 +70,9 @@ export function register(program: Command): void {
             tx.manifest.crs,
           );
           await writeFile(tx.path('network.geojson'), JSON.stringify(r.geojson) + '\n');
+          // the noded road graph the network was routed on, for the viewer's road layer
+          const toWgs = transformer(parseCrs(tx.manifest.crs!.code), WGS84);
+          await writeFile(tx.path('roads.geojson'), JSON.stringify(roadsGeojson(r.result.graph, toWgs)) + '\n');
           tx.addInputs(await describeInputs([opts.roads, ...(opts.plants ? [opts.plants] : [])], 'route'));
           tx.setStage('route', r.summary);
           if (opts.exportGraph) await writeAtomic(opts.exportGraph, edgeListCsv(r.result.graph));

@@ -30,6 +30,8 @@ export interface ViewGridMeta {
   bands: ViewBand[];
   /** [west, south, east, north] of the shipped cell centres, degrees. */
   bbox: [number, number, number, number];
+  /** The raster's outer corners in lon/lat: bottom-left, top-left, top-right, bottom-right (deck.gl BitmapLayer bounds). */
+  corners: [number, number][];
 }
 
 export interface ViewGrid {
@@ -133,7 +135,11 @@ export async function readViewGrid(path: string, opts: ViewGridOptions = {}): Pr
     if (lat > bbox[3]) bbox[3] = lat;
   }
   for (const s of bands) if (s.min === Infinity) (s.min = 0), (s.max = 0);
-  return { meta: { file: path, crs: crs.code, cellSizeM: cellSize, width, height, count, bands, bbox }, position, cell, values };
+  const x1 = x0! + width * cellSize;
+  const y1 = y0! - height * cellSize;
+  const toLL = transformer(crs, WGS84);
+  const corners = [toLL.forward(x0!, y1), toLL.forward(x0!, y0!), toLL.forward(x1, y0!), toLL.forward(x1, y1)];
+  return { meta: { file: path, crs: crs.code, cellSizeM: cellSize, width, height, count, bands, bbox, corners }, position, cell, values };
 }
 
 /** The grid in the viewer's binary container: arrays `position`, `cell`, `b0`, `b1`, ... */

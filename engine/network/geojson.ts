@@ -119,3 +119,23 @@ export function edgeListCsv(g: CsrGraph): string {
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * The noded road graph as GeoJSON lines in WGS84 (one straight segment per graph edge), for the viewer's road layer
+ * and for checking the noding by eye; `component` is the edge's connected component.
+ */
+export function roadsGeojson(g: CsrGraph, toWgs84: Transformer, component?: ArrayLike<number>) {
+  const r7 = (v: number) => Math.round(v * 1e7) / 1e7;
+  const features = [];
+  for (let e = 0; e < g.edgeCount; e++) {
+    const a = g.edgeFrom[e]!, b = g.edgeTo[e]!;
+    const [lon1, lat1] = toWgs84.forward(g.x[a]!, g.y[a]!);
+    const [lon2, lat2] = toWgs84.forward(g.x[b]!, g.y[b]!);
+    features.push({
+      type: 'Feature' as const,
+      geometry: { type: 'LineString' as const, coordinates: [[r7(lon1), r7(lat1)], [r7(lon2), r7(lat2)]] },
+      properties: { kind: 'road', edge: e, from: a, to: b, length_m: Math.round(g.edgeLengthM[e]! * 100) / 100, ...(component ? { component: component[a] } : {}) },
+    });
+  }
+  return { type: 'FeatureCollection' as const, features };
+}

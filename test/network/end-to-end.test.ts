@@ -18,11 +18,14 @@ async function demandThenRoute(pbf: string, demandArgs: string[], routeArgs: str
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   const net = JSON.parse(readFileSync(join(out, 'network.geojson'), 'utf8')) as { features: { properties: Props }[] };
   const buildings = JSON.parse(readFileSync(join(out, 'buildings.geojson'), 'utf8')) as { features: { properties: Props }[] };
-  return { m, net, buildings };
+  const roads = JSON.parse(readFileSync(join(out, 'roads.geojson'), 'utf8')) as { features: { properties: Props }[] };
+  return { m, net, buildings, roads };
 }
 
 function checkConsistent(r: Awaited<ReturnType<typeof demandThenRoute>>) {
-  const { m, net, buildings } = r;
+  const { m, net, buildings, roads } = r;
+  // the road graph routed on is in the run for the viewer, one feature per graph edge
+  expect(roads.features.length).toBe(m.route.graph.edges);
   expect(m.stages).toEqual(['demand', 'route']);
   const by = (k: string) => net.features.filter((f) => f.properties.kind === k).map((f) => f.properties);
   const consumers = by('consumer'), dropped = by('dropped'), pipes = by('pipe');

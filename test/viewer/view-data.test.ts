@@ -9,7 +9,7 @@ import { packViewGrid, readViewGrid } from '../../engine/export/view-grid.js';
 import { packViewBuildings, readViewBuildings } from '../../engine/export/view-buildings.js';
 import { lookupEpsg } from '../../engine/crs/index.js';
 import { unpackArrays } from '../../viewer/src/binary.js';
-import { hourFactor, parseHourly, plantColumns, demandColumn } from '../../viewer/src/hourly.js';
+import { hourFactor, label, parseHourly, series } from '../../viewer/src/hourly.js';
 import { SYN_EPSG, SYN_X0, SYN_Y0, writeSyntheticRun, type SyntheticRun } from './synthetic-run.js';
 
 let dir: string;
@@ -137,13 +137,21 @@ describe('hourly.csv', () => {
   it('parses columns, finds demand and plants, scales hours by the peak', () => {
     const h = parseHourly('hour,demand_kW,losses_kW,boiler_kW,hp_kW,surplus_kW,backup_kW\n0,50,5,40,10,0,5\n1,100,5,60,40,0,5\n2,25,5,30,0,10,0\n');
     expect(h.hours).toBe(3);
-    expect(demandColumn(h)).toBe('demand_kW');
-    expect(plantColumns(h)).toEqual(['boiler_kW', 'hp_kW']);
+    expect(series(h)).toEqual({ demand: 'demand_kW', losses: 'losses_kW', plants: ['boiler_kW', 'hp_kW'], surplus: 'surplus_kW', backup: 'backup_kW' });
     expect(Array.from(h.columns.hp_kW!)).toEqual([10, 40, 0]);
     expect(hourFactor(h, 0)).toBe(0.5);
     expect(hourFactor(h, 1)).toBe(1);
     expect(hourFactor(h, 2)).toBe(0.25);
     expect(hourFactor(undefined, 5)).toBe(1);
     expect(() => parseHourly('hour,demand_kW\n')).toThrow(/no data rows/);
+  });
+
+  it('reads the per-scenario layout of the simulation', () => {
+    const h = parseHourly('hour,month,air_C,0:demand_kW,0:losses_kW,0:surplus_kW,0:backup_kW,0:plant:biomass-1_kW,1:demand_kW,1:plant:biomass-1_kW\n0,1,-13,80,5,0,10,75,40,40\n1,1,-12,40,5,30,0,75,20,20\n');
+    expect(h.scenarios).toEqual(['0', '1']);
+    expect(series(h)).toEqual({ demand: '0:demand_kW', losses: '0:losses_kW', plants: ['0:plant:biomass-1_kW'], surplus: '0:surplus_kW', backup: '0:backup_kW' });
+    expect(series(h, '1').plants).toEqual(['1:plant:biomass-1_kW']);
+    expect(label('0:plant:biomass-1_kW')).toBe('biomass-1');
+    expect(hourFactor(h, 1)).toBe(0.5);
   });
 });

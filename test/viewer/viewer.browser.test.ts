@@ -3,7 +3,7 @@
  * layer changes the picture, hovering a building shows its floor area, the time slider changes the chart and the map,
  * and a run with missing files says which.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewServer, type ViewServer } from '../../engine/export/serve.js';
 import { ensureViewerBuilt } from '../../engine/export/viewer-build.js';
 import { writeSyntheticRun, type SyntheticRun } from './synthetic-run.js';
+import { fmt } from '../../viewer/src/format.js';
 import { colouredPixels, diffPixels, HAVE_CHROMIUM, launchChromium, MAP_BG, openViewer, pixel, shot, CHROMIUM } from './browser.js';
 
 if (!HAVE_CHROMIUM) {
@@ -107,6 +108,26 @@ describeBrowser('viewer in headless Chromium', () => {
     for (const id of ['consumers', 'network', 'dropped', 'demand', 'areas']) await toggle(id, true);
   });
 
+  it('hovering grid cells shows their own values (image pixel -> cell, rows counted from the north)', async () => {
+    const others = ['areas', 'buildings', 'network', 'consumers', 'dropped', 'plants'];
+    for (const id of others) await toggle(id, false);
+    // two cells in different rows and columns, each with a value known from the synthetic grid
+    const cells = await page.evaluate(() => {
+      const d = (window as any).__heatplan.data.demand;
+      const pick = (k: number) => ({ lonLat: [d.arrays.position[2 * k], d.arrays.position[2 * k + 1]], cell: d.arrays.cell[k] as number });
+      return [pick(3), pick(d.meta.count - 4)];
+    });
+    for (const c of cells) {
+      const [x, y] = await project(c.lonLat as [number, number]);
+      await page.mouse.move(x, y);
+      await page.waitForFunction((cell) => document.getElementById('tooltip')!.textContent!.includes(`col ${cell % 10}, row ${Math.floor(cell / 10)}`), c.cell, { timeout: 10_000 });
+      const text = (await page.locator('#tooltip').textContent())!;
+      expect(text).toContain(`heat demand${run.heat[c.cell]!.toLocaleString('en-US')} MWh/a`);
+    }
+    await page.mouse.move(5, 5);
+    for (const id of others) await toggle(id, true);
+  });
+
   it('hovering a pipe shows DN, load, kW/m and loss', async () => {
     for (const id of ['consumers', 'dropped', 'plants']) await toggle(id, false);
     const pipe = await page.evaluate(() => {
@@ -168,5 +189,59 @@ describeBrowser('viewer in headless Chromium', () => {
     } finally {
       await s2.close();
     }
+  });
+});
+
+describeBrowser('viewer on the demo run (npx heatplan demo)', () => {
+  let dir: string;
+  let srv: ViewServer;
+  let browser: Browser;
+  let page: Page;
+  let firstBuilding: { id: string; floorArea_m2: number; ring: number[][] };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'heatplan-viewer-demo-'));
+    const { main } = await import('../../engine/cli/main.js');
+    const code = await main(['demo', '--out', join(dir, 'demo')]);
+    if (code !== 0) throw new Error(`heatplan demo failed with exit code ${code}`);
+    const fc = JSON.parse(await readFile(join(dir, 'demo', 'buildings.geojson'), 'utf8'));
+    const f = fc.features.find((q: any) => q.geometry?.type === 'Polygon' && q.properties.footprint_m2 > 80);
+    firstBuilding = { id: f.properties.id, floorArea_m2: f.properties.floorArea_m2, ring: f.geometry.coordinates[0] };
+    const { distDir } = await ensureViewerBuilt();
+    srv = await startViewServer({ runDir: join(dir, 'demo'), distDir, port: 0 });
+    browser = await launchChromium();
+    page = await openViewer(browser, srv.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads every stage of the demo, draws it, hovers a building and follows the time slider', async () => {
+    const ids = await page.evaluate(() => (window as any).__heatplan.layerIds as string[]);
+    for (const id of ['demand', 'buildings', 'network', 'consumers', 'plants']) expect(ids).toContain(id);
+    const s = await shot(page);
+    expect(colouredPixels(s, MAP_BG)).toBeGreaterThan(0.2 * s.png.width * s.png.height);
+    // hover the building's centre (mean of its ring) with only the buildings shown
+    for (const id of ids) if (id !== 'buildings') await page.locator(`input[data-layer="${id}"]`).setChecked(false);
+    await page.evaluate(() => (window as any).__heatplan.nextFrame());
+    const ring = firstBuilding.ring.slice(0, -1);
+    const c: [number, number] = [ring.reduce((a, p) => a + p[0]!, 0) / ring.length, ring.reduce((a, p) => a + p[1]!, 0) / ring.length];
+    const [x, y] = await page.evaluate((p) => (window as any).__heatplan.project(p), c);
+    await page.mouse.move(x, y);
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await page.locator('#tooltip').textContent())!;
+    expect(text).toContain(`building ${firstBuilding.id}`);
+    expect(text).toContain(`floor area${fmt(firstBuilding.floorArea_m2)} m²`);
+    await page.mouse.move(5, 5);
+    for (const id of ids) if (id !== 'buildings') await page.locator(`input[data-layer="${id}"]`).setChecked(true);
+    // the simulation's hourly series drives chart and map
+    const chart0 = await shot(page, '#chart');
+    const map0 = await shot(page);
+    await page.locator('#hour').fill('4380');
+    await page.evaluate(() => (window as any).__heatplan.nextFrame());
+    expect(diffPixels(chart0, await shot(page, '#chart'))).toBeGreaterThan(100);
+    expect(diffPixels(map0, await shot(page))).toBeGreaterThan(50);
   });
 });

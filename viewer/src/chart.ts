@@ -2,7 +2,7 @@
  * The hourly chart, drawn on a canvas: plant outputs stacked as areas, demand as a black line, surplus green, backup
  * red, and a cursor at the slider's hour. Each pixel column shows the mean of the hours it covers.
  */
-import { demandColumn, plantColumns, type Hourly } from './hourly.js';
+import { label, series, type Hourly } from './hourly.js';
 import { USE_PALETTE, css } from './colors.js';
 
 export const SERIES_COLORS = { demand: '#000', surplus: '#1a9850', backup: '#d73027', losses: '#888' };
@@ -19,8 +19,6 @@ function bucketMeans(v: Float32Array, w: number): Float32Array {
   return out;
 }
 
-const col = (h: Hourly, re: RegExp) => h.names.find((n) => re.test(n));
-
 export function drawChart(canvas: HTMLCanvasElement, h: Hourly, hour: number): void {
   const g = canvas.getContext('2d')!;
   const W = canvas.width;
@@ -32,12 +30,13 @@ export function drawChart(canvas: HTMLCanvasElement, h: Hourly, hour: number): v
   g.clearRect(0, 0, W, H);
   g.fillStyle = '#fff';
   g.fillRect(0, 0, W, H);
-  const dem = demandColumn(h);
-  const plants = plantColumns(h);
-  const surplus = col(h, /^surplus/i);
-  const backup = col(h, /^backup/i);
+  const sr = series(h);
+  const dem = sr.demand;
+  const plants = sr.plants;
+  const surplus = sr.surplus;
+  const backup = sr.backup;
   const means: Record<string, Float32Array> = {};
-  for (const n of h.names) means[n] = bucketMeans(h.columns[n]!, pw);
+  for (const n of [dem, surplus, backup, ...plants]) if (n) means[n] = bucketMeans(h.columns[n]!, pw);
   let max = 0;
   const stack = new Float32Array(pw);
   for (const p of [...plants, ...(backup ? [backup] : [])]) for (let x = 0; x < pw; x++) stack[x] += means[p]![x]!;
@@ -88,15 +87,15 @@ export function drawChart(canvas: HTMLCanvasElement, h: Hourly, hour: number): v
   g.stroke();
   g.textAlign = 'left';
   const at = (n: string | undefined) => (n ? Math.round(h.columns[n]![hour]!) : '–');
-  g.fillText(`h ${hour}: demand ${at(dem)} kW, plants ${plants.map((p) => at(p)).join('+')} kW, surplus ${at(surplus)}, backup ${at(backup)} kW`, 2, H - 4);
+  g.fillText(`h ${hour}${h.scenarios.length ? ` [scenario ${h.scenarios[0]}]` : ''}: demand ${at(dem)} kW, plants ${plants.map((p) => at(p)).join('+')} kW, surplus ${at(surplus)}, backup ${at(backup)} kW`, 2, H - 4);
 }
 
 export function chartLegendHtml(h: Hourly): string {
-  const plants = plantColumns(h);
+  const plants = series(h).plants;
   const sw = (c: string, t: string) => `<span class="legend-row"><span class="swatch" style="background:${c}"></span>${t}</span>`;
   return [
     sw(SERIES_COLORS.demand, 'demand'),
-    ...plants.map((p, i) => sw(css(USE_PALETTE[(i + 7) % USE_PALETTE.length]!), `${p} (supply)`)),
+    ...plants.map((p, i) => sw(css(USE_PALETTE[(i + 7) % USE_PALETTE.length]!), `${label(p)} (supply)`)),
     sw(SERIES_COLORS.surplus, 'surplus'),
     sw(SERIES_COLORS.backup, 'backup'),
   ].join(' ');

@@ -24,6 +24,7 @@ export interface GridMeta {
   count: number;
   bands: { name: string; unit: string; min: number; max: number; sum: number }[];
   bbox: [number, number, number, number];
+  corners: [number, number][];
 }
 export interface BuildingsMeta {
   count: number;

@@ -1,9 +1,15 @@
-/** hourly.csv: first column the hour, then one column per series in kW (demand, losses, each plant, surplus, backup). */
+/**
+ * hourly.csv: an hour column, then series in kW. Two layouts are read: plain (demand_kW, losses_kW, <plant>_kW,
+ * surplus_kW, backup_kW) and the simulation's per-scenario one, where each series is prefixed by the scenario
+ * ('0:demand_kW', '0:plant:biomass-1_kW', '0:surplus_kW', ...) next to shared columns (month, air_C, ...).
+ */
 export interface Hourly {
   hours: number;
   /** Column names in file order, without the hour column. */
   names: string[];
   columns: Record<string, Float32Array>;
+  /** Scenario prefixes found ('0', '1', ...); empty for the plain layout. */
+  scenarios: string[];
 }
 
 export function parseHourly(text: string): Hourly {
@@ -18,23 +24,43 @@ export function parseHourly(text: string): Hourly {
     const cells = lines[r + 1]!.split(',');
     for (let c = 0; c < names.length; c++) columns[names[c]!]![r] = Number(cells[c + 1]);
   }
-  return { hours, names, columns };
+  const scenarios = [...new Set(names.map((n) => /^([^:]+):/.exec(n)?.[1]).filter((s): s is string => !!s))];
+  return { hours, names, columns, scenarios };
 }
 
-/** The demand column: 'demand_kW' or the first column whose name starts with 'demand'. */
-export function demandColumn(h: Hourly): string | undefined {
-  return h.names.find((n) => n === 'demand_kW') ?? h.names.find((n) => n.toLowerCase().startsWith('demand'));
+/** The series of one scenario (default: the first), by role. */
+export interface Series {
+  demand?: string;
+  losses?: string;
+  plants: string[];
+  surplus?: string;
+  backup?: string;
 }
 
-/** Plant output columns: everything that is not hour/demand/losses/surplus/backup (and not a temperature). */
-export function plantColumns(h: Hourly): string[] {
-  return h.names.filter((n) => !/^(demand|loss|surplus|backup|t_|temp|ground|outdoor|cop)/i.test(n));
+export function series(h: Hourly, scenario = h.scenarios[0]): Series {
+  if (scenario !== undefined && h.scenarios.includes(scenario)) {
+    const p = `${scenario}:`;
+    const own = h.names.filter((n) => n.startsWith(p));
+    const find = (role: string) => own.find((n) => n.slice(p.length).toLowerCase().startsWith(role));
+    return { demand: find('demand'), losses: find('loss'), plants: own.filter((n) => n.startsWith(`${p}plant:`)), surplus: find('surplus'), backup: find('backup') };
+  }
+  const find = (role: string) => h.names.find((n) => n.toLowerCase().startsWith(role));
+  return {
+    demand: h.names.find((n) => n === 'demand_kW') ?? find('demand'),
+    losses: find('loss'),
+    plants: h.names.filter((n) => /_kw$/i.test(n) && !/^(demand|loss|surplus|backup|delivered|produced|unmet|pump|storage)/i.test(n)),
+    surplus: find('surplus'),
+    backup: find('backup'),
+  };
 }
+
+/** Short label of a series column ('0:plant:biomass-1_kW' -> 'biomass-1'). */
+export const label = (name: string): string => name.replace(/^[^:]+:/, '').replace(/^plant:/, '').replace(/_kW$/i, '');
 
 /** Demand at hour t over the year's peak demand, 0..1: scales consumers' peak loads to the hour. */
-export function hourFactor(h: Hourly | undefined, t: number): number {
+export function hourFactor(h: Hourly | undefined, t: number, scenario?: string): number {
   if (!h) return 1;
-  const col = demandColumn(h);
+  const col = series(h, scenario).demand;
   if (!col) return 1;
   const v = h.columns[col]!;
   let max = 0;

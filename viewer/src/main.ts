@@ -227,7 +227,8 @@ async function start(): Promise<void> {
   data = await loadRun(new URL('./', location.href).href.replace(/[^/]*$/, ''));
   handle.loadedMs = performance.now();
   handle.data = data;
-  const t = Number(data.network?.properties?.threshold_kW_per_m ?? data.network?.properties?.thresholdKwPerM);
+  const np = data.network?.properties;
+  const t = Number(np?.minKwPerM ?? np?.threshold_kW_per_m ?? np?.thresholdKwPerM);
   if (t > 0) threshold = t;
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;

@@ -4,6 +4,7 @@ import type { RunData } from './data.js';
 import { buildingRow } from './layers/buildings.js';
 import { pipeLoadKw } from './layers/network.js';
 import { esc, fmt, rows } from './format.js';
+import { pickedCell } from './layers/grid-image.js';
 
 /** How floorAreaSource values were derived (engine/buildings floor-area rules). */
 export const FLOOR_AREA_RULES: Record<string, string> = {
@@ -15,7 +16,8 @@ export const FLOOR_AREA_RULES: Record<string, string> = {
 
 export function describe(info: PickingInfo, data: RunData, hourFactor: number, hour: number): string | null {
   const id = info.layer?.id ?? '';
-  if (info.index < 0) return null;
+  const isGrid = id === 'demand' || id.startsWith('potential-');
+  if (info.index < 0 && !isGrid) return null;
   if (id === 'buildings' && data.buildings) {
     const b = data.buildings;
     const r = buildingRow(b, info.index);
@@ -36,12 +38,15 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
   }
   if ((id === 'demand' || id.startsWith('potential-')) && (id === 'demand' ? data.demand : data.potential)) {
     const g = (id === 'demand' ? data.demand : data.potential)!;
-    const cell = (g.arrays.cell as Uint32Array)[info.index]!;
+    // a BitmapLayer pick gives the image pixel; a GridCellLayer pick the shipped cell's index
+    const k = (info as { bitmap?: unknown }).bitmap ? pickedCell(g, info as never) : info.index;
+    if (k < 0) return null;
+    const cell = (g.arrays.cell as Uint32Array)[k]!;
     const col = cell % g.meta.width;
     const row = (cell - col) / g.meta.width;
     const ha = (g.meta.cellSizeM * g.meta.cellSizeM) / 10_000;
-    const pairs: [string, string][] = g.meta.bands.map((bd, k) => [bd.name, `${fmt((g.arrays[`b${k}`] as Float32Array)[info.index])} ${esc(bd.unit)}`]);
-    if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays.b1 as Float32Array)[info.index]! / ha)} MWh/(ha·a)`]);
+    const pairs: [string, string][] = g.meta.bands.map((bd, j) => [bd.name, `${fmt((g.arrays[`b${j}`] as Float32Array)[k])} ${esc(bd.unit)}`]);
+    if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays.b1 as Float32Array)[k]! / ha)} MWh/(ha·a)`]);
     pairs.push(['cell', `col ${col}, row ${row} (${g.meta.cellSizeM} m, ${esc(g.meta.crs)})`]);
     return `<b>${id === 'demand' ? 'demand.tif' : 'potential.tif'} cell</b>` + rows(pairs);
   }

@@ -1,22 +1,25 @@
 /**
- * Demand density: demand.tif's non-empty cells as one GridCellLayer over binary attributes (cell centres, colours,
- * heights as typed arrays). An instanced cell per grid cell keeps 1,000,000 cells at one draw call, in 2D or extruded.
+ * Demand density. 2D: the band as one image on the raster's footprint (grid-image.ts; constant cost per frame at any
+ * cell count). Extruded: the non-empty cells as one GridCellLayer over binary attributes (centres, colours, heights as
+ * typed arrays, no objects); its per-frame cost grows with the cell count (see the README's figures).
  */
 import { GridCellLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import { gridColors } from './grid-colors.js';
 import { YL_OR_RD } from '../colors.js';
 import { memo } from './memo.js';
+import { gridBitmapLayer } from './grid-image.js';
 
 /** Band shown: 1 = annual heat demand (MWh/a per cell). */
 export const DEMAND_BAND = 1;
 /** Height of the densest cell when extruded, m. */
 export const MAX_EXTRUSION_M = 600;
 
-export function demandGridLayer(ctx: LayerContext): GridCellLayer | null {
+export function demandGridLayer(ctx: LayerContext): GridCellLayer | ReturnType<typeof gridBitmapLayer> | null {
   const g = ctx.data.demand;
   if (!g) return null;
   const band = Math.min(DEMAND_BAND, g.meta.bands.length - 1);
+  if (!ctx.extruded) return gridBitmapLayer('demand', g, band, YL_OR_RD, 220);
   const colors = gridColors(g, band, YL_OR_RD);
   const max = g.meta.bands[band]!.max || 1;
   return new GridCellLayer({
