@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { lookupEpsg } from '../engine/crs/index.js';
+import { seededRandom } from '../engine/util/random.js';
 
 const OUT = join(import.meta.dirname, 'demo');
 const zone = lookupEpsg(6680)!;
@@ -16,16 +17,7 @@ const toLonLat = proj4(zone.proj4, 'EPSG:4326');
 // town centre: about 44.30 N, 142.63 E (near Shimokawa), in zone XII metres
 const [CX, CY] = proj4('EPSG:4326', zone.proj4).forward([142.633, 44.302]);
 
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(2026);
+const rand = seededRandom(2026);
 const ll = (x: number, y: number): [number, number] => {
   const [lon, lat] = toLonLat.forward([CX! + x, CY! + y]);
   return [Math.round(lon! * 1e7) / 1e7, Math.round(lat! * 1e7) / 1e7];

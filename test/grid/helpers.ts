@@ -2,6 +2,7 @@
 import { computeFootprints } from '../../engine/buildings/geometry.js';
 import { BuildingTableBuilder, type BuildingTable, type FlatPolygon } from '../../engine/buildings/table.js';
 import { lookupEpsg } from '../../engine/crs/index.js';
+import { seededRandom } from '../../engine/util/random.js';
 
 export const CRS_6677 = { ...lookupEpsg(6677)! };
 
@@ -18,17 +19,7 @@ export function tableOf(buildings: FlatPolygon[][], ids?: string[]): BuildingTab
 /** Axis-aligned rectangle ring [x0,y0,x1,y1] (orientation fixed later by computeFootprints). */
 export const rect = (xa: number, ya: number, xb: number, yb: number): number[] => [xa, ya, xb, ya, xb, yb, xa, yb];
 
-/** mulberry32: small seeded RNG in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** A random star-shaped (hence simple) polygon around (cx, cy): nv vertices at sorted angles, radii in [rMin, rMax]. */
 export function randomStar(r: () => number, cx: number, cy: number, nv: number, rMin: number, rMax: number, evenAngles = false): number[] {

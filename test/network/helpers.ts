@@ -1,5 +1,6 @@
 /** Hand-made and random graphs for the network tests. */
 import { buildCsr, type CsrGraph } from '../../engine/network/csr.js';
+import { seededRandom } from '../../engine/util/random.js';
 
 /** Graph from nodes [x, y] and edges [a, b] (length = Euclidean unless given). */
 export function graphOf(nodes: [number, number][], edges: ([number, number] | [number, number, number])[]): CsrGraph {
@@ -12,17 +13,7 @@ export function graphOf(nodes: [number, number][], edges: ([number, number] | [n
   });
 }
 
-/** Seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Random connected graph: a random spanning tree plus extra edges; integer lengths 1..20. */
 export function randomGraph(n: number, extra: number, r: () => number): CsrGraph {

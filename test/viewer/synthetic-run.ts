@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import proj4 from 'proj4';
 import { writeArrayBuffer } from 'geotiff';
 import { lookupEpsg } from '../../engine/crs/index.js';
+import { seededRandom } from '../../engine/util/random.js';
 
 export const SYN_EPSG = 6670; // JGD2011 plane zone II (Kyushu)
 /** North-west corner of the grid in EPSG:6670 metres (near Tamana, Kumamoto). */
@@ -41,16 +42,7 @@ export interface SyntheticRun {
   hours: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Write a north-up Float32 GeoTIFF, pixel-interleaved bands, in EPSG:epsg. */
 export async function writeTestTiff(path: string, bands: Float32Array[], width: number, height: number, x0: number, y0: number, cellSizeM: number, epsg: number): Promise<void> {

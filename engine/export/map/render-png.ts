@@ -2,6 +2,7 @@
  * PNG back end (@napi-rs/canvas, Skia): the drawing at `dpi`, user space scaled to millimetres. The PNG carries its
  * resolution (pHYs) so it prints at paper size.
  */
+import { crc32 } from 'node:zlib';
 import { createCanvas, GlobalFonts, ImageData } from '@napi-rs/canvas';
 import type { Drawing, Style } from './model.js';
 import { findFonts } from './fonts.js';
@@ -104,5 +105,32 @@ export async function renderPng(d: Drawing, dpi = 300): Promise<Buffer> {
       }
     }
   }
-  return canvas.encode('png', { resolution: dpi, title: d.title });
+  return withPngMetadata(await canvas.encode('png'), dpi, d.title);
+}
+
+/** One PNG chunk: length, type, data, CRC-32 of type + data. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/**
+ * Add the print resolution (pHYs, pixels per metre) and the sheet title (iTXt, UTF-8) after the IHDR chunk, so that
+ * image and layout programs place the sheet at its paper size.
+ */
+export function withPngMetadata(png: Buffer, dpi: number, title?: string): Buffer {
+  const ihdrEnd = 8 + 8 + 13 + 4; // signature + IHDR (length, type, 13 bytes of data, CRC)
+  const ppm = Math.round(dpi / 0.0254);
+  const phys = Buffer.alloc(9);
+  phys.writeUInt32BE(ppm, 0);
+  phys.writeUInt32BE(ppm, 4);
+  phys.writeUInt8(1, 8); // unit: metre
+  const chunks = [pngChunk('pHYs', phys)];
+  // iTXt: keyword, NUL, compression flag 0, method 0, language tag NUL, translated keyword NUL, UTF-8 text
+  if (title) chunks.push(pngChunk('iTXt', Buffer.concat([Buffer.from('Title\0\0\0\0\0', 'latin1'), Buffer.from(title, 'utf8')])));
+  return Buffer.concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
 }
