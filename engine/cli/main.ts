@@ -5,17 +5,17 @@
 import { Command, CommanderError } from 'commander';
 import { HeatplanError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { register as registerDemand } from './demand.js';
-import { register as registerRoute } from './route.js';
-import { register as registerDemo } from './demo.js';
-import { register as registerView } from './view.js';
-import { register as registerSimulate } from './simulate.js';
-import { register as registerExportMap } from './export-map.js';
-import { register as registerReport } from './report.js';
-import { register as registerPotential } from './potential.js';
 import { register as registerAreas } from './areas.js';
 import { register as registerBatch } from './batch.js';
+import { register as registerDemand } from './demand.js';
+import { register as registerDemo } from './demo.js';
+import { register as registerExportMap } from './export-map.js';
+import { register as registerPotential } from './potential.js';
+import { register as registerReport } from './report.js';
+import { register as registerRoute } from './route.js';
 import { register as registerRun } from './run.js';
+import { register as registerSimulate } from './simulate.js';
+import { register as registerView } from './view.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,17 +25,18 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // pipeline order, as `heatplan --help` lists them
   registerDemand(program);
-  registerRoute(program);
-  registerDemo(program);
-  registerView(program);
-  registerSimulate(program);
-  registerExportMap(program);
-  registerReport(program);
   registerPotential(program);
   registerAreas(program);
-  registerBatch(program);
+  registerRoute(program);
+  registerSimulate(program);
+  registerReport(program);
+  registerExportMap(program);
+  registerView(program);
   registerRun(program);
+  registerBatch(program);
+  registerDemo(program);
   return program;
 }
 
