@@ -279,7 +279,7 @@ export function planNetwork(
     let edges = st.edges;
     if (o.improve) {
       progress(3, 6, `key-path exchange, round ${rounds}`);
-      const imp = keyPathExchange(g, edges, isTerminal, plantNodes, { router });
+      const imp = keyPathExchange(g, edges, isTerminal, plantNodes);
       edges = imp.edges;
       exchanges += imp.exchanges;
     }

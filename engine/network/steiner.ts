@@ -137,25 +137,29 @@ export function mstAndPrune(
 /** Remove non-terminal leaves (repeatedly) from the forest `edgeIds`. */
 export function pruneLeaves(g: CsrGraph, edgeIds: number[], isTerminal: Uint8Array): Uint32Array {
   const inTree = new Uint8Array(g.edgeCount);
-  const deg = new Map<number, number>();
+  const deg = new Int32Array(g.nodeCount);
   for (const e of edgeIds) {
     inTree[e] = 1;
-    deg.set(g.edgeFrom[e]!, (deg.get(g.edgeFrom[e]!) ?? 0) + 1);
-    deg.set(g.edgeTo[e]!, (deg.get(g.edgeTo[e]!) ?? 0) + 1);
+    deg[g.edgeFrom[e]!]!++;
+    deg[g.edgeTo[e]!]!++;
   }
   const stack: number[] = [];
-  for (const [v, d] of deg) if (d === 1 && !isTerminal[v]) stack.push(v);
+  // a leaf sits on exactly one edge, so it is pushed once
+  for (const e of edgeIds) {
+    const a = g.edgeFrom[e]!, b = g.edgeTo[e]!;
+    if (deg[a] === 1 && !isTerminal[a]) stack.push(a);
+    if (deg[b] === 1 && !isTerminal[b]) stack.push(b);
+  }
   while (stack.length) {
     const v = stack.pop()!;
-    if (deg.get(v) !== 1) continue;
+    if (deg[v] !== 1) continue;
     for (let k = g.offsets[v]!; k < g.offsets[v + 1]!; k++) {
       const e = g.adjEdge[k]!;
       if (!inTree[e]) continue;
       inTree[e] = 0;
-      deg.set(v, 0);
+      deg[v] = 0;
       const w = g.adjNode[k]!;
-      const dw = deg.get(w)! - 1;
-      deg.set(w, dw);
+      const dw = --deg[w]!;
       if (dw === 1 && !isTerminal[w]) stack.push(w);
       break;
     }

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     for (const v of terminals) isT[v] = 1;
     const mTimes: number[] = [];
     const kTimes: number[] = [];
-    let mLen = 0, kLen = 0;
+    let mLen = 0, kLen = 0, kPasses = 0, kExchanges = 0;
     steinerMehlhorn(sg, terminals);
     for (let k = 0; k < RUNS; k++) {
       t0 = performance.now();
@@ -111,6 +111,8 @@ async function main(): Promise<void> {
       kTimes.push(tk - t0);
       mLen = s.lengthM;
       kLen = imp.lengthM;
+      kPasses = imp.passes;
+      kExchanges = imp.exchanges;
       rss();
     }
     let nx: { length_m: number; seconds: number; networkx: string } | undefined;
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
       'mehlhorn m': mLen.toFixed(0),
       'heatplan m': kLen.toFixed(0),
       'KPE gain %': ((100 * (mLen - kLen)) / mLen).toFixed(2),
+      'KPE passes/exch': `${kPasses}/${kExchanges}`,
       'networkx s': nx ? nx.seconds.toFixed(2) : '-',
       'networkx m': nx ? nx.length_m.toFixed(0) : '-',
       'length ratio': nx ? (kLen / nx.length_m).toFixed(4) : '-',
