@@ -50,6 +50,7 @@ export function register(program: Command): void {
     .option('--sewage-access <m>', 'access distance from sewers (default 150 m, Hotmaps band)', nonNegative('--sewage-access'))
     .option('--winter-hours <h>', 'hours a year at the winter flow when summer flows are given (default 4380, assumption)', nonNegative('--winter-hours'))
     .option('--river-flow <m3/s>', 'flow for water bodies without one', nonNegative('--river-flow'))
+    .option('--river-flow-class <class=m3/s,...>', 'flow by water class for features without a flow, e.g. river=10,stream=0.5 (OSM waterway, PLATEAU wtr:class); an assumption you state', flowClasses)
     .option('--river-temp <C[,..12]>', 'river water temperature, one value or 12 monthly means (dT = min(T-2, 6) K)', temps)
     .option('--river-access <m>', 'access distance from the bank (default 150 m, assumption)', nonNegative('--river-access'))
     .option('--river-features <names>', 'CityGML feature names to read as water bodies', 'WaterBody')
@@ -117,6 +118,7 @@ export async function runPotential(opts: Record<string, any>) {
     inputs.river = riverSources(feats, warnings, {
       waterTempC: opts.riverTemp?.length === 1 ? opts.riverTemp[0] : opts.riverTemp,
       defaultFlowM3s: opts.riverFlow,
+      flowByClass: opts.riverFlowClass,
       flowFields: opts.riverFlowField ? [opts.riverFlowField] : undefined,
       file: opts.rivers,
     });
@@ -158,7 +160,7 @@ export async function runPotential(opts: Record<string, any>) {
       kwBySource: Object.fromEntries(Object.entries(r.summary.sources).map(([k, v]) => [k, v.given ? Math.round(v.kw * 10) / 10 : null])),
       parameters: {
         sewage: { dT_K: opts.sewageDt ?? SEWAGE_DEFAULTS.dTK, minFlow_m3_day: opts.minFlow ?? 0, rho_kg_m3: SEWAGE_DEFAULTS.rhoKgM3, cp_kJ_kgK: SEWAGE_DEFAULTS.cpKJPerKgK, source: 'national sewage-heat potential-map guide (MoE/MLIT 2014), METHODS.md §6' },
-        river: { waterTemp_C: opts.riverTemp ?? null, dT: 'min(T - 2, 6) K (PlanHeat, METHODS.md §6)', defaultFlow_m3_s: opts.riverFlow ?? null },
+        river: { waterTemp_C: opts.riverTemp ?? null, dT: 'min(T - 2, 6) K (PlanHeat, METHODS.md §6)', defaultFlow_m3_s: opts.riverFlow ?? null, flowByClass_m3_s: opts.riverFlowClass ?? null },
         ground: opts.ground ? { kind: opts.groundKind, depth_m: opts.boreholeDepth ?? GROUND_DEFAULTS.depthM, spacing_m: opts.boreholeSpacing ?? GROUND_DEFAULTS.spacingM, fullLoadHours: opts.fullLoadHours ?? GROUND_DEFAULTS.fullLoadHours, resampling: groundMethod } : null,
         sewageAllocated: inputs.sewage?.filter((p) => p.flowSource === 'allocated').length ?? 0,
       },
@@ -188,3 +190,15 @@ async function readBuildingPoints(path: string): Promise<{ x: number[]; y: numbe
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** Parse `river=10,stream=0.5` into a class -> m³/s table. */
+function flowClasses(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*([0-9.eE+-]+)\s*$/.exec(part);
+    const q = m ? Number(m[2]) : NaN;
+    if (!m || !(q >= 0)) throw new InvalidArgumentError(`--river-flow-class expects CLASS=M3S pairs separated by commas (e.g. river=10,stream=0.5), got "${part}"`);
+    out[m[1]!] = q;
+  }
+  return out;
+}

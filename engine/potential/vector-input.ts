@@ -8,6 +8,7 @@ import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { readCityGmlPolygons } from '../io/citygml/polygons.js';
+import { scanOsmPbf } from '../io/osm-pbf.js';
 import { readCityGmlLines } from './citygml-lines.js';
 import type { Warnings } from '../util/warnings.js';
 
@@ -51,6 +52,7 @@ export async function readSourceFeatures(path: string, working: Crs, opts: Vecto
       points: [],
     }));
   }
+  if (p.endsWith('.pbf')) return readOsmWater(path, working);
   let fc: FeatureCollection;
   let crs: Crs;
   if (p.endsWith('.shp')) {
@@ -77,7 +79,7 @@ export async function readSourceFeatures(path: string, working: Crs, opts: Vecto
     const named = (fc as unknown as { crs?: { properties?: { name?: string } } }).crs?.properties?.name;
     crs = named ? parseCrs(named, { file: path }) : opts.sourceCrs ? parseCrs(opts.sourceCrs) : WGS84;
   } else {
-    throw new InputError('vector-format', 'unknown source file type', { file: path, hint: 'use .geojson, .shp, or PLATEAU .gml' });
+    throw new InputError('vector-format', 'unknown source file type', { file: path, hint: 'use .geojson, .shp, OSM .pbf or PLATEAU .gml' });
   }
   const t = transformer(crs, working);
   const out: SourceFeature[] = [];
@@ -143,4 +145,35 @@ export function numberProp(props: Record<string, unknown>, names: string[]): num
     return Number.isFinite(x) ? x : NaN;
   }
   return undefined;
+}
+
+/** OSM waterway classes read as river sources (centre lines). */
+export const OSM_WATERWAYS = new Set(['river', 'stream', 'canal', 'drain', 'ditch', 'tidal_channel']);
+
+/**
+ * Water from an OSM extract: `waterway=*` lines of the classes above and closed `natural=water` ways with a flowing
+ * `water=*` (river, canal, stream). Tags become properties, so `waterway` is the class a `--river-flow-class` default
+ * applies to. Multipolygon riverbanks are not assembled: the centre line carries the flow.
+ */
+async function readOsmWater(path: string, working: Crs): Promise<SourceFeature[]> {
+  const flowingArea = (t: Record<string, string>) => t.natural === 'water' && ['river', 'canal', 'stream', 'oxbow'].includes(t.water ?? '');
+  const scan = await scanOsmPbf(path, { keepWay: (t) => OSM_WATERWAYS.has(t.waterway ?? '') || flowingArea(t) });
+  const tr = transformer(WGS84, working);
+  const out: SourceFeature[] = [];
+  for (const w of scan.ways) {
+    const xy: number[] = [];
+    for (const r of w.refs) {
+      const ll = scan.nodes.get(r);
+      if (ll) xy.push(ll[0], ll[1]);
+    }
+    if (xy.length < 4) continue;
+    const a = Float64Array.from(xy);
+    tr.forwardFlat(a);
+    const sf: SourceFeature = { id: `way ${w.id}`, props: { ...w.tags }, lines: [], polygons: [], points: [] };
+    const closed = w.refs.length > 3 && w.refs[0] === w.refs[w.refs.length - 1];
+    if (flowingArea(w.tags) && closed) sf.polygons.push([a.subarray(0, a.length - 2)]);
+    else sf.lines.push(a);
+    out.push(sf);
+  }
+  return out;
 }
