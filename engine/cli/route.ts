@@ -1,6 +1,7 @@
 /** `heatplan route`: candidate pipe network on the road graph with heat-density pruning, into a run folder. */
 import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { edgeListCsv, roadsGeojson } from '../network/geojson.js';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .option('--ground <C>', 'ground temperature °C', parseNumber('--ground'), DEFAULT_SIZING.groundC)
     .option('--max-pa-per-m <Pa/m>', 'pressure-drop limit for sizing', parsePositive('--max-pa-per-m'), DEFAULT_SIZING.maxPaPerM)
     .option('--max-service <m>', 'consumers farther from a road are dropped', parsePositive('--max-service'), 150)
+    .option('--consumers <buildings|blocks>', 'one consumer per building, or per block/grid cell of blocks.geojson for coarse city-wide runs', 'buildings')
     .option('--max-plant-distance <m>', 'a plant farther from a road is an error', parsePositive('--max-plant-distance'), 1000)
     .option('--road-classes <list>', 'only these highway=* classes carry pipes (comma list)')
     .option('--exclude-road-classes <list>', 'highway=* classes that do not carry pipes (comma list; default motorway, trunk, steps, ...)')
@@ -46,9 +48,12 @@ export function register(program: Command): void {
       try {
         const tx = await RunTransaction.open(opts.run);
         const out = await withRun(tx, async (tx) => {
+          if (opts.consumers !== 'buildings' && opts.consumers !== 'blocks')
+            throw new UsageError('route-consumers', '--consumers must be buildings or blocks', { value: opts.consumers });
           const r = await runRouteStage(
             {
               run: tx.dir,
+              consumers: opts.consumers,
               roads: opts.roads,
               plant: opts.plant,
               plantsFile: opts.plants,

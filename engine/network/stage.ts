@@ -26,6 +26,8 @@ export interface RouteStageOptions {
   snapM?: number;
   crossings?: boolean;
   plan?: Partial<PlanOptions>;
+  /** What a consumer is: each building (default) or, for coarse city-wide runs, each block or grid cell of blocks.geojson. */
+  consumers?: 'buildings' | 'blocks';
   onProgress?: ProgressFn;
 }
 
@@ -76,19 +78,29 @@ async function readPlantsFile(path: string, crs: Crs): Promise<PlantInput[]> {
   });
 }
 
-/** Consumers from the run's buildings.geojson (x, y = centroid in the working CRS). */
-export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings): Promise<ConsumerRecord[]> {
-  const file = join(run, 'buildings.geojson');
+/**
+ * Consumers from the run's buildings.geojson (x, y = centroid in the working CRS) or, with `source: 'blocks'`, from
+ * blocks.geojson (each block or grid cell one consumer at its area centroid, `use: 'block'`).
+ */
+export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings, source: 'buildings' | 'blocks' = 'buildings'): Promise<ConsumerRecord[]> {
+  const file = join(run, `${source}.geojson`);
   let doc: { features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new InputError('route-no-buildings', `cannot read the run's buildings: ${(e as Error).message}`, { file, hint: 'run `heatplan demand` into this run folder first' });
+    throw new InputError('route-no-buildings', `cannot read the run's ${source}: ${(e as Error).message}`, { file, hint: 'run `heatplan demand` into this run folder first' });
   }
-  if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', 'buildings.geojson has no features array', { file });
+  if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${source}.geojson has no features array`, { file });
   const tr = transformer(WGS84, crs);
   return doc.features.map((f, i) => {
     const p = { ...(f.properties ?? {}) };
+    if (source === 'blocks') {
+      const ring = ringOf(f.geometry);
+      const c = ring && ring.length > 2 ? projectedCentroid(ring, tr) : undefined;
+      p.x = c?.[0];
+      p.y = c?.[1];
+      p.use = 'block';
+    }
     let x = Number(p.x), y = Number(p.y);
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       // fall back to the mean of the outer ring (lon/lat) projected
@@ -111,6 +123,25 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
   });
 }
 
+/** Area centroid of a lon/lat ring after projection (falls back to the vertex mean for a degenerate ring). */
+function projectedCentroid(ring: number[][], tr: ReturnType<typeof transformer>): [number, number] {
+  const pts = ring.map((c) => tr.forward(c[0]!, c[1]!));
+  const [ox, oy] = pts[0]!;
+  let a = 0, cx = 0, cy = 0, mx = 0, my = 0;
+  for (let i = 0; i < pts.length; i++) {
+    const [x0, y0] = pts[i]!, [x1, y1] = pts[(i + 1) % pts.length]!;
+    const ax = x0 - ox, ay = y0 - oy, bx = x1 - ox, by = y1 - oy;
+    const cr = ax * by - bx * ay;
+    a += cr;
+    cx += (ax + bx) * cr;
+    cy += (ay + by) * cr;
+    mx += x0;
+    my += y0;
+  }
+  if (Math.abs(a) < 1e-9) return [mx / pts.length, my / pts.length];
+  return [ox + cx / (3 * a), oy + cy / (3 * a)];
+}
+
 function ringOf(g: { type: string; coordinates: unknown } | undefined): number[][] | undefined {
   if (!g) return undefined;
   if (g.type === 'Polygon') return (g.coordinates as number[][][])[0];
@@ -128,7 +159,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   const crs = parseCrs(manifestCrs.code);
   if (crs.geographic) throw new CrsError('route-geographic-crs', 'the run\'s working CRS is geographic; routing needs metres', { file: o.run, value: crs.code });
   const warnings = new Warnings();
-  const consumers = await readRunConsumers(o.run, crs, warnings);
+  const consumers = await readRunConsumers(o.run, crs, warnings, o.consumers ?? 'buildings');
   if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, 'buildings.geojson') });
   const roads = await readRoads(o.roads, {
     crs,

@@ -226,3 +226,19 @@ export const U = {
   MJkWh: { name: 'MJ of primary energy per kWh', symbol: 'MJ/kWh' },
   kgkWh: { name: 'kg CO2 per kWh', symbol: 'kg/kWh' },
 } as const;
+
+/** A table of flows by water class, e.g. { river: 10, stream: 0.5 } (m³/s), passed as 'river=10,stream=0.5'. */
+export function flowsByClass(flag: string): FieldSpec {
+  const expected = 'a map of water class to flow in m³/s, e.g. { river: 10, stream: 0.5 }';
+  const flow = z.number({ error: (iss) => numberMessage('a flow in m³/s', { name: 'cubic metres per second', symbol: 'm3/s' }, iss.input) }).min(0, {
+    error: 'expected a flow >= 0 m³/s',
+  });
+  return {
+    schema: z
+      .record(z.string().regex(/^[^=,\s]+$/, { error: 'expected a class name without =, commas or spaces' }), flow, { error: typeMsg(expected) })
+      .refine((o) => Object.keys(o).length > 0, { error: `expected ${expected}, got an empty map` }),
+    expected,
+    flag,
+    toArgs: (v) => [flag, Object.entries(v as Record<string, number>).map(([k, q]) => `${k}=${q}`).join(',')],
+  };
+}

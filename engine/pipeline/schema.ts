@@ -5,7 +5,7 @@
  * key names a real option and every option of a stage has a key).
  */
 import { z } from 'zod';
-import { bool, crs, describeValue, num, oneOf, path, plantList, required, str, temps, U, words, type FieldSpec } from './fields.js';
+import { bool, crs, describeValue, num, oneOf, path, plantList, required, str, temps, U, words, type FieldSpec, flowsByClass } from './fields.js';
 
 export type StageName = 'demand' | 'potential' | 'areas' | 'route' | 'simulate' | 'report' | 'map';
 
@@ -76,6 +76,7 @@ const potential: StageSpec = {
     winterHours_h: num('--winter-hours', U.h, { min: 0 }, 'hours a year at the winter flow'),
     riverFlow_m3_s: num('--river-flow', U.m3s, { min: 0 }, 'flow for water bodies without one'),
     riverTemp_C: temps('--river-temp'),
+    riverFlowClass_m3_s: flowsByClass('--river-flow-class'),
     riverAccess_m: num('--river-access', U.m, { min: 0 }, 'access distance from the bank'),
     riverFeatures: words('--river-features', 'CityGML feature names'),
     groundKind: oneOf('--ground-kind', ['w_per_m', 'conductivity']),
@@ -124,6 +125,7 @@ const route: StageSpec = {
     ground_C: num('--ground', U.C, {}, 'ground temperature'),
     maxPaPerM: num('--max-pa-per-m', U.PaM, { positive: true }, 'pressure-drop limit'),
     maxService_m: num('--max-service', U.m, { positive: true }),
+    consumers: oneOf('--consumers', ['buildings', 'blocks']),
     maxPlantDistance_m: num('--max-plant-distance', U.m, { positive: true }),
     roadClasses: words('--road-classes', 'highway=* classes'),
     excludeRoadClasses: words('--exclude-road-classes', 'highway=* classes'),

@@ -68,3 +68,26 @@ describeData('demand then route on real OSM extracts', () => {
     checkConsistent(r);
   });
 });
+
+describeData('coarse consumers: blocks instead of buildings', () => {
+  it('Helsinki: one consumer per 50 m grid cell, demand conserved', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'heatplan-e2e-')), 'run');
+    const pbf = data('helsinki/helsinki.osm.pbf');
+    expect(await main(['demand', '--buildings', pbf, '--out', out, '--quiet', '--hdd', '4400', '--cell', '50'])).toBe(0);
+    expect(await main(['route', '--run', out, '--roads', pbf, '--quiet', '--consumers', 'blocks'])).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const net = JSON.parse(readFileSync(join(out, 'network.geojson'), 'utf8')) as { features: { properties: Props }[] };
+    const blocks = JSON.parse(readFileSync(join(out, 'blocks.geojson'), 'utf8')) as { features: { properties: Props }[] };
+    const consumers = net.features.filter((f) => f.properties.kind === 'consumer').map((f) => f.properties);
+    const dropped = net.features.filter((f) => f.properties.kind === 'dropped').map((f) => f.properties);
+    // every grid cell with buildings is one consumer or one dropped consumer, with the cell's demand
+    expect(consumers.length + dropped.length).toBe(blocks.features.length);
+    expect(new Set(consumers.map((c) => c.id))).toEqual(new Set(blocks.features.map((b) => b.properties.id).filter((id) => consumers.some((c) => c.id === id))));
+    for (const c of consumers) expect(c.use).toBe('block');
+    const all = [...consumers, ...dropped].reduce((s, p) => s + (p.heat_MWh as number), 0);
+    const cells = blocks.features.reduce((s, b) => s + (b.properties.heat_MWh as number), 0);
+    expect(Math.abs(all - cells)).toBeLessThan(1e-6 * cells + 1e-3 * blocks.features.length);
+    expect(m.route.consumers).toBe(consumers.length);
+    expect(m.route.consumers).toBeGreaterThan(0);
+  });
+});

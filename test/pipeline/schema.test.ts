@@ -39,7 +39,7 @@ describe('argv translation', () => {
 name: town
 out: ../runs/town
 demand: { buildings: [a.geojson, b.geojson], cell_m: 25, useMapping: [m1.csv, m2.csv], includeBasement: true, hddScaling: sqrt }
-potential: { rivers: r.geojson, riverTemp_C: [1,1,2,5,9,13,17,18,15,10,5,2], riverFeatures: [WaterBody, River] }
+potential: { rivers: r.geojson, riverTemp_C: [1,1,2,5,9,13,17,18,15,10,5,2], riverFeatures: [WaterBody, River], riverFlowClass_m3_s: { river: 10, stream: 0.5 } }
 route: { roads: roads.geojson, plant: [{ lon: 142.6, lat: 44.3, capacity_kW: 700, type: biomass }, { lon: 142.7, lat: 44.31 }], improve: false, crossings: false, roadClasses: "residential, service" }
 simulate: { weather: w.has, backup: false, supply_C: 75 }
 report: true
@@ -54,7 +54,7 @@ map: [{ format: png, dpi: 100 }, { format: pdf, title: Sheet 2, out: sheets/town
     const argv = Object.fromEntries(steps.map((st) => [st.label, st.argv]));
     expect(argv.demand).toEqual(['demand', '--out', '/data/runs/town', '--buildings', '/data/town/a.geojson', '/data/town/b.geojson', '--cell', '25',
       '--use-mapping', '/data/town/m1.csv', '--use-mapping', '/data/town/m2.csv', '--hdd-scaling', 'sqrt', '--include-basement']);
-    expect(argv.potential).toEqual(['potential', '--run', '/data/runs/town', '--rivers', '/data/town/r.geojson', '--river-temp', '1,1,2,5,9,13,17,18,15,10,5,2', '--river-features', 'WaterBody,River']);
+    expect(argv.potential).toEqual(['potential', '--run', '/data/runs/town', '--rivers', '/data/town/r.geojson', '--river-temp', '1,1,2,5,9,13,17,18,15,10,5,2', '--river-flow-class', 'river=10,stream=0.5', '--river-features', 'WaterBody,River']);
     expect(argv.route).toEqual(['route', '--run', '/data/runs/town', '--roads', '/data/town/roads.geojson', '--plant', '142.6,44.3,700,biomass', '--plant', '142.7,44.31',
       '--road-classes', 'residential,service', '--crossings', 'no', '--no-improve']);
     expect(argv.simulate).toEqual(['simulate', '--run', '/data/runs/town', '--weather', '/data/town/w.has', '--supply-c', '75', '--no-backup']);
@@ -82,6 +82,13 @@ map: [{ format: png, dpi: 100 }, { format: pdf, title: Sheet 2, out: sheets/town
     });
     await q.parseAsync(demand, { from: 'user' });
     expect(seen).toMatchObject({ buildings: ['/data/town/a.geojson', '/data/town/b.geojson'], cell: 25, useMapping: ['/data/town/m1.csv', '/data/town/m2.csv'], includeBasement: true, hddScaling: 'sqrt' });
+    const potential = steps.find((st) => st.stage === 'potential')!.argv;
+    const r = buildProgram();
+    r.commands.find((c) => c.name() === 'potential')!.action((opts: Record<string, unknown>) => {
+      seen = opts;
+    });
+    await r.parseAsync(potential, { from: 'user' });
+    expect(seen).toMatchObject({ riverFlowClass: { river: 10, stream: 0.5 } });
   });
 
   it('non-verbose runs pass --quiet; showArgv quotes what a shell would split', () => {
