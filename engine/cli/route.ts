@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .option('--ground <C>', 'ground temperature °C', parseNumber('--ground'), DEFAULT_SIZING.groundC)
     .option('--max-pa-per-m <Pa/m>', 'pressure-drop limit for sizing', parsePositive('--max-pa-per-m'), DEFAULT_SIZING.maxPaPerM)
     .option('--max-service <m>', 'consumers farther from a road are dropped', parsePositive('--max-service'), 150)
+    .option('--plant-from-potential', 'place the plant at the cell of potential.tif with the most available heat (a sewage/river/ground heat pump or waste heat)', false)
     .option('--consumers <buildings|blocks>', 'one consumer per building, or per block/grid cell of blocks.geojson for coarse city-wide runs', 'buildings')
     .option('--max-plant-distance <m>', 'a plant farther from a road is an error', parsePositive('--max-plant-distance'), 1000)
     .option('--road-classes <list>', 'only these highway=* classes carry pipes (comma list)')
@@ -54,6 +55,7 @@ export function register(program: Command): void {
             {
               run: tx.dir,
               consumers: opts.consumers,
+              plantFromPotential: opts.plantFromPotential,
               roads: opts.roads,
               plant: opts.plant,
               plantsFile: opts.plants,

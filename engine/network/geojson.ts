@@ -100,6 +100,7 @@ export function networkGeojson(
         type: p.type ?? 'unspecified',
         capacity_kW: p.capacityKw ?? null,
         fuel: p.fuel ?? null,
+        ...(p.source ? { source: p.source } : {}),
         suggested: p.suggested,
         output_kW: r(p.outputKw, 1),
         consumers: p.consumers,

@@ -35,6 +35,8 @@ export interface PlantInput {
   capacityKw?: number;
   type?: string;
   fuel?: string;
+  /** Heat source of a heat pump ('sewage', 'river', 'ground', 'air'), for the simulation's COP. */
+  source?: string;
 }
 
 export interface PlanOptions {

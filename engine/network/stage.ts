@@ -11,6 +11,7 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
 import { planNetwork, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
+import { plantFromPotential } from './plant-from-potential.js';
 import { buildRoadGraph, type RoadGraph } from './road-graph.js';
 
 export interface RouteStageOptions {
@@ -26,6 +27,8 @@ export interface RouteStageOptions {
   snapM?: number;
   crossings?: boolean;
   plan?: Partial<PlanOptions>;
+  /** Place the plant at the best heat source of the run's potential.tif (instead of --plant/--plants/suggested). */
+  plantFromPotential?: boolean;
   /** What a consumer is: each building (default) or, for coarse city-wide runs, each block or grid cell of blocks.geojson. */
   consumers?: 'buildings' | 'blocks';
   onProgress?: ProgressFn;
@@ -189,7 +192,10 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   }
   const roadGraph = buildRoadGraph(roads.lines, { snapM: o.snapM, crossings: o.crossings, warnings, file: o.roads });
   let plants: PlantInput[] | undefined;
-  if (o.plant?.length && o.plantsFile) throw new UsageError('route-plants-twice', 'give --plant or --plants, not both');
+  if ([o.plant?.length, o.plantsFile, o.plantFromPotential].filter(Boolean).length > 1)
+    throw new UsageError('route-plants-twice', 'give one of --plant, --plants or --plant-from-potential');
+  let fromPotential: Awaited<ReturnType<typeof plantFromPotential>> | undefined;
+  if (o.plantFromPotential) fromPotential = await plantFromPotential(o.run, crs.code);
   if (o.plant?.length) {
     const tr = transformer(WGS84, crs);
     plants = o.plant.map((s, k) => {
@@ -198,11 +204,13 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
       return { id: `plant-${k + 1}`, x, y, capacityKw: p.capacityKw, type: p.type };
     });
   } else if (o.plantsFile) plants = await readPlantsFile(o.plantsFile, crs);
+  else if (fromPotential) plants = [fromPotential.plant];
   const result = planNetwork({ graph: roadGraph.csr, consumers, plants }, { ...o.plan, warnings, onProgress: o.onProgress });
   const s = result.summary;
   const summary = {
     ...s,
-    plantSource: plants ? (o.plantsFile ? 'file' : 'given') : 'suggested',
+    plantSource: fromPotential ? 'potential' : plants ? (o.plantsFile ? 'file' : 'given') : 'suggested',
+    ...(fromPotential ? { plantPotential: { band: fromPotential.band, cell_kW: fromPotential.cellKw } } : {}),
     plants: result.plants.map((p) => ({ id: p.id, type: p.type ?? null, capacity_kW: p.capacityKw ?? null, output_kW: p.outputKw, consumers: p.consumers, suggested: p.suggested, service_m: p.serviceM })),
     roads: {
       file: o.roads,

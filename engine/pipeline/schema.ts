@@ -126,6 +126,7 @@ const route: StageSpec = {
     maxPaPerM: num('--max-pa-per-m', U.PaM, { positive: true }, 'pressure-drop limit'),
     maxService_m: num('--max-service', U.m, { positive: true }),
     consumers: oneOf('--consumers', ['buildings', 'blocks']),
+    plantFromPotential: bool('--plant-from-potential'),
     maxPlantDistance_m: num('--max-plant-distance', U.m, { positive: true }),
     roadClasses: words('--road-classes', 'highway=* classes'),
     excludeRoadClasses: words('--exclude-road-classes', 'highway=* classes'),
