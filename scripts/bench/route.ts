@@ -17,6 +17,7 @@ import { keyPathExchange } from '../../engine/network/improve.js';
 import { planNetwork, type ConsumerInput } from '../../engine/network/plan.js';
 import { buildRoadGraph } from '../../engine/network/road-graph.js';
 import { steinerMehlhorn } from '../../engine/network/steiner.js';
+import { seededRandom } from '../../engine/util/random.js';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(name);
@@ -27,16 +28,7 @@ const SIZES = arg('--sizes', '1000,10000').split(',').map(Number);
 const NX = !process.argv.includes('--no-networkx');
 const DATA = resolve(process.env.HEATPLAN_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets'));
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 let peakRss = 0;
