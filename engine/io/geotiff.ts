@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fromArrayBuffer, type GeoTIFFImage } from 'geotiff';
 import { lookupEpsg } from '../crs/index.js';
-import { InputError } from '../errors.js';
+import { CrsError, InputError } from '../errors.js';
 import type { Raster } from '../grid/grid.js';
 
 export interface WriteGeoTiffOptions {
@@ -305,5 +305,47 @@ function crsFromGeoKeys(keys: Record<string, unknown>): string | undefined {
   const cit = keys.GTCitationGeoKey;
   if (typeof cit === 'string' && cit.startsWith('+proj=')) return cit.replace(/\|$/, '');
   if (proj === undefined && typeof geog === 'number' && geog > 0 && geog !== 32767) return `EPSG:${geog}`;
-  return undefined;
+  // a user-defined projection (ProjectedCSTypeGeoKey 32767) given parameter by parameter
+  return proj4FromGeoKeys(keys);
 }
+
+/**
+ * proj4 string for a user-defined projected CRS in GeoKeys (as GRASS and older GDAL write them, e.g. Hotmaps' LAEA
+ * rasters with ProjectedCSTypeGeoKey = 32767): transverse Mercator, Lambert conformal conic (2SP), Lambert azimuthal
+ * equal area, Albers equal area, on the ellipsoid given by its keys; undefined when the keys do not say enough.
+ */
+export function proj4FromGeoKeys(k: Record<string, unknown>): string | undefined {
+  const n = (name: string) => (typeof k[name] === 'number' ? (k[name] as number) : undefined);
+  if (n('GTModelTypeGeoKey') !== 1) return undefined;
+  const unit = n('ProjLinearUnitsGeoKey');
+  if (unit !== undefined && unit !== 9001) {
+    throw new CrsError('raster-crs-units', 'the raster\'s projection is not in metres', { value: unit, hint: 'reproject it with gdalwarp -t_srs EPSG:N' });
+  }
+  let ell: string;
+  const a = n('GeogSemiMajorAxisGeoKey');
+  const invf = n('GeogInvFlatteningGeoKey');
+  const datum = n('GeogGeodeticDatumGeoKey');
+  if (a && invf) ell = `+a=${a} +rf=${invf}`;
+  else if (datum === 6258 || datum === 6326 || datum === 6612 || datum === 1128) ell = '+ellps=GRS80';
+  else return undefined;
+  // ETRS89, WGS84 and JGD2000/2011 are ITRF-tied: no datum shift at this precision (as engine/crs does)
+  const towgs = datum === undefined || [6258, 6326, 6612, 1128, 6668].includes(datum) ? ' +towgs84=0,0,0,0,0,0,0' : '';
+  const fe = n('ProjFalseEastingGeoKey') ?? 0;
+  const fn = n('ProjFalseNorthingGeoKey') ?? 0;
+  const lon0 = n('ProjNatOriginLongGeoKey') ?? n('ProjCenterLongGeoKey') ?? n('ProjFalseOriginLongGeoKey') ?? 0;
+  const lat0 = n('ProjNatOriginLatGeoKey') ?? n('ProjCenterLatGeoKey') ?? n('ProjFalseOriginLatGeoKey') ?? 0;
+  const base = `+x_0=${fe} +y_0=${fn} ${ell}${towgs} +units=m +no_defs`;
+  switch (n('ProjCoordTransGeoKey')) {
+    case 1: // transverse Mercator
+      return `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k=${n('ProjScaleAtNatOriginGeoKey') ?? 1} ${base}`;
+    case 8: // Lambert conformal conic 2SP
+      return `+proj=lcc +lat_1=${n('ProjStdParallel1GeoKey')} +lat_2=${n('ProjStdParallel2GeoKey')} +lat_0=${lat0} +lon_0=${lon0} ${base}`;
+    case 10: // Lambert azimuthal equal area
+      return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${base}`;
+    case 11: // Albers equal area
+      return `+proj=aea +lat_1=${n('ProjStdParallel1GeoKey')} +lat_2=${n('ProjStdParallel2GeoKey')} +lat_0=${lat0} +lon_0=${lon0} ${base}`;
+    default:
+      return undefined;
+  }
+}
+
