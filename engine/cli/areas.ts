@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { InputError, UsageError } from '../errors.js';
@@ -14,13 +13,9 @@ import { computeAreas, type AreaMethod, type BlockInput } from '../potential/are
 import { readDemandRaster, readRunDemand, type CellDemandGrid } from '../potential/demand-input.js';
 import { info } from '../util/progress.js';
 import { Warnings } from '../util/warnings.js';
-import { parseNumber, parsePositive, printJson } from './common.js';
+import { parseNumber, parsePositive, printJson, parseNonNegative } from './common.js';
 
-const nonNegative = (name: string) => (v: string) => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got "${v}"`);
-  return x;
-};
+const nonNegative = parseNonNegative;
 
 export function register(program: Command): void {
   program

@@ -9,6 +9,14 @@ export function parsePositive(name: string) {
   };
 }
 
+export function parseNonNegative(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got "${v}"`);
+    return x;
+  };
+}
+
 export function parseNumber(name: string) {
   return (v: string): number => {
     const x = Number(v);

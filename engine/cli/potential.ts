@@ -20,13 +20,9 @@ import { numberProp, readSourceFeatures } from '../potential/vector-input.js';
 import { wasteHeatSources } from '../potential/waste-heat.js';
 import { info } from '../util/progress.js';
 import { Warnings } from '../util/warnings.js';
-import { parseNumber, parsePositive, printJson } from './common.js';
+import { parsePositive, printJson, parseNonNegative } from './common.js';
 
-const nonNegative = (name: string) => (v: string) => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got "${v}"`);
-  return x;
-};
+const nonNegative = parseNonNegative;
 const temps = (v: string) => {
   const t = v.split(',').map(Number);
   if (!(t.length === 1 || t.length === 12) || t.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError(`--river-temp needs 1 or 12 comma-separated °C values, got "${v}"`);

@@ -1,6 +1,6 @@
 /** `heatplan route`: candidate pipe network on the road graph with heat-density pruning, into a run folder. */
 import { writeFile, rename } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { edgeListCsv, roadsGeojson } from '../network/geojson.js';
@@ -8,13 +8,9 @@ import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { runRouteStage } from '../network/stage.js';
 import { DEFAULT_SIZING } from '../network/sizing.js';
 import { info, progressBar } from '../util/progress.js';
-import { collect, parseNumber, parsePositive, printJson } from './common.js';
+import { collect, parseNumber, parsePositive, printJson, parseNonNegative } from './common.js';
 
-const nonNegative = (name: string) => (v: string): number => {
-  const x = parseNumber(name)(v);
-  if (x < 0) throw new InvalidArgumentError(`${name} must be >= 0, got "${v}"`);
-  return x;
-};
+const nonNegative = parseNonNegative;
 
 export function register(program: Command): void {
   program
