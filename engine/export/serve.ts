@@ -12,37 +12,9 @@ import { UsageError } from '../errors.js';
 import { readManifest } from '../io/run-folder.js';
 import { packViewGrid, readViewGrid } from './view-grid.js';
 import { packViewBuildings, readViewBuildings } from './view-buildings.js';
+import { RUN_FILES, type RunFileStatus, type RunStatus } from './run-status.js';
 
-/** Files the viewer looks for in a run folder, with what each one shows. */
-export const RUN_FILES: { name: string; shows: string }[] = [
-  { name: 'manifest.json', shows: 'run summary' },
-  { name: 'demand.tif', shows: 'demand density grid' },
-  { name: 'blocks.geojson', shows: 'blocks' },
-  { name: 'buildings.geojson', shows: 'buildings by use' },
-  { name: 'potential.tif', shows: 'heat-source potentials' },
-  { name: 'areas.geojson', shows: 'supply areas' },
-  { name: 'roads.geojson', shows: 'road graph' },
-  { name: 'network.geojson', shows: 'network, consumers, cut-off consumers, plants' },
-  { name: 'sim.json', shows: 'simulation summary' },
-  { name: 'hourly.csv', shows: 'hourly chart and time slider' },
-];
-
-export interface RunFileStatus {
-  name: string;
-  shows: string;
-  present: boolean;
-  bytes: number;
-}
-
-export interface RunStatus {
-  run: string;
-  files: RunFileStatus[];
-  /** Names of the files that are absent. */
-  missing: string[];
-  manifest: unknown;
-  /** Why manifest.json could not be read, if it could not. */
-  manifestError?: string;
-}
+export { RUN_FILES, type RunFileStatus, type RunStatus } from './run-status.js';
 
 /** Which of the viewer's files a run folder has. */
 export async function runStatus(runDir: string): Promise<RunStatus> {
@@ -51,7 +23,7 @@ export async function runStatus(runDir: string): Promise<RunStatus> {
     const s = await stat(join(runDir, f.name)).catch(() => undefined);
     files.push({ ...f, present: !!s?.isFile(), bytes: s?.isFile() ? s.size : 0 });
   }
-  let manifest: unknown = null;
+  let manifest: RunStatus['manifest'] = null;
   let manifestError: string | undefined;
   if (files[0]!.present) {
     try {

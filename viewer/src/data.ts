@@ -1,20 +1,7 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
 import { unpackArrays, type Unpacked } from './binary.js';
 import { parseHourly, type Hourly } from './hourly.js';
-
-export interface RunFileStatus {
-  name: string;
-  shows: string;
-  present: boolean;
-  bytes: number;
-}
-export interface RunStatus {
-  run: string;
-  files: RunFileStatus[];
-  missing: string[];
-  manifest: Record<string, unknown> | null;
-  manifestError?: string;
-}
+import type { RunStatus } from '../../engine/export/run-status.js';
 
 export interface GridMeta {
   crs: string;
