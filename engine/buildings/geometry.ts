@@ -124,7 +124,8 @@ export function computeFootprints(t: BuildingTable): void {
   }
 }
 
-function ringCentroid(coords: ArrayLike<number>, v0: number, v1: number, signedArea: number): [number, number] {
+/** Area centroid of ring v0..v1 whose signed area is `signedArea` (the first vertex for a zero-area ring). */
+export function ringCentroid(coords: ArrayLike<number>, v0: number, v1: number, signedArea: number): [number, number] {
   const ox = coords[2 * v0]!, oy = coords[2 * v0 + 1]!;
   if (signedArea === 0) return [ox, oy];
   let cx = 0, cy = 0;

@@ -11,6 +11,7 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
 import { planNetwork, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
+import { ringCentroid, ringSignedArea } from '../buildings/geometry.js';
 import { plantFromPotential } from './plant-from-potential.js';
 import { buildRoadGraph, type RoadGraph } from './road-graph.js';
 
@@ -126,23 +127,18 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
   });
 }
 
-/** Area centroid of a lon/lat ring after projection (falls back to the vertex mean for a degenerate ring). */
+/** Area centroid of a lon/lat ring after projection (the vertex mean for a degenerate ring). */
 function projectedCentroid(ring: number[][], tr: ReturnType<typeof transformer>): [number, number] {
-  const pts = ring.map((c) => tr.forward(c[0]!, c[1]!));
-  const [ox, oy] = pts[0]!;
-  let a = 0, cx = 0, cy = 0, mx = 0, my = 0;
-  for (let i = 0; i < pts.length; i++) {
-    const [x0, y0] = pts[i]!, [x1, y1] = pts[(i + 1) % pts.length]!;
-    const ax = x0 - ox, ay = y0 - oy, bx = x1 - ox, by = y1 - oy;
-    const cr = ax * by - bx * ay;
-    a += cr;
-    cx += (ax + bx) * cr;
-    cy += (ay + by) * cr;
-    mx += x0;
-    my += y0;
+  const xy = new Float64Array(2 * ring.length);
+  ring.forEach((c, i) => ((xy[2 * i] = c[0]!), (xy[2 * i + 1] = c[1]!)));
+  tr.forwardFlat(xy);
+  const a = ringSignedArea(xy, 0, ring.length);
+  if (Math.abs(a) < 5e-10) {
+    let mx = 0, my = 0;
+    for (let i = 0; i < ring.length; i++) (mx += xy[2 * i]!), (my += xy[2 * i + 1]!);
+    return [mx / ring.length, my / ring.length];
   }
-  if (Math.abs(a) < 1e-9) return [mx / pts.length, my / pts.length];
-  return [ox + cx / (3 * a), oy + cy / (3 * a)];
+  return ringCentroid(xy, 0, ring.length, a);
 }
 
 function ringOf(g: { type: string; coordinates: unknown } | undefined): number[][] | undefined {
