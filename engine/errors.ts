@@ -5,6 +5,8 @@
 export interface ErrorContext {
   /** File the problem was found in. */
   file?: string;
+  /** 1-based line in that file, where known (configuration files). */
+  line?: number;
   /** Record within the file: feature index, gml:id, OSM id, line number. */
   record?: string | number;
   /** The offending value, as found. */
@@ -16,6 +18,7 @@ export interface ErrorContext {
 export class HeatplanError extends Error {
   readonly code: string;
   readonly file?: string;
+  readonly line?: number;
   readonly record?: string | number;
   readonly value?: unknown;
   readonly hint?: string;
@@ -25,6 +28,7 @@ export class HeatplanError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.file = ctx.file;
+    this.line = ctx.line;
     this.record = ctx.record;
     this.value = ctx.value;
     this.hint = ctx.hint;
@@ -40,7 +44,7 @@ export class UsageError extends HeatplanError {}
 
 function formatMessage(message: string, ctx: ErrorContext): string {
   const where: string[] = [];
-  if (ctx.file) where.push(ctx.file);
+  if (ctx.file) where.push(ctx.line ? `${ctx.file}:${ctx.line}` : ctx.file);
   if (ctx.record !== undefined) where.push(`record ${ctx.record}`);
   let s = where.length ? `${where.join(': ')}: ${message}` : message;
   if (ctx.value !== undefined) s += ` (value: ${showValue(ctx.value)})`;

@@ -11,7 +11,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildProgram } from '../cli/main.js';
 import { VERSION } from '../version.js';
 import { loadBatchFile, type BatchArea, type BatchConfig } from './config.js';
 import { WorkerPool } from './pool.js';
@@ -20,6 +19,7 @@ import { stageDone, type StageName } from './stages.js';
 import { writeAtomic, writeSummary, type AreaRecord } from './summary.js';
 import { ensureDir, expandInputs, planTiles, removeTiles, tileFolder, type ScanResult, type TileResult } from './tiles.js';
 import type { StagesResult } from './worker.js';
+import { FILES } from '../run/contract.js';
 
 export interface BatchOptions {
   file: string;
@@ -45,7 +45,8 @@ export interface BatchResult {
 
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const t0 = performance.now();
-  const config = loadBatchFile(o.file, buildProgram());
+  const config = loadBatchFile(o.file);
+  if (!o.quiet) for (const n of config.notes) process.stderr.write(`heatplan batch: ${n}\n`);
   const out = resolve(o.out);
   await mkdir(out, { recursive: true });
   const workers = Math.max(1, Math.min(o.workers ?? cpus().length, config.areas.length + 64));
@@ -108,10 +109,10 @@ interface Ctx {
 
 /** Stages already complete in the area's run folder (only with --resume). */
 function completedStages(area: BatchArea, dir: string, resume: boolean): StageName[] {
-  if (!resume || !existsSync(join(dir, 'manifest.json'))) return [];
+  if (!resume || !existsSync(join(dir, FILES.manifest))) return [];
   let stages: string[] = [];
   try {
-    stages = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).stages ?? [];
+    stages = JSON.parse(readFileSync(join(dir, FILES.manifest), 'utf8')).stages ?? [];
   } catch {
     return [];
   }

@@ -1,20 +1,20 @@
 /**
  * The batch file (YAML): which stages to run and the list of areas, each with its inputs and per-stage options.
- * Validated with zod for shape and against the CLI commands' own options for keys and values, so every option a stage
- * command accepts can be set in the file, and a wrong key or value is an InputError naming the file and the key.
- * Paths are relative to the batch file.
+ * Validated with zod for shape and against the stage registry for keys and values (the same option tables as the CLI,
+ * scenario files and the API: one spelling per option), so a wrong key or value is an InputError naming the file, the
+ * key and the closest valid key. Paths are relative to the batch file.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Command, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { BATCH_OWNED_OPTIONS, PATH_OPTIONS, skipReason, STAGE_COMMAND, STAGE_ORDER, type StageName } from './stages.js';
+import type { FieldSpec } from '../stages/fields.js';
+import { parseStageOptions, stages as STAGE_DEFS } from '../stages/index.js';
+import { BATCH_OWNED_OPTIONS, skipReason, STAGE_ORDER, type StageName } from './stages.js';
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const optionValue = z.union([scalar, z.array(z.union([z.string(), z.number()]))]);
-const stageOptions = z.record(z.string(), optionValue);
+// the values are checked by the stage registry (engine/stages), key by key
+const stageOptions = z.record(z.string(), z.unknown());
 const paths = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const tilesSchema = z
@@ -76,21 +76,55 @@ export interface BatchConfig {
   stages: StageName[];
   retries: number;
   areas: BatchArea[];
+  /** Old option spellings met in the file, each as "record: old is now new". */
+  notes: string[];
 }
 
-/** Read and validate a batch file. `program` is the heatplan CLI (for the commands' options). */
-export function loadBatchFile(file: string, program: Command): BatchConfig {
+/** Read and validate a batch file. */
+export function loadBatchFile(file: string): BatchConfig {
   let raw: unknown;
+  const lc = new LineCounter();
+  let doc: Document;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc, prettyErrors: false });
+    if (doc.errors.length) throw doc.errors[0];
+    raw = doc.toJS();
   } catch (e) {
     throw new InputError('batch-unreadable', `cannot read the batch file: ${(e as Error).message}`, { file });
   }
   const r = fileSchema.safeParse(raw);
   if (!r.success) {
     const iss = r.error.issues[0]!;
-    throw new InputError('batch-invalid', iss.message, { file, record: keyPath(iss.path) || '(root)' });
+    const path = iss.path as (string | number)[];
+    throw new InputError('batch-invalid', iss.message, { file, line: lineOf(doc, lc, iss.code === 'unrecognized_keys' ? [...path, iss.keys[0]!] : path), record: keyPath(path) || '(root)' });
   }
+  return resolveBatch(r.data, file, (record) => lineOf(doc, lc, parseKeyPath(record)));
+}
+
+/** "areas[0].demand.hdd" as a path. */
+const parseKeyPath = (s: string): (string | number)[] => s.split(/\.|(?=\[)/).filter(Boolean).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
+
+/** 1-based line of the key (or value) at `path` in the YAML document. */
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n > 0; n--) {
+    try {
+      const parent = n > 1 ? doc.getIn(path.slice(0, n - 1), true) : doc.contents;
+      const last = path[n - 1];
+      let node: unknown;
+      if (isMap(parent)) node = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last))?.key;
+      else node = doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lc.linePos(range[0]).line;
+    } catch {
+      /* try the parent */
+    }
+  }
+  return undefined;
+}
+
+/** The validated file with defaults applied and every area's stage options checked; `lineFor` names a key's line. */
+function resolveBatch(data: z.infer<typeof fileSchema>, file: string, lineFor: (record: string) => number | undefined): BatchConfig {
+  const r = { data };
   const { defaults, areas: areaList, stages: stageList, retries, ...top } = r.data;
   // precedence: area > top-level keys > defaults
   const shared: Record<string, unknown> = { ...(defaults ?? {}) };
@@ -102,9 +136,10 @@ export function loadBatchFile(file: string, program: Command): BatchConfig {
   const base = dirname(resolve(file));
   const stages = STAGE_ORDER.filter((s) => doc.stages.includes(s));
   const seen = new Set<string>();
+  const notes: string[] = [];
   const areas = doc.areas.map((a, index): BatchArea => {
     const where = `areas[${index}]`;
-    if (seen.has(a.name)) throw new InputError('batch-duplicate-name', `area name "${a.name}" is used twice`, { file, record: `${where}.name`, value: a.name });
+    if (seen.has(a.name)) throw new InputError('batch-duplicate-name', `area name "${a.name}" is used twice`, { file, line: lineFor(`${where}.name`), record: `${where}.name`, value: a.name });
     seen.add(a.name);
     const pick = <K extends keyof typeof a>(k: K) => (a[k] !== undefined ? a[k] : (shared as typeof a)[k]);
     const options: BatchArea['options'] = {};
@@ -118,24 +153,26 @@ export function loadBatchFile(file: string, program: Command): BatchConfig {
     const buildingsRaw = pick('buildings');
     const buildings = buildingsRaw === undefined ? [] : (Array.isArray(buildingsRaw) ? buildingsRaw : [buildingsRaw]).map((p) => absPath(base, p));
     if (stages.includes('demand') && buildings.length === 0) {
-      throw new InputError('batch-no-buildings', 'the demand stage needs buildings for every area', { file, record: `${where}.buildings` });
+      throw new InputError('batch-no-buildings', 'the demand stage needs buildings for every area', { file, line: lineFor(where), record: `${where}.buildings` });
     }
     shortcut('demand', 'crs', pick('crs'));
-    shortcut('demand', 'cell', pick('cell'));
+    shortcut('demand', 'cell_m', pick('cell'));
     shortcut('route', 'roads', pick('roads'));
     shortcut('route', 'plants', pick('plants'));
     shortcut('simulate', 'weather', pick('weather'));
     shortcut('simulate', 'scenario', pick('scenario'));
     for (const s of STAGE_ORDER) {
-      const o = options[s]!;
-      for (const [k, v] of Object.entries(o)) {
-        if (PATH_OPTIONS.has(k)) o[k] = Array.isArray(v) ? v.map((p) => absPath(base, String(p))) : typeof v === 'string' ? absPath(base, v) : v;
+      if (!stages.includes(s)) continue;
+      const o = validateStageOptions(s, options[s]!, file, `${where}.${s}`, notes, lineFor);
+      for (const [k, f] of Object.entries(STAGE_DEFS[s].fields) as [string, FieldSpec][]) {
+        const v = o[k];
+        if (f.path && v !== undefined) o[k] = Array.isArray(v) ? v.map((p) => absPath(base, String(p))) : absPath(base, String(v));
       }
-      if (stages.includes(s)) validateStageOptions(program, s, o, file, `${where}.${s}`);
+      options[s] = o;
     }
     const tiles = pick('tiles');
     if (tiles && options.demand!.blocks !== undefined) {
-      throw new InputError('batch-tiles-blocks', 'tiled areas aggregate to grid cells; block polygons (demand.blocks) are not supported with tiles', { file, record: `${where}.tiles` });
+      throw new InputError('batch-tiles-blocks', 'tiled areas aggregate to grid cells; block polygons (demand.blocks) are not supported with tiles', { file, line: lineFor(`${where}.tiles`), record: `${where}.tiles` });
     }
     const skippedSet = new Set<StageName>();
     const skipped: BatchArea['skipped'] = [];
@@ -149,81 +186,43 @@ export function loadBatchFile(file: string, program: Command): BatchConfig {
     }
     return { name: a.name, index, buildings, tiles, options, run, skipped };
   });
-  return { file: resolve(file), stages, retries: doc.retries ?? 2, areas };
+  return { file: resolve(file), stages, retries: doc.retries ?? 2, areas, notes };
 }
 
 const absPath = (base: string, p: string) => (isAbsolute(p) ? p : resolve(base, p));
 const keyPath = (p: PropertyKey[]) => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
-const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function command(program: Command, stage: StageName): Command {
-  const c = program.commands.find((x) => x.name() === STAGE_COMMAND[stage]);
-  if (!c) throw new Error(`batch: the CLI has no command ${STAGE_COMMAND[stage]}`);
-  return c;
-}
-
-/** Check every key against the stage command's options and every value with the option's own parser. */
-function validateStageOptions(program: Command, stage: StageName, o: Record<string, unknown>, file: string, where: string): void {
-  const cmd = command(program, stage);
+/**
+ * Check an area's options of one stage against the stage registry (keys, values, old spellings); returns them under
+ * their keys. Options the batch sets itself (the run folder, the buildings) are refused.
+ */
+function validateStageOptions(stage: StageName, o: Record<string, unknown>, file: string, where: string, notes: string[], lineFor: (record: string) => number | undefined): Record<string, unknown> {
   for (const key of Object.keys(o)) {
-    const k = camel(key);
-    if (k !== key) {
-      o[k] = o[key];
-      delete o[key];
-    }
-    const record = `${where}.${key}`;
-    if (BATCH_OWNED_OPTIONS.has(k)) throw new InputError('batch-option-owned', `"${key}" is set by the batch itself`, { file, record });
-    const opts = cmd.options.filter((x) => x.attributeName() === k);
-    if (opts.length === 0) {
-      const known = cmd.options.map((x) => x.attributeName()).filter((n) => !BATCH_OWNED_OPTIONS.has(n));
-      throw new InputError('batch-option-unknown', `unknown option for stage ${stage}`, { file, record, hint: `known: ${known.join(', ')}` });
-    }
-    const v = o[k];
-    const valued = opts.find((x) => x.required || x.optional);
-    if (typeof v === 'boolean') {
-      if (valued) throw new InputError('batch-option-value', `${stage} option "${key}" needs a value, not true/false`, { file, record, value: v });
-      continue;
-    }
-    if (!valued) throw new InputError('batch-option-value', `${stage} option "${key}" is a switch: use true or false`, { file, record, value: String(v) });
-    const values = Array.isArray(v) ? v : [v];
-    if (values.length > 1 && !valued.variadic && !Array.isArray(valued.defaultValue)) {
-      throw new InputError('batch-option-value', `${stage} option "${key}" takes one value`, { file, record, value: JSON.stringify(v) });
-    }
-    for (const x of values) parseWith(valued, String(x), file, record);
+    const k = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (BATCH_OWNED_OPTIONS.has(k)) throw new InputError('batch-option-owned', `"${key}" is set by the batch itself`, { file, line: lineFor(`${where}.${key}`), record: `${where}.${key}` });
   }
+  const p = parseStageOptions(stage, o, { requireAll: false });
+  const first = p.issues[0];
+  if (first) {
+    const unknown = first.message.startsWith('unknown option');
+    const known = Object.keys(STAGE_DEFS[stage].fields).filter((n) => !BATCH_OWNED_OPTIONS.has(n));
+    throw new InputError(unknown ? 'batch-option-unknown' : 'batch-option-value', unknown ? first.message.replace(/; valid: .*$/, '') : `${stage} option "${first.key}": ${first.message}`, {
+      file,
+      line: lineFor(`${where}.${first.key}`),
+      record: `${where}.${first.key}`,
+      ...(unknown ? { hint: `known: ${known.join(', ')}` } : { value: o[first.key] }),
+    });
+  }
+  for (const [was, now] of p.renamed) {
+    const line = lineFor(`${where}.${was}`);
+    notes.push(`${line ? `line ${line}: ` : ''}${where}.${was} is now spelled ${now} (the old spelling is accepted until heatplan 0.3)`);
+  }
+  return p.options;
 }
 
-function parseWith(opt: Option, v: string, file: string, record: string): void {
-  if (opt.argChoices && !opt.argChoices.includes(v)) throw new InputError('batch-option-value', `must be one of ${opt.argChoices.join(', ')}`, { file, record, value: v });
-  if (!opt.parseArg) return;
-  try {
-    opt.parseArg(v, undefined as never);
-  } catch (e) {
-    throw new InputError('batch-option-value', (e as Error).message, { file, record, value: v });
-  }
-}
-
-/** CLI argv of one stage for an area whose run folder is `dir`. */
-export function stageArgv(program: Command, stage: StageName, area: BatchArea, dir: string): string[] {
-  const cmd = command(program, stage);
-  const o = area.options[stage] ?? {};
-  const argv: string[] = [STAGE_COMMAND[stage]];
-  if (stage === 'demand') argv.push('--out', dir, '--buildings', ...area.buildings);
-  else if (stage === 'report' || stage === 'map') argv.push(dir);
-  else argv.push('--run', dir);
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined) continue;
-    const opts = cmd.options.filter((x) => x.attributeName() === k);
-    if (typeof v === 'boolean') {
-      const pos = opts.find((x) => !x.negate);
-      const neg = opts.find((x) => x.negate);
-      if (v && pos) argv.push(pos.long!);
-      if (!v && neg) argv.push(neg.long!);
-      continue;
-    }
-    const valued = opts.find((x) => x.required || x.optional)!;
-    for (const x of Array.isArray(v) ? v : [v]) argv.push(valued.long!, String(x));
-  }
-  argv.push('--quiet');
-  return argv;
+/** The options a worker passes to `runStage` for one stage of an area (the demand stage also gets the buildings). */
+export function areaStageOptions(area: BatchArea, stage: StageName): Record<string, unknown> {
+  const o = { ...(area.options[stage] ?? {}) };
+  if (stage === 'demand') o.buildings = area.buildings;
+  return o;
 }

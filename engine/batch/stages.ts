@@ -1,41 +1,21 @@
 /**
- * The stages a batch can run, in pipeline order: which CLI command runs each, which run-folder record proves it is
- * done, and which inputs it needs (an area that lacks them reports the stage as skipped, with the reason).
+ * The stages a batch runs, in pipeline order (the stage registry's), which run-folder record proves a stage is done,
+ * and which inputs it needs (an area that lacks them reports the stage as skipped, with the reason).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { stages } from '../stages/index.js';
+import { STAGES, type StageName } from '../stages/types.js';
+import { FILES } from '../run/contract.js';
 
-export const STAGE_ORDER = ['demand', 'potential', 'areas', 'route', 'simulate', 'report', 'map'] as const;
-export type StageName = (typeof STAGE_ORDER)[number];
-
-/** CLI command of each stage (engine/cli/<command>.ts). */
-export const STAGE_COMMAND: Record<StageName, string> = {
-  demand: 'demand',
-  potential: 'potential',
-  areas: 'areas',
-  route: 'route',
-  simulate: 'simulate',
-  report: 'report',
-  map: 'export-map',
-};
+export type { StageName } from '../stages/types.js';
+export const STAGE_ORDER = STAGES;
 
 /** Name under which a stage records itself in manifest.stages (report and map write files only). */
-export const MANIFEST_STAGE: Partial<Record<StageName, string>> = {
-  demand: 'demand',
-  potential: 'potential',
-  areas: 'areas',
-  route: 'route',
-  simulate: 'sim',
-};
+export const MANIFEST_STAGE: Partial<Record<StageName, string>> = Object.fromEntries(STAGES.filter((s) => stages[s].manifestKey).map((s) => [s, stages[s].manifestKey!]));
 
 /** Options the batch sets itself; a batch file may not set them. */
 export const BATCH_OWNED_OPTIONS = new Set(['run', 'out', 'json', 'quiet', 'buildings']);
-
-/** Option values that are file paths, resolved relative to the batch file. */
-export const PATH_OPTIONS = new Set([
-  'buildings', 'roads', 'plants', 'weather', 'scenario', 'blocks', 'useMapping', 'intensity', 'climateTable', 'sewers',
-  'sewagePoints', 'rivers', 'ground', 'wasteHeat', 'demandRaster', 'profiles', 'exportGraph', 'exportTerminals',
-]);
 
 const POTENTIAL_SOURCES = ['sewers', 'rivers', 'ground', 'wasteHeat'];
 
@@ -59,7 +39,7 @@ export function skipReason(stage: StageName, opts: Record<string, Record<string,
 export function stageDone(stage: StageName, dir: string, manifestStages: string[]): boolean {
   const m = MANIFEST_STAGE[stage];
   if (m) return manifestStages.includes(m);
-  if (stage === 'report') return existsSync(join(dir, 'report.html'));
+  if (stage === 'report') return existsSync(join(dir, FILES.report));
   if (!existsSync(dir)) return false;
   return readdirSync(dir).some((f) => /^map\.(png|pdf|svg)$/.test(f));
 }

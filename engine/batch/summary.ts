@@ -1,12 +1,14 @@
 /**
  * The batch's tables: summary.csv (one row per area, `name,status,error` first) and summary.geojson (each area's grid
- * extent in WGS84 with the same properties), built from the areas' run-folder manifests. Written atomically.
+ * extent in WGS84 with the same properties), built from the areas' run-folder manifests (typed: engine/run/contract.ts,
+ * read with engine/run/read.ts). Written atomically.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
+import type { Manifest } from '../run/contract.js';
+import { hasRunFile, readRun, runFile } from '../run/read.js';
 
 export interface AreaRecord {
   name: string;
@@ -42,21 +44,17 @@ const r = (v: unknown, d = 3): number | null => {
   return x === null ? null : Math.round(x * 10 ** d) / 10 ** d;
 };
 
-/** One summary row from an area's record and its run folder's manifest (if any). */
-export async function summaryRow(rec: AreaRecord, dir: string): Promise<{ row: Row; manifest?: Record<string, any> }> {
-  let m: Record<string, any> | undefined;
-  const mp = join(dir, 'manifest.json');
-  if (existsSync(mp)) {
-    try {
-      m = JSON.parse(await readFile(mp, 'utf8'));
-    } catch {
-      m = undefined;
-    }
-  }
-  const d = m?.demand ?? {}, p = m?.potential ?? {}, a = m?.areas ?? {}, rt = m?.route ?? {}, s = m?.sim ?? {};
-  const kw = (p.kwBySource ?? {}) as Record<string, number | null>;
+/**
+ * One summary row from an area's record and its run folder's manifest (if any; an unreadable manifest leaves the
+ * run columns empty, the record's status and error say what happened).
+ */
+export async function summaryRow(rec: AreaRecord, dir: string): Promise<{ row: Row; manifest?: Manifest }> {
+  const m = hasRunFile(dir, 'manifest') ? (await readRun(dir).catch(() => undefined))?.manifest : undefined;
+  const d = m?.demand, p = m?.potential, a = m?.areas, rt = m?.route, s = m?.sim;
+  const kw = p?.kwBySource ?? {};
   const kwTotal = Object.values(kw).some((v) => n(v) !== null) ? Object.values(kw).reduce<number>((t, v) => t + (n(v) ?? 0), 0) : null;
-  const runS = ['demand', 'potential', 'areas', 'route', 'sim'].reduce((t, k) => t + (n(m?.[k]?.seconds) ?? 0), 0);
+  // the stages that record their time (potential and areas do not)
+  const runS = [d?.seconds, rt?.seconds, s?.seconds].reduce<number>((t, x) => t + (n(x) ?? 0), 0);
   const row: Row = {
     name: rec.name,
     status: rec.status,
@@ -67,37 +65,38 @@ export async function summaryRow(rec: AreaRecord, dir: string): Promise<{ row: R
     stages_skipped: rec.skipped.map((x) => `${x.stage}: ${x.reason}`).join('; '),
     retries: rec.retries,
     batch_s: r(rec.seconds, 2),
-    buildings: n(d.buildings),
-    floorArea_m2: r(d.floorArea_m2, 1),
-    annualHeat_MWh: r(d.annualHeat_MWh),
-    spaceHeat_MWh: r(d.spaceHeat_MWh),
-    hotWater_MWh: r(d.hotWater_MWh),
-    peak_kW: r(d.peak_kW, 1),
-    cells_with_demand: n(d.grid?.cellsWithDemand),
+    buildings: n(d?.buildings),
+    floorArea_m2: r(d?.floorArea_m2, 1),
+    annualHeat_MWh: r(d?.annualHeat_MWh),
+    spaceHeat_MWh: r(d?.spaceHeat_MWh),
+    hotWater_MWh: r(d?.hotWater_MWh),
+    peak_kW: r(d?.peak_kW, 1),
+    cells_with_demand: n(d?.grid?.cellsWithDemand),
     crs: m?.crs?.code ?? '',
-    tiles: d.tiles ? d.tiles.run.length : rec.tiles ?? null,
+    tiles: d?.tiles ? d.tiles.run.length : rec.tiles ?? null,
     potential_kW: r(kwTotal, 1),
     potential_sewage_kW: r(kw.sewage, 1),
     potential_river_kW: r(kw.river, 1),
     potential_ground_kW: r(kw.ground, 1),
-    potential_waste_heat_kW: r(kw.waste_heat ?? (kw as Record<string, number>).wasteHeat, 1),
-    supply_areas: n(a.count),
-    supply_areas_demand_MWh: r(a.demand_MWh),
-    supply_areas_share: n(a.demand_MWh) !== null && n(a.totalDemand_MWh) ? r(a.demand_MWh / a.totalDemand_MWh, 4) : null,
-    consumers: n(rt.consumers),
-    connected_MWh: r(rt.connectedDemand_MWh),
-    trench_m: r(rt.trench_m, 1),
-    plant_output_kW: r(rt.plantOutput_kW, 1),
-    kW_per_m: r(rt.kwPerM, 4),
-    MWh_per_m_a: r(rt.mwhPerMA, 4),
-    loss_share: r(rt.lossShare, 4),
-    sim_delivered_MWh: r(s.heatDelivered_MWh),
-    sim_produced_MWh: r(s.produced_MWh),
-    sim_losses_MWh: r(s.losses_MWh),
-    sim_surplus_MWh: r(s.surplus_MWh),
-    sim_backup_MWh: r(s.backup_MWh),
-    sim_pe_factor: r(s.primaryEnergyFactor, 4),
-    sim_co2_t: r(s.co2_t),
+    // the manifest key is waste_heat (contract SOURCE_NAMES) in every heatplan 0.1 run
+    potential_waste_heat_kW: r(kw.waste_heat, 1),
+    supply_areas: n(a?.count),
+    supply_areas_demand_MWh: r(a?.demand_MWh),
+    supply_areas_share: a && n(a.demand_MWh) !== null && n(a.totalDemand_MWh) ? r(a.demand_MWh / a.totalDemand_MWh, 4) : null,
+    consumers: n(rt?.consumers),
+    connected_MWh: r(rt?.connectedDemand_MWh),
+    trench_m: r(rt?.trench_m, 1),
+    plant_output_kW: r(rt?.plantOutput_kW, 1),
+    kW_per_m: r(rt?.kwPerM, 4),
+    MWh_per_m_a: r(rt?.mwhPerMA, 4),
+    loss_share: r(rt?.lossShare, 4),
+    sim_delivered_MWh: r(s?.heatDelivered_MWh),
+    sim_produced_MWh: r(s?.produced_MWh),
+    sim_losses_MWh: r(s?.losses_MWh),
+    sim_surplus_MWh: r(s?.surplus_MWh),
+    sim_backup_MWh: r(s?.backup_MWh),
+    sim_pe_factor: r(s?.primaryEnergyFactor, 4),
+    sim_co2_t: r(s?.co2_t),
     run_s: m ? r(runS, 2) : null,
   };
   return { row, manifest: m };
@@ -105,8 +104,8 @@ export async function summaryRow(rec: AreaRecord, dir: string): Promise<{ row: R
 
 /** WGS84 outline of the area's demand grid (edges densified), or null without one. */
 async function gridOutline(dir: string, crsCode: string | undefined): Promise<GeoJSON.Polygon | null> {
-  const tif = join(dir, 'demand.tif');
-  if (!crsCode || !existsSync(tif)) return null;
+  const tif = runFile(dir, 'demand');
+  if (!crsCode || !hasRunFile(dir, 'demand')) return null;
   try {
     const img = await (await fromFile(tif)).getImage();
     const [x0, y0, x1, y1] = img.getBoundingBox() as [number, number, number, number];

@@ -33,11 +33,13 @@ import { writeBuildingsGeoJson } from '../io/buildings-output.js';
 import { writeGeoTiff } from '../io/geotiff.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
+import type { DemandOptions } from '../demand/stage.js';
 import type { TilesSpec } from './config.js';
 import { subsetTable } from './subset.js';
+import { DEMAND_BANDS, FILES } from '../run/contract.js';
 
-/** Demand options of a tiled area, from the batch file's `demand:` object (CLI option names). */
-export type DemandOpts = Record<string, unknown>;
+/** Demand options of a tiled area: the demand stage's own options (engine/stages/demand.ts). */
+export type DemandOpts = DemandOptions;
 
 const LONLAT: Crs = { ...lookupEpsg(6668)! };
 
@@ -55,20 +57,19 @@ export function expandInputs(paths: string[]): string[] {
 /** The batch file's demand options that shape each building's derivation, as the demand stage takes them. */
 export function derivationOptions(o: DemandOpts): DerivationOptions {
   return {
-    useMapping: o.useMapping as string[] | undefined,
-    intensity: o.intensity as string | undefined,
+    useMapping: o.useMapping,
+    intensity: o.intensity,
     includeBasement: o.includeBasement === true,
     hddScaling: o.hddScaling === 'sqrt' ? 'sqrt' : 'linear',
-    hotWaterFullLoadHours: o.hotWaterFullLoadHours as number | undefined,
   };
 }
 
 export function readOptions(o: DemandOpts): BuildingInputOptions {
   return {
-    mapping: { use: o.useColumn as string, floorArea: o.floorAreaColumn as string, storeys: o.storeysColumn as string, height: o.heightColumn as string, id: o.idColumn as string },
-    scheme: (o.scheme as string) ?? 'custom',
-    encoding: o.encoding as string | undefined,
-    sourceCrs: o.sourceCrs as string | undefined,
+    mapping: { use: o.useColumn, floorArea: o.floorAreaColumn, storeys: o.storeysColumn, height: o.heightColumn, id: o.idColumn },
+    scheme: o.scheme ?? 'custom',
+    encoding: o.encoding,
+    sourceCrs: o.sourceCrs,
   };
 }
 
@@ -121,11 +122,11 @@ export function planTiles(scans: ScanResult[], o: DemandOpts, spec: TilesSpec, o
   const tr = transformer(LONLAT, crs);
   const fileBoxes = scans.map((s) => (s.bbox ? projectBox(s.bbox, tr, overlapM) : null));
   const all = projectBox(ll, tr, 0);
-  const cellM = o.cell === undefined ? 100 : Number(o.cell);
+  const cellM = o.cell_m ?? 100;
   const centre = transformer(crs, WGS84).forward((all[0] + all[2]) / 2, (all[1] + all[3]) / 2);
   const cw = new Warnings();
-  const regions = loadClimate((o.climateTable as string) ?? DEFAULT_CLIMATE);
-  const choice: ClimateChoice = { region: num(o.climateRegion), hdd18Kd: num(o.hdd), meanTempC: num(o.meanTemp), designTempC: num(o.designTemp) };
+  const regions = loadClimate(o.climateTable ?? DEFAULT_CLIMATE);
+  const choice: ClimateChoice = { region: o.climateRegion, hdd18Kd: o.hdd_Kd, meanTempC: o.meanTemp_C, designTempC: o.designTemp_C };
   const climate = resolveClimate(regions, choice, centre, cw);
   const x0 = Math.floor(all[0] / cellM) * cellM, y0 = Math.floor(all[1] / cellM) * cellM;
   let tileW: number, tileH: number, nx: number, ny: number;
@@ -157,7 +158,6 @@ export function planTiles(scans: ScanResult[], o: DemandOpts, spec: TilesSpec, o
   return { key, crs: { code: crs.code, name: crs.name, reason: crs.reason ?? '' }, climate, climateWarnings: cw.list(), cellM, x0, y0, tileW, tileH, nx, ny, files, fileBoxes, tiles };
 }
 
-const num = (v: unknown) => (v === undefined ? undefined : Number(v));
 
 /** Projected bbox of a lon/lat box, sampled along its edges, widened by `marginM`. */
 function projectBox(b: [number, number, number, number], tr: ReturnType<typeof transformer>, marginM: number): [number, number, number, number] {
@@ -299,11 +299,11 @@ export async function mergeTiles(m: MergeTask): Promise<Record<string, unknown>>
   const crs: Crs = { ...parseCrs(m.plan.crs.code), reason: m.plan.crs.reason };
   const tx = await RunTransaction.create(m.dir);
   await withRun(tx, async (tx) => {
-    await writeGeoTiff(tx.path('demand.tif'), { ...spec, bands, names: ['floor_area', 'annual_heat', 'peak'], units: ['m2', 'MWh/a', 'kW'] });
+    await writeGeoTiff(tx.path(FILES.demand), { ...spec, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) });
     const blocks = gridCellsAsBlocks(spec, { floorAreaM2: bands[0]!, heatMWh: bands[1]!, peakKw: bands[2]! }, transformer(crs, WGS84));
-    await writeFile(tx.path('blocks.geojson'), JSON.stringify(blocks) + '\n');
+    await writeFile(tx.path(FILES.blocks), JSON.stringify(blocks) + '\n');
     (summary.blocks as Record<string, unknown>).count = blocks.features.length;
-    await concatBuildings(tx.path('buildings.geojson'), m.prefixes.map((p) => `${p}.ndjson`), m.plan.files);
+    await concatBuildings(tx.path(FILES.buildings), m.prefixes.map((p) => `${p}.ndjson`), m.plan.files);
     tx.manifest.crs = { code: crs.code, name: crs.name, reason: crs.reason };
     tx.addInputs(await describeInputs(m.plan.files, 'buildings'));
     tx.setStage('demand', summary);

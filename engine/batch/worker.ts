@@ -1,14 +1,13 @@
 /**
  * Worker side of the batch pool: runs one task at a time (scan a file, a demand tile, or an area's stages) and posts
- * the result back. Stages run through the CLI's own commands (buildProgram().parseAsync) in-process, so a batch run
- * folder is exactly what the single commands write, and every command option works from the batch file.
+ * the result back. A task is data ({ stage, runDir, options } per stage): each stage runs through `runStage`, the
+ * same call the CLI and the scenario runner make, so a batch run folder is exactly what the single commands write.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { CommanderError } from 'commander';
-import { buildProgram } from '../cli/main.js';
 import { HeatplanError } from '../errors.js';
-import { stageArgv, type BatchArea } from './config.js';
+import { runStage } from '../stages/index.js';
+import { areaStageOptions, type BatchArea } from './config.js';
 import type { StageName } from './stages.js';
 import { mergeTiles, runTile, scanFile, type DemandOpts, type MergeTask, type TileTask } from './tiles.js';
 
@@ -29,7 +28,7 @@ export type WorkerMessage =
 
 /** Error text for the summary: typed heatplan errors carry file, record and value in their message. */
 export function errorText(e: unknown): string {
-  if (e instanceof HeatplanError || e instanceof CommanderError) return e.message;
+  if (e instanceof HeatplanError) return e.message;
   const err = e as Error;
   return `internal error: ${err?.message ?? String(e)}`;
 }
@@ -65,9 +64,8 @@ async function runStages(t: Extract<Task, { kind: 'stages' }>, onStage: (s: Stag
   for (const stage of t.stages) {
     if (stage === 'demand' && t.merge) continue;
     onStage(stage);
-    const program = buildProgram();
     try {
-      await program.parseAsync(stageArgv(program, stage, t.area, t.dir), { from: 'user' });
+      await runStage(stage, t.dir, areaStageOptions(t.area, stage));
     } catch (e) {
       return { done, failed: { stage, message: errorText(e) } };
     }

@@ -1,7 +1,8 @@
 /**
  * The building table: one struct of arrays for all buildings of a run, whatever format they came from.
  * Footprint rings live in one flat coordinate array with offsets (flatbush/supercluster style), so the table
- * can be handed to a worker or written out without per-building objects.
+ * can be handed to a worker or written out without per-building objects. Its columns are declared once, in
+ * BUILDING_COLUMNS; building, concatenating, subsetting and the viewer's columns follow that list.
  */
 import type { Crs } from '../crs/index.js';
 
@@ -35,47 +36,122 @@ export const FLOOR_AREA_RULES = [
 ] as const;
 export type FloorAreaRule = (typeof FLOOR_AREA_RULES)[number];
 
-export interface BuildingTable {
-  count: number;
-  /** CRS of `coords` and `cx`/`cy`. */
-  crs: Crs;
+/** Element type of a column: a string array or a typed array. */
+export type ColumnKind = 'string' | 'u8' | 'u32' | 'f32' | 'f64';
+/** What a column holds one value for (a vertex: two values, x and y). */
+export type ColumnDim = 'building' | 'ring' | 'vertex' | 'file';
+
+export interface ColumnSpec {
+  name: string;
+  kind: ColumnKind;
+  per: ColumnDim;
+  /** The values are indices into this dimension (re-based when tables are concatenated or cut). */
+  index?: ColumnDim;
+  /** An offsets column: one value more than `per` has items; item i owns index values col[i] .. col[i+1]-1. */
+  offsets?: true;
+  /** Supplied by readers: the RawBuilding field of the same name, NaN when missing. */
+  raw?: true;
+  /** Value of a derived column before it is computed (default 0). */
+  init?: number;
+  /** Property name in buildings.geojson (engine/io/buildings-output.ts). */
+  property?: string;
+  /** Shipped to the viewer (engine/viewer/pack/buildings.ts): a Float32 number column or a Uint16 dictionary code. */
+  view?: 'number' | 'code';
+}
+
+/**
+ * The building table's columns, declared once: building the table (BuildingTableBuilder), concatenating tables
+ * (concatTables), cutting subsets (copyBuildings, engine/batch/subset.ts) and the viewer's columns
+ * (VIEW_NUMBER_PROPERTIES, VIEW_CODE_PROPERTIES) all follow this list, and the BuildingTable type is made from it.
+ * Order matters only for the viewer: its number and code columns are shipped in this order.
+ */
+export const BUILDING_COLUMNS = [
   /** Source identifier (gml:id, OSM way/relation id, feature index). */
-  id: string[];
+  { name: 'id', kind: 'string', per: 'building', property: 'id' },
   /** Index into `files` of the file each building came from. */
-  fileIndex: Uint32Array;
-  files: string[];
-  /** Use code scheme per file: 'plateau', 'osm', or a user scheme name for mapped shapefile/GeoJSON columns. */
-  fileScheme: string[];
+  { name: 'fileIndex', kind: 'u32', per: 'building', index: 'file', property: 'file' },
+  /** Index into USE_CATEGORIES (CATEGORY_UNSET until the use mapping decides). */
+  { name: 'category', kind: 'u8', per: 'building', property: 'use', view: 'code' },
   /** Source use code as found ('411', 'house', a survey code); '' when absent. */
-  useCode: string[];
-  /** Index into USE_CATEGORIES. */
-  category: Uint8Array;
+  { name: 'useCode', kind: 'string', per: 'building', property: 'useCode', view: 'code' },
   /** Source attributes, NaN = unknown (PLATEAU's 9999/-9999 become NaN). */
-  storeysAbove: Float32Array;
-  storeysBelow: Float32Array;
-  heightM: Float32Array;
-  givenFloorAreaM2: Float64Array;
-  givenFootprintAreaM2: Float64Array;
-  /** Footprint rings: building b owns rings buildingRing[b] .. buildingRing[b+1]-1. */
-  buildingRing: Uint32Array;
-  /** Ring r owns vertices ringVertex[r] .. ringVertex[r+1]-1 (no closing duplicate); coords holds x,y pairs. */
-  ringVertex: Uint32Array;
-  /** 1 for a hole, 0 for an exterior ring. After `normalizeOrientation` exteriors are CCW and holes CW. */
-  ringHole: Uint8Array;
-  coords: Float64Array;
+  { name: 'storeysAbove', kind: 'f32', per: 'building', raw: true },
+  { name: 'storeysBelow', kind: 'f32', per: 'building', raw: true },
+  { name: 'heightM', kind: 'f32', per: 'building', raw: true, property: 'height_m' },
+  { name: 'givenFloorAreaM2', kind: 'f64', per: 'building', raw: true },
+  { name: 'givenFootprintAreaM2', kind: 'f64', per: 'building', raw: true },
   /** Derived (zero until computed). */
-  footprintAreaM2: Float64Array;
-  cx: Float64Array;
-  cy: Float64Array;
-  floorAreaM2: Float64Array;
+  { name: 'floorAreaM2', kind: 'f64', per: 'building', property: 'floorArea_m2', view: 'number' },
   /** Index into FLOOR_AREA_RULES. */
-  floorAreaRule: Uint8Array;
+  { name: 'floorAreaRule', kind: 'u8', per: 'building', property: 'floorAreaSource', view: 'code' },
+  { name: 'footprintAreaM2', kind: 'f64', per: 'building', property: 'footprint_m2', view: 'number' },
+  /** Area centroid, in the table's CRS. */
+  { name: 'cx', kind: 'f64', per: 'building', property: 'x' },
+  { name: 'cy', kind: 'f64', per: 'building', property: 'y' },
   /** Storeys used for the floor area (NaN where the given floor area was used). */
-  storeysUsed: Float32Array;
-  spaceHeatMWh: Float64Array;
-  hotWaterMWh: Float64Array;
-  heatMWh: Float64Array;
-  peakKw: Float64Array;
+  { name: 'storeysUsed', kind: 'f32', per: 'building', init: NaN, property: 'storeys', view: 'number' },
+  { name: 'spaceHeatMWh', kind: 'f64', per: 'building', property: 'spaceHeat_MWh', view: 'number' },
+  { name: 'hotWaterMWh', kind: 'f64', per: 'building', property: 'hotWater_MWh', view: 'number' },
+  { name: 'heatMWh', kind: 'f64', per: 'building', property: 'heat_MWh', view: 'number' },
+  { name: 'peakKw', kind: 'f64', per: 'building', property: 'peak_kW', view: 'number' },
+  /** Footprint rings: building b owns rings buildingRing[b] .. buildingRing[b+1]-1. */
+  { name: 'buildingRing', kind: 'u32', per: 'building', index: 'ring', offsets: true },
+  /** Ring r owns vertices ringVertex[r] .. ringVertex[r+1]-1 (no closing duplicate); coords holds x,y pairs. */
+  { name: 'ringVertex', kind: 'u32', per: 'ring', index: 'vertex', offsets: true },
+  /** 1 for a hole, 0 for an exterior ring. After computeFootprints exteriors are CCW and holes CW. */
+  { name: 'ringHole', kind: 'u8', per: 'ring' },
+  /** x, y of every vertex, in the table's CRS. */
+  { name: 'coords', kind: 'f64', per: 'vertex' },
+  /** Source files. */
+  { name: 'files', kind: 'string', per: 'file' },
+  /** Use code scheme per file: 'plateau', 'osm', or a user scheme name for mapped shapefile/GeoJSON columns. */
+  { name: 'fileScheme', kind: 'string', per: 'file' },
+] as const satisfies readonly ColumnSpec[];
+
+export type BuildingColumn = (typeof BUILDING_COLUMNS)[number];
+export type BuildingColumnName = BuildingColumn['name'];
+type ArrayOf<K extends ColumnKind> = K extends 'string'
+  ? string[]
+  : K extends 'u8'
+    ? Uint8Array
+    : K extends 'u32'
+      ? Uint32Array
+      : K extends 'f32'
+        ? Float32Array
+        : Float64Array;
+/** The columns as typed arrays (string arrays for text), by BUILDING_COLUMNS. */
+export type BuildingColumns = { [C in BuildingColumn as C['name']]: ArrayOf<C['kind']> };
+
+/** One table for all buildings of a run: BUILDING_COLUMNS plus the count and the CRS of `coords` and `cx`/`cy`. */
+export interface BuildingTable extends BuildingColumns {
+  count: number;
+  crs: Crs;
+}
+
+type ViewColumn<V> = Extract<BuildingColumn, { view: V }>;
+/** buildings.geojson properties the viewer gets as Float32 columns, in column order. */
+export type ViewNumberProperty = ViewColumn<'number'>['property'];
+/** buildings.geojson properties the viewer gets as dictionary codes, in column order. */
+export type ViewCodeProperty = ViewColumn<'code'>['property'];
+const viewProperties = (v: 'number' | 'code'): string[] =>
+  (BUILDING_COLUMNS as readonly ColumnSpec[]).flatMap((c) => (c.view === v && c.property ? [c.property] : []));
+export const VIEW_NUMBER_PROPERTIES = viewProperties('number') as readonly ViewNumberProperty[];
+export const VIEW_CODE_PROPERTIES = viewProperties('code') as readonly ViewCodeProperty[];
+
+/** A new column of `n` values of `kind`. */
+function allocColumn(kind: ColumnKind, n: number): string[] | Uint8Array | Uint32Array | Float32Array | Float64Array {
+  switch (kind) {
+    case 'string':
+      return new Array<string>(n);
+    case 'u8':
+      return new Uint8Array(n);
+    case 'u32':
+      return new Uint32Array(n);
+    case 'f32':
+      return new Float32Array(n);
+    case 'f64':
+      return new Float64Array(n);
+  }
 }
 
 /** Attributes a reader supplies for one building. Missing numbers are NaN or undefined. */
@@ -137,6 +213,9 @@ class GrowU32 {
 
 const nanIfMissing = (v: number | undefined): number => (v === undefined || !Number.isFinite(v) ? NaN : v);
 
+type RawColumn = Extract<BuildingColumn, { raw: true }>;
+const RAW_COLUMNS = BUILDING_COLUMNS.filter((c): c is RawColumn => 'raw' in c && c.raw === true);
+
 /**
  * Accumulates buildings from any number of files with bounded overhead: geometry goes straight into growable
  * typed arrays, so a reader can stream tile after tile without keeping parsed documents alive.
@@ -146,7 +225,8 @@ export class BuildingTableBuilder {
   private readonly useCodes: string[] = [];
   private readonly categories: number[] = [];
   private readonly fileIdx: number[] = [];
-  private readonly num = { sa: new GrowF64(), sb: new GrowF64(), h: new GrowF64(), gfa: new GrowF64(), gfp: new GrowF64() };
+  /** One growable array per reader-supplied attribute column (RAW_COLUMNS order). */
+  private readonly raw = RAW_COLUMNS.map(() => new GrowF64());
   private readonly coords = new GrowF64(1 << 16);
   private readonly ringVertex = new GrowU32();
   private readonly buildingRing = new GrowU32();
@@ -181,11 +261,7 @@ export class BuildingTableBuilder {
     this.useCodes.push(b.useCode ?? '');
     this.categories.push(b.category === undefined ? 255 : CATEGORY_INDEX[b.category]);
     this.fileIdx.push(this.currentFile);
-    this.num.sa.push(nanIfMissing(b.storeysAbove));
-    this.num.sb.push(nanIfMissing(b.storeysBelow));
-    this.num.h.push(nanIfMissing(b.heightM));
-    this.num.gfa.push(nanIfMissing(b.givenFloorAreaM2));
-    this.num.gfp.push(nanIfMissing(b.givenFootprintAreaM2));
+    for (let k = 0; k < RAW_COLUMNS.length; k++) this.raw[k]!.push(nanIfMissing(b[RAW_COLUMNS[k]!.name]));
     for (const poly of polygons) {
       for (let r = 0; r < poly.length; r++) {
         const ring = poly[r]!;
@@ -202,101 +278,169 @@ export class BuildingTableBuilder {
 
   finish(): BuildingTable {
     const count = this.ids.length;
-    const category = new Uint8Array(count);
-    for (let i = 0; i < count; i++) category[i] = this.categories[i]!;
-    return {
-      count,
-      crs: this.crs,
-      id: this.ids,
-      fileIndex: Uint32Array.from(this.fileIdx),
-      files: this.files,
-      fileScheme: this.fileScheme,
-      useCode: this.useCodes,
-      category,
-      storeysAbove: Float32Array.from(this.num.sa.done()),
-      storeysBelow: Float32Array.from(this.num.sb.done()),
-      heightM: Float32Array.from(this.num.h.done()),
-      givenFloorAreaM2: this.num.gfa.done(),
-      givenFootprintAreaM2: this.num.gfp.done(),
-      buildingRing: this.buildingRing.done(),
-      ringVertex: this.ringVertex.done(),
-      ringHole: Uint8Array.from(this.ringHole),
-      coords: this.coords.done(),
-      footprintAreaM2: new Float64Array(count),
-      cx: new Float64Array(count),
-      cy: new Float64Array(count),
-      floorAreaM2: new Float64Array(count),
-      floorAreaRule: new Uint8Array(count),
-      storeysUsed: new Float32Array(count).fill(NaN),
-      spaceHeatMWh: new Float64Array(count),
-      hotWaterMWh: new Float64Array(count),
-      heatMWh: new Float64Array(count),
-      peakKw: new Float64Array(count),
-    };
+    const out: Record<string, unknown> = { count, crs: this.crs };
+    for (const c of BUILDING_COLUMNS as readonly ColumnSpec[]) out[c.name] = this.column(c, count);
+    return out as unknown as BuildingTable;
+  }
+
+  /** Column `c` of the finished table: what the builder gathered, a reader attribute, or a derived column's init. */
+  private column(c: ColumnSpec, count: number): unknown {
+    switch (c.name) {
+      case 'id':
+        return this.ids;
+      case 'useCode':
+        return this.useCodes;
+      case 'fileIndex':
+        return Uint32Array.from(this.fileIdx);
+      case 'category':
+        return Uint8Array.from(this.categories);
+      case 'buildingRing':
+        return this.buildingRing.done();
+      case 'ringVertex':
+        return this.ringVertex.done();
+      case 'ringHole':
+        return Uint8Array.from(this.ringHole);
+      case 'coords':
+        return this.coords.done();
+      case 'files':
+        return this.files;
+      case 'fileScheme':
+        return this.fileScheme;
+    }
+    if (c.raw) {
+      const g = this.raw[RAW_COLUMNS.findIndex((r) => r.name === c.name)]!.done();
+      return c.kind === 'f32' ? Float32Array.from(g) : g;
+    }
+    if (c.per !== 'building' || c.kind === 'string') throw new Error(`BuildingTableBuilder: no source for column ${c.name}`);
+    const a = allocColumn(c.kind, count) as Float64Array;
+    if (c.init !== undefined && c.init !== 0) a.fill(c.init);
+    return a;
   }
 }
 
 /** Category 255 marks "not decided by the reader": the use mapping decides it. */
 export const CATEGORY_UNSET = 255;
 
+/** Buildings of table t to copy: `keep` (indices into t, in output order) or all of them; t's files come along. */
+export interface BuildingPart {
+  t: BuildingTable;
+  keep?: ArrayLike<number>;
+}
+
+/**
+ * A new table of the parts' buildings, in order, copying every column of BUILDING_COLUMNS: per-building and per-ring
+ * values are gathered, per-vertex values copied building by building, every part's files appended; offsets columns
+ * (buildingRing, ringVertex) are rebuilt from the item sizes and other index columns (fileIndex) shifted by the
+ * part's first file. concatTables and subsetTable are this.
+ */
+export function copyBuildings(crs: Crs, parts: BuildingPart[]): BuildingTable {
+  interface Gather {
+    t: BuildingTable;
+    /** source index of each new item, per dimension (vertices: [from, to) ranges) */
+    building: Uint32Array;
+    ring: Uint32Array;
+    vertex: number[];
+    at: Record<ColumnDim, number>;
+  }
+  const total: Record<ColumnDim, number> = { building: 0, ring: 0, vertex: 0, file: 0 };
+  const gathers: Gather[] = parts.map(({ t, keep }) => {
+    if (t.crs.proj4 !== crs.proj4) throw new Error(`copyBuildings: CRS differ (${t.crs.code} vs ${crs.code})`);
+    const building = keep ? Uint32Array.from(keep) : Uint32Array.from({ length: t.count }, (_, b) => b);
+    let nr = 0;
+    for (let i = 0; i < building.length; i++) nr += t.buildingRing[building[i]! + 1]! - t.buildingRing[building[i]!]!;
+    const ring = new Uint32Array(nr);
+    const vertex: number[] = [];
+    let ir = 0, nv = 0;
+    for (let i = 0; i < building.length; i++) {
+      const r0 = t.buildingRing[building[i]!]!, r1 = t.buildingRing[building[i]! + 1]!;
+      for (let r = r0; r < r1; r++) ring[ir++] = r;
+      const v0 = t.ringVertex[r0]!, v1 = t.ringVertex[r1]!;
+      if (v1 === v0) continue;
+      // consecutive buildings: one range
+      if (vertex.length && vertex[vertex.length - 1] === v0) vertex[vertex.length - 1] = v1;
+      else vertex.push(v0, v1);
+      nv += v1 - v0;
+    }
+    const g: Gather = { t, building, ring, vertex, at: { ...total } };
+    total.building += building.length;
+    total.ring += nr;
+    total.vertex += nv;
+    total.file += t.files.length;
+    return g;
+  });
+  const out: Record<string, unknown> = { count: total.building, crs };
+  for (const c of BUILDING_COLUMNS as readonly ColumnSpec[]) {
+    const n = total[c.per] * (c.per === 'vertex' ? 2 : 1) + (c.offsets ? 1 : 0);
+    const dst = allocColumn(c.kind, n);
+    for (const g of gathers) {
+      const src = (g.t as unknown as Record<string, typeof dst>)[c.name]!;
+      const o = g.at[c.per];
+      if (c.per === 'vertex') {
+        let p = 2 * o;
+        for (let i = 0; i < g.vertex.length; i += 2) {
+          const a = 2 * g.vertex[i]!, b = 2 * g.vertex[i + 1]!;
+          (dst as Float64Array).set((src as Float64Array).subarray(a, b), p);
+          p += b - a;
+        }
+      } else if (c.per === 'file') {
+        for (let i = 0; i < src.length; i++) dst[o + i] = src[i]!;
+      } else if (c.offsets) {
+        offsetsOf(dst as Uint32Array, src as Uint32Array, g[c.per], o, g.at[c.index!]);
+      } else if (c.index) {
+        shiftedOf(dst as Uint32Array, src as Uint32Array, g[c.per], o, g.at[c.index]);
+      } else {
+        GATHER[c.kind](dst, src, g[c.per], o);
+      }
+    }
+    if (c.offsets) (dst as Uint32Array)[n - 1] = total[c.index!];
+    out[c.name] = dst;
+  }
+  return out as unknown as BuildingTable;
+}
+
+// one gather loop per element type, so that each stays monomorphic (the copy of a city's table is a hot path)
+type Gatherer = (dst: unknown, src: unknown, list: Uint32Array, o: number) => void;
+const GATHER: Record<ColumnKind, Gatherer> = {
+  string: ((dst: string[], src: string[], list: Uint32Array, o: number) => {
+    for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]!;
+  }) as unknown as Gatherer,
+  u8: ((dst: Uint8Array, src: Uint8Array, list: Uint32Array, o: number) => {
+    for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]!;
+  }) as unknown as Gatherer,
+  u32: ((dst: Uint32Array, src: Uint32Array, list: Uint32Array, o: number) => {
+    for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]!;
+  }) as unknown as Gatherer,
+  f32: ((dst: Float32Array, src: Float32Array, list: Uint32Array, o: number) => {
+    for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]!;
+  }) as unknown as Gatherer,
+  f64: ((dst: Float64Array, src: Float64Array, list: Uint32Array, o: number) => {
+    for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]!;
+  }) as unknown as Gatherer,
+};
+
+/** An offsets column of the gathered items: each item's first index at its new position (start `base`). */
+function offsetsOf(dst: Uint32Array, src: Uint32Array, list: Uint32Array, o: number, base: number): void {
+  let pos = base;
+  for (let i = 0; i < list.length; i++) {
+    const q = list[i]!;
+    dst[o + i] = pos;
+    pos += src[q + 1]! - src[q]!;
+  }
+}
+
+/** An index column of the gathered items, shifted by `delta` (fileIndex: the part's first file). */
+function shiftedOf(dst: Uint32Array, src: Uint32Array, list: Uint32Array, o: number, delta: number): void {
+  for (let i = 0; i < list.length; i++) dst[o + i] = src[list[i]!]! + delta;
+}
+
 /** Concatenate tables in the same CRS (tiles, several inputs). */
 export function concatTables(tables: BuildingTable[]): BuildingTable {
   if (tables.length === 1) return tables[0]!;
   if (tables.length === 0) throw new Error('concatTables: no tables');
-  const crs = tables[0]!.crs;
-  const b = new BuildingTableBuilder(crs);
-  const out = b.finish();
-  const count = tables.reduce((s, t) => s + t.count, 0);
-  const rings = tables.reduce((s, t) => s + t.ringHole.length, 0);
-  const coordsLen = tables.reduce((s, t) => s + t.coords.length, 0);
-  const res: BuildingTable = {
-    ...out,
-    count,
-    id: tables.flatMap((t) => t.id),
-    files: tables.flatMap((t) => t.files),
-    fileScheme: tables.flatMap((t) => t.fileScheme),
-    useCode: tables.flatMap((t) => t.useCode),
-    fileIndex: new Uint32Array(count),
-    category: new Uint8Array(count),
-    storeysAbove: new Float32Array(count),
-    storeysBelow: new Float32Array(count),
-    heightM: new Float32Array(count),
-    givenFloorAreaM2: new Float64Array(count),
-    givenFootprintAreaM2: new Float64Array(count),
-    buildingRing: new Uint32Array(count + 1),
-    ringVertex: new Uint32Array(rings + 1),
-    ringHole: new Uint8Array(rings),
-    coords: new Float64Array(coordsLen),
-    footprintAreaM2: new Float64Array(count),
-    cx: new Float64Array(count),
-    cy: new Float64Array(count),
-    floorAreaM2: new Float64Array(count),
-    floorAreaRule: new Uint8Array(count),
-    storeysUsed: new Float32Array(count),
-    spaceHeatMWh: new Float64Array(count),
-    hotWaterMWh: new Float64Array(count),
-    heatMWh: new Float64Array(count),
-    peakKw: new Float64Array(count),
-  };
-  let bo = 0, ro = 0, vo = 0, fo = 0;
-  for (const t of tables) {
-    if (t.crs.proj4 !== crs.proj4) throw new Error(`concatTables: CRS differ (${t.crs.code} vs ${crs.code})`);
-    for (let i = 0; i < t.count; i++) res.fileIndex[bo + i] = t.fileIndex[i]! + fo;
-    for (const k of ['category', 'storeysAbove', 'storeysBelow', 'heightM', 'givenFloorAreaM2', 'givenFootprintAreaM2',
-      'footprintAreaM2', 'cx', 'cy', 'floorAreaM2', 'floorAreaRule', 'storeysUsed', 'spaceHeatMWh', 'hotWaterMWh',
-      'heatMWh', 'peakKw'] as const) {
-      (res[k] as Float64Array).set(t[k] as Float64Array, bo);
-    }
-    for (let i = 0; i < t.count; i++) res.buildingRing[bo + i] = t.buildingRing[i]! + ro;
-    for (let r = 0; r < t.ringHole.length; r++) res.ringVertex[ro + r] = t.ringVertex[r]! + vo / 2;
-    res.ringHole.set(t.ringHole, ro);
-    res.coords.set(t.coords, vo);
-    bo += t.count;
-    ro += t.ringHole.length;
-    vo += t.coords.length;
-    fo += t.files.length;
-  }
-  res.buildingRing[count] = rings;
-  res.ringVertex[rings] = coordsLen / 2;
-  return res;
+  return copyBuildings(tables[0]!.crs, tables.map((t) => ({ t })));
+}
+
+/** The buildings `keep` (indices into `t`, ascending for a table in t's order) with their rings and vertices, and t's files. */
+export function subsetTable(t: BuildingTable, keep: ArrayLike<number>): BuildingTable {
+  return copyBuildings(t.crs, [{ t, keep }]);
 }

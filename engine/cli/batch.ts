@@ -1,9 +1,7 @@
 /** `heatplan batch`: many areas (cities, tiles, tiled large inputs) through the stages on a worker pool. */
 import type { Command } from 'commander';
-import { runBatch } from '../batch/batch.js';
 import { InputError } from '../errors.js';
-import { info } from '../util/progress.js';
-import { parseInteger, parsePositive, printJson } from './common.js';
+import { info, parseInteger, parsePositive, printJson } from './common.js';
 
 export function register(program: Command): void {
   program
@@ -18,6 +16,7 @@ export function register(program: Command): void {
     .option('--json', 'print the batch result as JSON on stdout', false)
     .option('--quiet', 'no progress or messages on stderr', false)
     .action(async (file: string, opts) => {
+      const { runBatch } = await import('../batch/batch.js');
       const r = await runBatch({ file, out: opts.out, workers: opts.workers, resume: opts.resume, retries: opts.retries, workerMemoryMb: opts.workerMemory, quiet: opts.quiet });
       if (opts.json) printJson(r);
       info(`heatplan batch: ${r.done} of ${r.areas.length} areas done, ${r.failed} failed, ${r.crashes} worker crash(es); ${r.seconds.toFixed(1)} s; wrote ${r.out}/summary.csv`, opts.quiet);

@@ -1,20 +1,16 @@
 /**
- * heatplan command line. Each command lives in its own file and registers itself on the program.
+ * heatplan command line. The stage commands are made from the stage registry (engine/stages/), the others (view, run,
+ * batch, demo) register themselves; every command imports its heavy modules only when it runs, so `--help` is quick.
  * Errors about input print one clear line (file, record, value) and exit non-zero: 1 for bad data, 2 for usage.
  */
 import { Command, CommanderError } from 'commander';
 import { HeatplanError, UsageError } from '../errors.js';
+import { stages } from '../stages/index.js';
 import { VERSION } from '../version.js';
-import { register as registerAreas } from './areas.js';
 import { register as registerBatch } from './batch.js';
-import { register as registerDemand } from './demand.js';
 import { register as registerDemo } from './demo.js';
-import { register as registerExportMap } from './export-map.js';
-import { register as registerPotential } from './potential.js';
-import { register as registerReport } from './report.js';
-import { register as registerRoute } from './route.js';
 import { register as registerRun } from './run.js';
-import { register as registerSimulate } from './simulate.js';
+import { registerStage } from './stage-command.js';
 import { register as registerView } from './view.js';
 
 export function buildProgram(): Command {
@@ -26,13 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // pipeline order, as `heatplan --help` lists them
-  registerDemand(program);
-  registerPotential(program);
-  registerAreas(program);
-  registerRoute(program);
-  registerSimulate(program);
-  registerReport(program);
-  registerExportMap(program);
+  for (const def of Object.values(stages)) registerStage(program, def);
   registerView(program);
   registerRun(program);
   registerBatch(program);

@@ -151,7 +151,7 @@ export function chooseWorkingCrs(bbox: LonLatBBox): Crs {
       reason:
         `data centre ${lon.toFixed(4)}°E ${lat.toFixed(4)}°N is in Japan, ${region}; zone ${romanZone(best.zone)} ` +
         `(origin ${best.lat0.toFixed(4)}°N ${best.lon0.toFixed(4)}°E) has the nearest central meridian ` +
-        `(${bestD.toFixed(2)}°); override with --crs EPSG:N if the prefecture's legal zone differs`,
+        `(${bestD.toFixed(2)}°); set crs (--crs EPSG:N) if the prefecture's legal zone differs`,
     };
   }
   const zone = Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1));

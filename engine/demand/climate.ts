@@ -35,12 +35,12 @@ export function resolveClimate(regions: ClimateRegion[], choice: ClimateChoice, 
       }
     }
     base = best;
-    reason = `nearest reference city ${best.city} (region ${best.region}); the official region is set by municipality: pass --climate-region to override`;
+    reason = `nearest reference city ${best.city} (region ${best.region}); the official region is set by municipality: set climateRegion (--climate-region) to override`;
     warnings.add('climate-region-guessed', reason);
   } else {
     if (choice.hdd18Kd === undefined) {
       throw new UsageError('climate-missing', `data at ${lon.toFixed(3)}, ${lat.toFixed(3)} is outside Japan: give the site's heating degree days`, {
-        hint: 'pass --hdd K·d (base 18 °C) and preferably --mean-temp and --design-temp °C',
+        hint: 'give hdd_Kd (--hdd, K·d base 18 °C) and preferably meanTemp_C and designTemp_C (--mean-temp, --design-temp, °C)',
       });
     }
     // Outside Japan the Tw formula of regions 3-4 is used (an assumption, stated in the manifest).

@@ -12,6 +12,7 @@ import { aggregateToBlocks, blocksToGeoJson, gridCellsAsBlocks, readBlockPolygon
 import { gridForBBox, gridSum, type GridSpec, type Raster } from '../grid/grid.js';
 import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
+import { DEMAND_BANDS, type DemandStageSummary } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
 import { Warnings } from '../util/warnings.js';
 import { computeDemand, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
@@ -41,30 +42,15 @@ export interface DemandStageResult {
   crs: Crs;
   grid: Raster;
   blocks: GeoJSON.FeatureCollection;
-  summary: DemandSummary;
+  summary: DemandStageSummary;
   warnings: Warnings;
 }
 
-export interface DemandSummary {
-  buildings: number;
-  dropped: Record<string, number>;
-  warnings: Record<string, number>;
-  floorAreaSource: Record<string, number>;
-  byUse: Record<string, { buildings: number; floorArea_m2: number; annualHeat_MWh: number }>;
-  floorArea_m2: number;
-  spaceHeat_MWh: number;
-  hotWater_MWh: number;
-  annualHeat_MWh: number;
-  peak_kW: number;
-  grid: { floorArea_m2: number; annualHeat_MWh: number; peak_kW: number; width: number; height: number; cellsWithDemand: number };
-  crs: string;
-  crsReason: string;
-  cellSize_m: number;
-  blocks: { source: string; count: number; outsideBuildings: number };
-  parameters: Record<string, unknown>;
-  rasterize: RasterizeStats;
-  seconds: number;
-}
+/**
+ * @deprecated the stage's own summary is DemandStageSummary and manifest.demand is DemandSummary, both in
+ * engine/run/contract.ts; this alias keeps the stage's summary type reachable under its old name.
+ */
+export type DemandSummary = DemandStageSummary;
 
 /**
  * Warning codes with which the readers drop a building entirely (reported as `dropped`); every other warning is about
@@ -121,7 +107,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
   let cellsWithDemand = 0;
   for (let i = 0; i < heat!.length; i++) if (heat![i]! > 0) cellsWithDemand++;
 
-  const summary: DemandSummary = {
+  const summary: DemandStageSummary = {
     buildings: table.count,
     dropped,
     warnings: warnings.counts(),
@@ -189,12 +175,12 @@ export function rasterizeDemand(table: BuildingTable, crs: Crs, cellM: number, w
   const spec: GridSpec = gridForBBox(crs.code, tableBBox(table), cellM);
   const stats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
   const bands = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], { stats, warnings, onProgress });
-  return { grid: { ...spec, bands, names: ['floor_area', 'annual_heat', 'peak'], units: ['m2', 'MWh/a', 'kW'] }, stats };
+  return { grid: { ...spec, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) }, stats };
 }
 
 /** Buildings, floor area and annual heat per use category. */
-export function demandByUse(t: BuildingTable): DemandSummary['byUse'] {
-  const byUse: DemandSummary['byUse'] = {};
+export function demandByUse(t: BuildingTable): DemandStageSummary['byUse'] {
+  const byUse: DemandStageSummary['byUse'] = {};
   for (let i = 0; i < t.count; i++) {
     const e = (byUse[USE_CATEGORIES[t.category[i]!] ?? 'unknown'] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
     e.buildings++;

@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { bundledPath } from '../util/data-dir.js';
 import { dailyMeans, type Weather } from '../io/weather.js';
 
 /** How one use category is turned into hourly profiles. */
@@ -74,10 +74,12 @@ export interface ProfileTables {
   dir: string;
 }
 
-/** Default folder of the profile tables: $HEATPLAN_DATA/profiles, else ../shared/datasets/profiles beside the project. */
+/**
+ * Default folder of the profile tables: the project's bundled datasets/profiles (override with `--profiles DIR`).
+ * Not checked here: loadProfileTables says so when it is missing.
+ */
 export function defaultProfilesDir(): string {
-  if (process.env.HEATPLAN_DATA) return join(resolve(process.env.HEATPLAN_DATA), 'profiles');
-  return resolve(fileURLToPath(new URL('../../../shared/datasets/profiles', import.meta.url)));
+  return bundledPath('profiles');
 }
 
 const tableCache = new Map<string, ProfileTables>();
@@ -90,7 +92,7 @@ export function loadProfileTables(dir = defaultProfilesDir()): ProfileTables {
   if (!existsSync(abs)) {
     throw new InputError('profiles-missing', 'profile tables folder not found', {
       file: abs,
-      hint: 'it must hold bdew_shlp_sigmoid_factors.csv, bdew_shlp_weekday_factors.csv, bdew_shlp_hour_factors.csv and common_room_usage_schedule.json; pass --profiles DIR or set HEATPLAN_DATA',
+      hint: 'it must hold bdew_shlp_sigmoid_factors.csv, bdew_shlp_weekday_factors.csv, bdew_shlp_hour_factors.csv and common_room_usage_schedule.json; pass --profiles DIR (default: the bundled datasets/profiles)',
     });
   }
   const t: ProfileTables = { bdew: loadBdew(abs), rooms: loadRooms(join(abs, 'common_room_usage_schedule.json')), dir: abs };

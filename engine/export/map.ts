@@ -14,6 +14,7 @@ import { renderSvg } from './map/render-svg.js';
 import { renderPdf } from './map/render-pdf.js';
 import { renderPng } from './map/render-png.js';
 import type { Drawing } from './map/model.js';
+import { mapFile } from '../run/contract.js';
 
 export { LAYER_NAMES, LAYER_FILES, DEFAULT_LAYERS, parseLayers, type LayerName } from './map/load.js';
 export type { Drawing } from './map/model.js';
@@ -112,7 +113,7 @@ export async function renderDrawing(drawing: Drawing, format: MapFormat, dpi = 3
 export async function exportMap(runDir: string, options: MapOptions = {}): Promise<MapResult> {
   const t0 = performance.now();
   const format = resolveFormat(options.format, options.out);
-  const out = resolve(options.out ?? join(runDir, `map.${format}`));
+  const out = resolve(options.out ?? join(runDir, mapFile(format)));
   const { drawing, info, run, warnings } = await buildMapSheet(runDir, options);
   const bytes = await renderDrawing(drawing, format, options.dpi ?? 300);
   // write then rename: a reader never sees half a file

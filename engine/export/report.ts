@@ -3,18 +3,18 @@
  * from the plan-sheet drawing model, charts), no external resources; every text from the run is escaped.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { readManifest, type Manifest } from '../io/run-folder.js';
+import { featuresOfKind, FILES, manifestEntry, routeThresholdKwPerM, STAGE_KEYS, type Manifest, type WarningSummary } from '../run/contract.js';
+import { hasRunFile, readBuildings, readHourly, readNetwork, readRun } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import { VERSION } from '../version.js';
 import { buildMapSheet } from './map.js';
-import { LAYER_FILES, type LayerName } from './map/load.js';
+import type { LayerName } from './map/load.js';
 import { renderSvg, escapeXml } from './map/render-svg.js';
 import { barChartSvg, lineChartSvg, type Bar } from './map/charts.js';
-import { classIndex, pipeKwPerMScale, useColor, useLabel } from './colors.js';
+import { classIndex, pipeKwPerMScale, useColor, useLabel } from '../style/palette.js';
 import { attributionLines } from './map/furniture.js';
-import { runPipeThreshold } from './map/layers.js';
 
 export interface ReportOptions {
   /** Output file (default `<runDir>/report.html`). */
@@ -33,11 +33,12 @@ export interface ReportResult {
   charts: number;
 }
 
-/** Files of a run folder the report lists (DESIGN.md). */
-export const RUN_FILES = ['manifest.json', 'demand.tif', 'blocks.geojson', 'buildings.geojson', 'potential.tif', 'areas.geojson', 'network.geojson', 'sim.json', 'hourly.csv'];
+/** Files of a run folder the report lists (the stages' outputs; roads.geojson and the exports are not listed). */
+export const RUN_FILES: string[] = [FILES.manifest, FILES.demand, FILES.blocks, FILES.buildings, FILES.potential, FILES.areas, FILES.network, FILES.sim, FILES.hourly];
 
-/** Stages whose summaries get their own section, in pipeline order; others follow. */
-const STAGE_ORDER = ['demand', 'potential', 'areas', 'route', 'sim', 'simulate'];
+/** Stages whose summaries get their own section, in pipeline order; other manifest entries follow. */
+const STAGE_ORDER: readonly string[] = STAGE_KEYS;
+/** Manifest entries shown in the report's head and inputs table, not as sections (manifest.scenarios gets one). */
 const MANIFEST_CORE = new Set(['heatplan', 'created', 'updated', 'crs', 'inputs', 'stages']);
 
 const esc = (v: unknown): string => escapeXml(String(v));
@@ -86,11 +87,18 @@ export function valueHtml(v: unknown, depth = 0): string {
   return fmtScalar(v);
 }
 
-/** Warnings of a stage summary (a list of {code, count, message}) as one table. */
-function warningsHtml(stage: string, w: unknown): string {
-  if (!Array.isArray(w) || w.length === 0) return '';
-  const rows = w
-    .filter(isObj)
+/**
+ * Warnings of a stage summary as table rows: its warningDetails list (code, count, message, examples), or, for
+ * stages that record counts only (route, sim), its warnings counts.
+ */
+function warningsHtml(stage: string, details: unknown, counts: unknown): string {
+  const list: Partial<WarningSummary>[] = Array.isArray(details)
+    ? details.filter(isObj)
+    : isObj(counts)
+      ? Object.entries(counts).map(([code, count]) => ({ code, count: count as number }))
+      : [];
+  if (list.length === 0) return '';
+  const rows = list
     .map((x) => {
       const ex = Array.isArray(x.examples) ? x.examples.filter(isObj).map((e) => [e.file, e.record !== undefined ? `record ${e.record}` : '', e.message].filter(Boolean).join(': ')) : [];
       return `<tr><td>${esc(stage)}</td><td>${esc(x.code ?? '')}</td><td class="num">${fmtScalar(x.count)}</td><td>${esc(x.message ?? '')}${ex.length ? `<ul>${ex.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}</td></tr>`;
@@ -99,22 +107,15 @@ function warningsHtml(stage: string, w: unknown): string {
   return rows;
 }
 
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Demand by use from buildings.geojson (MWh/a). */
 async function demandByUse(dir: string): Promise<Bar[] | undefined> {
-  const fc = (await readJson(join(dir, 'buildings.geojson'))) as { features?: { properties?: Record<string, unknown> }[] } | undefined;
-  if (!fc?.features?.length) return undefined;
+  if (!hasRunFile(dir, 'buildings')) return undefined;
+  const fc = await readBuildings(dir);
+  if (!fc.features.length) return undefined;
   const sum = new Map<string, number>();
   for (const f of fc.features) {
-    const use = String(f.properties?.use ?? 'unknown');
-    const h = Number(f.properties?.heat_MWh);
+    const use = String(f.properties.use ?? 'unknown');
+    const h = Number(f.properties.heat_MWh);
     if (Number.isFinite(h)) sum.set(use, (sum.get(use) ?? 0) + h);
   }
   if (sum.size === 0) return undefined;
@@ -123,45 +124,40 @@ async function demandByUse(dir: string): Promise<Bar[] | undefined> {
 
 /** Pipe length by kW/m class from network.geojson (m of trench). */
 async function pipeLengthByClass(dir: string, thresholdKwPerM: number): Promise<Bar[] | undefined> {
-  const fc = (await readJson(join(dir, 'network.geojson'))) as { features?: { properties?: Record<string, unknown> }[] } | undefined;
-  const pipes = fc?.features?.filter((f) => f.properties?.kind === 'pipe') ?? [];
+  const pipes = featuresOfKind(await readNetwork(dir), 'pipe');
   if (pipes.length === 0) return undefined;
   const s = pipeKwPerMScale(thresholdKwPerM);
   const len = s.classes.map(() => 0);
   for (const f of pipes) {
-    const i = classIndex(s, Number(f.properties?.kw_per_m));
-    const l = Number(f.properties?.length_m);
+    const i = classIndex(s, Number(f.properties.kw_per_m));
+    const l = Number(f.properties.length_m);
     if (i >= 0 && Number.isFinite(l)) len[i] += l;
   }
   return s.classes.map((c, i) => ({ label: `${c.label} kW/m`, value: len[i]!, color: c.color }));
 }
 
-/** Daily means of the numeric columns of hourly.csv. */
+/** Daily means of hourly.csv's series columns (every column but the contract's time and weather columns). */
 async function hourlyDaily(dir: string): Promise<{ series: { name: string; values: Float64Array }[]; hours: number } | undefined> {
-  const p = join(dir, 'hourly.csv');
-  if (!existsSync(p)) return undefined;
-  const lines = (await readFile(p, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 25) return undefined;
-  const header = lines[0]!.split(',').map((s) => s.trim());
-  const rows = lines.slice(1).map((l) => l.split(','));
-  const timeLike = /^(hour|h|time|timestamp|t|date|datetime|month|day|index)$/i;
-  const cols = header.map((_, j) => j).filter((j) => !timeLike.test(header[j]!) && rows.slice(0, 48).every((r) => r[j] !== undefined && Number.isFinite(Number(r[j]))));
+  if (!hasRunFile(dir, 'hourly')) return undefined;
+  const h = await readHourly(dir);
+  if (h.hours < 24) return undefined;
+  const first = Math.min(48, h.hours);
+  const cols = h.columns.filter((c) => c.kind !== 'time' && c.kind !== 'weather' && c.values.subarray(0, first).every(Number.isFinite));
   if (cols.length === 0) return undefined;
-  const days = Math.ceil(rows.length / 24);
-  const series = cols.slice(0, 7).map((j) => {
+  const days = Math.ceil(h.hours / 24);
+  const series = cols.slice(0, 7).map((c) => {
     const v = new Float64Array(days);
     const n = new Float64Array(days);
-    rows.forEach((r, i) => {
-      const x = Number(r[j]);
+    c.values.forEach((x, i) => {
       if (Number.isFinite(x)) {
         v[Math.floor(i / 24)] += x;
         n[Math.floor(i / 24)]++;
       }
     });
     for (let d = 0; d < days; d++) v[d] = n[d]! > 0 ? v[d]! / n[d]! : NaN;
-    return { name: header[j]!, values: v };
+    return { name: c.name, values: v };
   });
-  return { series, hours: rows.length };
+  return { series, hours: h.hours };
 }
 
 const CSS = `
@@ -177,7 +173,7 @@ figcaption{font-size:.85em;color:#444}code{font-size:.9em;word-break:break-all}u
 /** Build the report's HTML for the run at `runDir`. */
 export async function buildReportHtml(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; missing: string[]; maps: number; charts: number }> {
   const dir = resolve(runDir);
-  const manifest: Manifest = await readManifest(dir);
+  const manifest: Manifest = (await readRun(dir)).manifest;
   const warnings = opts.warnings ?? new Warnings();
   const name = basename(dir);
   const parts: string[] = [];
@@ -216,7 +212,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
     ];
     const mapHtml: string[] = [];
     for (const fig of figures) {
-      const layers = fig.layers.filter((l) => existsSync(join(dir, LAYER_FILES[l])));
+      const layers = fig.layers.filter((l) => hasRunFile(dir, l));
       if (!layers.includes(fig.layers[0]!)) continue;
       try {
         const { drawing } = await buildMapSheet(dir, { layers, widthMm: 270, heightMm: 180, title: fig.title, subtitle: `Run ${name}`, warnings });
@@ -230,40 +226,50 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   }
 
   const chartHtml: string[] = [];
-  const byUse = await demandByUse(dir);
-  if (byUse) {
-    chartHtml.push(`<figure>${barChartSvg(byUse, { title: 'Annual heat demand by building use', unit: 'MWh/a' })}</figure>`);
-    charts++;
-  }
-  if (existsSync(join(dir, 'network.geojson'))) {
-    const fc = (await readJson(join(dir, 'network.geojson'))) as { properties?: Record<string, unknown> } | undefined;
-    const t = runPipeThreshold({ manifest, networkProps: fc?.properties } as Parameters<typeof runPipeThreshold>[0]) ?? 0.17;
-    const pipes = await pipeLengthByClass(dir, t);
-    if (pipes) {
-      chartHtml.push(`<figure>${barChartSvg(pipes, { title: `Pipe route length by heat-supply density (threshold ${t} kW/m)`, unit: 'm' })}</figure>`);
+  // a chart whose file cannot be read is reported in the page, like a map: the rest of the report still stands
+  const chart = async (title: string, make: () => Promise<string | undefined>) => {
+    try {
+      const svg = await make();
+      if (svg === undefined) return;
+      chartHtml.push(`<figure>${svg}</figure>`);
       charts++;
+    } catch (e) {
+      chartHtml.push(`<p class="missing">Chart "${esc(title)}" could not be drawn: ${esc((e as Error).message)}</p>`);
     }
+  };
+  await chart('Annual heat demand by building use', async () => {
+    const byUse = await demandByUse(dir);
+    return byUse && barChartSvg(byUse, { title: 'Annual heat demand by building use', unit: 'MWh/a' });
+  });
+  if (hasRunFile(dir, 'network')) {
+    // the kW/m threshold the route stage pruned with (manifest.route.thresholds.minKwPerM), else seed 003's 0.17
+    const t = routeThresholdKwPerM(manifest) ?? 0.17;
+    await chart('Pipe route length by heat-supply density', async () => {
+      const pipes = await pipeLengthByClass(dir, t);
+      return pipes && barChartSvg(pipes, { title: `Pipe route length by heat-supply density (threshold ${t} kW/m)`, unit: 'm' });
+    });
   }
-  const hourly = await hourlyDaily(dir);
-  if (hourly) {
-    chartHtml.push(
-      `<figure>${lineChartSvg(hourly.series, { title: 'Hourly simulation, daily means of hourly.csv columns', unit: 'as in hourly.csv', xLabel: `day of the year (${hourly.hours} h)` })}</figure>`,
+  await chart('Hourly simulation', async () => {
+    const hourly = await hourlyDaily(dir);
+    return (
+      hourly &&
+      lineChartSvg(hourly.series, { title: 'Hourly simulation, daily means of hourly.csv columns', unit: 'as in hourly.csv', xLabel: `day of the year (${hourly.hours} h)` })
     );
-    charts++;
-  }
+  });
   if (chartHtml.length) parts.push('<h2>Charts</h2>', ...chartHtml);
 
   const stages = [...new Set([...STAGE_ORDER.filter((s) => s in manifest), ...(Array.isArray(manifest.stages) ? manifest.stages : []), ...Object.keys(manifest).filter((k) => !MANIFEST_CORE.has(k))])].filter(
-    (s) => manifest[s] !== undefined,
+    (s) => manifestEntry(manifest, s) !== undefined,
   );
   const warnRows: string[] = [];
   for (const s of stages) {
-    const summary = manifest[s];
+    const summary = manifestEntry(manifest, s);
     parts.push(`<h2>Stage: ${esc(s)}</h2>`);
     if (isObj(summary)) {
-      const { warnings: w, ...rest } = summary;
+      // warnings and warningDetails go to the warnings table below
+      const { warnings: w, warningDetails: wd, ...rest } = summary;
       parts.push(valueHtml(rest));
-      const rows = warningsHtml(s, w);
+      const rows = warningsHtml(s, wd, w);
       if (rows) warnRows.push(rows);
     } else parts.push(valueHtml(summary));
   }
@@ -302,7 +308,7 @@ ${parts.join('\n')}
 export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const t0 = performance.now();
   const { html, missing, maps, charts } = await buildReportHtml(runDir, opts);
-  const out = resolve(opts.out ?? join(runDir, 'report.html'));
+  const out = resolve(opts.out ?? join(runDir, FILES.report));
   const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
   try {
     await writeFile(tmp, html);

@@ -3,16 +3,15 @@
  * per grid cell, with the land-use measures planners compare: heat density MWh/(ha·a) and plot ratio (floor / land).
  * A building that straddles blocks is split by the exact area of footprint ∩ block.
  */
-import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { intersect } from '@turf/intersect';
 import Flatbush from 'flatbush';
-import * as shapefile from 'shapefile';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { cleanRing, ringSignedArea } from '../buildings/geometry.js';
+import { cleanRing } from '../buildings/geometry.js';
 import type { BuildingTable, FlatPolygon } from '../buildings/table.js';
-import { parseCrs, transformer, WGS84, type Crs, type Transformer } from '../crs/index.js';
+import { transformer, WGS84, type Crs, type Transformer } from '../crs/index.js';
 import { InputError } from '../errors.js';
+import { coordsBBox, flatRing, orientPolygon, pointInPolygon, polygonsArea } from '../geom/rings.js';
+import { readVector } from '../io/vector.js';
 import type { Warnings } from '../util/warnings.js';
 import type { GridSpec } from './grid.js';
 
@@ -62,79 +61,40 @@ export function blockLayerFromPolygons(crs: Crs, blocks: { id: string; polygons:
     areaM2: new Float64Array(blocks.length),
     file,
   };
-  for (let k = 0; k < layer.count; k++) {
-    let area = 0;
-    for (let r = layer.blockRing[k]!; r < layer.blockRing[k + 1]!; r++) {
-      const v0 = layer.ringVertex[r]!, v1 = layer.ringVertex[r + 1]!;
-      let a = ringSignedArea(layer.coords, v0, v1);
-      if ((a > 0) !== (layer.ringHole[r] === 0) && a !== 0) {
-        reverse(layer.coords, v0, v1);
-        a = -a;
-      }
-      area += a;
-    }
-    layer.areaM2[k] = area;
-  }
+  const out: [number, number, number] = [0, 0, 0];
+  for (let k = 0; k < layer.count; k++) layer.areaM2[k] = orientPolygon(layer.coords, layer.ringVertex, layer.blockRing[k]!, layer.blockRing[k + 1]!, layer.ringHole, out)[2];
   return layer;
-}
-
-function reverse(c: Float64Array, v0: number, v1: number): void {
-  for (let i = v0, j = v1 - 1; i < j; i++, j--) {
-    const x = c[2 * i]!, y = c[2 * i + 1]!;
-    c[2 * i] = c[2 * j]!;
-    c[2 * i + 1] = c[2 * j + 1]!;
-    c[2 * j] = x;
-    c[2 * j + 1] = y;
-  }
 }
 
 export interface ReadBlocksOptions {
   /** Property holding the block id (default: 'id', then the feature index). */
   idField?: string;
-  /** CRS of a GeoJSON without a `crs` member or a shapefile without .prj (GeoJSON default: WGS84 per RFC 7946). */
+  /** CRS of the coordinates: wins over the file's .prj / `crs` member (GeoJSON default: WGS84 per RFC 7946). */
   sourceCrs?: string;
 }
 
 /**
- * Read block polygons from GeoJSON (.geojson/.json) or a shapefile (.shp with .prj) and project them to `targetCrs`.
- * Non-polygon features and unusable rings are skipped and counted in `warnings`.
+ * Read block polygons from GeoJSON (.geojson/.json) or a shapefile (.shp with .dbf and .prj) and project them to
+ * `targetCrs`; the file's CRS follows openVector's rule (engine/io/vector.ts). Non-polygon features and unusable rings
+ * are skipped and counted in `warnings`. Unreadable files are InputError 'blocks-bad-file', other formats
+ * 'blocks-format'.
  */
 export async function readBlockPolygons(path: string, targetCrs: Crs, warnings: Warnings, opts: ReadBlocksOptions = {}): Promise<BlockLayer> {
-  let fc: FeatureCollection;
-  let srcCrs: Crs;
-  const lower = path.toLowerCase();
-  try {
-    if (lower.endsWith('.shp')) {
-      const prj = path.slice(0, -4) + '.prj';
-      if (existsSync(prj)) srcCrs = parseCrs(await readFile(prj, 'utf8'), { file: prj });
-      else if (opts.sourceCrs) srcCrs = parseCrs(opts.sourceCrs);
-      else throw new InputError('blocks-no-crs', 'shapefile has no .prj', { file: path, hint: 'add the .prj or pass the source CRS' });
-      fc = (await shapefile.read(path)) as FeatureCollection;
-    } else if (lower.endsWith('.geojson') || lower.endsWith('.json')) {
-      const j = JSON.parse(await readFile(path, 'utf8')) as FeatureCollection & { crs?: { properties?: { name?: string } } };
-      if (j.type !== 'FeatureCollection' || !Array.isArray(j.features)) {
-        throw new InputError('blocks-bad-file', 'not a GeoJSON FeatureCollection', { file: path, value: j.type });
-      }
-      const named = j.crs?.properties?.name;
-      srcCrs = named ? parseCrs(named, { file: path }) : opts.sourceCrs ? parseCrs(opts.sourceCrs) : WGS84;
-      if (named && /CRS84$/i.test(named)) srcCrs = WGS84;
-      fc = j;
-    } else {
-      throw new InputError('blocks-format', 'block layer must be .geojson, .json or .shp', { file: path });
-    }
-  } catch (e) {
-    if (e instanceof InputError || (e as Error).name === 'CrsError') throw e;
-    throw new InputError('blocks-bad-file', `cannot read block layer: ${(e as Error).message}`, { file: path });
-  }
-  const tr = transformer(srcCrs, targetCrs);
+  const { file, features } = await readVector(path, {
+    what: 'block',
+    sourceCrs: opts.sourceCrs,
+    warnings,
+    codes: { invalid: 'blocks-bad-file', format: 'blocks-format', notFound: 'blocks-bad-file' },
+  });
+  const tr = transformer(file.crs, targetCrs);
   const blocks: { id: string; polygons: FlatPolygon[] }[] = [];
-  fc.features.forEach((f: Feature, i) => {
-    const g = f?.geometry;
-    const id = String(f?.properties?.[opts.idField ?? 'id'] ?? f?.id ?? i);
-    const polys: Position[][][] = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
+  for (const f of features) {
+    const g = f.geometry;
+    const id = String(f.properties[opts.idField ?? 'id'] ?? f.id ?? f.record - 1);
+    const polys = (g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : []) as Position[][][];
     if (!polys.length) {
       warnings.add('blocks-not-polygon', 'block feature without polygon geometry skipped', { file: path, record: id });
-      return;
+      continue;
     }
     const out: FlatPolygon[] = [];
     for (const poly of polys) {
@@ -157,7 +117,7 @@ export async function readBlockPolygons(path: string, targetCrs: Crs, warnings: 
       if (rings.length) out.push(rings);
     }
     if (out.length) blocks.push({ id, polygons: out });
-  });
+  }
   if (!blocks.length) throw new InputError('blocks-empty', 'block layer has no usable polygons', { file: path });
   return blockLayerFromPolygons(targetCrs, blocks, path);
 }
@@ -196,7 +156,7 @@ export function aggregateToBlocks(table: BuildingTable, blocks: BlockLayer, warn
   };
   const index = new Flatbush(Math.max(1, nB));
   for (let k = 0; k < nB; k++) {
-    const bb = ringsBBox(blocks.coords, blocks.ringVertex[blocks.blockRing[k]!]!, blocks.ringVertex[blocks.blockRing[k + 1]!]!);
+    const bb = coordsBBox(blocks.coords, blocks.ringVertex[blocks.blockRing[k]!]!, blocks.ringVertex[blocks.blockRing[k + 1]!]!);
     index.add(bb[0], bb[1], bb[2], bb[3]);
   }
   if (nB === 0) index.add(0, 0, 0, 0);
@@ -208,7 +168,7 @@ export function aggregateToBlocks(table: BuildingTable, blocks: BlockLayer, warn
   for (let b = 0; b < table.count; b++) {
     const rA = table.buildingRing[b]!, rB = table.buildingRing[b + 1]!;
     const vA = table.ringVertex[rA]!, vB = table.ringVertex[rB]!;
-    const [x0, y0, x1, y1] = ringsBBox(table.coords, vA, vB);
+    const [x0, y0, x1, y1] = coordsBBox(table.coords, vA, vB);
     const area = table.footprintAreaM2[b]!;
     hits.length = shares.length = 0;
     const cands = nB ? index.search(x0, y0, x1, y1) : [];
@@ -265,18 +225,6 @@ export function aggregateToBlocks(table: BuildingTable, blocks: BlockLayer, warn
   return res;
 }
 
-function ringsBBox(c: ArrayLike<number>, v0: number, v1: number): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let v = v0; v < v1; v++) {
-    const x = c[2 * v]!, y = c[2 * v + 1]!;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
-  return [x0, y0, x1, y1];
-}
-
 /** Whether the box lies inside block k: its centre is inside and no block edge touches the box. */
 function bboxInsideBlock(L: BlockLayer, k: number, x0: number, y0: number, x1: number, y1: number): boolean {
   const c = L.coords;
@@ -295,19 +243,7 @@ function bboxInsideBlock(L: BlockLayer, k: number, x0: number, y0: number, x1: n
 
 /** Even-odd point in polygon over all rings of block k. */
 function pointInBlock(L: BlockLayer, k: number, px: number, py: number): boolean {
-  const c = L.coords;
-  let inside = false;
-  for (let r = L.blockRing[k]!; r < L.blockRing[k + 1]!; r++) {
-    const v0 = L.ringVertex[r]!, v1 = L.ringVertex[r + 1]!;
-    let ax = c[2 * (v1 - 1)]!, ay = c[2 * (v1 - 1) + 1]!;
-    for (let v = v0; v < v1; v++) {
-      const bx = c[2 * v]!, by = c[2 * v + 1]!;
-      if (ay > py !== by > py && px < ax + ((py - ay) * (bx - ax)) / (by - ay)) inside = !inside;
-      ax = bx;
-      ay = by;
-    }
-  }
-  return inside;
+  return pointInPolygon(px, py, L.coords, L.ringVertex, L.blockRing[k]!, L.blockRing[k + 1]!);
 }
 
 /** Liang-Barsky: does segment a-b meet the closed box? */
@@ -347,15 +283,7 @@ function toGeoJsonPolygon(c: ArrayLike<number>, ringVertex: ArrayLike<number>, r
 /** Planar area (m²) of a GeoJSON polygon in projected coordinates (turf's area is geodesic, for lon/lat only). */
 function planarArea(g: Polygon | MultiPolygon): number {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  let a = 0;
-  for (const poly of polys) {
-    poly.forEach((ring, i) => {
-      const flat = ring.flat();
-      const s = Math.abs(ringSignedArea(flat, 0, ring.length));
-      a += i === 0 ? s : -s;
-    });
-  }
-  return a;
+  return polygonsArea(polys.map((poly) => poly.map(flatRing)));
 }
 
 /** The properties of one block or cell feature in blocks.geojson. */

@@ -10,12 +10,13 @@
  * Rings must be oriented as `computeFootprints` leaves them: exteriors counter-clockwise, holes clockwise (y up), so
  * holes subtract and several polygons of one building add.
  */
-import { ringSignedArea } from '../buildings/geometry.js';
+import { coordsBBox, ringSignedArea } from '../geom/rings.js';
 import type { BuildingTable } from '../buildings/table.js';
 import { InputError } from '../errors.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { Warnings } from '../util/warnings.js';
 import type { GridSpec } from './grid.js';
+import type { RasterizeStats } from '../run/summaries.js';
 
 /**
  * Reusable scratch state for coverage computations on one grid: buffers over a polygon's window of cells, allocated
@@ -47,15 +48,7 @@ export class CoverageScratch {
    */
   cover(coords: ArrayLike<number>, ringVertex: ArrayLike<number>, rStart: number, rEnd: number): number {
     const { spec, invCs } = this;
-    let xmin = Infinity, ymin = Infinity, xmax = -Infinity, ymax = -Infinity;
-    const vA = ringVertex[rStart]!, vB = ringVertex[rEnd]!;
-    for (let v = vA; v < vB; v++) {
-      const x = coords[2 * v]!, y = coords[2 * v + 1]!;
-      if (x < xmin) xmin = x;
-      if (x > xmax) xmax = x;
-      if (y < ymin) ymin = y;
-      if (y > ymax) ymax = y;
-    }
+    const [xmin, ymin, xmax, ymax] = coordsBBox(coords, ringVertex[rStart]!, ringVertex[rEnd]!);
     this.n = 0;
     if (!(xmin <= xmax)) return 0;
     // window of cells the bbox touches, clipped to the grid
@@ -214,17 +207,7 @@ export function polygonCoverage(
   for (let i = 0; i < n; i++) onCell(s.cells[i]!, s.areas[i]!);
 }
 
-export interface RasterizeStats {
-  buildings: number;
-  /** Buildings whose footprint lies in one cell (fast path). */
-  singleCell: number;
-  /** Buildings split over several cells. */
-  multiCell: number;
-  /** Footprints with zero (or non-positive) area: all of their value went to the cell of their centroid. */
-  zeroArea: number;
-  /** Buildings with invalid (self-overlapping) rings that gave some cell a negative coverage, clamped to 0. */
-  negativeCoverage: number;
-}
+export type { RasterizeStats } from '../run/summaries.js';
 
 export interface RasterizeOptions {
   /** Filled with counts (pass an object to receive them). */

@@ -13,6 +13,7 @@
  */
 import { CrsError, InputError } from '../errors.js';
 import { parseCrs, transformer, type Crs } from '../crs/index.js';
+import { flatRing, ringArea } from '../geom/rings.js';
 import type { GridSpec } from './grid.js';
 
 /** A north-up source raster: x0/y0 = north-west corner, resX/resY = positive pixel sizes in its CRS units. */
@@ -260,11 +261,5 @@ function cellAreaIn(src: SourceRaster, col: number, row: number, toTgt: ReturnTy
   const xs = [src.x0 + col * src.resX, src.x0 + (col + 1) * src.resX];
   const ys = [src.y0 - row * src.resY, src.y0 - (row + 1) * src.resY];
   const p = [toTgt.forward(xs[0]!, ys[1]!), toTgt.forward(xs[1]!, ys[1]!), toTgt.forward(xs[1]!, ys[0]!), toTgt.forward(xs[0]!, ys[0]!)];
-  let a = 0;
-  for (let i = 0; i < 4; i++) {
-    const [x1, y1] = p[i]!;
-    const [x2, y2] = p[(i + 1) % 4]!;
-    a += x1 * y2 - x2 * y1;
-  }
-  return Math.abs(a / 2);
+  return ringArea(flatRing(p));
 }

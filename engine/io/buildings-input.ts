@@ -22,7 +22,7 @@ export interface BuildingInputOptions {
   encoding?: string;
   /** Use-code scheme name of shapefile/GeoJSON codes in the use mapping table (default 'custom'). */
   scheme?: string;
-  /** CRS of shapefile/GeoJSON inputs without a .prj or crs member. */
+  /** CRS of shapefile/GeoJSON inputs: wins over a .prj or crs member, needed for a shapefile without .prj (engine/io/vector.ts). */
   sourceCrs?: string;
   onProgress?: ProgressFn;
 }

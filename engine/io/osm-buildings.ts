@@ -20,6 +20,7 @@
  *   a building multipolygon: the relation is the building).
  */
 import { cleanRing } from '../buildings/geometry.js';
+import { pointInRing, ringArea } from '../geom/rings.js';
 import { transformer, WGS84 } from '../crs/index.js';
 import type { BuildingTableBuilder, FlatPolygon, RawBuilding } from '../buildings/table.js';
 import type { ProgressFn } from '../util/progress.js';
@@ -212,7 +213,7 @@ function relationPolygons(
     let bestArea = Infinity;
     for (let k = 0; k < outerCoords.length; k++) {
       if (!pointInRing(clean[0]!, clean[1]!, outerCoords[k]!)) continue;
-      const a = Math.abs(ringArea(outerCoords[k]!));
+      const a = ringArea(outerCoords[k]!);
       if (a < bestArea) {
         bestArea = a;
         best = k;
@@ -271,23 +272,6 @@ export function joinRings(ways: number[][]): number[][] | null {
     rings.push(ring);
   }
   return rings;
-}
-
-function pointInRing(x: number, y: number, ring: number[]): boolean {
-  let inside = false;
-  const n = ring.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = ring[2 * i]!, yi = ring[2 * i + 1]!, xj = ring[2 * j]!, yj = ring[2 * j + 1]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function ringArea(ring: number[]): number {
-  let a = 0;
-  const n = ring.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) a += ring[2 * j]! * ring[2 * i + 1]! - ring[2 * i]! * ring[2 * j + 1]!;
-  return a / 2;
 }
 
 const USE_FALLBACK_KEYS = ['amenity', 'shop', 'office'] as const;

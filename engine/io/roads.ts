@@ -4,19 +4,21 @@
  * `highway` property when present, else every line). Bridges, tunnels and layers are kept so that the graph builder
  * does not join roads that only cross over each other.
  *
- * CRS of the roads: `roadsCrs` if given; OSM is WGS84; a shapefile's .prj; a GeoJSON `crs` member; otherwise
- * coordinates that all lie within lon/lat bounds are taken as WGS84 (RFC 7946) and anything else as the working CRS
- * (counted warning 'roads-crs-assumed'). The caller checks that roads and buildings overlap.
+ * CRS of the roads: OSM is WGS84; shapefiles and GeoJSON follow openVector's rule (engine/io/vector.ts): `roadsCrs`
+ * if given, else the .prj or GeoJSON `crs` member, else WGS84 for GeoJSON (RFC 7946; coordinates outside lon/lat
+ * range are a CrsError naming --roads-crs); a shapefile without .prj needs `roadsCrs`. The caller checks that roads
+ * and buildings overlap.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import * as shapefile from 'shapefile';
-import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
+import { stat } from 'node:fs/promises';
+import { transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { RoadLine } from '../network/road-graph.js';
 import { scanOsmPbf } from './osm-pbf.js';
+import { partsBBox } from '../geom/rings.js';
+import { openVector, type VectorGeometry } from './vector.js';
 
 /**
  * highway=* values that do not carry pipes by default. ASSUMPTION (no source in METHODS.md): motorways and trunk roads
@@ -49,7 +51,7 @@ export const DEFAULT_EXCLUDED_HIGHWAYS = [
 export interface ReadRoadsOptions {
   /** working CRS the lines are projected to */
   crs: Crs;
-  /** CRS of the roads file when it does not say (overrides detection) */
+  /** CRS of a roads shapefile/GeoJSON (wins over the file's declaration) */
   roadsCrs?: Crs;
   /** only these highway values carry pipes (default: all but `exclude`) */
   include?: string[];
@@ -63,7 +65,7 @@ export interface RoadsRead {
   lines: RoadLine[];
   format: 'osm-pbf' | 'shapefile' | 'geojson';
   sourceCrs: Crs;
-  /** whether the source CRS was detected from coordinates rather than declared */
+  /** whether the source CRS was not declared (GeoJSON without a crs member and no roadsCrs: WGS84 by RFC 7946) */
   crsAssumed: boolean;
   /** [minX, minY, maxX, maxY] in the working CRS */
   bbox: [number, number, number, number];
@@ -90,18 +92,8 @@ export async function readRoads(path: string, opts: ReadRoadsOptions): Promise<R
   const lower = path.toLowerCase();
   let result: Omit<RoadsRead, 'bbox' | 'excludedByClass'>;
   if (lower.endsWith('.pbf')) result = await readPbf(path, opts, carries, warnings);
-  else if (lower.endsWith('.shp')) result = await readShp(path, opts, carries, warnings);
-  else if (lower.endsWith('.geojson') || lower.endsWith('.json')) result = await readGeojson(path, opts, carries, warnings);
-  else throw new InputError('roads-bad-format', 'unknown roads format', { file: path, hint: 'use .osm.pbf, .shp or .geojson' });
-  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const l of result.lines)
-    for (let i = 0; i < l.coords.length; i += 2) {
-      const x = l.coords[i]!, y = l.coords[i + 1]!;
-      if (x < bbox[0]) bbox[0] = x;
-      if (y < bbox[1]) bbox[1] = y;
-      if (x > bbox[2]) bbox[2] = x;
-      if (y > bbox[3]) bbox[3] = y;
-    }
+  else result = await readVectorRoads(path, opts, carries, warnings);
+  const bbox = partsBBox(result.lines.map((l) => l.coords));
   if (result.lines.length === 0) {
     throw new InputError('roads-empty', 'no road lines that may carry pipes', {
       file: path,
@@ -157,7 +149,7 @@ function wayLine(w: { id: number; tags: Record<string, string> }, coords: number
   };
 }
 
-type Geom = { type: string; coordinates?: unknown; geometries?: Geom[] } | null;
+type Geom = VectorGeometry | null;
 
 function featureLines(
   geom: Geom,
@@ -193,25 +185,19 @@ function featureLines(
   });
 }
 
-function finishLines(
-  raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[],
-  declared: Crs | undefined,
-  opts: ReadRoadsOptions,
-  file: string,
-  warnings: Warnings,
-): { lines: RoadLine[]; sourceCrs: Crs; crsAssumed: boolean } {
-  let sourceCrs = opts.roadsCrs ?? declared;
-  let crsAssumed = false;
-  if (!sourceCrs) {
-    crsAssumed = true;
-    const lonLat = raw.every((r) => {
-      for (let i = 0; i < r.coords.length; i += 2) if (Math.abs(r.coords[i]!) > 180 || Math.abs(r.coords[i + 1]!) > 90) return false;
-      return true;
-    });
-    sourceCrs = lonLat ? WGS84 : opts.crs;
-    warnings.add('roads-crs-assumed', `roads file declares no CRS; taken as ${sourceCrs.code} from its coordinates`, { file });
-  }
-  const tr = transformer(sourceCrs, opts.crs);
+/** Road lines of a shapefile or GeoJSON (openVector), projected to the working CRS. */
+async function readVectorRoads(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
+  const file = await openVector(path, {
+    what: 'roads',
+    sourceCrs: opts.roadsCrs,
+    crsOption: '--roads-crs',
+    warnings,
+    codes: { format: 'roads-bad-format' },
+  });
+  const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
+  // ids as before: the GeoJSON feature id, else the 0-based feature / record index
+  for await (const f of file.features()) featureLines(f.geometry, f.properties, f.id ?? f.record - 1, path, carries, warnings, raw);
+  const tr = transformer(file.crs, opts.crs);
   const lines: RoadLine[] = raw.map((r) => {
     const xy = Float64Array.from(r.coords);
     tr.forwardFlat(xy);
@@ -225,41 +211,5 @@ function finishLines(
       layer: Number.isFinite(layer) ? layer : 0,
     };
   });
-  return { lines, sourceCrs, crsAssumed };
-}
-
-async function readGeojson(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
-  let doc: { type?: string; features?: { geometry: Geom; properties: Record<string, unknown> | null; id?: string | number }[]; crs?: { properties?: { name?: string } } };
-  try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new InputError('roads-bad-geojson', `roads GeoJSON cannot be parsed: ${(e as Error).message}`, { file: path });
-  }
-  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
-    throw new InputError('roads-bad-geojson', 'roads GeoJSON is not a FeatureCollection', { file: path, value: doc?.type });
-  }
-  const declaredName = doc.crs?.properties?.name;
-  const declared = declaredName ? parseCrs(declaredName, { file: path }) : undefined;
-  const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
-  doc.features.forEach((f, i) => featureLines(f?.geometry ?? null, f?.properties ?? null, f?.id ?? i, path, carries, warnings, raw));
-  return { ...finishLines(raw, declared, opts, path, warnings), format: 'geojson' };
-}
-
-async function readShp(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
-  const prj = path.replace(/\.shp$/i, '.prj');
-  const declared = existsSync(prj) ? parseCrs(await readFile(prj, 'utf8'), { file: prj }) : undefined;
-  const dbf = path.replace(/\.shp$/i, '.dbf');
-  let source: Awaited<ReturnType<typeof shapefile.open>>;
-  try {
-    source = await shapefile.open(path, existsSync(dbf) ? dbf : undefined);
-  } catch (e) {
-    throw new InputError('roads-bad-shapefile', `cannot open shapefile: ${(e as Error).message}`, { file: path });
-  }
-  const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
-  for (let i = 0; ; i++) {
-    const r = await source.read();
-    if (r.done) break;
-    featureLines(r.value.geometry as Geom, (r.value.properties ?? null) as Record<string, unknown> | null, i, path, carries, warnings, raw);
-  }
-  return { ...finishLines(raw, declared, opts, path, warnings), format: 'shapefile' };
+  return { lines, format: file.format, sourceCrs: file.crs, crsAssumed: file.crsFrom === 'rfc7946' };
 }

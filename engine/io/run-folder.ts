@@ -1,5 +1,6 @@
 /**
- * The run folder: the contract between stages, the viewer, exports and batch runs (DESIGN.md).
+ * The run folder: the contract between stages, the viewer, exports and batch runs (DESIGN.md; file names, bands,
+ * feature kinds and the manifest types in engine/run/contract.ts, typed readers in engine/run/read.ts).
  * Writes are transactional: a new run is built under a temporary name and renamed when complete; a stage added to
  * an existing run stages its files in a hidden folder and moves them in, manifest last. A crash never leaves a
  * folder whose manifest claims a stage that is not fully written.
@@ -10,28 +11,11 @@ import { mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/p
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { FILES, type InputRecord, type Manifest, type StageKey, type StageSummaries } from '../run/contract.js';
 
-export interface InputRecord {
-  path: string;
-  bytes: number;
-  sha256: string;
-  role: string;
-}
+export type { InputRecord, Manifest } from '../run/contract.js';
 
-export interface Manifest {
-  heatplan: { version: string };
-  created: string;
-  updated: string;
-  /** Working CRS of the run's rasters and computations. */
-  crs?: { code: string; name: string; reason?: string };
-  inputs: InputRecord[];
-  /** Stages completed, in order. */
-  stages: string[];
-  /** Per-stage summaries under the stage's name: manifest.demand, manifest.route, ... */
-  [stage: string]: unknown;
-}
-
-export const MANIFEST = 'manifest.json';
+export const MANIFEST = FILES.manifest;
 
 export async function readManifest(dir: string): Promise<Manifest> {
   const p = join(dir, MANIFEST);
@@ -119,9 +103,15 @@ export class RunTransaction {
     return join(this.stagingDir, name);
   }
 
-  /** Record a completed stage's summary under manifest[stage]. */
+  /** Record a completed stage's summary under manifest[stage] (types: engine/run/contract.ts StageSummaries). */
+  setStage<K extends StageKey>(stage: K, summary: StageSummaries[K]): void;
+  /**
+   * @deprecated An untyped summary: for writers not yet switched to the contract's summary types (engine/batch/tiles.ts
+   * builds manifest.demand as a plain record). Use the typed overload.
+   */
+  setStage(stage: string, summary: unknown): void;
   setStage(stage: string, summary: unknown): void {
-    this.manifest[stage] = summary;
+    (this.manifest as unknown as Record<string, unknown>)[stage] = summary;
     if (!this.manifest.stages.includes(stage)) this.manifest.stages.push(stage);
   }
 

@@ -6,32 +6,27 @@
  * await readVectorBuildings('tatemono.shp', builder, warnings, { mapping: { use: '建物用途', floorArea: '延床面積', storeys: '地上階数' } });
  * ```
  *
- * - Encoding of the .dbf: opts.encoding, else the .cpg ('SJIS', 'CP932', 'Shift_JIS', 'UTF-8', '1252', ...), else the
- *   dBase language driver byte (0x13 = Shift_JIS, as Japanese ArcGIS writes), else UTF-8 (counted as
- *   'encoding-assumed'). GeoJSON is UTF-8 (RFC 8259) unless opts.encoding says otherwise.
- * - CRS: the .prj (OGC/ESRI WKT, via parseCrs), else opts.crs, else for GeoJSON the legacy `crs` member
- *   (`{"type":"name","properties":{"name":"EPSG:6677"}}`), else lon/lat WGS84 (RFC 7946). A shapefile with neither
- *   .prj nor opts.crs is a CrsError. x is always easting/longitude (shapefile and GeoJSON axis order). Coordinates are
- *   transformed into the builder's CRS.
+ * - Files are opened by openVector (./vector.ts), which decides the encoding (opts.encoding, .cpg, the dBase
+ *   language driver, UTF-8) and the CRS (opts.crs, else the .prj or GeoJSON `crs` member, else WGS84 for GeoJSON; a
+ *   shapefile with neither is a CrsError 'crs-missing'), and checks lon/lat ranges. x is always easting/longitude.
+ *   Coordinates are transformed into the builder's CRS.
  * - Polygon and MultiPolygon features; other types are dropped and counted ('not-polygon', 'no-geometry').
  *   Rings go through cleanRing ('too-few-points', 'nan'); a bad hole is left out ('bad-hole').
  * - Numbers (floorArea, storeys, storeysBelow, height, footprintArea) are read from numeric or text columns; empty
  *   values are NaN and counted ('missing-<field>'), unreadable ones too ('bad-<field>'). The use code is kept as a
  *   string ('411', '住宅'); a `category` column must hold heatplan category names ('bad-category' otherwise).
- * - Errors: a mapping column that is not in the file (InputError 'unknown-column', listing the columns there are),
- *   a missing .dbf ('shp-missing-dbf'), a broken .shp ('shp-truncated'/'shp-corrupt' with the record number),
- *   unreadable GeoJSON ('geojson-invalid').
+ * - Errors: a mapping column that is not in the file (InputError 'unknown-column', listing the columns there are);
+ *   the reader's errors ('file-not-found', 'unknown-format', 'shp-missing-dbf', 'shp-truncated'/'shp-corrupt' with the
+ *   record number, 'geojson-invalid', 'crs-missing', 'crs-lonlat-range').
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import * as shapefile from 'shapefile';
+import { basename } from 'node:path';
 import { cleanRing } from '../buildings/geometry.js';
 import { USE_CATEGORIES, type BuildingTableBuilder, type FlatPolygon, type RawBuilding, type UseCategory } from '../buildings/table.js';
-import { CrsError, InputError } from '../errors.js';
-import { parseCrs, transformer, WGS84, type Crs, type Transformer } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import { transformer, type Crs, type Transformer } from '../crs/index.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { Warnings } from '../util/warnings.js';
+import { openVector, type VectorGeometry } from './vector.js';
 
 /** Source column names for building attributes. Every named column must exist in the file. */
 export interface AttributeMapping {
@@ -59,7 +54,7 @@ export interface VectorBuildingsOptions {
   encoding?: string;
   /** Use code scheme name recorded for the file (default 'custom'). */
   scheme?: string;
-  /** CRS of the coordinates when the file does not declare one. */
+  /** CRS of the coordinates (wins over the file's .prj / crs member; needed for a shapefile without .prj). */
   crs?: string;
   onProgress?: ProgressFn;
 }
@@ -73,10 +68,7 @@ export interface VectorBuildingsSummary {
 }
 
 type Props = Record<string, unknown>;
-interface Geometry {
-  type: string;
-  coordinates?: unknown;
-}
+type Geometry = VectorGeometry;
 
 const NUMERIC_FIELDS = [
   ['floorArea', 'givenFloorAreaM2'],
@@ -93,14 +85,18 @@ export async function readVectorBuildings(
   warnings: Warnings,
   opts: VectorBuildingsOptions,
 ): Promise<VectorBuildingsSummary> {
-  const ext = extname(path).toLowerCase();
-  if (!existsSync(path)) throw new InputError('file-not-found', 'building file not found', { file: path, hint: 'check the path' });
-  if (ext === '.shp') return readShapefile(path, builder, warnings, opts);
-  if (ext === '.geojson' || ext === '.json') return readGeoJson(path, builder, warnings, opts);
-  throw new InputError('unknown-format', `cannot read '${ext}' building files`, {
-    file: path,
-    hint: 'use a shapefile (.shp with .dbf) or GeoJSON (.geojson/.json); convert others with ogr2ogr',
-  });
+  const file = await openVector(path, { what: 'building', sourceCrs: opts.crs, encoding: opts.encoding, warnings });
+  builder.beginFile(path, opts.scheme ?? 'custom');
+  const sink = new FeatureSink(path, builder, warnings, opts.mapping, file.crs, file.encoding, file.columns);
+  const total = Math.max(file.count, 1);
+  for await (const f of file.features()) {
+    // shapefiles: the record number is the id; GeoJSON: the feature's id member, else its position
+    const fallbackId = f.id !== undefined ? String(f.id) : String(f.record);
+    sink.add(f.record, f.properties, f.geometry, fallbackId);
+    if (f.record % 1000 === 0) opts.onProgress?.(f.record, total, basename(path));
+  }
+  opts.onProgress?.(total, total, basename(path));
+  return sink.sum;
 }
 
 /** Feeds features to the builder: mapping, numbers, geometry, warnings. */
@@ -235,206 +231,4 @@ function flattenRing(ring: unknown): number[] | null {
     out[2 * i + 1] = p[1];
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Shapefile
-
-/** TextDecoder label for a .cpg / --encoding value. */
-export function normalizeEncoding(label: string, ctx: { file?: string } = {}): string {
-  const s = label.trim().toLowerCase().replace(/^ansi\s*/, '');
-  const table: Record<string, string> = {
-    sjis: 'shift_jis', 'shift-jis': 'shift_jis', shift_jis: 'shift_jis', cp932: 'shift_jis', '932': 'shift_jis',
-    'windows-31j': 'shift_jis', ms932: 'shift_jis', 'x-sjis': 'shift_jis',
-    utf8: 'utf-8', 'utf-8': 'utf-8', '65001': 'utf-8',
-    '1252': 'windows-1252', cp1252: 'windows-1252', 'windows-1252': 'windows-1252',
-    'eucjp': 'euc-jp', 'euc-jp': 'euc-jp', '20932': 'euc-jp', '51932': 'euc-jp',
-    '936': 'gbk', cp936: 'gbk', '950': 'big5', cp950: 'big5', '949': 'euc-kr', cp949: 'euc-kr',
-    '88591': 'iso-8859-1', '8859_1': 'iso-8859-1', 'iso-8859-1': 'iso-8859-1', latin1: 'iso-8859-1',
-  };
-  const name = table[s] ?? s;
-  try {
-    return new TextDecoder(name).encoding;
-  } catch {
-    throw new InputError('bad-encoding', `unknown text encoding '${label}'`, {
-      file: ctx.file,
-      value: label,
-      hint: "use e.g. 'Shift_JIS', 'CP932', 'UTF-8', 'windows-1252'",
-    });
-  }
-}
-
-/** dBase language driver ids (byte 29 of the .dbf header) that name an encoding. */
-const LDID: Record<number, string> = { 0x13: 'shift_jis', 0x7b: 'shift_jis', 0x4d: 'gbk', 0x4f: 'big5', 0x57: 'windows-1252', 0x03: 'windows-1252' };
-
-interface DbfHeader {
-  records: number;
-  columns: string[];
-  ldid: number;
-}
-
-async function readDbfHeader(dbf: string, decoder: TextDecoder): Promise<DbfHeader> {
-  const fh = await openFile(dbf, 'r');
-  try {
-    const head = Buffer.alloc(32);
-    const { bytesRead } = await fh.read(head, 0, 32, 0);
-    if (bytesRead < 32) throw new InputError('dbf-corrupt', '.dbf file is too short for a dBase header', { file: dbf });
-    const headerLen = head.readUInt16LE(8);
-    const body = Buffer.alloc(Math.max(0, headerLen - 32));
-    await fh.read(body, 0, body.length, 32);
-    const columns: string[] = [];
-    for (let n = 0; n + 32 <= body.length && body[n] !== 0x0d; n += 32) {
-      let j = 0;
-      while (j < 11 && body[n + j] !== 0) j++;
-      columns.push(decoder.decode(body.subarray(n, n + j)));
-    }
-    return { records: head.readUInt32LE(4), columns, ldid: head[29]! };
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * Walk the .shp record headers to find where the file is cut or corrupt: returns null when it is whole, else the
- * 1-based record number and byte offset of the first bad record.
- */
-function checkShp(shp: string): { record: number; offset: number; why: string } | null {
-  const buf = readFileSync(shp);
-  if (buf.length < 100 || buf.readInt32BE(0) !== 9994) return { record: 0, offset: 0, why: 'not a shapefile (bad file code in the header)' };
-  const declared = buf.readInt32BE(24) * 2;
-  let off = 100, rec = 1;
-  while (off < buf.length) {
-    if (off + 8 > buf.length) return { record: rec, offset: off, why: 'the record header is cut off' };
-    const len = buf.readInt32BE(off + 4) * 2;
-    if (len < 4) return { record: rec, offset: off, why: `record length ${len} bytes` };
-    if (off + 8 + len > buf.length) return { record: rec, offset: off, why: `the record needs ${len} bytes, ${buf.length - off - 8} are left` };
-    off += 8 + len;
-    rec++;
-  }
-  if (declared !== buf.length) return { record: rec, offset: off, why: `the header says ${declared} bytes, the file has ${buf.length}` };
-  return null;
-}
-
-function sidecar(path: string, ext: string): string | undefined {
-  const base = path.slice(0, -extname(path).length);
-  for (const e of [ext, ext.toUpperCase()]) if (existsSync(base + e)) return base + e;
-  return undefined;
-}
-
-function sourceCrs(path: string, prj: string | undefined, opts: VectorBuildingsOptions, warnings: Warnings, geojsonCrs?: string): Crs {
-  if (prj) {
-    const text = readFileSync(prj, 'utf8');
-    const crs = parseCrs(text, { file: prj });
-    if (opts.crs) warnings.add('crs-option-ignored', 'the file declares its CRS (.prj); the --crs option was not used', { file: path });
-    return crs;
-  }
-  if (opts.crs) return parseCrs(opts.crs, { file: path });
-  if (geojsonCrs !== undefined) {
-    if (/CRS84$/i.test(geojsonCrs)) return WGS84;
-    return parseCrs(geojsonCrs, { file: path });
-  }
-  return WGS84;
-}
-
-async function readShapefile(path: string, builder: BuildingTableBuilder, warnings: Warnings, opts: VectorBuildingsOptions): Promise<VectorBuildingsSummary> {
-  const dbf = sidecar(path, '.dbf');
-  if (!dbf)
-    throw new InputError('shp-missing-dbf', 'the shapefile has no .dbf (attribute table) beside it', {
-      file: path,
-      hint: 'copy the .dbf (and .prj, .cpg, .shx) with the .shp',
-    });
-  const prj = sidecar(path, '.prj');
-  if (!prj && !opts.crs)
-    throw new CrsError('crs-missing', 'the shapefile has no .prj and no CRS was given', {
-      file: path,
-      hint: 'pass --crs EPSG:N (e.g. EPSG:6677 for JGD2011 plane zone IX)',
-    });
-  const bad = checkShp(path);
-  if (bad)
-    throw new InputError(bad.record === 0 ? 'shp-corrupt' : 'shp-truncated', `broken .shp: ${bad.why}`, {
-      file: path,
-      record: bad.record === 0 ? undefined : `${bad.record} (byte ${bad.offset})`,
-      hint: 'the file was cut short or damaged; copy it again',
-    });
-
-  let encoding: string;
-  let assumed = false;
-  const cpg = sidecar(path, '.cpg');
-  if (opts.encoding) encoding = normalizeEncoding(opts.encoding, { file: path });
-  else if (cpg) encoding = normalizeEncoding(readFileSync(cpg, 'utf8'), { file: cpg });
-  else {
-    const ldid = (await readDbfHeader(dbf, new TextDecoder('utf-8'))).ldid;
-    encoding = LDID[ldid] ?? 'utf-8';
-    assumed = LDID[ldid] === undefined;
-  }
-  if (assumed)
-    warnings.add('encoding-assumed', 'no .cpg and no language driver in the .dbf: text read as UTF-8 (pass --encoding, e.g. Shift_JIS)', { file: path });
-  const header = await readDbfHeader(dbf, new TextDecoder(encoding));
-  const src = sourceCrs(path, prj, opts, warnings);
-  builder.beginFile(path, opts.scheme ?? 'custom');
-  const sink = new FeatureSink(path, builder, warnings, opts.mapping, src, encoding, header.columns);
-
-  let source: Awaited<ReturnType<typeof shapefile.open>>;
-  try {
-    source = await shapefile.open(path, dbf, { encoding });
-  } catch (e) {
-    throw new InputError('shp-corrupt', `cannot open the shapefile: ${(e as Error).message}`, { file: path });
-  }
-  const total = Math.max(header.records, 1);
-  for (let record = 1; ; record++) {
-    let r: { done: boolean; value?: { properties?: Props; geometry?: Geometry | null } };
-    try {
-      r = (await source.read()) as typeof r;
-    } catch (e) {
-      throw new InputError('shp-corrupt', `cannot read the shapefile record: ${(e as Error).message}`, { file: path, record });
-    }
-    if (r.done) {
-      if (record - 1 !== header.records)
-        warnings.add('dbf-count-mismatch', `.shp has ${record - 1} records, the .dbf ${header.records}`, { file: path });
-      break;
-    }
-    sink.add(record, r.value?.properties ?? {}, r.value?.geometry ?? null, String(record));
-    if (record % 1000 === 0) opts.onProgress?.(record, total, basename(path));
-  }
-  opts.onProgress?.(total, total, basename(path));
-  return sink.sum;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// GeoJSON
-
-async function readGeoJson(path: string, builder: BuildingTableBuilder, warnings: Warnings, opts: VectorBuildingsOptions): Promise<VectorBuildingsSummary> {
-  const encoding = opts.encoding ? normalizeEncoding(opts.encoding, { file: path }) : 'utf-8';
-  let doc: { type?: string; features?: unknown; crs?: { properties?: { name?: unknown } }; geometry?: unknown };
-  try {
-    doc = JSON.parse(new TextDecoder(encoding).decode(readFileSync(path)).replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new InputError('geojson-invalid', `not valid JSON: ${(e as Error).message}`, { file: path });
-  }
-  let features: { type?: string; id?: unknown; properties?: Props | null; geometry?: Geometry | null }[];
-  if (doc && doc.type === 'FeatureCollection' && Array.isArray(doc.features)) features = doc.features;
-  else if (doc && doc.type === 'Feature') features = [doc as (typeof features)[number]];
-  else
-    throw new InputError('geojson-invalid', 'not a GeoJSON FeatureCollection or Feature', {
-      file: path,
-      value: doc && typeof doc === 'object' ? doc.type : typeof doc,
-    });
-  const legacy = doc.crs?.properties?.name;
-  const src = sourceCrs(path, undefined, opts, warnings, typeof legacy === 'string' ? legacy : undefined);
-  const columns = new Set<string>();
-  for (const f of features) if (f && f.properties && typeof f.properties === 'object') for (const k of Object.keys(f.properties)) columns.add(k);
-  builder.beginFile(path, opts.scheme ?? 'custom');
-  const sink = new FeatureSink(path, builder, warnings, opts.mapping, src, encoding, [...columns]);
-  for (let i = 0; i < features.length; i++) {
-    const f = features[i]!;
-    const record = i + 1;
-    if (!f || f.type !== 'Feature') {
-      throw new InputError('geojson-invalid', 'FeatureCollection member is not a Feature', { file: path, record });
-    }
-    const fid = f.id !== undefined && f.id !== null ? String(f.id) : String(record);
-    sink.add(record, f.properties ?? {}, f.geometry ?? null, fid);
-    if (record % 1000 === 0) opts.onProgress?.(record, features.length, basename(path));
-  }
-  opts.onProgress?.(features.length, features.length, basename(path));
-  return sink.sum;
 }

@@ -46,9 +46,10 @@ export interface WeatherOptions {
 }
 
 /** HASP reference-year files (builelib common_area.json) by file name, for the climate region. */
-const HASP_REGION: Record<string, number> = {
-  '0868195.has': 1, '0598195.has': 2, '2248195.has': 3, '3148195.has': 4, '4118195.has': 5, '6158195.has': 6,
-  '8308195.has': 7, '9118195.has': 8,
+/** Climate region of each reference-year HASP file, as builelib's common_area.json names them (datasets/weather). */
+export const HASP_REGION: Record<string, number> = {
+  '0868195.has': 1, '0598195.has': 2, '2248195.has': 3, '3938195.has': 4, '3338195.has': 5, '6158195.has': 6,
+  '7948195.has': 7, '8318195.has': 8,
 };
 
 /** Read a weather file, choosing the reader by extension (.has HASP, .epw EPW, otherwise CSV). */

@@ -6,6 +6,7 @@
 import type { Transformer } from '../crs/index.js';
 import type { CsrGraph } from './csr.js';
 import type { NetworkResult } from './plan.js';
+import type { NetworkProperties, PipeProperties, PlantProperties, RoadProperties, ServiceProperties } from '../run/contract.js';
 
 export interface ConsumerRecord {
   id: string;
@@ -23,8 +24,8 @@ export function networkGeojson(
   res: NetworkResult,
   consumers: ConsumerRecord[],
   toLonLat: Transformer,
-  meta: Record<string, unknown>,
-): { type: 'FeatureCollection'; properties: Record<string, unknown>; features: unknown[] } {
+  meta: NetworkProperties,
+): { type: 'FeatureCollection'; properties: NetworkProperties; features: unknown[] } {
   const ll = (x: number, y: number): [number, number] => {
     const [lon, lat] = toLonLat.forward(x, y);
     return [r(lon, 7), r(lat, 7)];
@@ -56,7 +57,7 @@ export function networkGeojson(
         branch: p.branch,
         plant: res.plants[p.plant]?.id,
         overCapacity: p.overCapacity || undefined,
-      },
+      } satisfies PipeProperties,
     });
   });
   for (const c of res.consumers) {
@@ -64,7 +65,7 @@ export function networkGeojson(
     features.push({
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
-      properties: { kind: 'service', consumer: rec.id, length_m: r(c.serviceM, 2) },
+      properties: { kind: 'service', consumer: rec.id, length_m: r(c.serviceM, 2) } satisfies ServiceProperties,
     });
     features.push({
       type: 'Feature',
@@ -105,7 +106,7 @@ export function networkGeojson(
         output_kW: r(p.outputKw, 1),
         consumers: p.consumers,
         service_m: r(p.serviceM, 2),
-      },
+      } satisfies PlantProperties,
     });
   }
   return { type: 'FeatureCollection', properties: meta, features };
@@ -135,7 +136,7 @@ export function roadsGeojson(g: CsrGraph, toWgs84: Transformer, component?: Arra
     features.push({
       type: 'Feature' as const,
       geometry: { type: 'LineString' as const, coordinates: [[r7(lon1), r7(lat1)], [r7(lon2), r7(lat2)]] },
-      properties: { kind: 'road', edge: e, from: a, to: b, length_m: Math.round(g.edgeLengthM[e]! * 100) / 100, ...(component ? { component: component[a] } : {}) },
+      properties: { kind: 'road', edge: e, from: a, to: b, length_m: Math.round(g.edgeLengthM[e]! * 100) / 100, ...(component ? { component: component[a] } : {}) } satisfies RoadProperties,
     });
   }
   return { type: 'FeatureCollection' as const, features };

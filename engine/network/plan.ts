@@ -16,6 +16,7 @@ import { branches, diversity, downstream, kwPerM, mwhPerMA, pruneByDensity, type
 import { DEFAULT_SIZING, heatLossWPerM, sizePipe, type SizingOptions } from './sizing.js';
 import { steinerMehlhorn } from './steiner.js';
 import { rootTree, type RootedTree } from './tree.js';
+import type { DropReason, NetworkPlanSummary } from '../run/contract.js';
 
 export interface ConsumerInput {
   id: string;
@@ -76,7 +77,7 @@ export const DEFAULT_PLAN: PlanOptions = {
   sizing: DEFAULT_SIZING,
 };
 
-export type DropReason = 'zero-demand' | 'no-location' | 'too-far-from-road' | 'unreachable' | 'below-kw-per-m' | 'below-mwh-per-m';
+export type { DropReason, NetworkPlanSummary } from '../run/contract.js';
 
 export interface Pipe {
   /** edge in the split graph */
@@ -136,31 +137,6 @@ export interface PlacedPlant extends PlantInput {
   consumers: number;
 }
 
-export interface RouteSummary {
-  consumers: number;
-  consumersDropped: Partial<Record<DropReason, number>>;
-  trench_m: number;
-  pipe_m: number;
-  service_m: number;
-  connectedDemand_MWh: number;
-  plantOutput_kW: number;
-  kwPerM: number;
-  mwhPerMA: number;
-  loss_MWh_a: number;
-  lossShare: number;
-  /** the 10 % loss rule behind 0.17 kW/m, checked with the sized pipes */
-  lossShareBelow10pct: boolean;
-  steinerBeforePruning_m: number;
-  rounds: number;
-  exchanges: number;
-  branches: number;
-  plantSource: 'given' | 'suggested';
-  graph: { nodes: number; edges: number; components: number; largestComponentNodes: number; plantComponentNodes: number; unreachableNodes: number };
-  thresholds: { minKwPerM: number; minMwhPerMA: number };
-  sizing: { supplyC: number; returnC: number; groundC: number; maxPaPerM: number };
-  overCapacityPipes: number;
-}
-
 export interface NetworkResult {
   graph: CsrGraph;
   pipes: Pipe[];
@@ -168,7 +144,7 @@ export interface NetworkResult {
   dropped: DroppedConsumer[];
   plants: PlacedPlant[];
   branches: Branch[];
-  summary: RouteSummary;
+  summary: NetworkPlanSummary;
   warnings: Warnings;
 }
 

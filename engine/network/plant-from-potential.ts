@@ -9,8 +9,9 @@ import { InputError } from '../errors.js';
 import { cellCentre } from '../grid/grid.js';
 import { readGeoTiff } from '../io/geotiff.js';
 import type { PlantInput } from './plan.js';
+import { FILES } from '../run/contract.js';
 
-/** potential.tif band -> plant description for the simulation. */
+/** potential.tif source band (contract POTENTIAL_SOURCE_BANDS) -> plant description for the simulation. */
 const SOURCE_BANDS: Record<string, { type: string; source?: string; fuel: string }> = {
   sewage_kW: { type: 'heat_pump', source: 'sewage', fuel: 'electricity' },
   river_kW: { type: 'heat_pump', source: 'river', fuel: 'electricity' },
@@ -26,8 +27,8 @@ export interface PotentialPlant {
 }
 
 export async function plantFromPotential(runDir: string, workingCrs: string): Promise<PotentialPlant> {
-  const file = join(runDir, 'potential.tif');
-  if (!existsSync(file)) throw new InputError('route-no-potential', 'no potential.tif in the run', { file, hint: 'run `heatplan potential` first, or give --plant/--plants' });
+  const file = join(runDir, FILES.potential);
+  if (!existsSync(file)) throw new InputError('route-no-potential', 'no potential.tif in the run', { file, hint: 'run the potential stage first, or give plant or plants (--plant, --plants)' });
   const r = await readGeoTiff(file);
   if (r.crs !== workingCrs) throw new InputError('route-potential-crs', `potential.tif is in ${r.crs}, the run in ${workingCrs}`, { file });
   const bands = r.names.map((n, k) => [n, k] as const).filter(([n]) => n in SOURCE_BANDS);

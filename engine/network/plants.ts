@@ -1,12 +1,40 @@
 /**
- * Plant location when none is given: the road node that minimises the demand-weighted network distance to the
- * consumers (a network 1-median). Exact evaluation needs one Dijkstra per candidate, so the candidates are the
- * `candidates` road nodes nearest (straight line) to the demand-weighted geometric median (Weiszfeld iteration) of
- * the consumers; each is evaluated exactly and the best is taken.
+ * Plants of the route stage: read from a plants file (GeoJSON or shapefile points, through openVector), or, when
+ * none is given, suggested: the road node that minimises the demand-weighted network distance to the consumers (a
+ * network 1-median). Exact evaluation needs one Dijkstra per candidate, so the candidates are the `candidates` road
+ * nodes nearest (straight line) to the demand-weighted geometric median (Weiszfeld iteration) of the consumers; each
+ * is evaluated exactly and the best is taken.
  */
 import Flatbush from 'flatbush';
+import { transformer, type Crs } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import { readVector } from '../io/vector.js';
 import type { CsrGraph } from './csr.js';
 import { Router } from './dijkstra.js';
+import type { PlantInput } from './plan.js';
+
+/**
+ * Plants from a file of points with properties id, capacity_kW, type, fuel, in the working CRS `crs`. The file's CRS
+ * follows openVector's rule (a GeoJSON `crs` member, else WGS84). Errors are InputError 'plants-bad-file' naming the
+ * 0-based feature.
+ */
+export async function readPlantsFile(path: string, crs: Crs): Promise<PlantInput[]> {
+  const { file, features } = await readVector(path, { what: 'plants', codes: { invalid: 'plants-bad-file', format: 'plants-bad-file', notFound: 'plants-bad-file' } });
+  if (features.length === 0) throw new InputError('plants-bad-file', 'plants file must be a GeoJSON FeatureCollection of points', { file: path });
+  const tr = transformer(file.crs, crs);
+  return features.map((f) => {
+    const i = f.record - 1;
+    const c = f.geometry?.coordinates as number[] | undefined;
+    if (f.geometry?.type !== 'Point' || !Array.isArray(c) || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
+      throw new InputError('plants-bad-file', 'plant feature must be a Point', { file: path, record: i, value: f.geometry?.type });
+    }
+    const p = f.properties;
+    const cap = p.capacity_kW === undefined || p.capacity_kW === null ? undefined : Number(p.capacity_kW);
+    if (cap !== undefined && !(cap > 0)) throw new InputError('plants-bad-file', 'capacity_kW must be a positive number', { file: path, record: i, value: p.capacity_kW });
+    const [x, y] = tr.forward(c[0]!, c[1]!);
+    return { id: String(p.id ?? `plant-${i + 1}`), x, y, capacityKw: cap, type: p.type ? String(p.type) : undefined, fuel: p.fuel ? String(p.fuel) : undefined };
+  });
+}
 
 export interface PlantSuggestion {
   node: number;

@@ -11,15 +11,17 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
 import { planNetwork, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
-import { ringCentroid, ringSignedArea } from '../buildings/geometry.js';
+import { ringCentroid, ringSignedArea } from '../geom/rings.js';
 import { plantFromPotential } from './plant-from-potential.js';
+import { readPlantsFile } from './plants.js';
 import { buildRoadGraph, type RoadGraph } from './road-graph.js';
+import { FILES, type NetworkProperties, type RouteSummary } from '../run/contract.js';
 
 export interface RouteStageOptions {
   run: string;
   roads: string;
-  /** '--plant lon,lat[,capacity_kW[,type]]' values */
-  plant?: string[];
+  /** Plants by position: 'lon,lat[,capacity_kW[,type]]' values or { lon, lat, capacity_kW, type } records (degrees, kW). */
+  plant?: (string | { lon: number; lat: number; capacity_kW?: number; type?: string })[];
   /** GeoJSON points with capacity_kW, type, fuel */
   plantsFile?: string;
   roadsCrs?: string;
@@ -41,7 +43,7 @@ export interface RouteStageResult {
   roadGraph: RoadGraph;
   crs: Crs;
   geojson: ReturnType<typeof networkGeojson>;
-  summary: Record<string, unknown>;
+  summary: RouteSummary;
   warnings: Warnings;
 }
 
@@ -57,44 +59,19 @@ export function parsePlantArg(s: string, k: number): { lon: number; lat: number;
   return { lon, lat, capacityKw: cap, type: parts[3] || undefined };
 }
 
-async function readPlantsFile(path: string, crs: Crs): Promise<PlantInput[]> {
-  let doc: { type?: string; features?: { geometry?: { type: string; coordinates: number[] }; properties?: Record<string, unknown> }[]; crs?: { properties?: { name?: string } } };
-  try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new InputError('plants-bad-file', `plants file cannot be read as GeoJSON: ${(e as Error).message}`, { file: path });
-  }
-  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features) || doc.features.length === 0) {
-    throw new InputError('plants-bad-file', 'plants file must be a GeoJSON FeatureCollection of points', { file: path });
-  }
-  const src = doc.crs?.properties?.name ? parseCrs(doc.crs.properties.name, { file: path }) : WGS84;
-  const tr = transformer(src, crs);
-  return doc.features.map((f, i) => {
-    const c = f.geometry?.coordinates;
-    if (f.geometry?.type !== 'Point' || !Array.isArray(c) || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
-      throw new InputError('plants-bad-file', 'plant feature must be a Point', { file: path, record: i, value: f.geometry?.type });
-    }
-    const p = f.properties ?? {};
-    const cap = p.capacity_kW === undefined || p.capacity_kW === null ? undefined : Number(p.capacity_kW);
-    if (cap !== undefined && !(cap > 0)) throw new InputError('plants-bad-file', 'capacity_kW must be a positive number', { file: path, record: i, value: p.capacity_kW });
-    const [x, y] = tr.forward(c[0]!, c[1]!);
-    return { id: String(p.id ?? `plant-${i + 1}`), x, y, capacityKw: cap, type: p.type ? String(p.type) : undefined, fuel: p.fuel ? String(p.fuel) : undefined };
-  });
-}
-
 /**
  * Consumers from the run's buildings.geojson (x, y = centroid in the working CRS) or, with `source: 'blocks'`, from
  * blocks.geojson (each block or grid cell one consumer at its area centroid, `use: 'block'`).
  */
 export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings, source: 'buildings' | 'blocks' = 'buildings'): Promise<ConsumerRecord[]> {
-  const file = join(run, `${source}.geojson`);
+  const file = join(run, FILES[source]);
   let doc: { features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new InputError('route-no-buildings', `cannot read the run's ${source}: ${(e as Error).message}`, { file, hint: 'run `heatplan demand` into this run folder first' });
   }
-  if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${source}.geojson has no features array`, { file });
+  if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
   const tr = transformer(WGS84, crs);
   return doc.features.map((f, i) => {
     const p = { ...(f.properties ?? {}) };
@@ -159,7 +136,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   if (crs.geographic) throw new CrsError('route-geographic-crs', 'the run\'s working CRS is geographic; routing needs metres', { file: o.run, value: crs.code });
   const warnings = new Warnings();
   const consumers = await readRunConsumers(o.run, crs, warnings, o.consumers ?? 'buildings');
-  if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, 'buildings.geojson') });
+  if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, FILES.buildings) });
   const roads = await readRoads(o.roads, {
     crs,
     roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined,
@@ -183,7 +160,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     throw new CrsError('roads-crs-mismatch', `roads and buildings do not overlap in ${crs.code}: roads span [${[rx0, ry0, rx1, ry1].map((v) => v.toFixed(0)).join(', ')}], buildings [${[bx0, by0, bx1, by1].map((v) => v.toFixed(0)).join(', ')}]`, {
       file: o.roads,
       value: roads.sourceCrs.code + (roads.crsAssumed ? ' (assumed)' : ''),
-      hint: 'the roads are in another CRS or another place; pass --roads-crs EPSG:N if the file does not declare its CRS',
+      hint: 'the roads are in another CRS or another place; set roadsCrs (--roads-crs EPSG:N) if the file does not declare its CRS',
     });
   }
   const roadGraph = buildRoadGraph(roads.lines, { snapM: o.snapM, crossings: o.crossings, warnings, file: o.roads });
@@ -195,7 +172,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   if (o.plant?.length) {
     const tr = transformer(WGS84, crs);
     plants = o.plant.map((s, k) => {
-      const p = parsePlantArg(s, k);
+      const p = typeof s === 'string' ? parsePlantArg(s, k) : { lon: s.lon, lat: s.lat, capacityKw: s.capacity_kW, type: s.type };
       const [x, y] = tr.forward(p.lon, p.lat);
       return { id: `plant-${k + 1}`, x, y, capacityKw: p.capacityKw, type: p.type };
     });
@@ -203,7 +180,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   else if (fromPotential) plants = [fromPotential.plant];
   const result = planNetwork({ graph: roadGraph.csr, consumers, plants }, { ...o.plan, warnings, onProgress: o.onProgress });
   const s = result.summary;
-  const summary = {
+  const summary: RouteSummary = {
     ...s,
     plantSource: fromPotential ? 'potential' : plants ? (o.plantsFile ? 'file' : 'given') : 'suggested',
     ...(fromPotential ? { plantPotential: { band: fromPotential.band, cell_kW: fromPotential.cellKw } } : {}),
@@ -220,7 +197,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     warnings: warnings.counts(),
     seconds: (performance.now() - t0) / 1000,
   };
-  const geojson = networkGeojson(result, consumers, transformer(crs, WGS84), {
+  const properties: NetworkProperties = {
     crs: crs.code,
     supply_C: s.sizing.supplyC,
     return_C: s.sizing.returnC,
@@ -230,6 +207,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     minMwhPerMA: s.thresholds.minMwhPerMA,
     diversity: 'f = 0.62 + 0.38 / n (THERMOS)',
     kwPerM: 'design peak downstream / (2 x route length) (seed 003)',
-  });
+  };
+  const geojson = networkGeojson(result, consumers, transformer(crs, WGS84), properties);
   return { result, consumers, roadGraph, crs, geojson, summary, warnings };
 }

@@ -10,7 +10,8 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } fr
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { MANIFEST } from '../io/run-folder.js';
-import { describeValue } from './fields.js';
+import { describeValue } from '../stages/fields.js';
+import { closestKey, parseStageOptions } from '../stages/index.js';
 import { allowedKeys, scenarioSchema, STAGE_SPECS, STAGES, type Scenario, type ScenarioSection, type StageName } from './schema.js';
 
 export interface ScenarioIssue {
@@ -41,6 +42,8 @@ export interface ResolvedScenario extends Scenario {
   file: string;
   /** Absolute run folder. */
   out: string;
+  /** Old option spellings met in the file, each as "file:line: stage.old is now stage.new". */
+  notes: string[];
 }
 
 export interface LoadOptions {
@@ -84,23 +87,57 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     throw new ScenarioError(file, [{ key: '(top level)', line: 1, message: `expected a mapping (key: value), got ${describeValue(raw)}` }]);
   }
   opts.patch?.(raw as Record<string, unknown>);
+  const renamed = renameOldSpellings(raw as Record<string, unknown>);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
     // missing files too, so that one pass shows every problem
     const copy = structuredClone(raw) as Record<string, unknown>;
     const files = resolvePaths(copy, file, doc, lc, new Set(opts.skip ?? []), Array.isArray(copy.map));
-    throw new ScenarioError(file, [...issuesFromZod(r.error.issues, raw, doc, lc), ...files]);
+    throw new ScenarioError(file, [...issuesFromZod(r.error.issues, raw, doc, lc, renamed), ...files]);
   }
   const sc = r.data as Scenario;
-  return resolveScenario(sc, file, doc, lc, opts);
+  const notes = renamed.map((x) => {
+    const line = lineOf(doc, lc, x.path, x.from);
+    return `${displayPath(file)}${line ? `:${line}` : ''}: ${keyString([...x.path, x.from])} is now spelled ${x.to} (the old spelling is accepted until heatplan 0.3)`;
+  });
+  return { ...resolveScenario(sc, file, doc, lc, opts), notes };
+}
+
+interface Renamed {
+  /** The section's path in the file: ['demand'], ['map', 1]. */
+  path: (string | number)[];
+  from: string;
+  to: string;
+}
+
+/** Old spellings of stage options (batch-file and command-line names) renamed in place to the one spelling. */
+function renameOldSpellings(raw: Record<string, unknown>): Renamed[] {
+  const out: Renamed[] = [];
+  for (const stage of STAGES) {
+    const v = raw[stage];
+    const sections = Array.isArray(v) ? v.map((x, i) => ({ x, path: [stage, i] as (string | number)[] })) : [{ x: v, path: [stage] as (string | number)[] }];
+    for (const { x, path } of sections) {
+      if (!x || typeof x !== 'object' || Array.isArray(x)) continue;
+      const sec = x as Record<string, unknown>;
+      const { renamed } = parseStageOptions(stage, sec, { requireAll: false });
+      for (const [from, to] of renamed) {
+        if (to in sec) continue; // both spellings: the old one is reported as unknown
+        const entries = Object.entries(sec).map(([k, val]) => [k === from ? to : k, val] as const);
+        for (const k of Object.keys(sec)) delete sec[k];
+        for (const [k, val] of entries) sec[k] = val;
+        out.push({ path, from, to });
+      }
+    }
+  }
+  return out;
 }
 
 /** zod issues into scenario issues: key path, line, and for unknown keys the allowed keys and a likely meant one. */
-function issuesFromZod(issues: z.core.$ZodIssue[], raw: unknown, doc: Document, lc: LineCounter): ScenarioIssue[] {
+function issuesFromZod(issues: z.core.$ZodIssue[], raw: unknown, doc: Document, lc: LineCounter, renamed: Renamed[] = []): ScenarioIssue[] {
   const out: ScenarioIssue[] = [];
   for (const iss of issues) {
     const path = iss.path as (string | number)[];
-    const rawPath = rawPathOf(path, raw);
+    const rawPath = asWritten(rawPathOf(path, raw), renamed);
     if (iss.code === 'unrecognized_keys') {
       const allowed = allowedKeys(rawPath) ?? [];
       for (const k of iss.keys) {
@@ -116,6 +153,15 @@ function issuesFromZod(issues: z.core.$ZodIssue[], raw: unknown, doc: Document, 
     out.push({ key: keyString(rawPath), line: lineOf(doc, lc, rawPath), message: iss.message });
   }
   return out;
+}
+
+/** A path with renamed keys back as the file spells them (for messages and line numbers). */
+function asWritten(path: (string | number)[], renamed: Renamed[]): (string | number)[] {
+  for (const r of renamed) {
+    const n = r.path.length;
+    if (path.length > n && r.path.every((p, i) => path[i] === p) && path[n] === r.to) return [...path.slice(0, n), r.from, ...path.slice(n + 1)];
+  }
+  return path;
 }
 
 /** `map` may be one mapping in the file but a list after validation: map[0] is then the key "map" in the file. */
@@ -145,38 +191,7 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[], key?:
 }
 
 /** The allowed key nearest to `k` (edit distance, or same name before the unit suffix). */
-export function closest(k: string, allowed: string[]): string | undefined {
-  const base = (s: string) => s.toLowerCase().split('_')[0]!.replace(/-/g, '');
-  const sameBase = allowed.find((a) => base(a) === base(k));
-  if (sameBase) return sameBase;
-  // "cellsize_m" for "cell_m": one name extends the other
-  const extended = allowed.find((a) => Math.min(base(a).length, base(k).length) >= 4 && (base(a).startsWith(base(k)) || base(k).startsWith(base(a))));
-  if (extended) return extended;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const a of allowed) {
-    const d = editDistance(k.toLowerCase(), a.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = a;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(k.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const t = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = t;
-    }
-  }
-  return prev[b.length]!;
-}
+export const closest = closestKey;
 
 /**
  * Paths to absolute (relative to the scenario file) and input files checked, in place. Works on validated data and,
@@ -212,7 +227,7 @@ function resolvePaths(sc: Record<string, unknown>, file: string, doc: Document, 
 }
 
 /** The run folder decided, paths resolved and checked, cross-key rules applied. */
-function resolveScenario(sc: Scenario, file: string, doc: Document, lc: LineCounter, opts: LoadOptions): ResolvedScenario {
+function resolveScenario(sc: Scenario, file: string, doc: Document, lc: LineCounter, opts: LoadOptions): Omit<ResolvedScenario, 'notes'> {
   const issues: ScenarioIssue[] = [];
   const out = opts.out !== undefined ? resolve(opts.out) : sc.out !== undefined ? resolve(dirname(file), sc.out) : undefined;
   if (!out) issues.push({ key: 'out', line: 1, message: 'missing: expected the run folder (a path relative to the scenario file), or give --out DIR' });

@@ -1,6 +1,6 @@
 /**
- * Runs a validated scenario: each stage's command line through the CLI's commands (an injected `exec`), one line per
- * stage, fail fast with the stage's own error. A scenario with a demand section builds a new run: an existing run in
+ * Runs a validated scenario: each stage through `runStage` with the section's options as data, one line per stage,
+ * fail fast with the stage's own error. A scenario with a demand section builds a new run: an existing run in
  * the folder is moved aside and put back if a stage fails, so the folder holds either the previous run or the new
  * complete one (--keep-partial keeps the stages that finished instead). The finished run's manifest records the
  * scenario (path, sha256, name) and every stage's command line, appended to manifest.scenarios.
@@ -8,19 +8,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { CrsError, HeatplanError, InputError, UsageError } from '../errors.js';
-import { describeInputs, MANIFEST, readManifest, RunTransaction, withRun, type Manifest } from '../io/run-folder.js';
+import { describeInputs, MANIFEST, RunTransaction, withRun, type Manifest } from '../io/run-folder.js';
 import { displayPath, type ResolvedScenario } from './load.js';
+import { runStage, stages } from '../stages/index.js';
 import { planSteps, showArgv, type Step } from './plan.js';
 import { STAGE_SPECS, type StageName } from './schema.js';
-import { stageLine } from './summary.js';
-
-/** Runs one heatplan command line in-process; throws the command's error. */
-export type ExecFn = (argv: string[]) => Promise<void>;
 
 export interface RunOptions {
-  exec: ExecFn;
   /** Stages not to run, with the reason (one loud line each). */
   skip?: Partial<Record<StageName, string>>;
   /** Stages print their own messages too. */
@@ -59,6 +54,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
   const running = steps.filter((st) => !st.skip);
   const width = Math.max(...steps.map((st) => st.label.length));
   const createsRun = running.some((st) => STAGE_SPECS[st.stage].runArg === 'out');
+  for (const note of s.notes ?? []) log(`${prefix}: ${note}`);
   const previous = createsRun ? await moveAside(s.out) : undefined;
   const results: StageResult[] = [];
   let n = 0;
@@ -72,15 +68,15 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       }
       n++;
       const t = performance.now();
+      let summary: unknown;
       try {
-        await o.exec(step.argv);
+        summary = await runStage(step.stage, s.out, step.options, { note: o.verbose ? (l) => log(`${prefix}: ${pad}  ${l}`) : undefined });
       } catch (e) {
         log(`${prefix}: ${pad}  FAILED after ${((performance.now() - t) / 1000).toFixed(1)} s; the command was: ${showArgv(step.argv)}`);
         throw stageError(step, e);
       }
       const seconds = (performance.now() - t) / 1000;
-      const manifest = existsSync(join(s.out, MANIFEST)) ? await readManifest(s.out) : undefined;
-      const line = `[${n}/${running.length}] ${seconds.toFixed(1)} s  ${stageLine(step, manifest, s.out)}`;
+      const line = `[${n}/${running.length}] ${seconds.toFixed(1)} s  ${(stages[step.stage].line as (x: unknown, dir: string) => string)(summary, s.out)}`;
       log(`${prefix}: ${pad}  ${line}`);
       results.push({ stage: step.stage, label: step.label, status: 'ok', argv: step.argv, seconds, line });
     }
@@ -126,7 +122,6 @@ async function restore(out: string, createsRun: boolean, previous: string | unde
 /** A stage's error with the stage named; the class (and so the exit code) is kept. */
 function stageError(step: Step, e: unknown): unknown {
   const where = `stage ${step.label} (heatplan ${step.argv[0]})`;
-  if (e instanceof CommanderError) return new UsageError('stage-options', `${where}: ${e.message.replace(/^error: /, '')}`);
   if (e instanceof HeatplanError) {
     const C = e instanceof UsageError ? UsageError : e instanceof CrsError ? CrsError : InputError;
     const w = new C(e.code, `${where}: ${e.message}`);

@@ -4,6 +4,7 @@
  * region touch only at a corner the walk turns towards the region, so every ring is simple and such parts become
  * separate polygons of one MultiPolygon.
  */
+import { flatRing, pointInRing, ringSignedArea } from '../geom/rings.js';
 import type { GridSpec } from '../grid/grid.js';
 
 /** [x, y] positions in grid CRS metres. */
@@ -82,7 +83,7 @@ export function labelPolygons(grid: GridSpec, labels: Int32Array, count: number)
       // a ring through a vertex twice (a region closing a loop through a corner contact) is cut there into simple rings
       for (const part of splitAtRepeats(ring)) {
         part.push([part[0]![0], part[0]![1]]);
-        rings.push({ label, ring: part, area: signedArea(part), probe: rightOfFirstEdge(part, cs) });
+        rings.push({ label, ring: part, area: ringSignedArea(flatRing(part)), probe: rightOfFirstEdge(part, cs) });
       }
     }
   }
@@ -94,7 +95,7 @@ export function labelPolygons(grid: GridSpec, labels: Int32Array, count: number)
   }
   for (const hole of holes) {
     const polys = result[hole.label]!;
-    let host = polys.length === 1 ? polys[0] : polys.find((p) => pointInRing(hole.probe, p[0]!));
+    let host = polys.length === 1 ? polys[0] : polys.find((p) => pointInRing(hole.probe[0], hole.probe[1], flatRing(p[0]!)));
     if (!host) host = polys[0];
     host?.push(hole.ring);
   }
@@ -130,25 +131,12 @@ function rightOfFirstEdge(ring: Ring, cs: number): [number, number] {
   return [ax + ux * cs * 0.5 + uy * cs * 0.5, ay + uy * cs * 0.5 - ux * cs * 0.5];
 }
 
-function signedArea(ring: Ring): number {
-  let a = 0;
-  for (let i = 0; i + 1 < ring.length; i++) a += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
-  return a / 2;
-}
-
-function pointInRing(p: [number, number], ring: Ring): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Area of polygons in m² (exteriors minus holes). */
+/**
+ * Area of polygons in m²: the sum of the rings' signed areas, which is exteriors minus holes for rings oriented as
+ * labelPolygons orients them (and shows a wrongly oriented ring by its sign).
+ */
 export function polygonsAreaM2(polys: Ring[][]): number {
   let a = 0;
-  for (const p of polys) for (const r of p) a += signedArea(r);
+  for (const p of polys) for (const r of p) a += ringSignedArea(flatRing(r));
   return a;
 }

@@ -14,7 +14,9 @@ import type { CellDemandGrid } from './demand-input.js';
 import { HOTMAPS_DEFAULTS, hotmapsAreas } from './hotmaps.js';
 import { PERSSON_WERNER, perssonWerner } from './persson-werner.js';
 
-export type AreaMethod = 'hotmaps' | 'blocks';
+import type { AreaMethod, AreasStageSummary } from '../run/contract.js';
+
+export type { AreaMethod } from '../run/contract.js';
 
 /** Blocks (not cells) from blocks.geojson: polygons in the working CRS plus the WGS84 geometry to write back. */
 export interface BlockInput {
@@ -46,25 +48,10 @@ export interface AreasOptions {
   file?: string;
 }
 
-export interface AreasSummary {
-  method: AreaMethod;
-  count: number;
-  demand_MWh: number;
-  totalDemand_MWh: number;
-  cellThreshold_MWh_per_ha: number;
-  areaThreshold_GWh: number;
-  candidates: number;
-  demandSource: string;
-  units: 'cells' | 'blocks';
-  cellSize_m: number;
-  thresholds: Record<string, { value: number; unit: string; source: string }>;
-  potentials: boolean;
-}
-
 const SOURCES = ['sewage', 'river', 'ground', 'waste_heat'] as const;
 
 /** Areas by `opts.method` on `demand`; returns GeoJSON features (WGS84) and the summary. */
-export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): { geojson: FeatureCollection; summary: AreasSummary } {
+export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): { geojson: FeatureCollection; summary: AreasStageSummary } {
   const method = opts.method ?? 'hotmaps';
   const g = demand.grid;
   const ha = cellAreaHa(g);
@@ -72,7 +59,7 @@ export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): {
   const toWgs = transformer(parseCrs(g.crs), WGS84);
   const pot = potentialLookup(opts.potential);
   const features: Feature[] = [];
-  let summary: AreasSummary;
+  let summary: AreasStageSummary;
   const cellProps = (cells: number[]) => {
     let heat = 0, floor = 0, peak = 0, trench = 0;
     const floorKnown = !!demand.floorM2, peakKnown = !!demand.peakKw;
@@ -147,7 +134,7 @@ export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): {
     }
     const r = blockAreas(units, { landThresholdKWhPerM2: landT, linearThresholdMWhPerM: linT, areaThresholdGWh: areaT, gapM: opts.gapM, plotRatio: opts.plotRatio, gridWidth: g.width });
     if (r.unitsWithoutFloorArea && opts.warnings) {
-      opts.warnings.addMany('areas-no-floor-area', `units without floor area: plot ratio unknown, Persson & Werner width 60 m (dense city) assumed; pass --plot-ratio to set one`, r.unitsWithoutFloorArea);
+      opts.warnings.addMany('areas-no-floor-area', `units without floor area: plot ratio unknown, Persson & Werner width 60 m (dense city) assumed; set plotRatio (--plot-ratio) to give one`, r.unitsWithoutFloorArea);
     }
     let cellPolys: Ring[][][] = [];
     if (!useBlocks) {

@@ -12,6 +12,7 @@
  * distribution capital, and whether its peak reaches the Heat Supply Act's 21 GJ/h scope (METHODS.md §7).
  */
 import Flatbush from 'flatbush';
+import { pointInRing, polygonsBBox } from '../geom/rings.js';
 import { PERSSON_WERNER, perssonWerner, type DistributionEstimate } from './persson-werner.js';
 
 export const BLOCK_AREA_DEFAULTS = {
@@ -128,7 +129,7 @@ export function blockAreas(units: AreaUnit[], opts: BlockAreaOptions = {}): Bloc
     units.forEach((_, i) => ok[i] && units[i]!.polygons?.length && idx.push(i));
     if (idx.length > 1) {
       const fb = new Flatbush(idx.length);
-      const boxes = idx.map((i) => bbox(units[i]!.polygons!));
+      const boxes = idx.map((i) => polygonsBBox(units[i]!.polygons!));
       for (const b of boxes) fb.add(b[0] - gap, b[1] - gap, b[2] + gap, b[3] + gap);
       fb.finish();
       idx.forEach((i, k) => {
@@ -197,19 +198,6 @@ export function blockAreas(units: AreaUnit[], opts: BlockAreaOptions = {}): Bloc
   return { areas, unitArea, qualifying: ok.reduce((s, v) => s + v, 0), totalDemandMWh: total, areasDemandMWh: inside, unitsWithoutFloorArea: noFloor };
 }
 
-function bbox(polys: Float64Array[][]): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of polys)
-    for (const r of p)
-      for (let i = 0; i < r.length; i += 2) {
-        if (r[i]! < x0) x0 = r[i]!;
-        if (r[i]! > x1) x1 = r[i]!;
-        if (r[i + 1]! < y0) y0 = r[i + 1]!;
-        if (r[i + 1]! > y1) y1 = r[i + 1]!;
-      }
-  return [x0, y0, x1, y1];
-}
-
 /** Smallest distance between the exterior rings of two polygon sets (0 when they overlap), m; stops early at <= stop. */
 export function polygonsDistance(a: Float64Array[][], b: Float64Array[][], stop = 0): number {
   let best = Infinity;
@@ -231,16 +219,6 @@ export function polygonsDistance(a: Float64Array[][], b: Float64Array[][], stop 
       }
     }
   return best;
-}
-
-function pointInRing(x: number, y: number, r: Float64Array): boolean {
-  let inside = false;
-  const n = r.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = r[2 * i]!, yi = r[2 * i + 1]!, xj = r[2 * j]!, yj = r[2 * j + 1]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 function ptSeg(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {

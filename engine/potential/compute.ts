@@ -6,15 +6,16 @@
  * source, so the manifest's totals are counted per source (each sewer network's largest pipe flow, each river,
  * each plant, the sum of ground cells), never as a sum of the bands of flowing-water sources.
  */
+import { orientRing } from '../geom/rings.js';
 import { cellAreaHa, type GridSpec } from '../grid/grid.js';
 import { polygonCoverage } from '../grid/rasterize-exact.js';
 import { ringsAsLines, samplePolylines, spreadWithinReach } from './reach.js';
 import { SEWAGE_DEFAULTS, type SewagePipe } from './sewage.js';
 import { RIVER_DEFAULTS, type RiverSource } from './river.js';
 import { WASTE_HEAT_DEFAULTS, type WasteHeatSource } from './waste-heat.js';
+import { POTENTIAL_BANDS, type PotentialStageSummary, type SourceName, type SourceSummary } from '../run/contract.js';
 
-export const SOURCE_NAMES = ['sewage', 'river', 'ground', 'waste_heat'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+export { SOURCE_NAMES, type SourceName, type SourceSummary } from '../run/contract.js';
 
 export const OVERLAY_DEFAULTS = {
   /** MWh/(ha·a): Hotmaps' cell threshold (METHODS.md §4), the density from which a cell is network-suitable. */
@@ -46,30 +47,12 @@ export interface CellDemand {
   peakKw?: ArrayLike<number>;
 }
 
-export interface SourceSummary {
-  given: boolean;
-  /** Heat available from the source itself, kW (see module doc for how it is counted). */
-  kw: number;
-  mwhA: number;
-  /** Cells with demand and this source within reach. */
-  cellsCovered: number;
-  accessM?: number;
-  items: number;
-}
-
 export interface PotentialResult {
   /** Source bands (kW; NaN = source not given), then coverage (ratio), then suitability class (0..4). */
   bands: Float64Array[];
   names: string[];
   units: string[];
-  summary: {
-    sources: Record<SourceName, SourceSummary>;
-    /** Cells with demand and any source within reach. */
-    cellsCovered: number;
-    cellsWithDemand: number;
-    demandKwBasis: 'peak' | 'mean';
-    suitability: { rules: string[]; counts: Record<string, number>; densityThresholdMWhPerHa: number; source: string };
-  };
+  summary: PotentialStageSummary;
 }
 
 export const SUITABILITY_CLASSES = [
@@ -196,8 +179,8 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
   }
   return {
     bands: [sewage, river, ground, waste, coverage, klass],
-    names: ['sewage_kW', 'river_kW', 'ground_kW', 'waste_heat_kW', 'coverage', 'suitability'],
-    units: ['kW', 'kW', 'kW', 'kW', 'ratio', 'class'],
+    names: POTENTIAL_BANDS.map((b) => b.name),
+    units: POTENTIAL_BANDS.map((b) => b.unit),
     summary: {
       sources,
       cellsCovered: covered,
@@ -226,18 +209,8 @@ export function orientedRings(poly: Float64Array[]): { coords: Float64Array; rin
   let o = 0;
   poly.forEach((r, k) => {
     ringVertex[k] = o / 2;
-    let a = 0;
-    const m = r.length / 2;
-    for (let i = 0; i < m; i++) {
-      const j = (i + 1) % m;
-      a += r[2 * i]! * r[2 * j + 1]! - r[2 * j]! * r[2 * i + 1]!;
-    }
-    const wantCcw = k === 0;
-    if (a > 0 === wantCcw) coords.set(r, o);
-    else for (let i = 0; i < m; i++) {
-      coords[o + 2 * i] = r[2 * (m - 1 - i)]!;
-      coords[o + 2 * i + 1] = r[2 * (m - 1 - i) + 1]!;
-    }
+    coords.set(r, o);
+    orientRing(coords, o / 2, (o + r.length) / 2, k === 0);
     o += r.length;
   });
   ringVertex[poly.length] = o / 2;

@@ -8,6 +8,7 @@ import { parseCrs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { cellAreaHa, type GridSpec } from '../grid/grid.js';
 import { readGeoTiff } from '../io/geotiff.js';
+import { FILES } from '../run/contract.js';
 
 export interface CellDemandGrid {
   grid: GridSpec;
@@ -21,14 +22,14 @@ export interface CellDemandGrid {
 
 /** demand.tif of a run folder. */
 export async function readRunDemand(runDir: string): Promise<CellDemandGrid> {
-  const p = join(runDir, 'demand.tif');
+  const p = join(runDir, FILES.demand);
   if (!existsSync(p)) {
-    throw new InputError('run-no-demand', 'the run has no demand.tif', { file: runDir, hint: 'run `heatplan demand` first, or give --demand-raster' });
+    throw new InputError('run-no-demand', 'the run has no demand.tif', { file: runDir, hint: 'run the demand stage first, or give demandRaster (--demand-raster)' });
   }
   const r = await readGeoTiff(p);
   if (r.bands.length < 2) throw new InputError('demand-bands', 'demand.tif needs bands floor area, heat MWh/a (and peak kW)', { file: p, value: r.bands.length });
   const { crs, x0, y0, cellSize, width, height } = r;
-  return { grid: { crs, x0, y0, cellSize, width, height }, floorM2: r.bands[0], heatMWh: r.bands[1]!, peakKw: r.bands[2], source: 'demand.tif' };
+  return { grid: { crs, x0, y0, cellSize, width, height }, floorM2: r.bands[0], heatMWh: r.bands[1]!, peakKw: r.bands[2], source: FILES.demand };
 }
 
 /**

@@ -1,15 +1,17 @@
 /**
  * Reading heat-source vectors (sewer lines, rivers, waste-heat points) from GeoJSON, shapefiles and PLATEAU CityGML
  * into the run's working CRS. Geometry is kept by kind: polylines, polygons (rings, no closing vertex) and points.
+ * GeoJSON and shapefiles are opened by openVector (engine/io/vector.ts), so their CRS follows its one rule:
+ * `sourceCrs`, else the .prj / `crs` member, else WGS84 for GeoJSON; a shapefile without either is a CrsError.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import * as shapefile from 'shapefile';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
-import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
+import { existsSync } from 'node:fs';
+import type { Geometry, Position } from 'geojson';
+import { transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
+import { readCityGmlLines } from '../io/citygml/lines.js';
 import { readCityGmlPolygons } from '../io/citygml/polygons.js';
 import { scanOsmPbf } from '../io/osm-pbf.js';
-import { readCityGmlLines } from './citygml-lines.js';
+import { openVector } from '../io/vector.js';
 import type { Warnings } from '../util/warnings.js';
 
 export interface SourceFeature {
@@ -29,10 +31,12 @@ export interface VectorReadOptions {
   cityGmlFeatures?: string[];
   /** Read CityGML curves (gml:LineString) instead of polygons: sewer pipes. */
   cityGmlLines?: boolean;
-  /** CRS of inputs that do not declare one (shapefile without .prj); GeoJSON defaults to WGS84 (RFC 7946). */
+  /** CRS of GeoJSON/shapefile coordinates: wins over the .prj / `crs` member; GeoJSON defaults to WGS84 (RFC 7946). */
   sourceCrs?: string;
-  /** .dbf encoding when there is no .cpg. */
+  /** Text encoding of the .dbf (wins over the .cpg). */
   encoding?: string;
+  /** What the file holds, for messages (default 'source'). */
+  what?: string;
   warnings?: Warnings;
 }
 
@@ -53,46 +57,19 @@ export async function readSourceFeatures(path: string, working: Crs, opts: Vecto
     }));
   }
   if (p.endsWith('.pbf')) return readOsmWater(path, working);
-  let fc: FeatureCollection;
-  let crs: Crs;
-  if (p.endsWith('.shp')) {
-    const prj = path.replace(/\.shp$/i, '.prj');
-    if (existsSync(prj)) crs = parseCrs(readFileSync(prj, 'utf8'), { file: prj });
-    else if (opts.sourceCrs) crs = parseCrs(opts.sourceCrs);
-    else throw new InputError('vector-no-crs', 'shapefile has no .prj and no CRS was given', { file: path, hint: 'add the .prj or pass --source-crs EPSG:N' });
-    const cpg = path.replace(/\.shp$/i, '.cpg');
-    const encoding = existsSync(cpg) ? readFileSync(cpg, 'utf8').trim() : (opts.encoding ?? 'utf-8');
-    try {
-      fc = (await shapefile.read(path, path.replace(/\.shp$/i, '.dbf'), { encoding })) as FeatureCollection;
-    } catch (e) {
-      throw new InputError('vector-unreadable', `cannot read shapefile: ${(e as Error).message}`, { file: path });
-    }
-  } else if (p.endsWith('.geojson') || p.endsWith('.json')) {
-    try {
-      fc = JSON.parse(readFileSync(path, 'utf8')) as FeatureCollection;
-    } catch (e) {
-      throw new InputError('vector-unreadable', `not valid JSON: ${(e as Error).message}`, { file: path });
-    }
-    if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-      throw new InputError('vector-not-fc', 'GeoJSON must be a FeatureCollection', { file: path, value: (fc as { type?: unknown })?.type });
-    }
-    const named = (fc as unknown as { crs?: { properties?: { name?: string } } }).crs?.properties?.name;
-    crs = named ? parseCrs(named, { file: path }) : opts.sourceCrs ? parseCrs(opts.sourceCrs) : WGS84;
-  } else {
-    throw new InputError('vector-format', 'unknown source file type', { file: path, hint: 'use .geojson, .shp, OSM .pbf or PLATEAU .gml' });
-  }
-  const t = transformer(crs, working);
+  const file = await openVector(path, { what: opts.what ?? 'source', sourceCrs: opts.sourceCrs, encoding: opts.encoding, warnings: opts.warnings });
+  const t = transformer(file.crs, working);
   const out: SourceFeature[] = [];
-  fc.features.forEach((f: Feature, k: number) => {
-    const id = String((f.properties as Record<string, unknown> | null)?.id ?? f.id ?? k + 1);
-    const sf: SourceFeature = { id, props: { ...(f.properties ?? {}) }, lines: [], polygons: [], points: [] };
+  for await (const f of file.features()) {
+    const id = String(f.properties.id ?? f.id ?? f.record);
+    const sf: SourceFeature = { id, props: { ...f.properties }, lines: [], polygons: [], points: [] };
     if (!f.geometry) {
       opts.warnings?.add('vector-no-geometry', 'feature without geometry left out', { file: path, record: id });
-      return;
+      continue;
     }
-    addGeometry(f.geometry, sf, t, path, id);
+    addGeometry(f.geometry as Geometry, sf, t, path, id);
     out.push(sf);
-  });
+  }
   return out;
 }
 

@@ -136,7 +136,7 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
       if (p.capacity_kW === null || p.capacity_kW === undefined) {
         // the route stage suggested where a plant should stand, not what it is: plants then come from --plants
         // or the scenario file, and simulateNetwork says so if neither gives any
-        warnings.add('plant-location-only', 'network plant without capacity (a suggested location): not simulated; give plants with --plants or in the scenario', { file, record });
+        warnings.add('plant-location-only', 'network plant without capacity (a suggested location): not simulated; give a plants file (simulate.plants, --plants)', { file, record });
         return;
       }
       const parsed = plantRecordSchema.safeParse(p);

@@ -5,6 +5,18 @@
 import { createWriteStream } from 'node:fs';
 import { monthOfHour, type Weather } from '../io/weather.js';
 import type { CaseResult } from './scenario.js';
+import type { HourlyResult } from './simulate.js';
+import {
+  HOURLY_SERIES,
+  HOURLY_TIME_COLUMNS,
+  HOURLY_WEATHER_COLUMNS,
+  hourlyPlantColumn,
+  hourlyPrefix,
+  type HourlySeries,
+  type SimCaseRecord,
+  type SimFile,
+  type SimTotals,
+} from '../run/contract.js';
 
 const r3 = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : v);
 
@@ -16,7 +28,7 @@ function roundDeep(v: unknown): unknown {
 }
 
 /** sim.json content: everything but the hourly arrays, rounded to 0.001. */
-export function simJson(cases: CaseResult[], weather: Weather, extra: Record<string, unknown>): unknown {
+export function simJson(cases: CaseResult[], weather: Weather, extra: Pick<SimFile, 'summary' | 'warnings'>): SimFile {
   return {
     weather: { file: weather.file, format: weather.format, hours: weather.hours, groundSource: weather.groundSource, startWeekday: weather.startWeekday, climateRegion: weather.climateRegion },
     ...extra,
@@ -24,12 +36,12 @@ export function simJson(cases: CaseResult[], weather: Weather, extra: Record<str
       id: c.id, name: c.name, surplus_MWh: c.surplus_MWh, surplus_MJ_per_day: c.surplus_MJ_per_day, backupFuel_MJ: c.backupFuel_MJ,
       backupFuel_MJ_per_day: c.backupFuel_MJ_per_day, surplusChangePct: c.surplusChangePct, backupFuelChange_MJ_per_day: c.backupFuelChange_MJ_per_day,
       networks: c.networks.map((n) => ({ network: n.network, consumers: n.consumers, parameters: { ...n.parameters, backup: { ...n.parameters.backup, capacityKw: Number.isFinite(n.parameters.backup.capacityKw) ? n.parameters.backup.capacityKw : null } }, annual: n.annual, monthly: n.monthly, plants: n.plants, byUse_MWh: n.byUse_MWh })),
-    })),
+    }) as SimCaseRecord),
   };
 }
 
 /** Manifest summary of the first case (sums over networks) plus the case comparison. */
-export function simSummary(cases: CaseResult[]): Record<string, unknown> {
+export function simSummary(cases: CaseResult[]): SimTotals {
   const base = cases[0].networks;
   const s = (f: (a: CaseResult['networks'][number]['annual']) => number) => base.reduce((t, n) => t + f(n.annual), 0);
   const delivered = s((a) => a.heatDelivered_MWh);
@@ -53,23 +65,37 @@ export function simSummary(cases: CaseResult[]): Record<string, unknown> {
     unmetHours: Math.max(0, ...base.map((n) => n.annual.unmetHours)),
     backupHours: Math.max(0, ...base.map((n) => n.annual.backupHours)),
     cases: cases.map((c) => ({ id: c.id, name: c.name, surplus_MJ_per_day: c.surplus_MJ_per_day, backupFuel_MJ_per_day: c.backupFuel_MJ_per_day, surplusChangePct: c.surplusChangePct, backupFuelChange_MJ_per_day: c.backupFuelChange_MJ_per_day })),
-  }) as Record<string, unknown>;
+  }) as SimTotals;
 }
 
-/** Write hourly.csv: time and weather columns, then per case and network the series in kW. */
+/** The simulation's hourly series behind each hourly.csv series column (engine/run/contract.ts HOURLY_SERIES). */
+const SERIES_FIELD: Record<HourlySeries, Exclude<keyof HourlyResult, 'plantKw'>> = {
+  demand_kW: 'demandKw',
+  losses_kW: 'lossesKw',
+  delivered_kW: 'deliveredKw',
+  produced_kW: 'producedKw',
+  surplus_kW: 'surplusKw',
+  backup_kW: 'backupKw',
+  unmet_kW: 'unmetKw',
+  pump_kW: 'pumpKw',
+  storageIn_kW: 'storageInKw',
+  storageOut_kW: 'storageOutKw',
+};
+
+/** Write hourly.csv (columns: engine/run/contract.ts): time and weather columns, then per case and network the series in kW. */
 export async function writeHourlyCsv(path: string, cases: CaseResult[], weather: Weather): Promise<void> {
   const cols: { name: string; v: Float64Array }[] = [];
   const multiCase = cases.length > 1;
   for (const c of cases) for (const n of c.networks) {
-    const pre = `${multiCase ? `${c.id}:` : ''}${c.networks.length > 1 ? `${n.network}:` : ''}`;
+    const pre = hourlyPrefix(multiCase ? c.id : undefined, c.networks.length > 1 ? n.network : undefined);
     const h = n.hourly;
-    for (const [k, v] of [['demand_kW', h.demandKw], ['losses_kW', h.lossesKw], ['delivered_kW', h.deliveredKw], ['produced_kW', h.producedKw], ['surplus_kW', h.surplusKw], ['backup_kW', h.backupKw], ['unmet_kW', h.unmetKw], ['pump_kW', h.pumpKw], ['storageIn_kW', h.storageInKw], ['storageOut_kW', h.storageOutKw]] as const) cols.push({ name: pre + k, v });
-    for (const [id, v] of Object.entries(h.plantKw)) cols.push({ name: `${pre}plant:${id}_kW`, v });
+    for (const k of HOURLY_SERIES) cols.push({ name: pre + k, v: h[SERIES_FIELD[k]] });
+    for (const [id, v] of Object.entries(h.plantKw)) cols.push({ name: hourlyPlantColumn(pre, id), v });
   }
   const month = monthOfHour(weather.hours);
   const ws = createWriteStream(path);
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  ws.write(['hour', 'month', 'day', 'hourOfDay', 'air_C', 'ground_C', ...cols.map((c) => esc(c.name))].join(',') + '\n');
+  ws.write([...HOURLY_TIME_COLUMNS, ...HOURLY_WEATHER_COLUMNS, ...cols.map((c) => esc(c.name))].join(',') + '\n');
   for (let i = 0; i < weather.hours; i++) {
     const row = [i, month[i] + 1, Math.floor(i / 24) + 1, i % 24, r3(weather.airC[i]), r3(weather.groundC[i])];
     for (const c of cols) row.push(r3(c.v[i]));

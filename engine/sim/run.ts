@@ -9,6 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { readWeather, type WeatherOptions } from '../io/weather.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { Warnings } from '../util/warnings.js';
+import { FILES, type SimSummary } from '../run/contract.js';
 import { parseNetworkGeojson } from './network-input.js';
 import { simJson, simSummary, writeHourlyCsv } from './output.js';
 import { plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
@@ -53,13 +54,13 @@ export interface SimulateStageOptions extends Omit<SimOptions, 'warnings' | 'con
 }
 
 /** Run the simulate stage on a run folder; returns the case results and the manifest summary. */
-export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases: CaseResult[]; summary: Record<string, unknown>; dir: string }> {
-  if (!o.weatherPath) throw new UsageError('sim-no-weather', 'no weather file given', { hint: 'pass --weather PATH (HASP .has, CSV or EPW)' });
+export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases: CaseResult[]; summary: SimSummary; dir: string }> {
+  if (!o.weatherPath) throw new UsageError('sim-no-weather', 'no weather file given', { hint: 'give weather (--weather PATH): HASP .has, CSV or EPW' });
   const t0 = performance.now();
   const warnings = new Warnings();
   const tx = await RunTransaction.open(o.runDir);
   return withRun(tx, async (tx) => {
-    const netFile = join(tx.dir, 'network.geojson');
+    const netFile = join(tx.dir, FILES.network);
     let text: string;
     try {
       text = await readFile(netFile, 'utf8');
@@ -74,9 +75,9 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
     const cases = runScenario(scenario, o.scenarioPath ?? '(default scenario)', networks, weather, pf?.plants, {
       ...simOpts, ...(pf?.backup ? { backup: { ...(simOpts.backup ?? {}), ...pf.backup } } : {}), warnings,
     });
-    const summary = { ...simSummary(cases), weather: { file: weather.file, hours: weather.hours, groundSource: weather.groundSource, climateRegion: weather.climateRegion }, electricityPrimary_MJ_per_kWh: cases[0].networks[0]?.parameters.electricityPrimaryMjPerKwh, warnings: warnings.counts(), seconds: Math.round((performance.now() - t0) / 10) / 100 };
-    await writeFile(tx.path('sim.json'), JSON.stringify(simJson(cases, weather, { summary, warnings: warnings.list() }), null, 1) + '\n');
-    await writeHourlyCsv(tx.path('hourly.csv'), cases, weather);
+    const summary: SimSummary = { ...simSummary(cases), weather: { file: weather.file, hours: weather.hours, groundSource: weather.groundSource, climateRegion: weather.climateRegion }, electricityPrimary_MJ_per_kWh: cases[0].networks[0]?.parameters.electricityPrimaryMjPerKwh, warnings: warnings.counts(), seconds: Math.round((performance.now() - t0) / 10) / 100 };
+    await writeFile(tx.path(FILES.sim), JSON.stringify(simJson(cases, weather, { summary, warnings: warnings.list() }), null, 1) + '\n');
+    await writeHourlyCsv(tx.path(FILES.hourly), cases, weather);
     const inputs = [o.weatherPath, o.plantsPath, o.scenarioPath].filter((x): x is string => !!x);
     tx.addInputs(await describeInputs(inputs, 'simulate'));
     tx.setStage('sim', summary);

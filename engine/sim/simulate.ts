@@ -13,6 +13,7 @@ import type { GreenhouseOptions } from './greenhouse.js';
 import { hourlyLossesKw, pumpingKw, type PumpOptions } from './losses.js';
 import type { SimNetwork } from './network-input.js';
 import { DEFAULT_BACKUP, FUELS, type BackupSpec, type PlantSpec } from './plants.js';
+import type { AnnualResult, MonthlyResult, PlantResult } from '../run/summaries.js';
 
 /** Primary energy factor for heat bought from others, kJ/kJ (告示 265, METHODS.md 7). */
 export const DEFAULT_HEAT_PRIMARY_FACTOR = 1.36;
@@ -40,63 +41,7 @@ export interface SimOptions {
   warnings?: Warnings;
 }
 
-export interface PlantResult {
-  id: string;
-  type: string;
-  fuel: string;
-  capacity_kW: number;
-  mode: 'merit' | 'constant';
-  constant_kW?: number;
-  heat_MWh: number;
-  fuel_MJ: number;
-  fuelUnits?: number;
-  fuelUnit?: string;
-  electricity_kWh: number;
-  electricityOut_kWh: number;
-  primaryEnergy_GJ: number;
-  co2_t: number;
-  fullLoadHours: number;
-  runningHours: number;
-  meanCop?: number;
-  monthlyHeat_MWh: number[];
-}
-
-export interface AnnualResult {
-  demand_MWh: number;
-  heatDelivered_MWh: number;
-  produced_MWh: number;
-  losses_MWh: number;
-  lossShare: number;
-  surplus_MWh: number;
-  backup_MWh: number;
-  backupFuel_MJ: number;
-  backupKerosene_L?: number;
-  backupHours: number;
-  unmet_MWh: number;
-  unmetHours: number;
-  /** Hours in which plants and storage alone fell short of the load. */
-  shortHours: number;
-  storageIn_MWh: number;
-  storageOut_MWh: number;
-  storageLoss_MWh: number;
-  pumping_kWh: number;
-  electricity_kWh: number;
-  chpElectricity_kWh: number;
-  fuel_MJ: Record<string, number>;
-  primaryEnergy_GJ: number;
-  /** Primary energy in / heat sold (delivered), kJ/kJ. */
-  primaryEnergyFactor: number;
-  defaultPrimaryEnergyFactor: number;
-  /** Heat sold / primary energy in (JHSBA's COP in primary energy). */
-  copPrimary: number;
-  co2_t: number;
-  peakDemand_kW: number;
-  peakLoad_kW: number;
-  surplus_MJ_per_day: number;
-  backupFuel_MJ_per_day: number;
-}
-
-export type MonthlyResult = Record<'demand_MWh' | 'heatDelivered_MWh' | 'produced_MWh' | 'losses_MWh' | 'surplus_MWh' | 'backup_MWh' | 'backupFuel_MJ' | 'primaryEnergy_GJ' | 'co2_t' | 'unmetHours' | 'backupHours', number[]>;
+export type { AnnualResult, MonthlyResult, PlantResult } from '../run/summaries.js';
 
 export interface HourlyResult {
   demandKw: Float64Array;
@@ -141,7 +86,7 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
   }
   const plantList = plants ?? network.plants;
   if (plantList.length === 0 && !(options.backup?.enabled ?? true)) {
-    throw new InputError('network-no-plants', `network ${network.id} has no plants and the backup is disabled`, { file, record: network.id, hint: 'give plants with --plants or in the scenario file' });
+    throw new InputError('network-no-plants', `network ${network.id} has no plants and the backup is disabled`, { file, record: network.id, hint: 'give a plants file (simulate.plants, --plants)' });
   }
   if (plantList.length === 0) warnings.add('no-plants', 'network without plants: all heat comes from the backup', { file, record: network.id });
   const n = weather.hours;

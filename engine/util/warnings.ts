@@ -2,18 +2,9 @@
  * Counted warnings: nothing is dropped silently. Each warning has a code (the reason), a count, and the first few
  * examples with file and record so a planner can look them up.
  */
-export interface WarningExample {
-  file?: string;
-  record?: string | number;
-  message: string;
-}
+import type { WarningExample, WarningSummary } from '../run/summaries.js';
 
-export interface WarningSummary {
-  code: string;
-  count: number;
-  message: string;
-  examples: WarningExample[];
-}
+export type { WarningExample, WarningSummary } from '../run/summaries.js';
 
 export class Warnings {
   private readonly byCode = new Map<string, WarningSummary>();

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { lookupEpsg, transformer, WGS84 } from '../../engine/crs/index.js';
 import { writeGeoTiff } from '../../engine/io/geotiff.js';
 import { exportMap } from '../../engine/export/map.js';
-import { USE_COLORS } from '../../engine/export/colors.js';
+import { USE_COLORS } from '../../engine/style/palette.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => {

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startViewServer } from '../../engine/export/serve.js';
-import { ensureViewerBuilt } from '../../engine/export/viewer-build.js';
+import { startViewServer } from '../../engine/viewer/server.js';
+import { ensureViewerBuilt } from '../../engine/viewer/build.js';
 import { writeSyntheticRun } from '../../test/viewer/synthetic-run.js';
 import { HAVE_CHROMIUM, launchChromium, openViewer, CHROMIUM } from '../../test/viewer/browser.js';
 

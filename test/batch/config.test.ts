@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBatchFile, stageArgv } from '../../engine/batch/config.js';
-import { buildProgram } from '../../engine/cli/main.js';
+import { areaStageOptions, loadBatchFile } from '../../engine/batch/config.js';
 import { InputError } from '../../engine/errors.js';
 
 function batchFile(yaml: string): string {
@@ -16,7 +15,7 @@ function batchFile(yaml: string): string {
 function loadError(yaml: string): InputError {
   const f = batchFile(yaml);
   try {
-    loadBatchFile(f, buildProgram());
+    loadBatchFile(f);
   } catch (e) {
     expect(e).toBeInstanceOf(InputError);
     expect((e as InputError).file).toBe(f);
@@ -43,34 +42,34 @@ areas:
     cell: 100
     demand: { hdd: 4400, hdd-scaling: sqrt }
 `);
-    const c = loadBatchFile(f, buildProgram());
+    const c = loadBatchFile(f);
     const dir = join(f, '..');
     expect(c.stages).toEqual(['demand', 'areas', 'route', 'simulate']);
     const [t, h] = c.areas;
     expect(t!.buildings).toEqual([join(dir, 'data/tamana.gml')]);
-    expect(t!.options.demand).toMatchObject({ hdd: 3000, cell: 250 });
+    // the file uses the old (command-line) spellings hdd, hdd-scaling, cell: accepted, renamed to the one spelling, noted
+    expect(t!.options.demand).toMatchObject({ hdd_Kd: 3000, cell_m: 250 });
     expect(t!.options.areas).toEqual({ method: 'blocks' });
     expect(t!.run).toEqual(['demand', 'areas']);
     expect(t!.skipped.map((s) => s.stage)).toEqual(['route', 'simulate']);
     expect(t!.skipped[0]!.reason).toMatch(/no roads/);
-    expect(h!.options.demand).toMatchObject({ hdd: 4400, hddScaling: 'sqrt', cell: 100 });
+    expect(h!.options.demand).toMatchObject({ hdd_Kd: 4400, hddScaling: 'sqrt', cell_m: 100 });
     expect(h!.options.route!.roads).toBe(join(dir, 'data/helsinki.osm.pbf'));
     expect(h!.run).toEqual(['demand', 'areas', 'route', 'simulate']);
-    const program = buildProgram();
-    expect(stageArgv(program, 'demand', h!, '/o/helsinki')).toEqual([
-      'demand', '--out', '/o/helsinki', '--buildings', join(dir, 'data/helsinki.osm.pbf'), '--hdd', '4400', '--cell', '100', '--hdd-scaling', 'sqrt', '--quiet',
-    ]);
-    expect(stageArgv(program, 'simulate', h!, '/o/helsinki')).toEqual(['simulate', '--run', '/o/helsinki', '--weather', join(dir, 'w/kitami.has'), '--quiet']);
+    // what the worker passes to runStage, as data
+    expect(areaStageOptions(h!, 'demand')).toEqual({ buildings: [join(dir, 'data/helsinki.osm.pbf')], hdd_Kd: 4400, cell_m: 100, hddScaling: 'sqrt' });
+    expect(areaStageOptions(h!, 'simulate')).toEqual({ weather: join(dir, 'w/kitami.has') });
+    expect(c.notes).toContain('line 15: areas[1].demand.hdd-scaling is now spelled hddScaling (the old spelling is accepted until heatplan 0.3)');
   });
 
-  it('turns switches into flags and --no- flags, lists into repeated options', () => {
+  it('keeps switches and lists as values; plant strings become plant records', () => {
     const f = batchFile(`
 stages: [route]
 areas:
   - { name: a, roads: r.geojson, route: { improve: false, plant: ["1,2", "3,4"] } }
 `);
-    const a = loadBatchFile(f, buildProgram()).areas[0]!;
-    expect(stageArgv(buildProgram(), 'route', a, '/o/a')).toEqual(['route', '--run', '/o/a', '--no-improve', '--plant', '1,2', '--plant', '3,4', '--roads', join(f, '..', 'r.geojson'), '--quiet']);
+    const a = loadBatchFile(f).areas[0]!;
+    expect(areaStageOptions(a, 'route')).toEqual({ improve: false, plant: [{ lon: 1, lat: 2 }, { lon: 3, lat: 4 }], roads: join(f, '..', 'r.geojson') });
   });
 
   it('names file and key of an unknown option', () => {
@@ -78,6 +77,9 @@ areas:
     expect(e.code).toBe('batch-option-unknown');
     expect(e.record).toBe('areas[0].demand.hddd');
     expect(e.message).toMatch(/known: .*hdd/);
+    // the line of the key and the closest valid key
+    expect(e.line).toBe(5);
+    expect(e.message).toContain(':5: record areas[0].demand.hddd: unknown option "hddd" of stage demand (did you mean "hdd_Kd"?)');
   });
 
   it('checks values with the command option parser', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, buildProgram } from '../../engine/cli/main.js';
-import { demoSteps } from '../../engine/cli/demo.js';
+import { demoSteps } from '../../engine/pipeline/demo.js';
 import { lookupEpsg, transformer, WGS84 } from '../../engine/crs/index.js';
 import { exportMap } from '../../engine/export/map.js';
 import { writeReport } from '../../engine/export/report.js';

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMapSheet, exportMap } from '../../engine/export/map.js';
 import { findFonts } from '../../engine/export/map/fonts.js';
-import { demandDensityScale } from '../../engine/export/colors.js';
+import { demandDensityScale } from '../../engine/style/palette.js';
 import { InputError, UsageError } from '../../engine/errors.js';
 import { Warnings } from '../../engine/util/warnings.js';
 import { SYN_CONSUMERS, writeSyntheticRun } from './synthetic-run.js';

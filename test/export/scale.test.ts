@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseScale, formatScale, niceScales, paperSize, scaleBar } from '../../engine/export/map/scale.js';
-import { classColor, demandDensityScale, formatBound, pipeKwPerMScale } from '../../engine/export/colors.js';
+import { classColor, demandDensityScale, formatBound, pipeKwPerMScale } from '../../engine/style/palette.js';
 
 describe('map scale', () => {
   it('nice scales are 1, 2, 2.5, 5 x 10^k', () => {

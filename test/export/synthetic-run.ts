@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lookupEpsg, transformer, WGS84 } from '../../engine/crs/index.js';
 import { writeGeoTiff } from '../../engine/io/geotiff.js';
+import type { AreasSummary, BlockProperties, DemandSummary, NetworkProperties, RouteSummary } from '../../engine/run/contract.js';
 
 export const SYN_CRS = 'EPSG:6670';
 /** Grid: 100 m cells, 8 x 6, north-west corner. */
@@ -79,8 +80,8 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
   await put(
     'blocks.geojson',
     fc([
-      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-40_200, -7_800, 150) }, properties: { id: 'k1', density_MWh_per_ha: 120 } },
-      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-39_900, -7_800, 150) }, properties: { id: 'k2', density_MWh_per_ha: 450 } },
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-40_200, -7_800, 150) }, properties: { id: 'k1', density_MWh_per_ha_a: 120 } satisfies Partial<BlockProperties> },
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-39_900, -7_800, 150) }, properties: { id: 'k2', density_MWh_per_ha_a: 450 } satisfies Partial<BlockProperties> },
     ]),
   );
   await put(
@@ -102,7 +103,7 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
         { type: 'Feature', geometry: pt([-39_850, -7_700]), properties: { kind: 'dropped', id: 'b5', reason: 'below-threshold' } },
         { type: 'Feature', geometry: pt(SYN_PLANT), properties: { kind: 'plant', id: 'plant1', type: 'biomass', capacity_kW: 450 } },
       ],
-      { supplyTemp_C: 80, returnTemp_C: 50 },
+      { supply_C: 80, return_C: 50, minKwPerM: 0.17, minMwhPerMA: 1.5 } satisfies Partial<NetworkProperties>,
     ),
   );
   const inputs = (opts.inputs ?? [
@@ -124,10 +125,20 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
       annualHeat_MWh: 615,
       peak_kW: 300,
       cellSize_m: 100,
-      warnings: [{ code: 'no-footprint', count: 2, message: 'building without footprint <dropped>', examples: [] }],
-    },
-    areas: { count: 1, demand_MWh: 31000, totalDemand_MWh: 40000, cellThreshold_MWh_per_ha: 333, areaThreshold_GWh: 30, method: 'hotmaps' },
-    route: { consumers: 2, consumersDropped: { 'below-threshold': 1 }, trench_m: 400, pipe_m: 800, minKwPerM: 0.17, kwPerM: 0.3, seconds: 0.1 },
+      warnings: { 'no-footprint': 2 },
+      warningDetails: [{ code: 'no-footprint', count: 2, message: 'building without footprint <dropped>', examples: [] }],
+    } satisfies Partial<DemandSummary>,
+    areas: { count: 1, demand_MWh: 31000, totalDemand_MWh: 40000, cellThreshold_MWh_per_ha: 333, areaThreshold_GWh: 30, method: 'hotmaps' } satisfies Partial<AreasSummary>,
+    // keys of the run-folder contract (engine/run/contract.ts); consumersDropped names a reason the planner does not use
+    route: {
+      consumers: 2,
+      consumersDropped: { 'below-threshold': 1 } as RouteSummary['consumersDropped'],
+      trench_m: 400,
+      pipe_m: 800,
+      thresholds: { minKwPerM: 0.17, minMwhPerMA: 1.5 },
+      kwPerM: 0.3,
+      seconds: 0.1,
+    } satisfies Partial<RouteSummary>,
   };
   await put('manifest.json', JSON.stringify(manifest, null, 2));
 }

@@ -7,7 +7,8 @@ import { projectTable } from '../../engine/buildings/geometry.js';
 import { BuildingTableBuilder, CATEGORY_INDEX, CATEGORY_UNSET, type BuildingTable } from '../../engine/buildings/table.js';
 import { lookupEpsg, WGS84 } from '../../engine/crs/index.js';
 import { CrsError, InputError } from '../../engine/errors.js';
-import { normalizeEncoding, readVectorBuildings, type VectorBuildingsOptions } from '../../engine/io/vector-buildings.js';
+import { readVectorBuildings, type VectorBuildingsOptions } from '../../engine/io/vector-buildings.js';
+import { normalizeEncoding } from '../../engine/io/vector.js';
 import { Warnings } from '../../engine/util/warnings.js';
 
 const FIX = join(__dirname, '..', 'fixtures', 'vector');

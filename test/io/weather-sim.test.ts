@@ -92,3 +92,17 @@ describeData('real HASP files (../shared/datasets/weather)', () => {
     expect((await readWeather(data('weather/demandlib_example_data.csv'))).hours).toBe(8760);
   });
 });
+
+describe('bundled reference-year weather (datasets/weather)', () => {
+  it('each of the 8 HASP files reads with the climate region common_area.json gives it', async () => {
+    const { bundledPath } = await import('../../engine/util/data-dir.js');
+    const { readFileSync } = await import('node:fs');
+    const area = JSON.parse(readFileSync(bundledPath('weather', 'common_area.json'), 'utf8')) as Record<string, { 地域区分番号: string; 気象データファイル名: string }>;
+    const regions = Object.values(area).map((a) => [a.気象データファイル名, Number(a.地域区分番号)] as const);
+    expect(regions).toHaveLength(8);
+    for (const [file, region] of regions) {
+      const w = await readWeather(bundledPath('weather', file));
+      expect(w.climateRegion, file).toBe(region);
+    }
+  });
+});

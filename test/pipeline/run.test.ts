@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execStage } from '../../engine/cli/run.js';
 import { main } from '../../engine/cli/main.js';
-import { simulateSkipReason } from '../../engine/cli/demo.js';
+import { simulateSkipReason } from '../../engine/pipeline/demo.js';
 import { InputError, UsageError } from '../../engine/errors.js';
 import { loadScenario } from '../../engine/pipeline/load.js';
 import { runScenario } from '../../engine/pipeline/runner.js';
@@ -57,7 +56,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('the demo scenario end to end through the CLI', () => {
   it('runs every stage; the manifest lists them; figures are positive and consistent', async () => {
     const out = join(tmp, 'demo');
-    // with the shared datasets the scenario runs as it is; without them `heatplan demo` skips the simulation loudly
+    // `heatplan run demo.yaml` with the shared datasets, `heatplan demo` without; both simulate on the bundled
+    // datasets/weather Kitami file
     const r = HAVE_DATA ? await heatplan(['run', join(DEMO, 'demo.yaml'), '--out', out, '--json']) : await heatplan(['demo', '--out', out]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
@@ -65,9 +65,9 @@ describe('the demo scenario end to end through the CLI', () => {
     expect(lines.map((l) => STAGE_LINE.exec(l)![2])).toEqual(['demand', 'potential', 'areas', 'route', 'simulate', 'report', 'map']);
 
     const m = manifestOf(out);
-    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', ...(HAVE_DATA ? ['sim'] : [])]);
+    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim']);
     expect(m.scenarios.at(-1).stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
-      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', `simulate:${HAVE_DATA ? 'ok' : 'skipped'}`, 'report:ok', 'map:ok',
+      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', 'simulate:ok', 'report:ok', 'map:ok',
     ]);
     expect(m.scenarios.at(-1).sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.inputs.some((i: { role: string; path: string }) => i.role === 'scenario' && i.path === join(DEMO, 'demo.yaml'))).toBe(true);
@@ -170,12 +170,12 @@ describe('stage failures', () => {
     const out = join(tmp, 'fresh');
     const s = await loadScenario(join(FIX, 'fail-route.yaml'), { out });
     const lines: string[] = [];
-    const e = await runScenario(s, { exec: execStage, log: (l) => lines.push(l) }).catch((x: unknown) => x);
+    const e = await runScenario(s, { log: (l) => lines.push(l) }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InputError);
     expect(existsSync(out)).toBe(false);
     expect(lines.at(-1)).toContain('removed the unfinished run');
 
-    const e2 = await runScenario(s, { exec: execStage, log: null, keepPartial: true }).catch((x: unknown) => x);
+    const e2 = await runScenario(s, { log: null, keepPartial: true }).catch((x: unknown) => x);
     expect(e2).toBeInstanceOf(InputError);
     const m = manifestOf(out);
     expect(m.stages).toEqual(['demand']);
@@ -187,7 +187,7 @@ describe('stage failures', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const s = await loadScenario(join(FIX, 'small.yaml'), { out });
-    const e = await runScenario(s, { exec: execStage, log: null }).catch((x: unknown) => x);
+    const e = await runScenario(s, { log: null }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UsageError);
     expect((e as Error).message).toContain('is not a heatplan run');
     expect(readdirSync(out)).toEqual(['notes.txt']);
@@ -197,7 +197,7 @@ describe('stage failures', () => {
 describe('heatplan demo without the shared datasets', () => {
   it('skips the simulation with one loud line saying why, and runs the rest', async () => {
     const missing = join(tmp, 'no-weather.has');
-    expect(simulateSkipReason(missing)).toMatch(/weather .*no-weather\.has.* not found: the simulation reads them from \.\.\/shared\/datasets/);
+    expect(simulateSkipReason(missing)).toMatch(/weather .*no-weather\.has.* not found: the simulation needs them \(pass --weather FILE; the bundled tables are in the project's datasets\/weather/);
     const out = join(tmp, 'demo-noweather');
     const r = await mainCaptured(['demo', '--out', out, '--weather', missing]);
     expect(r.code).toBe(0);

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAreas } from '../../engine/cli/areas.js';
-import { runPotential } from '../../engine/cli/potential.js';
+import { runAreas } from '../../engine/potential/areas-stage.js';
+import { runStage } from '../../engine/stages/index.js';
 import { writeGeoTiff, readGeoTiff } from '../../engine/io/geotiff.js';
 import { RunTransaction, withRun } from '../../engine/io/run-folder.js';
 import { runDemandStage } from '../../engine/demand/pipeline.js';
@@ -81,7 +81,7 @@ describe('heatplan potential on hand-made runs', () => {
     writeFileSync(waste, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'inc', kw: 3000, temp_c: 90 }, geometry: { type: 'Point', coordinates: ll(550, -550) } }] }));
     const sewers = join(tmp, 'sewers.geojson');
     writeFileSync(sewers, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 's1', flow_m3d: 2000 }, geometry: { type: 'LineString', coordinates: [ll(0, -50), ll(1000, -50)] } }] }));
-    const s = await runPotential({ run: dir, wasteHeat: waste, sewers, wasteHeatAccess: 200 });
+    const s = await runStage('potential', dir, { wasteHeat: waste, sewers, wasteHeatAccess: 200 });
     expect(s.kwBySource.waste_heat).toBe(3000);
     expect(s.kwBySource.sewage).toBeCloseTo(waterHeatKw(2000 / 86400, 5), 1);
     expect(s.kwBySource.river).toBeNull();
@@ -109,11 +109,11 @@ describe('heatplan potential on hand-made runs', () => {
     const dir = await makeRun('jp2', 'EPSG:6677', 0, 0, 3, 3, () => 100);
     const sewers = join(tmp, 'neg.geojson');
     writeFileSync(sewers, JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:6677' } }, features: [{ type: 'Feature', properties: { id: 'bad', flow: -3 }, geometry: { type: 'LineString', coordinates: [[0, -10], [100, -10]] } }] }));
-    await expect(runPotential({ run: dir, sewers })).rejects.toThrow(/record bad: sewer flow must be a number >= 0/);
+    await expect(runStage('potential', dir, { sewers })).rejects.toThrow(/record bad: sewer flow must be a number >= 0/);
     expect(existsSync(join(dir, 'potential.tif'))).toBe(false);
     const noflow = join(tmp, 'noflow.geojson');
     writeFileSync(noflow, JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:6677' } }, features: [{ type: 'Feature', properties: { id: 'x' }, geometry: { type: 'LineString', coordinates: [[0, -10], [100, -10]] } }] }));
-    await expect(runPotential({ run: dir, sewers: noflow })).rejects.toThrow(/no sewer has a flow/);
+    await expect(runStage('potential', dir, { sewers: noflow })).rejects.toThrow(/no sewer has a flow/);
   });
 });
 
@@ -121,7 +121,7 @@ describeData('ground rasters of another CRS (rasters/hotmaps_ground_conductivity
   it('same CRS area-weighted, UTM run reprojected; a raster that does not overlap is an error', async () => {
     // inside the raster: x 3,341,000..3,358,800, y 2,311,000..2,325,400 (EPSG:3035 values)
     const dir = await makeRun('g3035', 'EPSG:3035', 3_345_000, 2_320_000, 5, 5, () => 400);
-    const s = await runPotential({ run: dir, ground: data('rasters/hotmaps_ground_conductivity.tif'), groundKind: 'conductivity' });
+    const s = await runStage('potential', dir, { ground: data('rasters/hotmaps_ground_conductivity.tif'), groundKind: 'conductivity' });
     // λ = 1 W/(m·K) -> 30 W/m (assumption); 100 m x 100 boreholes per ha -> 300 kW per cell
     const r = await readGeoTiff(join(dir, 'potential.tif'));
     const vals = [...r.bands[2]!].filter((v) => v === v);
@@ -133,13 +133,13 @@ describeData('ground rasters of another CRS (rasters/hotmaps_ground_conductivity
     const { transformer, parseCrs } = await import('../../engine/crs/index.js');
     const [ux, uy] = transformer(parseCrs('EPSG:3035'), parseCrs('EPSG:32630')).forward(3_350_000, 2_318_000);
     const dirU = await makeRun('gutm', 'EPSG:32630', Math.round(ux / 100) * 100, Math.round(uy / 100) * 100, 4, 4, () => 400);
-    const su = await runPotential({ run: dirU, ground: data('rasters/hotmaps_ground_conductivity.tif'), groundKind: 'conductivity' });
+    const su = await runStage('potential', dirU, { ground: data('rasters/hotmaps_ground_conductivity.tif'), groundKind: 'conductivity' });
     expect(su.parameters.ground?.resampling).toBe('area-supersampled');
     const ru = await readGeoTiff(join(dirU, 'potential.tif'));
     for (const v of ru.bands[2]!) if (v === v) expect(v).toBeCloseTo(300, 9);
     // a run in Japan does not overlap a raster in Spain
     const jp = await makeRun('gjp', 'EPSG:6677', 0, 0, 3, 3, () => 100);
-    await expect(runPotential({ run: jp, ground: data('rasters/hotmaps_ground_conductivity.tif') })).rejects.toThrow(/does not overlap the run grid/);
+    await expect(runStage('potential', jp, { ground: data('rasters/hotmaps_ground_conductivity.tif') })).rejects.toThrow(/does not overlap the run grid/);
   });
 });
 
@@ -152,12 +152,12 @@ describeData('Tamana: PLATEAU river polygon as a river source (tamana/493034_wtr
       const r = await runDemandStage({ buildings: [bldg], cellM: 100 });
       await writeDemandOutputs(tx, r, [bldg]);
     });
-    const s = await runPotential({ run: dir, rivers: data('tamana/493034_wtr_6697_op.gml'), riverFlow: 10, riverTemp: [8], riverAccess: 500 });
+    const s = await runStage('potential', dir, { rivers: data('tamana/493034_wtr_6697_op.gml'), riverFlow: 10, riverTemp: [8], riverAccess: 500 });
     expect(s.sources.river.items).toBe(1);
     expect(s.sources.river.kw).toBeCloseTo(waterHeatKw(10, 6), 6); // dT = min(8 - 2, 6) = 6 K
     expect(s.sources.river.cellsCovered).toBeGreaterThan(0);
     // the river lies > 300 m south of the building grid: 150 m reaches nothing
-    const s150 = await runPotential({ run: dir, rivers: data('tamana/493034_wtr_6697_op.gml'), riverFlow: 10, riverTemp: [8] });
+    const s150 = await runStage('potential', dir, { rivers: data('tamana/493034_wtr_6697_op.gml'), riverFlow: 10, riverTemp: [8] });
     expect(s150.sources.river.cellsCovered).toBe(0);
     const a = await runAreas({ run: dir, method: 'blocks' });
     expect(a.method).toBe('blocks');

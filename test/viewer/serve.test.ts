@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside, runStatus, startViewServer, type ViewServer } from '../../engine/export/serve.js';
-import { runView } from '../../engine/cli/view.js';
-import { unpackArrays } from '../../viewer/src/binary.js';
+import { resolveInside, runStatus, startViewServer, type ViewServer } from '../../engine/viewer/server.js';
+import { runView } from '../../engine/viewer/view.js';
+import { unpackArrays } from '../../engine/viewer/pack/format.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 
 let dir: string;

@@ -9,6 +9,7 @@ import proj4 from 'proj4';
 import { writeArrayBuffer } from 'geotiff';
 import { lookupEpsg } from '../../engine/crs/index.js';
 import { seededRandom } from '../../engine/util/random.js';
+import type { BlockProperties, DemandSummary, NetworkProperties, PotentialSummary } from '../../engine/run/contract.js';
 
 export const SYN_EPSG = 6670; // JGD2011 plane zone II (Kyushu)
 /** North-west corner of the grid in EPSG:6670 metres (near Tamana, Kumamoto). */
@@ -163,8 +164,8 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
     JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'Polygon', coordinates: box(SYN_X0, Y1, xm, SYN_Y0) }, properties: { id: 'B1', land_ha: 40, heat_MWh: 5000, density_MWh_ha: 125 } },
-        { type: 'Feature', geometry: { type: 'Polygon', coordinates: box(xm, Y1, X1, SYN_Y0) }, properties: { id: 'B2', land_ha: 40, heat_MWh: 9000, density_MWh_ha: 225 } },
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: box(SYN_X0, Y1, xm, SYN_Y0) }, properties: { id: 'B1', land_ha: 40, heat_MWh: 5000, density_MWh_per_ha_a: 125 } satisfies Partial<BlockProperties> },
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: box(xm, Y1, X1, SYN_Y0) }, properties: { id: 'B2', land_ha: 40, heat_MWh: 9000, density_MWh_per_ha_a: 225 } satisfies Partial<BlockProperties> },
       ],
     }),
   );
@@ -214,7 +215,7 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
   });
   net.push({ type: 'Feature', geometry: { type: 'Point', coordinates: ll(dropped.x, dropped.y) }, properties: { kind: 'dropped', id: dropped.id, use: dropped.use, heat_MWh: dropped.heat, peak_kW: dropped.peak, reason: 'branch below 0.17 kW/m' } });
   net.push({ type: 'Feature', geometry: { type: 'Point', coordinates: ll(plant.x, plant.y) }, properties: { kind: 'plant', id: 'plant-1', type: 'boiler', capacity_kW: Math.ceil(totalPeak), fuel: 'wood chips' } });
-  await put('network.geojson', JSON.stringify({ type: 'FeatureCollection', properties: { supply_C: 80, return_C: 50, threshold_kW_per_m: 0.17, threshold_MWh_per_m_a: 1.5 }, features: net }));
+  await put('network.geojson', JSON.stringify({ type: 'FeatureCollection', properties: { supply_C: 80, return_C: 50, minKwPerM: 0.17, minMwhPerMA: 1.5 } satisfies Partial<NetworkProperties>, features: net }));
 
   // hourly series: winter-peaked demand, a constant plant, surplus and backup from the difference
   const hours = 8760;
@@ -238,8 +239,9 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
     crs: { code: `EPSG:${SYN_EPSG}`, name: 'JGD2011 / Japan Plane Rectangular CS II', reason: 'synthetic test run' },
     inputs: [],
     stages: ['demand', 'potential', 'route', 'simulate'],
-    demand: { buildings: nBuild, heat_MWh: Array.from(heat).reduce((a, b) => a + b, 0), cellSize_m: cs },
-    potential: { bands: [{ name: 'sewage', unit: 'kW' }, { name: 'coverage', unit: 'ratio' }] },
+    // stage summaries with keys of the run-folder contract (engine/run/contract.ts)
+    demand: { buildings: nBuild, annualHeat_MWh: Array.from(heat).reduce((a, b) => a + b, 0), cellSize_m: cs } satisfies Partial<DemandSummary>,
+    potential: { bands: ['1: sewage_kW (kW)', '2: coverage (ratio)'] } satisfies Partial<PotentialSummary>,
   };
   await put('manifest.json', JSON.stringify(manifest, null, 2));
   return { dir, width, height, cellSizeM: cs, heat, firstBuilding: first!, hours };

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packArrays } from '../../engine/export/view-pack.js';
-import { packViewGrid, readViewGrid } from '../../engine/export/view-grid.js';
-import { packViewBuildings, readViewBuildings } from '../../engine/export/view-buildings.js';
+import { packArrays, unpackArrays } from '../../engine/viewer/pack/format.js';
+import { packViewGrid, readViewGrid } from '../../engine/viewer/pack/grid.js';
+import { packViewBuildings, readViewBuildings } from '../../engine/viewer/pack/buildings.js';
 import { lookupEpsg } from '../../engine/crs/index.js';
-import { unpackArrays } from '../../viewer/src/binary.js';
 import { hourFactor, label, parseHourly, series } from '../../viewer/src/hourly.js';
 import { SYN_EPSG, SYN_X0, SYN_Y0, writeSyntheticRun, type SyntheticRun } from './synthetic-run.js';
 
@@ -20,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const ab = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const ab = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 describe('binary container', () => {
   it('round-trips every array type with 8-byte alignment and the meta', () => {

@@ -3,9 +3,9 @@
  * red, and a cursor at the slider's hour. Each pixel column shows the mean of the hours it covers.
  */
 import { label, series, type Hourly } from './hourly.js';
-import { USE_PALETTE, css } from './colors.js';
+import { SERIES_COLORS, USE_PALETTE, css } from '../../engine/style/palette.js';
 
-export const SERIES_COLORS = { demand: '#000', surplus: '#1a9850', backup: '#d73027', losses: '#888' };
+export { SERIES_COLORS } from '../../engine/style/palette.js';
 
 function bucketMeans(v: Float32Array, w: number): Float32Array {
   const out = new Float32Array(w);

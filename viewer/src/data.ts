@@ -1,27 +1,14 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
-import { unpackArrays, type Unpacked } from './binary.js';
+import { unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta } from '../../engine/viewer/pack/format.js';
+import { FILES, type RunFileName, type SimFile } from '../../engine/run/contract.js';
+import type { RunStatus } from '../../engine/viewer/status.js';
 import { parseHourly, type Hourly } from './hourly.js';
-import type { RunStatus } from '../../engine/export/run-status.js';
 
-export interface GridMeta {
-  crs: string;
-  cellSizeM: number;
-  width: number;
-  height: number;
-  count: number;
-  bands: { name: string; unit: string; min: number; max: number; sum: number }[];
-  bbox: [number, number, number, number];
-  corners: [number, number][];
-}
-export interface BuildingsMeta {
-  count: number;
-  polygons: number;
-  ids: string[];
-  dictionaries: { use: string[]; useCode: string[]; floorAreaSource: string[] };
-  bbox: [number, number, number, number];
-  skipped: number;
-}
+/** Meta of a grid payload (demand.tif, potential.tif) and of the buildings payload: engine/viewer/pack/format.ts. */
+export type GridMeta = ViewGridMeta;
+export type BuildingsMeta = ViewBuildingsMeta;
 
+/** A run GeoJSON feature as the layers read it (network, blocks, areas, roads: contract types in engine/run/contract.ts). */
 export interface Feature {
   type: 'Feature';
   geometry: { type: string; coordinates: any } | null;
@@ -43,7 +30,7 @@ export interface RunData {
   areas?: FeatureCollection;
   roads?: FeatureCollection;
   network?: FeatureCollection;
-  sim?: Record<string, unknown>;
+  sim?: SimFile;
   hourly?: Hourly;
   /** Files that exist but could not be read, with why. */
   errors: { file: string; message: string }[];
@@ -67,24 +54,25 @@ async function ok(r: Response, what: string): Promise<Response> {
 export async function loadRun(base = ''): Promise<RunData> {
   const status = (await (await ok(await fetch(`${base}api/status`), 'status')).json()) as RunStatus;
   const config = (await (await ok(await fetch(`${base}api/config`), 'config')).json()) as { tiles: RunData['tiles'] };
-  const has = (n: string) => status.files.some((f) => f.name === n && f.present);
+  const has = (n: RunFileName) => status.files.some((f) => f.name === n && f.present);
   const data: RunData = { status, tiles: config.tiles, errors: [] };
   const jobs: Promise<void>[] = [];
-  const job = (file: string, fn: () => Promise<void>) => {
+  const job = (file: RunFileName, fn: () => Promise<void>) => {
     if (!has(file)) return;
     jobs.push(fn().catch((e: Error) => void data.errors.push({ file, message: e.message })));
   };
   const bin = async (url: string, what: string) => unpackArrays<any>(await (await ok(await fetch(base + url), what)).arrayBuffer());
-  const json = async (file: string) => (await ok(await fetch(`${base}run/${file}`), file)).json();
-  job('demand.tif', async () => void (data.demand = await bin('api/grid/demand.bin', 'demand.tif')));
-  job('potential.tif', async () => void (data.potential = await bin('api/grid/potential.bin', 'potential.tif')));
-  job('buildings.geojson', async () => void (data.buildings = await bin('api/buildings.bin', 'buildings.geojson')));
-  job('blocks.geojson', async () => void (data.blocks = await json('blocks.geojson')));
-  job('areas.geojson', async () => void (data.areas = await json('areas.geojson')));
-  job('roads.geojson', async () => void (data.roads = await json('roads.geojson')));
-  job('network.geojson', async () => void (data.network = await json('network.geojson')));
-  job('sim.json', async () => void (data.sim = await json('sim.json')));
-  job('hourly.csv', async () => void (data.hourly = parseHourly(await (await ok(await fetch(`${base}run/hourly.csv`), 'hourly.csv')).text())));
+  const run = async (file: RunFileName) => ok(await fetch(`${base}run/${file}`), file);
+  const json = async (file: RunFileName) => (await run(file)).json();
+  job(FILES.demand, async () => void (data.demand = await bin('api/grid/demand.bin', FILES.demand)));
+  job(FILES.potential, async () => void (data.potential = await bin('api/grid/potential.bin', FILES.potential)));
+  job(FILES.buildings, async () => void (data.buildings = await bin('api/buildings.bin', FILES.buildings)));
+  job(FILES.blocks, async () => void (data.blocks = await json(FILES.blocks)));
+  job(FILES.areas, async () => void (data.areas = await json(FILES.areas)));
+  job(FILES.roads, async () => void (data.roads = await json(FILES.roads)));
+  job(FILES.network, async () => void (data.network = await json(FILES.network)));
+  job(FILES.sim, async () => void (data.sim = await json(FILES.sim)));
+  job(FILES.hourly, async () => void (data.hourly = parseHourly(await (await run(FILES.hourly)).text())));
   await Promise.all(jobs);
   return data;
 }

@@ -1,8 +1,11 @@
 /**
  * hourly.csv: an hour column, then series in kW. Two layouts are read: plain (demand_kW, losses_kW, <plant>_kW,
- * surplus_kW, backup_kW) and the simulation's per-scenario one, where each series is prefixed by the scenario
- * ('0:demand_kW', '0:plant:biomass-1_kW', '0:surplus_kW', ...) next to shared columns (month, air_C, ...).
+ * surplus_kW, backup_kW: a one-case run, or a hand-made file) and the simulation's per-scenario one, where each series
+ * is prefixed by the scenario ('0:demand_kW', '0:plant:biomass-1_kW', '0:surplus_kW', ...) next to shared columns
+ * (month, air_C, ...). Column names: engine/run/contract.ts (HOURLY_SERIES, hourlyPrefix, hourlyPlantColumn).
  */
+import { HOURLY_PLANT_PREFIX, HOURLY_SCOPE_SEPARATOR, type HourlySeries } from '../../engine/run/contract.js';
+
 export interface Hourly {
   hours: number;
   /** Column names in file order, without the hour column. */
@@ -24,7 +27,7 @@ export function parseHourly(text: string): Hourly {
     const cells = lines[r + 1]!.split(',');
     for (let c = 0; c < names.length; c++) columns[names[c]!]![r] = Number(cells[c + 1]);
   }
-  const scenarios = [...new Set(names.map((n) => /^([^:]+):/.exec(n)?.[1]).filter((s): s is string => !!s))];
+  const scenarios = [...new Set(names.map(scopeOf).filter((s): s is string => !!s))];
   return { hours, names, columns, scenarios };
 }
 
@@ -39,10 +42,10 @@ export interface Series {
 
 export function series(h: Hourly, scenario = h.scenarios[0]): Series {
   if (scenario !== undefined && h.scenarios.includes(scenario)) {
-    const p = `${scenario}:`;
-    const own = h.names.filter((n) => n.startsWith(p));
-    const find = (role: string) => own.find((n) => n.slice(p.length).toLowerCase().startsWith(role));
-    return { demand: find('demand'), losses: find('loss'), plants: own.filter((n) => n.startsWith(`${p}plant:`)), surplus: find('surplus'), backup: find('backup') };
+    const p = scenario + HOURLY_SCOPE_SEPARATOR;
+    const col = (s: HourlySeries) => (h.names.includes(p + s) ? p + s : undefined);
+    const plants = h.names.filter((n) => n.startsWith(p + HOURLY_PLANT_PREFIX));
+    return { demand: col('demand_kW'), losses: col('losses_kW'), plants, surplus: col('surplus_kW'), backup: col('backup_kW') };
   }
   const find = (role: string) => h.names.find((n) => n.toLowerCase().startsWith(role));
   return {
@@ -52,6 +55,13 @@ export function series(h: Hourly, scenario = h.scenarios[0]): Series {
     surplus: find('surplus'),
     backup: find('backup'),
   };
+}
+
+/** The scope (case) prefix of a column name, without its separator: '0' of '0:demand_kW'; undefined for 'plant:x_kW'. */
+function scopeOf(name: string): string | undefined {
+  const i = name.indexOf(HOURLY_SCOPE_SEPARATOR);
+  if (i <= 0 || name.startsWith(HOURLY_PLANT_PREFIX)) return undefined;
+  return name.slice(0, i);
 }
 
 /** Short label of a series column ('0:plant:biomass-1_kW' -> 'biomass-1'). */

@@ -1,8 +1,7 @@
 /** Legend with units for the visible layers. */
 import type { RunData } from './data.js';
-import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, USE_PALETTE, YL_OR_RD } from './colors.js';
+import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, USE_PALETTE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
 import { esc, fmt } from './format.js';
-import { AREA_COLOR } from './layers/areas.js';
 
 const swatch = (c: readonly number[]) => `<span class="swatch" style="background:rgb(${c[0]},${c[1]},${c[2]})"></span>`;
 
@@ -33,10 +32,10 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
         `<div class="legend-row">${fmt(thresholdKwPerM, 3)} <div class="ramp" style="background:${cssGradient(ABOVE_THRESHOLD)}"></div> ≥ ${fmt(4 * thresholdKwPerM, 2)} kW/m</div>`,
     );
   }
-  if (visible.consumers) out.push(`<div class="legend-row">${swatch([241, 105, 19])} consumer (area ∝ load at the hour, kW)</div>`);
-  if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch" style="border:2px solid ${css([200, 0, 0, 255])};border-radius:50%"></span> consumer cut off (below threshold)</div>`);
-  if (visible.plants) out.push(`<div class="legend-row">${swatch([40, 40, 40])} plant</div>`);
-  if (visible.areas) out.push(`<div class="legend-row">${swatch(AREA_COLOR)} supply area</div>`);
-  if (visible.roads) out.push(`<div class="legend-row">${swatch([130, 130, 130])} road graph</div>`);
+  if (visible.consumers) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.consumer)} consumer (area ∝ load at the hour, kW)</div>`);
+  if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch" style="border:2px solid ${css(VIEWER_STYLE.dropped)};border-radius:50%"></span> consumer cut off (below threshold)</div>`);
+  if (visible.plants) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.plantFill)} plant</div>`);
+  if (visible.areas) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.area)} supply area</div>`);
+  if (visible.roads) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.road)} road graph</div>`);
   return out.join('') || '<div>no layer shown</div>';
 }

@@ -13,6 +13,7 @@ import { legendHtml } from './legend.js';
 import { chartLegendHtml, drawChart } from './chart.js';
 import { summaryHtml } from './summary.js';
 import { esc } from './format.js';
+import type { NetworkProperties } from '../../engine/run/contract.js';
 
 interface ViewState {
   longitude: number;
@@ -227,8 +228,8 @@ async function start(): Promise<void> {
   data = await loadRun(new URL('./', location.href).href.replace(/[^/]*$/, ''));
   handle.loadedMs = performance.now();
   handle.data = data;
-  const np = data.network?.properties;
-  const t = Number(np?.minKwPerM ?? np?.threshold_kW_per_m ?? np?.thresholdKwPerM);
+  // the kW/m threshold the route stage pruned with: network.geojson's minKwPerM (engine/run/contract.ts NetworkProperties)
+  const t = Number((data.network?.properties as Partial<NetworkProperties> | undefined)?.minKwPerM);
   if (t > 0) threshold = t;
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;

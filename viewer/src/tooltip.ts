@@ -5,6 +5,8 @@ import { buildingRow } from './layers/buildings.js';
 import { pipeLoadKw } from './layers/network.js';
 import { esc, fmt, rows } from './format.js';
 import { pickedCell } from './layers/grid-image.js';
+import { BUILDING_ARRAYS, GRID_ARRAYS, type BuildingCode, type BuildingNumber } from '../../engine/viewer/pack/format.js';
+import { DEMAND_BAND, FILES } from '../../engine/run/contract.js';
 
 /** How floorAreaSource values were derived (engine/buildings floor-area rules). */
 export const FLOOR_AREA_RULES: Record<string, string> = {
@@ -21,8 +23,8 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
   if (id === 'buildings' && data.buildings) {
     const b = data.buildings;
     const r = buildingRow(b, info.index);
-    const n = (k: string) => (b.arrays[`n_${k}`] as Float32Array)[r];
-    const c = (k: 'use' | 'useCode' | 'floorAreaSource') => b.meta.dictionaries[k][(b.arrays[`c_${k}`] as Uint16Array)[r]!] ?? '';
+    const n = (k: BuildingNumber) => (b.arrays[BUILDING_ARRAYS.number(k)] as Float32Array)[r];
+    const c = (k: BuildingCode) => b.meta.dictionaries[k][(b.arrays[BUILDING_ARRAYS.code(k)] as Uint16Array)[r]!] ?? '';
     const src = c('floorAreaSource');
     return `<b>building ${esc(b.meta.ids[r])}</b>` + rows([
       ['use', `${esc(c('use'))} (code ${esc(c('useCode') || '–')})`],
@@ -41,14 +43,14 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     // a BitmapLayer pick gives the image pixel; a GridCellLayer pick the shipped cell's index
     const k = (info as { bitmap?: unknown }).bitmap ? pickedCell(g, info as never) : info.index;
     if (k < 0) return null;
-    const cell = (g.arrays.cell as Uint32Array)[k]!;
+    const cell = (g.arrays[GRID_ARRAYS.cell] as Uint32Array)[k]!;
     const col = cell % g.meta.width;
     const row = (cell - col) / g.meta.width;
     const ha = (g.meta.cellSizeM * g.meta.cellSizeM) / 10_000;
-    const pairs: [string, string][] = g.meta.bands.map((bd, j) => [bd.name, `${fmt((g.arrays[`b${j}`] as Float32Array)[k])} ${esc(bd.unit)}`]);
-    if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays.b1 as Float32Array)[k]! / ha)} MWh/(ha·a)`]);
+    const pairs: [string, string][] = g.meta.bands.map((bd, j) => [bd.name, `${fmt((g.arrays[GRID_ARRAYS.band(j)] as Float32Array)[k])} ${esc(bd.unit)}`]);
+    if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays[GRID_ARRAYS.band(DEMAND_BAND.annualHeat)] as Float32Array)[k]! / ha)} MWh/(ha·a)`]);
     pairs.push(['cell', `col ${col}, row ${row} (${g.meta.cellSizeM} m, ${esc(g.meta.crs)})`]);
-    return `<b>${id === 'demand' ? 'demand.tif' : 'potential.tif'} cell</b>` + rows(pairs);
+    return `<b>${id === 'demand' ? FILES.demand : FILES.potential} cell</b>` + rows(pairs);
   }
   const p = (info.object as any)?.pipe?.properties ?? (info.object as any)?.properties;
   if (!p) return null;
@@ -56,7 +58,7 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     if (p.kind === 'service') return `<b>service line</b>` + rows([['consumer', esc(p.consumer)], ['length', `${fmt(p.length_m)} m`]]);
     return `<b>pipe ${esc(p.id)}</b>` + rows([
       ['DN', esc(p.DN)],
-      ['design load', `${fmt(p.design_kW ?? p.peak_kW)} kW`],
+      ['design load', `${fmt(p.design_kW)} kW`],
       [`load at hour ${hour}`, `${fmt(pipeLoadKw({ properties: p } as any, hourFactor))} kW`],
       ['linear density', `${fmt(p.kw_per_m, 3)} kW/m`],
       ['annual', `${fmt(p.mwh_per_m_a, 2)} MWh/(m·a)`],

@@ -2,7 +2,7 @@
  * Small self-contained SVG charts for report.html: horizontal bars and daily line series. All text is escaped.
  */
 import { escapeXml } from './render-svg.js';
-import { formatBound } from '../colors.js';
+import { formatBound } from '../../style/palette.js';
 
 export interface Bar {
   label: string;

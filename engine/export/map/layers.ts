@@ -12,7 +12,8 @@ import {
   useLabel,
   USE_COLORS,
   type ClassedScale,
-} from '../colors.js';
+} from '../../style/palette.js';
+import { areasCellThreshold, BLOCK_DENSITY, DEMAND_BAND, POTENTIAL_SOURCE_BANDS, routeThresholdKwPerM, type NetworkKind } from '../../run/contract.js';
 import type { DrawingBuilder, PathPrim } from './model.js';
 import type { ProjFeature, RunLayers, RunRaster } from './load.js';
 
@@ -119,47 +120,25 @@ function scaleLegend(s: ClassedScale, swatch: LegendItem['swatch'], note?: strin
   return { title: s.title, unit: s.unit, items: s.classes.map((c) => ({ swatch, color: c.color, label: c.label, sizeMm })), note };
 }
 
-/** First finite number among the values of `obj` whose key matches `re` (searched one level deep too). */
-export function findNumber(obj: unknown, re: RegExp): number | undefined {
-  if (!obj || typeof obj !== 'object') return undefined;
-  const o = obj as Record<string, unknown>;
-  for (const [k, v] of Object.entries(o)) if (re.test(k) && typeof v === 'number' && Number.isFinite(v)) return v;
-  for (const v of Object.values(o)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [k, w] of Object.entries(v as Record<string, unknown>)) if (re.test(k) && typeof w === 'number' && Number.isFinite(w)) return w;
-    }
-  }
-  return undefined;
-}
+/** The pipe threshold the run's route stage pruned with (manifest.route.thresholds.minKwPerM, kW/m), else undefined. */
+export const runPipeThreshold = (run: Pick<RunLayers, 'manifest'>): number | undefined => routeThresholdKwPerM(run.manifest);
 
-/** The pipe threshold the run's route stage used (kW/m), else undefined. */
-export function runPipeThreshold(run: RunLayers): number | undefined {
-  const re = /^(min|threshold).*kw.?per.?m$|^kw.?per.?m.?(min|threshold)$/i;
-  return findNumber(run.manifest.route, re) ?? findNumber(run.networkProps, re);
-}
-
-/** The cell threshold the run's areas stage used (MWh/(ha·a)), else undefined. */
-export function runCellThreshold(run: RunLayers): number | undefined {
-  return findNumber(run.manifest.areas, /^cellThreshold/i);
-}
+/** The cell threshold the run's areas stage used (manifest.areas.cellThreshold_MWh_per_ha, MWh/(ha·a)), else undefined. */
+export const runCellThreshold = (run: Pick<RunLayers, 'manifest'>): number | undefined => areasCellThreshold(run.manifest);
 
 function demandDensity(r: RunRaster): Float64Array {
-  // band 2 = annual heat MWh/a per cell (DESIGN.md); density per hectare of cell
-  const heat = r.bands[1] ?? r.bands[0]!;
+  // demand.tif's annual heat MWh/a per cell (contract DEMAND_BANDS); density per hectare of cell
+  const heat = r.bands[DEMAND_BAND.annualHeat]!;
   const ha = (r.cellSize * r.cellSize) / 10_000;
   const d = new Float64Array(heat.length);
   for (let i = 0; i < heat.length; i++) d[i] = heat[i]! / ha;
   return d;
 }
 
-/** Sum of the source bands of potential.tif (all bands but the coverage band), kW per cell. */
+/** Sum of the source bands of potential.tif (contract POTENTIAL_SOURCE_BANDS, the first four), kW per cell. */
 function potentialTotal(r: RunRaster): Float64Array {
-  let idx = r.bands.map((_, i) => i);
-  const named = r.names.some((n) => n && !/^band \d+$/.test(n));
-  if (named) idx = idx.filter((i) => !/coverage|ratio/i.test(r.names[i]!));
-  else if (r.bands.length > 1) idx = idx.slice(0, -1); // last band = coverage ratio (DESIGN.md)
   const out = new Float64Array(r.width * r.height);
-  for (const i of idx) {
+  for (let i = 0; i < POTENTIAL_SOURCE_BANDS.length; i++) {
     const b = r.bands[i]!;
     for (let j = 0; j < out.length; j++) if (b[j]! === b[j]!) out[j] += b[j]!;
   }
@@ -192,13 +171,12 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
   }
 
   if (run.blocks) {
-    const densityKey = Object.keys(run.blocks[0]?.props ?? {}).find((key) => /density/i.test(key));
     const s = demandDensityScale(opts.cellThresholdMWhPerHa ?? runCellThreshold(run) ?? 333);
-    const fill = !run.demand && densityKey !== undefined;
+    const fill = !run.demand;
     b.group({ id: 'layer-blocks' }, () => {
       for (const f of run.blocks!) {
         if (f.type !== 'polygon') continue;
-        const c = fill ? classColor(s, num(f.props[densityKey!])) : undefined;
+        const c = fill ? classColor(s, num(f.props[BLOCK_DENSITY])) : undefined;
         b.add(featurePath(v, f, { stroke: STYLE.blockStroke, strokeWidthMm: 0.15, fill: c, fillOpacity: c ? 0.8 : undefined, evenOdd: true }));
       }
     });
@@ -221,7 +199,7 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
         );
       }
     });
-    const t = findNumber(run.manifest.areas, /^areaThreshold/i);
+    const t = run.manifest.areas?.areaThreshold_GWh;
     legend.push({
       title: 'Supply areas',
       items: [{ swatch: 'fill', color: STYLE.areaStroke, label: `Candidate DH area (${run.areas.length})`, opacity: 0.35 }],
@@ -247,7 +225,7 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
   if (run.network) {
     const threshold = opts.pipeThresholdKwPerM ?? runPipeThreshold(run);
     const s = pipeKwPerMScale(threshold ?? 0.17);
-    const by = (kind: string) => run.network!.filter((f) => f.props.kind === kind);
+    const by = (kind: NetworkKind) => run.network!.filter((f) => f.props.kind === kind);
     const services = by('service');
     const pipes = by('pipe');
     const consumers = by('consumer');

@@ -4,35 +4,23 @@
  * counted warning.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
 import { parseCrs, transformer, WGS84, type Crs } from '../../crs/index.js';
-import { readGeoTiff } from '../../io/geotiff.js';
-import { readManifest, type Manifest } from '../../io/run-folder.js';
+import { FILES, FILE_WRITER, type Manifest, type NetworkProperties } from '../../run/contract.js';
+import { readAreas, readBlocks, readBuildings, readDemand, readNetwork, readPotential, readRun, runFile } from '../../run/read.js';
 import type { Warnings } from '../../util/warnings.js';
 
 export const LAYER_NAMES = ['demand', 'potential', 'blocks', 'areas', 'buildings', 'network'] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 
-/** The run file each layer is drawn from. */
+/** The run file each layer is drawn from (each layer is named after its file's role in engine/run/contract.ts FILES). */
 export const LAYER_FILES: Record<LayerName, string> = {
-  demand: 'demand.tif',
-  potential: 'potential.tif',
-  blocks: 'blocks.geojson',
-  areas: 'areas.geojson',
-  buildings: 'buildings.geojson',
-  network: 'network.geojson',
-};
-
-/** The stage that writes each layer's file (for error hints). */
-const LAYER_STAGE: Record<LayerName, string> = {
-  demand: 'heatplan demand',
-  potential: 'heatplan potential',
-  blocks: 'heatplan demand',
-  areas: 'heatplan areas',
-  buildings: 'heatplan demand',
-  network: 'heatplan route',
+  demand: FILES.demand,
+  potential: FILES.potential,
+  blocks: FILES.blocks,
+  areas: FILES.areas,
+  buildings: FILES.buildings,
+  network: FILES.network,
 };
 
 /** Layers drawn when --layers is not given (potential and blocks only on request: they hide the demand grid). */
@@ -82,7 +70,7 @@ export interface RunLayers {
   buildings?: ProjFeature[];
   network?: ProjFeature[];
   /** Top-level properties of network.geojson (temperatures, thresholds). */
-  networkProps?: Record<string, unknown>;
+  networkProps?: Partial<NetworkProperties>;
   /** Layers asked for (or defaulted) that were loaded, in drawing order. */
   loaded: LayerName[];
   /** Layers skipped because their file is missing (defaults only). */
@@ -92,16 +80,17 @@ export interface RunLayers {
 /** The run's working CRS from manifest.crs. */
 export function runCrs(manifest: Manifest, dir: string): Crs {
   const code = manifest.crs?.code;
+  const file = runFile(dir, 'manifest');
   if (!code) {
     throw new InputError('run-no-crs', 'manifest.json has no working CRS (crs.code)', {
-      file: join(dir, 'manifest.json'),
+      file,
       hint: 'the run was not written by heatplan demand; rerun it',
     });
   }
-  const crs = parseCrs(code, { file: join(dir, 'manifest.json') });
+  const crs = parseCrs(code, { file });
   if (crs.geographic) {
     throw new InputError('run-crs-geographic', 'the run\'s working CRS is geographic; plan sheets need a projected CRS', {
-      file: join(dir, 'manifest.json'),
+      file,
       value: code,
     });
   }
@@ -113,67 +102,67 @@ export function runCrs(manifest: Manifest, dir: string): Crs {
  * naming the file; others are skipped with a warning.
  */
 export async function loadRunLayers(dir: string, layers: LayerName[], explicit: boolean, warnings: Warnings): Promise<RunLayers> {
-  const manifest = await readManifest(dir);
+  const { manifest } = await readRun(dir);
   const crs = runCrs(manifest, dir);
   const toWork = transformer(WGS84, crs);
   const run: RunLayers = { dir, manifest, crs, loaded: [], skipped: [] };
   for (const layer of LAYER_NAMES) {
     if (!layers.includes(layer)) continue;
-    const file = join(dir, LAYER_FILES[layer]);
+    const file = runFile(dir, layer);
     if (!existsSync(file)) {
       if (explicit) {
         throw new InputError('run-missing-file', `layer "${layer}" needs ${LAYER_FILES[layer]}, which the run folder does not have`, {
           file,
-          hint: `run \`${LAYER_STAGE[layer]}\` on this run first, or leave "${layer}" out of --layers`,
+          hint: `run \`${FILE_WRITER[layer]}\` on this run first, or leave "${layer}" out of --layers`,
         });
       }
       warnings.add('layer-skipped', 'default layer skipped: its file is missing from the run folder', { file, message: `${layer}: ${LAYER_FILES[layer]} missing` });
       run.skipped.push({ layer, file });
       continue;
     }
-    if (layer === 'demand' || layer === 'potential') run[layer] = await readRunRaster(file, crs);
-    else {
-      const { features, props } = await readGeoJsonProjected(file, toWork, warnings);
-      run[layer] = features;
-      if (layer === 'network') run.networkProps = props;
+    switch (layer) {
+      case 'demand':
+        run.demand = rasterOf(await readDemand(dir, { crs: crs.code }));
+        break;
+      case 'potential':
+        run.potential = rasterOf(await readPotential(dir, { crs: crs.code }));
+        break;
+      case 'blocks':
+        run.blocks = projectFeatures(await readBlocks(dir), file, toWork, warnings);
+        break;
+      case 'areas':
+        run.areas = projectFeatures(await readAreas(dir), file, toWork, warnings);
+        break;
+      case 'buildings':
+        run.buildings = projectFeatures(await readBuildings(dir), file, toWork, warnings);
+        break;
+      case 'network': {
+        const fc = await readNetwork(dir);
+        run.network = projectFeatures(fc, file, toWork, warnings);
+        run.networkProps = fc.properties ?? {};
+        break;
+      }
     }
     run.loaded.push(layer);
   }
   return run;
 }
 
-/** Read a run raster (demand.tif, potential.tif), checking that it is in the run's working CRS. */
-export async function readRunRaster(file: string, crs: Crs): Promise<RunRaster> {
-  const r = await readGeoTiff(file);
-  if (r.crs !== crs.code && parseCrs(r.crs, { file }).proj4 !== crs.proj4) {
-    throw new InputError('raster-crs-mismatch', `raster CRS ${r.crs} is not the run's working CRS ${crs.code}`, {
-      file,
-      value: r.crs,
-      hint: 'the run folder mixes files of different runs; rerun the stage that wrote it',
-    });
-  }
-  return { file, x0: r.x0, y0: r.y0, cellSize: r.cellSize, width: r.width, height: r.height, bands: r.bands, names: r.names };
+function rasterOf(r: { file: string; x0: number; y0: number; cellSize: number; width: number; height: number; bands: Float64Array[]; names: string[] }): RunRaster {
+  return { file: r.file, x0: r.x0, y0: r.y0, cellSize: r.cellSize, width: r.width, height: r.height, bands: r.bands, names: r.names };
 }
 
-/** Read a WGS84 GeoJSON FeatureCollection and project every geometry into the working CRS. */
-export async function readGeoJsonProjected(
+/** Project every geometry of a run's WGS84 feature collection (read by engine/run/read.ts) into the working CRS. */
+export function projectFeatures(
+  fc: { features: readonly { geometry: unknown; properties: object | null }[] },
   file: string,
   toWork: ReturnType<typeof transformer>,
   warnings: Warnings,
-): Promise<{ features: ProjFeature[]; props: Record<string, unknown> }> {
-  let fc: { type?: string; features?: unknown[]; properties?: Record<string, unknown> };
-  try {
-    fc = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new InputError('geojson-invalid', `not valid JSON: ${(e as Error).message}`, { file });
-  }
-  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    throw new InputError('geojson-invalid', 'not a GeoJSON FeatureCollection', { file, value: fc?.type });
-  }
+): ProjFeature[] {
   const out: ProjFeature[] = [];
   fc.features.forEach((f, i) => {
     const feat = f as { geometry?: { type: string; coordinates: unknown } | null; properties?: Record<string, unknown> | null };
-    const props = feat?.properties ?? {};
+    const props = (feat?.properties ?? {}) as Record<string, unknown>;
     const g = feat?.geometry;
     if (!g) {
       warnings.add('feature-no-geometry', 'feature without geometry not drawn', { file, record: i });
@@ -236,5 +225,5 @@ export async function readGeoJsonProjected(
       for (const p of parts) out.push({ type, parts: [p], props });
     } else out.push({ type, parts, props });
   });
-  return { features: out, props: fc.properties ?? {} };
+  return out;
 }

@@ -3,6 +3,7 @@
  * and lon/lat areas used only as relative weights.
  */
 import { cleanRing, ringSelfIntersects, type RingProblem } from '../../buildings/geometry.js';
+import { polygonsArea } from '../../geom/rings.js';
 import type { RawPolygon } from './gml-geometry.js';
 
 /** A cleaned polygon: exterior ring then holes, flat x,y without closing vertex. */
@@ -49,18 +50,5 @@ export function polygonsSelfIntersect(polys: CleanPolygon[]): boolean {
 
 /** |Area| of the polygons in their own units (degrees² for lon/lat): a relative weight only. */
 export function planarArea(polys: CleanPolygon[]): number {
-  let a = 0;
-  for (const poly of polys) {
-    for (let r = 0; r < poly.length; r++) {
-      const ring = poly[r]!;
-      const n = ring.length / 2;
-      let s = 0;
-      const ox = ring[0]!, oy = ring[1]!;
-      for (let i = 0, j = n - 1; i < n; j = i++) {
-        s += (ring[2 * j]! - ox) * (ring[2 * i + 1]! - oy) - (ring[2 * i]! - ox) * (ring[2 * j + 1]! - oy);
-      }
-      a += (r === 0 ? 1 : -1) * Math.abs(s / 2);
-    }
-  }
-  return Math.abs(a);
+  return Math.abs(polygonsArea(polys));
 }

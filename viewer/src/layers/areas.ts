@@ -1,8 +1,7 @@
 /** Candidate supply areas: thick purple outlines over a light fill. */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
-
-export const AREA_COLOR: [number, number, number] = [118, 42, 131];
+import { VIEWER_STYLE } from '../../../engine/style/palette.js';
 
 export function areasLayer(ctx: LayerContext): GeoJsonLayer | null {
   const fc = ctx.data.areas;
@@ -12,8 +11,8 @@ export function areasLayer(ctx: LayerContext): GeoJsonLayer | null {
     data: fc as never,
     stroked: true,
     filled: true,
-    getFillColor: [...AREA_COLOR, 40],
-    getLineColor: [...AREA_COLOR, 255],
+    getFillColor: [VIEWER_STYLE.area[0], VIEWER_STYLE.area[1], VIEWER_STYLE.area[2], VIEWER_STYLE.areaFillAlpha],
+    getLineColor: VIEWER_STYLE.area,
     lineWidthMinPixels: 3,
     pickable: true,
   });

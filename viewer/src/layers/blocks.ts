@@ -1,30 +1,26 @@
-/** Blocks: outlines, filled by demand density where the block carries one (MWh/(ha·a)). */
+/** Blocks: outlines, filled by the blocks' demand density (MWh/(ha·a)). */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
-import { ramp, YL_OR_RD, type Rgba } from '../colors.js';
-
-/** The block property holding density, MWh/(ha·a): the first whose name contains 'density'. */
-export function densityKey(props: Record<string, unknown> | undefined): string | undefined {
-  return props ? Object.keys(props).find((k) => /density/i.test(k) && typeof props[k] === 'number') : undefined;
-}
+import { ramp, VIEWER_STYLE, YL_OR_RD, type Rgba } from '../../../engine/style/palette.js';
+import { BLOCK_DENSITY } from '../../../engine/run/contract.js';
 
 export function blocksLayer(ctx: LayerContext): GeoJsonLayer | null {
   const fc = ctx.data.blocks;
   if (!fc) return null;
-  const key = densityKey(fc.features[0]?.properties);
+  // blocks.geojson's density property (contract BLOCK_DENSITY), MWh/(ha·a)
   let max = 0;
-  if (key) for (const f of fc.features) max = Math.max(max, Number(f.properties[key]) || 0);
+  for (const f of fc.features) max = Math.max(max, Number(f.properties[BLOCK_DENSITY]) || 0);
   return new GeoJsonLayer({
     id: 'blocks',
     data: fc as never,
     stroked: true,
     filled: true,
     getFillColor: (f: any) => {
-      if (!key || !max) return [200, 200, 200, 60];
-      const c = ramp(YL_OR_RD, Math.sqrt((Number(f.properties[key]) || 0) / max)) as Rgba;
-      return [c[0], c[1], c[2], 140];
+      if (!max) return VIEWER_STYLE.blockEmpty;
+      const c = ramp(YL_OR_RD, Math.sqrt((Number(f.properties[BLOCK_DENSITY]) || 0) / max)) as Rgba;
+      return [c[0], c[1], c[2], VIEWER_STYLE.blockFillAlpha];
     },
-    getLineColor: [90, 90, 90, 255],
+    getLineColor: VIEWER_STYLE.blockStroke,
     lineWidthMinPixels: 1,
     pickable: true,
   });

@@ -3,10 +3,10 @@
  * per vertex because deck.gl expands binary polygon attributes by vertex.
  */
 import { SolidPolygonLayer } from '@deck.gl/layers';
-import type { Unpacked } from '../binary.js';
+import { BUILDING_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { BuildingsMeta } from '../data.js';
 import type { LayerContext } from './context.js';
-import { USE_PALETTE } from '../colors.js';
+import { USE_PALETTE, VIEWER_STYLE } from '../../../engine/style/palette.js';
 import { memo } from './memo.js';
 
 const colorCache = new WeakMap<object, Uint8Array>();
@@ -14,9 +14,9 @@ const colorCache = new WeakMap<object, Uint8Array>();
 function vertexColors(b: Unpacked<BuildingsMeta>): Uint8Array {
   const hit = colorCache.get(b);
   if (hit) return hit;
-  const starts = b.arrays.startIndices as Uint32Array;
-  const owner = b.arrays.owner as Uint32Array;
-  const use = b.arrays.c_use as Uint16Array;
+  const starts = b.arrays[BUILDING_ARRAYS.startIndices] as Uint32Array;
+  const owner = b.arrays[BUILDING_ARRAYS.owner] as Uint32Array;
+  const use = b.arrays[BUILDING_ARRAYS.code('use')] as Uint16Array;
   const out = new Uint8Array(starts[starts.length - 1]! * 4);
   for (let p = 0; p + 1 < starts.length; p++) {
     const c = USE_PALETTE[use[owner[p]!]! % USE_PALETTE.length]!;
@@ -33,9 +33,9 @@ export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | null {
     id: 'buildings',
     data: memo(b, 'buildings', () => ({
       length: b.meta.polygons,
-      startIndices: b.arrays.startIndices as Uint32Array,
+      startIndices: b.arrays[BUILDING_ARRAYS.startIndices] as Uint32Array,
       attributes: {
-        getPolygon: { value: b.arrays.positions as Float64Array, size: 2 },
+        getPolygon: { value: b.arrays[BUILDING_ARRAYS.positions] as Float64Array, size: 2 },
         getFillColor: { value: vertexColors(b), size: 4, normalized: true },
       },
     })) as never,
@@ -45,11 +45,11 @@ export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | null {
     extruded: false,
     pickable: true,
     autoHighlight: true,
-    highlightColor: [0, 0, 0, 90],
+    highlightColor: VIEWER_STYLE.buildingHighlight,
   });
 }
 
 /** Building row of picked polygon `index`. */
 export function buildingRow(b: Unpacked<BuildingsMeta>, index: number): number {
-  return (b.arrays.owner as Uint32Array)[index]!;
+  return (b.arrays[BUILDING_ARRAYS.owner] as Uint32Array)[index]!;
 }

@@ -6,19 +6,21 @@
 import { GridCellLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import { gridColors } from './grid-colors.js';
-import { YL_OR_RD } from '../colors.js';
+import { YL_OR_RD } from '../../../engine/style/palette.js';
 import { memo } from './memo.js';
+import { GRID_ARRAYS } from '../../../engine/viewer/pack/format.js';
+import { DEMAND_BAND } from '../../../engine/run/contract.js';
 import { gridBitmapLayer } from './grid-image.js';
 
-/** Band shown: 1 = annual heat demand (MWh/a per cell). */
-export const DEMAND_BAND = 1;
+/** Band shown: demand.tif's annual heat demand (MWh/a per cell). */
+export const DEMAND_BAND_SHOWN = DEMAND_BAND.annualHeat;
 /** Height of the densest cell when extruded, m. */
 export const MAX_EXTRUSION_M = 600;
 
 export function demandGridLayer(ctx: LayerContext): GridCellLayer | ReturnType<typeof gridBitmapLayer> | null {
   const g = ctx.data.demand;
   if (!g) return null;
-  const band = Math.min(DEMAND_BAND, g.meta.bands.length - 1);
+  const band = Math.min(DEMAND_BAND_SHOWN, g.meta.bands.length - 1);
   if (!ctx.extruded) return gridBitmapLayer('demand', g, band, YL_OR_RD, 220);
   const colors = gridColors(g, band, YL_OR_RD);
   const max = g.meta.bands[band]!.max || 1;
@@ -27,9 +29,9 @@ export function demandGridLayer(ctx: LayerContext): GridCellLayer | ReturnType<t
     data: memo(g, `demand-${band}`, () => ({
       length: g.meta.count,
       attributes: {
-        getPosition: { value: g.arrays.position as Float64Array, size: 2 },
+        getPosition: { value: g.arrays[GRID_ARRAYS.position] as Float64Array, size: 2 },
         getFillColor: { value: colors, size: 4, normalized: true },
-        getElevation: { value: g.arrays[`b${band}`] as Float32Array, size: 1 },
+        getElevation: { value: g.arrays[GRID_ARRAYS.band(band)] as Float32Array, size: 1 },
       },
     })) as never,
     cellSize: g.meta.cellSizeM,

@@ -1,7 +1,7 @@
 /** Per-cell colours of a binary grid band (sqrt scale from 0 to the band's maximum), cached per band. */
-import type { Unpacked } from '../binary.js';
+import { GRID_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { GridMeta } from '../data.js';
-import { ramp, type Rgba } from '../colors.js';
+import { ramp, type Rgba } from '../../../engine/style/palette.js';
 
 const cache = new WeakMap<object, Map<string, Uint8Array>>();
 
@@ -11,7 +11,7 @@ export function gridColors(grid: Unpacked<GridMeta>, band: number, stops: Rgba[]
   if (!m) cache.set(grid, (m = new Map()));
   const hit = m.get(key);
   if (hit) return hit;
-  const v = grid.arrays[`b${band}`] as Float32Array;
+  const v = grid.arrays[GRID_ARRAYS.band(band)] as Float32Array;
   const max = grid.meta.bands[band]?.max || 1;
   const out = new Uint8Array(v.length * 4);
   for (let i = 0; i < v.length; i++) {

@@ -5,9 +5,9 @@
  * raster affinely between its corners; over a city the plane-CRS-to-Web-Mercator distortion is far below a cell.
  */
 import { BitmapLayer } from '@deck.gl/layers';
-import type { Unpacked } from '../binary.js';
+import { GRID_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { GridMeta } from '../data.js';
-import type { Rgba } from '../colors.js';
+import type { Rgba } from '../../../engine/style/palette.js';
 import { gridColors } from './grid-colors.js';
 import { memo } from './memo.js';
 
@@ -15,7 +15,7 @@ import { memo } from './memo.js';
 export function cellLookup(g: Unpacked<GridMeta>): Int32Array {
   return memo(g, 'lookup', () => {
     const out = new Int32Array(g.meta.width * g.meta.height).fill(-1);
-    const cell = g.arrays.cell as Uint32Array;
+    const cell = g.arrays[GRID_ARRAYS.cell] as Uint32Array;
     for (let k = 0; k < cell.length; k++) out[cell[k]!] = k;
     return out;
   });
@@ -25,7 +25,7 @@ export function gridImage(g: Unpacked<GridMeta>, band: number, stops: Rgba[], al
   return memo(g, `image-${band}-${alpha}`, () => {
     const colors = gridColors(g, band, stops, alpha);
     const px = new Uint8ClampedArray(g.meta.width * g.meta.height * 4);
-    const cell = g.arrays.cell as Uint32Array;
+    const cell = g.arrays[GRID_ARRAYS.cell] as Uint32Array;
     for (let k = 0; k < cell.length; k++) px.set(colors.subarray(k * 4, k * 4 + 4), cell[k]! * 4);
     return new ImageData(px, g.meta.width, g.meta.height);
   });

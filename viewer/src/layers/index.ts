@@ -13,12 +13,13 @@ import { networkLayers } from './network.js';
 import { consumersLayer } from './consumers.js';
 import { droppedLayer } from './dropped.js';
 import { plantsLayer } from './plants.js';
+import { FILES, type NetworkKind, type RunFileName } from '../../../engine/run/contract.js';
 
 export interface LayerEntry {
   id: string;
   label: string;
-  /** Run file it comes from (for "missing" notes). */
-  file: string;
+  /** Run file it comes from (for "missing" notes); '' for none. */
+  file: RunFileName | '';
   defaultOn: boolean;
   build(ctx: LayerContext): Layer | Layer[] | null;
 }
@@ -28,22 +29,22 @@ export function layerEntries(data: RunData): LayerEntry[] {
   const potentials: LayerEntry[] = (data.potential?.meta.bands ?? []).map((b, i) => ({
     id: `potential-${i}`,
     label: `potential: ${b.name}${b.unit ? ` (${b.unit})` : ''}`,
-    file: 'potential.tif',
+    file: FILES.potential,
     defaultOn: false,
     build: (ctx) => potentialLayer(ctx, i),
   }));
   const all: LayerEntry[] = [
     { id: 'basemap', label: 'base map tiles', file: '', defaultOn: true, build: basemapLayer },
-    { id: 'demand', label: 'demand density (grid)', file: 'demand.tif', defaultOn: true, build: demandGridLayer },
+    { id: 'demand', label: 'demand density (grid)', file: FILES.demand, defaultOn: true, build: demandGridLayer },
     ...potentials,
-    { id: 'blocks', label: 'blocks', file: 'blocks.geojson', defaultOn: false, build: blocksLayer },
-    { id: 'areas', label: 'supply areas', file: 'areas.geojson', defaultOn: true, build: areasLayer },
-    { id: 'buildings', label: 'buildings by use', file: 'buildings.geojson', defaultOn: true, build: buildingsLayer },
-    { id: 'roads', label: 'road graph', file: 'roads.geojson', defaultOn: false, build: roadsLayer },
-    { id: 'network', label: 'network (kW/m)', file: 'network.geojson', defaultOn: true, build: networkLayers },
-    { id: 'consumers', label: 'consumers (load at hour)', file: 'network.geojson', defaultOn: true, build: consumersLayer },
-    { id: 'dropped', label: 'consumers cut off', file: 'network.geojson', defaultOn: true, build: droppedLayer },
-    { id: 'plants', label: 'plants', file: 'network.geojson', defaultOn: true, build: plantsLayer },
+    { id: 'blocks', label: 'blocks', file: FILES.blocks, defaultOn: false, build: blocksLayer },
+    { id: 'areas', label: 'supply areas', file: FILES.areas, defaultOn: true, build: areasLayer },
+    { id: 'buildings', label: 'buildings by use', file: FILES.buildings, defaultOn: true, build: buildingsLayer },
+    { id: 'roads', label: 'road graph', file: FILES.roads, defaultOn: false, build: roadsLayer },
+    { id: 'network', label: 'network (kW/m)', file: FILES.network, defaultOn: true, build: networkLayers },
+    { id: 'consumers', label: 'consumers (load at hour)', file: FILES.network, defaultOn: true, build: consumersLayer },
+    { id: 'dropped', label: 'consumers cut off', file: FILES.network, defaultOn: true, build: droppedLayer },
+    { id: 'plants', label: 'plants', file: FILES.network, defaultOn: true, build: plantsLayer },
   ];
   const ctx0 = { data } as LayerContext;
   return all.filter((e) => {
@@ -53,8 +54,8 @@ export function layerEntries(data: RunData): LayerEntry[] {
     if (e.id === 'blocks') return !!data.blocks;
     if (e.id === 'areas') return !!data.areas;
     if (e.id === 'buildings') return !!data.buildings;
-    if (e.file === 'network.geojson') {
-      const kinds = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
+    if (e.file === FILES.network) {
+      const kinds: NetworkKind[] = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
       return !!data.network?.features.some((f) => kinds.includes(f.properties?.kind));
     }
     return true;

@@ -5,11 +5,12 @@
 import { PathLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import type { Feature } from '../data.js';
-import { pipeColor } from '../colors.js';
+import { pipeColor, VIEWER_STYLE } from '../../../engine/style/palette.js';
+import type { NetworkKind } from '../../../engine/run/contract.js';
 import { memo } from './memo.js';
 
-export const pipes = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === 'pipe' && f.geometry) ?? [];
-const services = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === 'service' && f.geometry) ?? [];
+export const pipes = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === ('pipe' satisfies NetworkKind) && f.geometry) ?? [];
+const services = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === ('service' satisfies NetworkKind) && f.geometry) ?? [];
 
 /** Paths of a LineString or MultiLineString. */
 function paths(f: Feature): number[][][] {
@@ -17,8 +18,8 @@ function paths(f: Feature): number[][][] {
   return g.type === 'MultiLineString' ? g.coordinates : [g.coordinates];
 }
 
-/** Pipe load at the slider's hour, kW. */
-export const pipeLoadKw = (f: Feature, hourFactor: number): number => (Number(f.properties.design_kW ?? f.properties.peak_kW) || 0) * hourFactor;
+/** Pipe load at the slider's hour, kW: the pipe's diversified design load (design_kW) x the hour's demand factor. */
+export const pipeLoadKw = (f: Feature, hourFactor: number): number => (Number(f.properties.design_kW) || 0) * hourFactor;
 
 export function networkLayers(ctx: LayerContext): PathLayer[] {
   const net = ctx.data.network;
@@ -28,7 +29,7 @@ export function networkLayers(ctx: LayerContext): PathLayer[] {
     // one path per LineString part; `pipe` keeps the feature for picking and colour
     const rows = ps.flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
     let maxLoad = 0;
-    for (const f of ps) maxLoad = Math.max(maxLoad, Number(f.properties.design_kW ?? f.properties.peak_kW) || 0);
+    for (const f of ps) maxLoad = Math.max(maxLoad, Number(f.properties.design_kW) || 0);
     const svc = services(ctx).flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
     return { rows, svc, maxLoad };
   });
@@ -38,7 +39,7 @@ export function networkLayers(ctx: LayerContext): PathLayer[] {
       id: 'network-services',
       data: svc,
       getPath: (d: any) => d.path,
-      getColor: [110, 110, 110, 200],
+      getColor: VIEWER_STYLE.service,
       getWidth: 1,
       widthUnits: 'pixels',
       pickable: true,

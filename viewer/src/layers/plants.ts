@@ -1,12 +1,14 @@
 /** Plants: large dark circles sized by capacity. */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
+import type { NetworkKind } from '../../../engine/run/contract.js';
 import { memo } from './memo.js';
+import { VIEWER_STYLE } from '../../../engine/style/palette.js';
 
 export function plantsLayer(ctx: LayerContext): ScatterplotLayer | null {
   const net = ctx.data.network;
   if (!net) return null;
-  const ps = memo(net, 'plant', () => net.features.filter((f) => f.properties?.kind === 'plant' && f.geometry?.type === 'Point'));
+  const ps = memo(net, 'plant', () => net.features.filter((f) => f.properties?.kind === ('plant' satisfies NetworkKind) && f.geometry?.type === 'Point'));
   if (!ps.length) return null;
   return new ScatterplotLayer({
     id: 'plants',
@@ -14,8 +16,8 @@ export function plantsLayer(ctx: LayerContext): ScatterplotLayer | null {
     getPosition: (f: any) => f.geometry.coordinates,
     getRadius: 10,
     radiusUnits: 'pixels',
-    getFillColor: [40, 40, 40, 255],
-    getLineColor: [255, 215, 0, 255],
+    getFillColor: VIEWER_STYLE.plantFill,
+    getLineColor: VIEWER_STYLE.plantStroke,
     stroked: true,
     lineWidthMinPixels: 3,
     pickable: true,

@@ -1,6 +1,6 @@
 /** Heat-source potentials: one switchable image layer per band of potential.tif (kW per cell, or coverage ratio). */
 import type { LayerContext } from './context.js';
-import { BLUES } from '../colors.js';
+import { BLUES } from '../../../engine/style/palette.js';
 import { gridBitmapLayer } from './grid-image.js';
 
 export function potentialLayer(ctx: LayerContext, band: number): ReturnType<typeof gridBitmapLayer> | null {

@@ -1,0 +1,145 @@
+/**
+ * The potential stage on a run folder: reads demand.tif (and buildings.geojson for sewage allocation), the source
+ * layers, computes the per-cell potentials and the overlay, and writes potential.tif and manifest.potential in one
+ * transaction.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FeatureCollection } from 'geojson';
+import { parseCrs } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import { resampleToGrid } from '../grid/resample.js';
+import { writeGeoTiff } from '../io/geotiff.js';
+import { describeInputs, readManifest, RunTransaction, withRun } from '../io/run-folder.js';
+import type { OptionsOf } from '../stages/fields.js';
+import type { potentialFields } from '../stages/potential.js';
+import { Warnings } from '../util/warnings.js';
+import { computePotentials, type PotentialInputs } from './compute.js';
+import { readRunDemand } from './demand-input.js';
+import { GROUND_DEFAULTS, groundKw } from './ground.js';
+import { readSourceRaster } from './raster-input.js';
+import { riverSources } from './river.js';
+import { SEWAGE_DEFAULTS, sewagePipes, type KnownFlow } from './sewage.js';
+import { numberProp, readSourceFeatures } from './vector-input.js';
+import { wasteHeatSources } from './waste-heat.js';
+import { FILES } from '../run/contract.js';
+
+export type PotentialOptions = OptionsOf<typeof potentialFields>;
+export type PotentialStageSummary = Awaited<ReturnType<typeof runPotentialImpl>>;
+
+/** The potential stage on a run folder. */
+export function runPotential(run: string, opts: PotentialOptions): Promise<PotentialStageSummary> {
+  return runPotentialImpl(run, opts);
+}
+
+async function runPotentialImpl(run: string, opts: PotentialOptions) {
+  const manifest = await readManifest(run);
+  const demand = await readRunDemand(run);
+  const grid = demand.grid;
+  const working = parseCrs(manifest.crs?.code ?? grid.crs);
+  const warnings = new Warnings();
+  const inputs: PotentialInputs = {};
+  const inputFiles: [string, string][] = [];
+  if (opts.sewers) {
+    inputFiles.push([opts.sewers, 'sewers']);
+    const feats = await readSourceFeatures(opts.sewers, working, { cityGmlFeatures: ['SewerPipe', 'Pipe', 'DrainagePipe'], cityGmlLines: true, sourceCrs: opts.sourceCrs, warnings });
+    const known: KnownFlow[] = [];
+    if (opts.sewagePoints) {
+      inputFiles.push([opts.sewagePoints, 'sewage-points']);
+      const pts = await readSourceFeatures(opts.sewagePoints, working, { sourceCrs: opts.sourceCrs, warnings });
+      for (const p of pts) {
+        const flow = numberProp(p.props, SEWAGE_DEFAULTS.flowFields);
+        if (flow === undefined || !(flow >= 0) || p.points.length < 2) {
+          throw new InputError('sewage-point-bad', 'known-flow point needs a point geometry and a flow >= 0 m³/day', { file: opts.sewagePoints, record: p.id, value: flow });
+        }
+        const summer = numberProp(p.props, SEWAGE_DEFAULTS.summerFields);
+        known.push({ id: p.id, x: p.points[0]!, y: p.points[1]!, flowM3PerDay: flow, summerM3PerDay: summer !== undefined && summer >= 0 ? summer : undefined });
+      }
+    }
+    const buildings = await readBuildingPoints(join(run, FILES.buildings));
+    inputs.sewage = sewagePipes(feats, known, buildings, warnings, {
+      dTK: opts.sewageDt_K,
+      minFlowM3PerDay: opts.minFlow_m3_day,
+      winterHours: opts.winterHours_h,
+      flowFields: opts.sewageFlowField ? [opts.sewageFlowField] : undefined,
+      file: opts.sewers,
+    });
+  }
+  if (opts.rivers) {
+    inputFiles.push([opts.rivers, 'rivers']);
+    const feats = await readSourceFeatures(opts.rivers, working, { cityGmlFeatures: opts.riverFeatures ?? ['WaterBody'], sourceCrs: opts.sourceCrs, warnings });
+    inputs.river = riverSources(feats, warnings, {
+      waterTempC: opts.riverTemp_C?.length === 1 ? opts.riverTemp_C[0] : opts.riverTemp_C,
+      defaultFlowM3s: opts.riverFlow_m3_s,
+      flowByClass: opts.riverFlowClass_m3_s,
+      flowFields: opts.riverFlowField ? [opts.riverFlowField] : undefined,
+      file: opts.rivers,
+    });
+  }
+  let groundMethod: string | undefined;
+  if (opts.ground) {
+    inputFiles.push([opts.ground, 'ground']);
+    const src = await readSourceRaster(opts.ground);
+    if (src.crsNote) warnings.add('ground-user-crs', src.crsNote, { file: opts.ground });
+    const res = resampleToGrid(src, grid, {
+      kind: 'intensive',
+      file: opts.ground,
+    });
+    groundMethod = res.method;
+    const gopts = { kind: opts.groundKind, depthM: opts.boreholeDepth_m, spacingM: opts.boreholeSpacing_m } as const;
+    inputs.groundKw = groundKw(grid, res.data, gopts);
+    const hours = opts.fullLoadHours_h ?? GROUND_DEFAULTS.fullLoadHours;
+    inputs.groundMWhA = inputs.groundKw.map((v) => (v * hours) / 1000);
+    const missing = res.data.length - res.validCells;
+    if (missing) warnings.addMany('ground-no-data', 'grid cells outside the ground raster or on its nodata: no ground potential', missing);
+  }
+  if (opts.wasteHeat) {
+    inputFiles.push([opts.wasteHeat, 'waste-heat']);
+    const feats = await readSourceFeatures(opts.wasteHeat, working, { sourceCrs: opts.sourceCrs, warnings });
+    inputs.wasteHeat = wasteHeatSources(feats, warnings, { file: opts.wasteHeat });
+  }
+  const r = computePotentials(grid, { heatMWh: demand.heatMWh, peakKw: demand.peakKw }, inputs, {
+    sewageAccessM: opts.sewageAccess_m,
+    riverAccessM: opts.riverAccess_m,
+    wasteHeatAccessM: opts.wasteHeatAccess_m,
+    densityThresholdMWhPerHa: opts.densityThreshold_MWh_ha,
+  });
+  const tx = await RunTransaction.open(run);
+  return withRun(tx, async (tx) => {
+    await writeGeoTiff(tx.path(FILES.potential), { ...grid, bands: r.bands, names: r.names, units: r.units });
+    for (const [p, role] of inputFiles) tx.addInputs(await describeInputs([p], role));
+    const summary = {
+      ...r.summary,
+      kwBySource: Object.fromEntries(Object.entries(r.summary.sources).map(([k, v]) => [k, v.given ? Math.round(v.kw * 10) / 10 : null])),
+      parameters: {
+        sewage: { dT_K: opts.sewageDt_K ?? SEWAGE_DEFAULTS.dTK, minFlow_m3_day: opts.minFlow_m3_day ?? 0, rho_kg_m3: SEWAGE_DEFAULTS.rhoKgM3, cp_kJ_kgK: SEWAGE_DEFAULTS.cpKJPerKgK, source: 'national sewage-heat potential-map guide (MoE/MLIT 2014), METHODS.md §6' },
+        river: { waterTemp_C: opts.riverTemp_C ?? null, dT: 'min(T - 2, 6) K (PlanHeat, METHODS.md §6)', defaultFlow_m3_s: opts.riverFlow_m3_s ?? null, flowByClass_m3_s: opts.riverFlowClass_m3_s ?? null },
+        ground: opts.ground ? { kind: opts.groundKind, depth_m: opts.boreholeDepth_m ?? GROUND_DEFAULTS.depthM, spacing_m: opts.boreholeSpacing_m ?? GROUND_DEFAULTS.spacingM, fullLoadHours: opts.fullLoadHours_h ?? GROUND_DEFAULTS.fullLoadHours, resampling: groundMethod } : null,
+        sewageAllocated: inputs.sewage?.filter((p) => p.flowSource === 'allocated').length ?? 0,
+      },
+      bands: r.names.map((n, i) => `${i + 1}: ${n} (${r.units[i]})`),
+      warnings: warnings.counts(),
+      warningDetails: warnings.list(),
+    };
+    tx.setStage('potential', summary);
+    return summary;
+  });
+}
+
+/** Building centroids (working CRS x, y) and floor areas from the run's buildings.geojson, if any. */
+async function readBuildingPoints(path: string): Promise<{ x: number[]; y: number[]; floorM2: number[] } | undefined> {
+  if (!existsSync(path)) return undefined;
+  const fc = JSON.parse(await readFile(path, 'utf8')) as FeatureCollection;
+  const out = { x: [] as number[], y: [] as number[], floorM2: [] as number[] };
+  for (const f of fc.features) {
+    const p = f.properties ?? {};
+    if (typeof p.x === 'number' && typeof p.y === 'number' && typeof p.floorArea_m2 === 'number') {
+      out.x.push(p.x);
+      out.y.push(p.y);
+      out.floorM2.push(p.floorArea_m2);
+    }
+  }
+  return out;
+}
+

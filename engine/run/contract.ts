@@ -1,0 +1,453 @@
+/**
+ * The run-folder contract: the names of a run folder's files, the bands of its rasters, the feature kinds and
+ * properties of its GeoJSON layers, the columns of hourly.csv and the typed manifest. The stages write to it, the
+ * viewer, the exports, the report and batch runs read it (Node readers: engine/run/read.ts).
+ *
+ * No Node imports: the browser viewer (viewer/src) imports this file.
+ *
+ * Version: this is the contract of run folders written by heatplan 0.1.x, the only layout heatplan has written (the
+ * keys below are the ones every 0.1 stage wrote since it existed; there is no older layout to fall back to). Readers
+ * read exactly these keys. test/run/contract.test.ts pins the contract against a demo run (test/fixtures/contract/).
+ */
+import type { LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
+import type {
+  AreasStageSummary,
+  AreasSummary,
+  DemandSummary,
+  DropReason,
+  PotentialSummary,
+  RouteSummary,
+  SimSummary,
+} from './summaries.js';
+
+export * from './summaries.js';
+
+/** Run folders this contract describes: those written by heatplan 0.1.x. */
+export const CONTRACT_VERSION = '0.1';
+
+// ---------------------------------------------------------------------------------------------------------------
+// files
+
+/** Every file of a run folder, by role. */
+export const FILES = {
+  manifest: 'manifest.json',
+  demand: 'demand.tif',
+  blocks: 'blocks.geojson',
+  buildings: 'buildings.geojson',
+  potential: 'potential.tif',
+  areas: 'areas.geojson',
+  network: 'network.geojson',
+  roads: 'roads.geojson',
+  sim: 'sim.json',
+  hourly: 'hourly.csv',
+  report: 'report.html',
+  mapPng: 'map.png',
+  mapPdf: 'map.pdf',
+  mapSvg: 'map.svg',
+} as const;
+
+export type RunFileKey = keyof typeof FILES;
+export type RunFileName = (typeof FILES)[RunFileKey];
+
+export const MAP_FORMATS = ['png', 'pdf', 'svg'] as const;
+export type MapFileFormat = (typeof MAP_FORMATS)[number];
+
+/** The plan sheet's default file name for `format` (map.png, map.pdf, map.svg). */
+export const mapFile = (format: MapFileFormat): RunFileName => `map.${format}` as RunFileName;
+
+/** The heatplan command that writes each file (for "run ... first" hints). */
+export const FILE_WRITER: Record<RunFileKey, string> = {
+  manifest: 'heatplan demand',
+  demand: 'heatplan demand',
+  blocks: 'heatplan demand',
+  buildings: 'heatplan demand',
+  potential: 'heatplan potential',
+  areas: 'heatplan areas',
+  network: 'heatplan route',
+  roads: 'heatplan route',
+  sim: 'heatplan simulate',
+  hourly: 'heatplan simulate',
+  report: 'heatplan report',
+  mapPng: 'heatplan export-map',
+  mapPdf: 'heatplan export-map',
+  mapSvg: 'heatplan export-map',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// rasters
+
+/** One band of a run raster: its name and unit as written in the GeoTIFF's GDAL metadata. */
+export interface BandSpec {
+  name: string;
+  unit: string;
+}
+
+/** demand.tif's bands, in order: floor area m², annual heat MWh/a and design peak kW per cell. */
+export const DEMAND_BANDS = [
+  { name: 'floor_area', unit: 'm2' },
+  { name: 'annual_heat', unit: 'MWh/a' },
+  { name: 'peak', unit: 'kW' },
+] as const satisfies readonly BandSpec[];
+
+/** Band index of each demand quantity in demand.tif. */
+export const DEMAND_BAND = { floorArea: 0, annualHeat: 1, peak: 2 } as const;
+
+/** Display labels of demand.tif's bands (viewer), in band order. */
+export const DEMAND_BAND_LABELS = [
+  { name: 'floor area', unit: 'm²' },
+  { name: 'heat demand', unit: 'MWh/a' },
+  { name: 'peak load', unit: 'kW' },
+] as const satisfies readonly BandSpec[];
+
+/**
+ * potential.tif's bands, in order: one band per heat source (kW a consumer in the cell can draw within the source's
+ * access distance; NaN where the source was not given), then coverage (source kW / demand kW) and suitability class.
+ */
+export const POTENTIAL_BANDS = [
+  { name: 'sewage_kW', unit: 'kW' },
+  { name: 'river_kW', unit: 'kW' },
+  { name: 'ground_kW', unit: 'kW' },
+  { name: 'waste_heat_kW', unit: 'kW' },
+  { name: 'coverage', unit: 'ratio' },
+  { name: 'suitability', unit: 'class' },
+] as const satisfies readonly BandSpec[];
+
+/** The source bands of potential.tif (the first four). */
+export const POTENTIAL_SOURCE_BANDS = [POTENTIAL_BANDS[0], POTENTIAL_BANDS[1], POTENTIAL_BANDS[2], POTENTIAL_BANDS[3]] as const;
+
+/** Band index of each potential.tif band. */
+export const POTENTIAL_BAND = { sewage: 0, river: 1, ground: 2, waste_heat: 3, coverage: 4, suitability: 5 } as const;
+
+/** How the potential summary lists a band: '1: sewage_kW (kW)'. */
+export const potentialBandLabel = (i: number, b: BandSpec): string => `${i + 1}: ${b.name} (${b.unit})`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// GeoJSON layers (all WGS84 lon/lat)
+
+/** A typed GeoJSON feature collection of a run folder. */
+export interface RunFeature<G, P> {
+  type: 'Feature';
+  geometry: G;
+  properties: P;
+}
+export interface RunFeatureCollection<F, P = undefined> {
+  type: 'FeatureCollection';
+  /** Collection-level properties (network.geojson: temperatures and thresholds; areas.geojson: the areas summary). */
+  properties?: P;
+  features: F[];
+}
+
+/** blocks.geojson: one feature per block (with --blocks) or per grid cell (without; then with row and col). */
+export interface BlockProperties {
+  id: string;
+  floorArea_m2: number;
+  heat_MWh: number;
+  peak_kW: number;
+  land_m2: number;
+  land_ha: number;
+  /** Annual heat demand per land area, MWh/(ha·a). */
+  density_MWh_per_ha_a: number;
+  /** Floor area / land area (Persson & Werner's e). */
+  plotRatio: number;
+  /** Sum of building shares. */
+  buildings: number;
+  row?: number;
+  col?: number;
+}
+/** The blocks.geojson property holding the heat demand density, MWh/(ha·a). */
+export const BLOCK_DENSITY = 'density_MWh_per_ha_a' satisfies keyof BlockProperties;
+export type BlockFeature = RunFeature<Polygon | MultiPolygon, BlockProperties>;
+export type BlocksCollection = RunFeatureCollection<BlockFeature>;
+
+/** buildings.geojson: every building with its footprint and derived values. */
+export interface BuildingProperties {
+  id: string;
+  /** Index into the collection's `files` (the input file the building came from). */
+  file: number;
+  /** Use category (engine/buildings/table.ts USE_CATEGORIES). */
+  use: string;
+  /** The use code as found in the input. */
+  useCode: string;
+  floorArea_m2: number;
+  /** How the floor area was found (engine/buildings/table.ts FLOOR_AREA_RULES: given, storeys, height, default). */
+  floorAreaSource: string;
+  storeys: number | null;
+  height_m: number | null;
+  footprint_m2: number;
+  spaceHeat_MWh: number;
+  hotWater_MWh: number;
+  /** spaceHeat_MWh + hotWater_MWh exactly. */
+  heat_MWh: number;
+  peak_kW: number;
+  /** Footprint centroid in the run's working CRS, m. */
+  x: number;
+  y: number;
+}
+export type BuildingFeature = RunFeature<Polygon | MultiPolygon, BuildingProperties>;
+/** buildings.geojson, with the list of input files the `file` property indexes. */
+export interface BuildingsCollection extends RunFeatureCollection<BuildingFeature> {
+  files: string[];
+}
+
+/** areas.geojson: candidate district-heating supply areas; the collection's properties are the areas summary. */
+export interface AreaProperties {
+  id: number | string;
+  method: string;
+  demand_MWh: number;
+  [key: string]: unknown;
+}
+export type AreaFeature = RunFeature<Polygon | MultiPolygon, AreaProperties>;
+export type AreasCollection = RunFeatureCollection<AreaFeature, AreasStageSummary & { trench: string }>;
+
+/** The `kind` of every network.geojson feature. */
+export const NETWORK_KINDS = ['pipe', 'service', 'consumer', 'dropped', 'plant'] as const;
+export type NetworkKind = (typeof NETWORK_KINDS)[number];
+/** The kind of roads.geojson's features. */
+export const ROAD_KIND = 'road';
+
+/** network.geojson's collection properties. */
+export interface NetworkProperties {
+  /** CRS the lengths were measured in. */
+  crs: string;
+  supply_C: number;
+  return_C: number;
+  ground_C: number;
+  maxPressure_Pa_m: number;
+  /** The kW/m threshold the network was pruned with: the pipes' colour break in maps and viewer. */
+  minKwPerM: number;
+  minMwhPerMA: number;
+  /** How the design loads were diversified (text). */
+  diversity: string;
+  /** How kw_per_m is defined (text). */
+  kwPerM: string;
+}
+
+export interface PipeProperties {
+  kind: 'pipe';
+  id: number;
+  /** Upstream and downstream graph nodes. */
+  from: number;
+  to: number;
+  length_m: number;
+  consumers: number;
+  /** Undiversified sum of downstream peaks, kW. */
+  peak_kW: number;
+  /** Diversified design load, kW (the viewer's pipe width follows it). */
+  design_kW: number;
+  heat_MWh: number;
+  DN: number;
+  velocity_m_s: number;
+  pressure_Pa_m: number;
+  /** Linear heat density of the branch downstream, kW per metre of pipe. */
+  kw_per_m: number;
+  mwh_per_m_a: number;
+  loss_W_per_m: number;
+  loss_MWh_a: number;
+  branch: number;
+  plant?: string;
+  overCapacity?: true;
+}
+export interface ServiceProperties {
+  kind: 'service';
+  consumer: string;
+  length_m: number;
+}
+/** A connected consumer: the building's (or block's) own properties, then the network's. */
+export interface ConsumerProperties {
+  kind: 'consumer';
+  id: string;
+  heat_MWh: number;
+  peak_kW: number;
+  service_m: number;
+  branch: number;
+  plant?: string;
+  use?: string;
+  [key: string]: unknown;
+}
+export interface DroppedProperties {
+  kind: 'dropped';
+  id: string;
+  use?: string;
+  heat_MWh: number;
+  peak_kW: number;
+  reason: DropReason;
+  detail?: string;
+}
+export interface PlantProperties {
+  kind: 'plant';
+  id: string;
+  type: string;
+  capacity_kW: number | null;
+  fuel: string | null;
+  source?: string;
+  suggested: boolean;
+  output_kW: number;
+  consumers: number;
+  service_m: number;
+}
+export type NetworkFeature =
+  | RunFeature<LineString, PipeProperties>
+  | RunFeature<LineString, ServiceProperties>
+  | RunFeature<Point, ConsumerProperties>
+  | RunFeature<Point, DroppedProperties>
+  | RunFeature<Point, PlantProperties>;
+export type NetworkCollection = RunFeatureCollection<NetworkFeature, NetworkProperties>;
+/** Property types by network kind. */
+export interface NetworkKindProperties {
+  pipe: PipeProperties;
+  service: ServiceProperties;
+  consumer: ConsumerProperties;
+  dropped: DroppedProperties;
+  plant: PlantProperties;
+}
+
+/** roads.geojson: the noded road graph, one straight segment per graph edge. */
+export interface RoadProperties {
+  kind: typeof ROAD_KIND;
+  edge: number;
+  from: number;
+  to: number;
+  length_m: number;
+  /** Connected component of the edge, when computed. */
+  component?: number;
+}
+export type RoadsCollection = RunFeatureCollection<RunFeature<LineString | MultiLineString, RoadProperties>>;
+
+/** The features of `fc` of one network kind, typed. */
+export function featuresOfKind<K extends NetworkKind>(fc: { features: readonly NetworkFeature[] } | undefined, kind: K): RunFeature<NetworkFeature['geometry'], NetworkKindProperties[K]>[] {
+  return (fc?.features ?? []).filter((f) => f.properties?.kind === kind) as RunFeature<NetworkFeature['geometry'], NetworkKindProperties[K]>[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// hourly.csv
+
+/**
+ * hourly.csv: one row per hour of the weather year. First the time and weather columns, then per case and network
+ * the series in kW: `<prefix>demand_kW`, ... (HOURLY_SERIES, in that order), then `<prefix>plant:<plant id>_kW` per
+ * plant. The prefix is `<case id>:` when the scenario has more than one case, then `<network id>:` when a case has
+ * more than one network; a one-case one-network run has no prefix.
+ */
+export const HOURLY_TIME_COLUMNS = ['hour', 'month', 'day', 'hourOfDay'] as const;
+export const HOURLY_WEATHER_COLUMNS = ['air_C', 'ground_C'] as const;
+export const HOURLY_SERIES = [
+  'demand_kW',
+  'losses_kW',
+  'delivered_kW',
+  'produced_kW',
+  'surplus_kW',
+  'backup_kW',
+  'unmet_kW',
+  'pump_kW',
+  'storageIn_kW',
+  'storageOut_kW',
+] as const;
+export type HourlySeries = (typeof HOURLY_SERIES)[number];
+/** Separator of the case / network prefix. */
+export const HOURLY_SCOPE_SEPARATOR = ':';
+/** Plant series: `plant:<id>_kW`. */
+export const HOURLY_PLANT_PREFIX = 'plant:';
+export const HOURLY_UNIT_SUFFIX = '_kW';
+
+/** The column prefix of one case's network ('' for a one-case one-network run). */
+export function hourlyPrefix(caseId: string | undefined, network: string | undefined): string {
+  return `${caseId !== undefined ? caseId + HOURLY_SCOPE_SEPARATOR : ''}${network !== undefined ? network + HOURLY_SCOPE_SEPARATOR : ''}`;
+}
+export const hourlyPlantColumn = (prefix: string, plantId: string): string => `${prefix}${HOURLY_PLANT_PREFIX}${plantId}${HOURLY_UNIT_SUFFIX}`;
+
+/** What one hourly.csv column holds. */
+export type HourlyColumn =
+  | { name: string; kind: 'time' | 'weather' }
+  | { name: string; kind: 'series'; scopes: string[]; series: HourlySeries }
+  | { name: string; kind: 'plant'; scopes: string[]; plant: string };
+
+/**
+ * Classify a column name. `scopes` are the prefix's parts: [case, network], [case] or [network] (which one sim.json
+ * says: more than one case, more than one network per case), [] without a prefix. Undefined for a name the
+ * contract has no place for.
+ */
+export function parseHourlyColumn(name: string): HourlyColumn | undefined {
+  if ((HOURLY_TIME_COLUMNS as readonly string[]).includes(name)) return { name, kind: 'time' };
+  if ((HOURLY_WEATHER_COLUMNS as readonly string[]).includes(name)) return { name, kind: 'weather' };
+  if (!name.endsWith(HOURLY_UNIT_SUFFIX)) return undefined;
+  const p = name.startsWith(HOURLY_PLANT_PREFIX) ? 0 : name.indexOf(HOURLY_SCOPE_SEPARATOR + HOURLY_PLANT_PREFIX);
+  if (p >= 0) {
+    const scope = p === 0 ? '' : name.slice(0, p);
+    const start = p === 0 ? HOURLY_PLANT_PREFIX.length : p + 1 + HOURLY_PLANT_PREFIX.length;
+    return { name, kind: 'plant', scopes: scope ? scope.split(HOURLY_SCOPE_SEPARATOR) : [], plant: name.slice(start, -HOURLY_UNIT_SUFFIX.length) };
+  }
+  const k = name.lastIndexOf(HOURLY_SCOPE_SEPARATOR);
+  const series = name.slice(k + 1);
+  if (!(HOURLY_SERIES as readonly string[]).includes(series)) return undefined;
+  return { name, kind: 'series', scopes: k < 0 ? [] : name.slice(0, k).split(HOURLY_SCOPE_SEPARATOR), series: series as HourlySeries };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// manifest.json
+
+/** An input file of the run, with its size and hash. */
+export interface InputRecord {
+  path: string;
+  bytes: number;
+  sha256: string;
+  role: string;
+}
+
+/** The run's working CRS. */
+export interface RunCrs {
+  code: string;
+  name: string;
+  reason?: string;
+}
+
+/** Per-stage summaries under the stage's manifest key. */
+export interface StageSummaries {
+  demand: DemandSummary;
+  potential: PotentialSummary;
+  areas: AreasSummary;
+  route: RouteSummary;
+  sim: SimSummary;
+}
+export type StageKey = keyof StageSummaries;
+/** Manifest keys of the stages, in pipeline order (`heatplan simulate` records itself as `sim`). */
+export const STAGE_KEYS: readonly StageKey[] = ['demand', 'potential', 'areas', 'route', 'sim'];
+
+/** A scenario run (`heatplan run`, `heatplan demo`) recorded in the manifest when it finished. */
+export interface ScenarioRecord {
+  scenario: string;
+  sha256: string;
+  name: string | null;
+  finished: string;
+  stages: { stage: string; status: string; command?: string; seconds?: number; reason?: string }[];
+}
+
+/** manifest.json. */
+export interface Manifest {
+  heatplan: { version: string };
+  created: string;
+  updated: string;
+  /** Working CRS of the run's rasters and computations. */
+  crs?: RunCrs;
+  inputs: InputRecord[];
+  /** Stages completed, in order (manifest keys: demand, potential, areas, route, sim). */
+  stages: string[];
+  demand?: DemandSummary;
+  potential?: PotentialSummary;
+  areas?: AreasSummary;
+  route?: RouteSummary;
+  sim?: SimSummary;
+  scenarios?: ScenarioRecord[];
+}
+
+/** The manifest keys that are not stage summaries. */
+export const MANIFEST_CORE_KEYS = ['heatplan', 'created', 'updated', 'crs', 'inputs', 'stages', 'scenarios'] as const;
+
+/** A manifest entry by name (for listing every stage's summary, known or not). */
+export function manifestEntry(m: Manifest, key: string): unknown {
+  return (m as unknown as Record<string, unknown>)[key];
+}
+
+/** The kW/m threshold the run's route stage pruned with (manifest.route.thresholds.minKwPerM), if it ran. */
+export const routeThresholdKwPerM = (m: Manifest | null | undefined): number | undefined => m?.route?.thresholds?.minKwPerM;
+
+/** The cell threshold of the run's areas stage (manifest.areas.cellThreshold_MWh_per_ha), if it ran. */
+export const areasCellThreshold = (m: Manifest | null | undefined): number | undefined => m?.areas?.cellThreshold_MWh_per_ha;

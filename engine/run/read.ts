@@ -1,0 +1,249 @@
+/**
+ * Typed readers of a run folder (engine/run/contract.ts): each reads one file, checks it against the contract and
+ * throws an InputError naming the file when it is missing ('run-missing-file', with the command that writes it) or
+ * malformed ('run-bad-file'). They read heatplan 0.1 run folders (CONTRACT_VERSION), key by key as the contract
+ * declares them: no reader tries alternative keys.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseCrs } from '../crs/index.js';
+import { InputError } from '../errors.js';
+import type { Raster } from '../grid/grid.js';
+import { readGeoTiff } from '../io/geotiff.js';
+import { readManifest } from '../io/run-folder.js';
+import {
+  CONTRACT_VERSION,
+  DEMAND_BANDS,
+  FILES,
+  FILE_WRITER,
+  NETWORK_KINDS,
+  parseHourlyColumn,
+  POTENTIAL_BANDS,
+  type AreasCollection,
+  type BlocksCollection,
+  type BuildingsCollection,
+  type HourlyColumn,
+  type Manifest,
+  type NetworkCollection,
+  type RoadsCollection,
+  type RunFileKey,
+  type SimFile,
+} from './contract.js';
+
+/** A run folder whose manifest has been read. */
+export interface RunFolder {
+  /** Absolute path of the folder. */
+  dir: string;
+  manifest: Manifest;
+  /** Path of a run file. */
+  path(key: RunFileKey): string;
+  /** Whether the run has the file. */
+  has(key: RunFileKey): boolean;
+}
+
+/** Path of run file `key` in `dir`. */
+export const runFile = (dir: string, key: RunFileKey): string => join(dir, FILES[key]);
+
+/** Whether `dir` holds run file `key`. */
+export const hasRunFile = (dir: string, key: RunFileKey): boolean => existsSync(runFile(dir, key));
+
+const bad = (file: string, message: string, value?: unknown, record?: string | number): InputError =>
+  new InputError('run-bad-file', message, { file, value, record, hint: `the file does not follow the heatplan ${CONTRACT_VERSION} run-folder contract; rerun the stage that writes it` });
+
+async function requireFile(dir: string, key: RunFileKey): Promise<string> {
+  const file = runFile(dir, key);
+  const s = await stat(file).catch(() => undefined);
+  if (!s?.isFile()) {
+    throw new InputError('run-missing-file', `${FILES[key]} is not in the run folder`, { file, hint: `run \`${FILE_WRITER[key]}\` on this run first` });
+  }
+  return file;
+}
+
+/**
+ * manifest.json, checked for the keys every heatplan 0.1 run has (heatplan.version, created, inputs, stages).
+ * Errors: 'run-missing' (no manifest: not a run folder), 'run-bad-manifest'.
+ */
+export async function readRun(dir: string): Promise<RunFolder> {
+  const abs = resolve(dir);
+  const manifest = await readManifest(abs);
+  const file = join(abs, FILES.manifest);
+  const fail = (what: string, value?: unknown) =>
+    new InputError('run-bad-manifest', `manifest.json is not a heatplan ${CONTRACT_VERSION} manifest: ${what}`, { file, value });
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw fail('not a JSON object');
+  if (typeof manifest.heatplan?.version !== 'string') throw fail('no heatplan.version', manifest.heatplan);
+  if (!Array.isArray(manifest.stages)) throw fail('stages is not a list', manifest.stages);
+  if (!Array.isArray(manifest.inputs)) throw fail('inputs is not a list', manifest.inputs);
+  return { dir: abs, manifest, path: (key) => runFile(abs, key), has: (key) => hasRunFile(abs, key) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// rasters
+
+export interface RasterReadOptions {
+  /** The run's working CRS ('EPSG:6680'): the raster must be in it ('raster-crs-mismatch'). */
+  crs?: string;
+}
+
+async function readRunRaster(dir: string, key: 'demand' | 'potential', bandCount: number, o: RasterReadOptions): Promise<Raster & { file: string }> {
+  const file = await requireFile(dir, key);
+  const r = await readGeoTiff(file);
+  if (o.crs && r.crs !== o.crs && parseCrs(r.crs, { file }).proj4 !== parseCrs(o.crs).proj4) {
+    throw new InputError('raster-crs-mismatch', `raster CRS ${r.crs} is not the run's working CRS ${o.crs}`, {
+      file,
+      value: r.crs,
+      hint: 'the run folder mixes files of different runs; rerun the stage that wrote it',
+    });
+  }
+  if (r.bands.length !== bandCount) throw bad(file, `${FILES[key]} has ${r.bands.length} bands, the contract ${bandCount}`, r.names);
+  return { ...r, file };
+}
+
+/** demand.tif: bands floor area m², annual heat MWh/a, peak kW per cell (DEMAND_BANDS, by position). */
+export interface DemandRaster extends Raster {
+  file: string;
+  floorArea: Float64Array;
+  annualHeat: Float64Array;
+  peak: Float64Array;
+}
+
+export async function readDemand(dir: string, o: RasterReadOptions = {}): Promise<DemandRaster> {
+  const r = await readRunRaster(dir, 'demand', DEMAND_BANDS.length, o);
+  return { ...r, floorArea: r.bands[0]!, annualHeat: r.bands[1]!, peak: r.bands[2]! };
+}
+
+/** potential.tif: the four source bands (kW), coverage and suitability (POTENTIAL_BANDS, by position and name). */
+export interface PotentialRaster extends Raster {
+  file: string;
+  sources: { sewage: Float64Array; river: Float64Array; ground: Float64Array; waste_heat: Float64Array };
+  coverage: Float64Array;
+  suitability: Float64Array;
+}
+
+export async function readPotential(dir: string, o: RasterReadOptions = {}): Promise<PotentialRaster> {
+  const r = await readRunRaster(dir, 'potential', POTENTIAL_BANDS.length, o);
+  POTENTIAL_BANDS.forEach((b, i) => {
+    if (r.names[i] !== b.name) throw bad(r.file, `band ${i + 1} of potential.tif is "${r.names[i]}", the contract "${b.name}"`, r.names);
+  });
+  const [sewage, river, ground, waste_heat, coverage, suitability] = r.bands as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  return { ...r, sources: { sewage, river, ground, waste_heat }, coverage, suitability };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON files
+
+async function readJsonFile(dir: string, key: RunFileKey): Promise<{ file: string; value: unknown }> {
+  const file = await requireFile(dir, key);
+  const text = await readFile(file, 'utf8');
+  try {
+    return { file, value: JSON.parse(text) };
+  } catch (e) {
+    throw bad(file, `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function readCollection(dir: string, key: RunFileKey): Promise<{ file: string; fc: { type: 'FeatureCollection'; features: unknown[]; properties?: unknown } }> {
+  const { file, value } = await readJsonFile(dir, key);
+  const fc = value as { type?: unknown; features?: unknown };
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw bad(file, 'not a GeoJSON FeatureCollection', fc?.type);
+  fc.features.forEach((f, i) => {
+    const ft = f as { type?: unknown; properties?: unknown } | null;
+    if (!ft || typeof ft !== 'object' || ft.type !== 'Feature') throw bad(file, 'not a GeoJSON Feature', ft?.type, i);
+    if (ft.properties === undefined || ft.properties === null) (ft as { properties: object }).properties = {};
+  });
+  return { file, fc: fc as { type: 'FeatureCollection'; features: unknown[] } };
+}
+
+/** blocks.geojson. */
+export async function readBlocks(dir: string): Promise<BlocksCollection> {
+  return (await readCollection(dir, 'blocks')).fc as BlocksCollection;
+}
+
+/** buildings.geojson. */
+export async function readBuildings(dir: string): Promise<BuildingsCollection> {
+  return (await readCollection(dir, 'buildings')).fc as BuildingsCollection;
+}
+
+/** areas.geojson. */
+export async function readAreas(dir: string): Promise<AreasCollection> {
+  return (await readCollection(dir, 'areas')).fc as AreasCollection;
+}
+
+/** roads.geojson. */
+export async function readRoads(dir: string): Promise<RoadsCollection> {
+  return (await readCollection(dir, 'roads')).fc as RoadsCollection;
+}
+
+/** network.geojson; every feature has a `kind` of NETWORK_KINDS. */
+export async function readNetwork(dir: string): Promise<NetworkCollection> {
+  const { file, fc } = await readCollection(dir, 'network');
+  fc.features.forEach((f, i) => {
+    const kind = (f as { properties: { kind?: unknown } }).properties.kind;
+    if (!(NETWORK_KINDS as readonly unknown[]).includes(kind)) throw bad(file, `feature kind must be one of ${NETWORK_KINDS.join(', ')}`, kind, i);
+  });
+  if (fc.properties === undefined || fc.properties === null) fc.properties = {};
+  return fc as NetworkCollection;
+}
+
+/** sim.json. */
+export async function readSim(dir: string): Promise<SimFile> {
+  const { file, value } = await readJsonFile(dir, 'sim');
+  const s = value as Partial<SimFile> | null;
+  if (!s || typeof s !== 'object' || Array.isArray(s)) throw bad(file, 'not a JSON object');
+  if (!Array.isArray(s.cases)) throw bad(file, 'no list of cases', s.cases);
+  if (!s.summary || typeof s.summary !== 'object') throw bad(file, 'no summary', s.summary);
+  return s as SimFile;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// hourly.csv
+
+export type HourlyTableColumn = (HourlyColumn | { name: string; kind: 'other' }) & { values: Float64Array };
+
+/** hourly.csv as columns (the hour column included), each classified by the contract. */
+export interface HourlyTable {
+  file: string;
+  hours: number;
+  columns: HourlyTableColumn[];
+}
+
+/** Split one CSV header line (fields quoted with "" where they hold a comma or quote). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let s = '';
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"' && line[i + 1] === '"') (s += '"'), (i += 2);
+        else if (line[i] === '"') break;
+        else s += line[i++];
+      }
+      out.push(s);
+      i += 2;
+    } else {
+      const j = line.indexOf(',', i);
+      const end = j < 0 ? line.length : j;
+      out.push(line.slice(i, end).trim());
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+export async function readHourly(dir: string): Promise<HourlyTable> {
+  const file = await requireFile(dir, 'hourly');
+  const lines = (await readFile(file, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw bad(file, 'empty file');
+  const header = csvFields(lines[0]!);
+  if (header[0] !== 'hour') throw bad(file, 'the first column must be "hour"', header[0], 1);
+  const hours = lines.length - 1;
+  const columns: HourlyTableColumn[] = header.map((name) => ({ ...(parseHourlyColumn(name) ?? { name, kind: 'other' as const }), values: new Float64Array(hours) }));
+  for (let r = 0; r < hours; r++) {
+    const cells = lines[r + 1]!.split(',');
+    if (cells.length !== header.length) throw bad(file, `row has ${cells.length} fields, the header ${header.length}`, undefined, r + 2);
+    for (let c = 0; c < columns.length; c++) columns[c]!.values[r] = Number(cells[c]);
+  }
+  return { file, hours, columns };
+}

@@ -1,0 +1,65 @@
+/** The demand stage: buildings -> demand grid (demand.tif), blocks, building table, into a new run folder. */
+import { UsageError } from '../errors.js';
+import { bool, crs, num, oneOf, path, required, str, U } from './fields.js';
+import { defineStage } from './types.js';
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+export const demandFields = {
+  buildings: required(path('--buildings', 'in', 'PLATEAU CityGML .gml/.gml.gz or folder of tiles, OSM .pbf, .shp or .geojson', {
+    list: true,
+    help: 'PLATEAU CityGML (.gml, .gml.gz, folder of tiles), OSM .pbf, .shp or .geojson',
+  })),
+  crs: crs('--crs', { help: 'projected working CRS (default: JGD2011 plane zone in Japan, UTM elsewhere)' }),
+  cell_m: num('--cell', U.m, { positive: true }, 'grid cell size', { default: 100, aliases: ['cell'], help: 'grid cell size in metres' }),
+  blocks: path('--blocks', 'in', 'block polygons, GeoJSON or shapefile', { help: 'block polygons (GeoJSON or shapefile) to aggregate to; default: grid cells' }),
+  useColumn: str('--use-column', 'a column name', { placeholder: 'name', help: 'shapefile/GeoJSON column holding the use code' }),
+  floorAreaColumn: str('--floor-area-column', 'a column name', { placeholder: 'name', help: 'shapefile/GeoJSON column holding total floor area (m²)' }),
+  storeysColumn: str('--storeys-column', 'a column name', { placeholder: 'name', help: 'shapefile/GeoJSON column holding storeys above ground' }),
+  heightColumn: str('--height-column', 'a column name', { placeholder: 'name', help: 'shapefile/GeoJSON column holding building height (m)' }),
+  idColumn: str('--id-column', 'a column name', { placeholder: 'name', help: 'shapefile/GeoJSON column holding the building id' }),
+  scheme: str('--scheme', 'a use-code scheme name (plateau, osm, custom, ...)', { placeholder: 'name', default: 'custom', help: 'use-code scheme of shapefile/GeoJSON codes in the use mapping table' }),
+  useMapping: path('--use-mapping', 'in', 'use mapping CSV scheme,code,category', { list: true, repeat: true, help: 'extra use mapping table (scheme,code,category); overrides the defaults' }),
+  encoding: str('--encoding', 'a character encoding name such as shift_jis', { placeholder: 'name', help: 'character encoding of .dbf files without .cpg (e.g. shift_jis)' }),
+  sourceCrs: crs('--source-crs', { help: 'CRS of shapefile/GeoJSON inputs that declare none' }),
+  intensity: path('--intensity', 'in', 'demand intensity CSV', { help: 'demand intensity table (see engine/demand/intensity.csv)' }),
+  climateTable: path('--climate-table', 'in', 'climate region CSV', { help: 'climate region table (see engine/demand/climate-regions.csv)' }),
+  climateRegion: num('--climate-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: 'Japanese climate region 1-8 (default: nearest reference city)' }),
+  hdd_Kd: num('--hdd', U.Kd, { min: 0 }, 'heating degree days, base 18 °C', { aliases: ['hdd'], help: 'heating degree days base 18 °C (required outside Japan)' }),
+  meanTemp_C: num('--mean-temp', U.C, {}, 'annual mean outdoor temperature', { aliases: ['meanTemp'], help: 'annual mean outdoor temperature °C (mains water temperature)' }),
+  designTemp_C: num('--design-temp', U.C, {}, 'design outdoor temperature', { aliases: ['designTemp'], help: 'design outdoor temperature °C (peaks)' }),
+  hddScaling: oneOf('--hdd-scaling', ['linear', 'sqrt'] as const, { default: 'linear', help: 'how space-heating intensity scales with degree days' }),
+  includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
+};
+
+export const demand = defineStage({
+  name: 'demand',
+  command: 'demand',
+  description: 'map building heat demand onto a grid and blocks (writes demand.tif, blocks.geojson, buildings.geojson, manifest.json)',
+  runArg: 'out',
+  manifestKey: 'demand',
+  runnerOptions: ['--out', '--json', '--quiet'],
+  fields: demandFields,
+  check(o) {
+    // heating degree days are counted below 18 °C (METHODS.md §2): a design or mean outdoor temperature at or above
+    // that base leaves nothing to heat; the design temperature is the coldest of the two
+    if (o.designTemp_C !== undefined && o.designTemp_C >= 18) {
+      throw new UsageError('demand-design-temp', `designTemp_C (--design-temp) ${o.designTemp_C} °C is not below the heating base of 18 °C: give the design (coldest) outdoor temperature`, { value: o.designTemp_C });
+    }
+    if (o.designTemp_C !== undefined && o.meanTemp_C !== undefined && o.designTemp_C > o.meanTemp_C) {
+      throw new UsageError('demand-design-temp', `designTemp_C ${o.designTemp_C} °C is above meanTemp_C ${o.meanTemp_C} °C: the design temperature is the coldest hours' value`, { value: o.designTemp_C });
+    }
+  },
+  async run(runDir, o, ctx) {
+    const { runDemand } = await import('../demand/stage.js');
+    return runDemand(runDir, o, ctx);
+  },
+  line: (s) =>
+    `${fmt(s.buildings)} buildings, ${fmt(s.floorArea_m2)} m² floor area, ${fmt(s.annualHeat_MWh)} MWh/a, peak ${fmt(s.peak_kW)} kW; ` +
+    `grid ${s.grid.width}x${s.grid.height} cells of ${s.cellSize_m} m in ${s.crs}`,
+  details: (s) => [
+    `CRS: ${s.crsReason}`,
+    `floor area from: ${JSON.stringify(s.floorAreaSource)}`,
+    ...(Object.keys(s.warnings).length ? [`warnings: ${JSON.stringify(s.warnings)}`] : []),
+  ],
+});

@@ -1,0 +1,75 @@
+/** The simulate stage: hourly simulation of the run's network (sim.json, hourly.csv). */
+import { UsageError } from '../errors.js';
+import type { SimSummary } from '../run/contract.js';
+import { bool, num, path, required, U } from './fields.js';
+import { defineStage } from './types.js';
+
+const f = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v));
+
+export const simulateFields = {
+  weather: required(path('--weather', 'in', 'hourly weather: HASP .has, CSV or EPW', { help: 'hourly weather: HASP .has, CSV (timestep,temperature or timestamped) or EPW' })),
+  plants: path('--plants', 'in', 'plants YAML/JSON', { help: "plants file (YAML/JSON list of plants, or {plants, backup}); replaces the network's plants" }),
+  scenario: path('--scenario', 'in', 'simulation cases YAML', { help: 'scenario YAML: cases as edits to consumers and plants' }),
+  profiles: path('--profiles', 'in', 'folder with the BDEW CSVs and room schedules', { help: "folder with the BDEW CSVs and common_room_usage_schedule.json (default: the project's datasets/profiles)" }),
+  electricityFactor_MJ_kWh: num('--electricity-factor', U.MJkWh, { positive: true }, 'electricity primary energy factor', {
+    default: 9.76,
+    aliases: ['electricityFactor'],
+    help: 'electricity primary energy factor: 9.76 or 8.64 (or another value)',
+  }),
+  electricityCo2_kg_kWh: num('--electricity-co2', U.kgkWh, { min: 0 }, 'electricity CO2 factor', { aliases: ['electricityCo2'], help: 'electricity CO2 factor (default 0.434, an assumption)' }),
+  supply_C: num('--supply-c', U.C, {}, 'supply temperature', { aliases: ['supplyC'], help: 'supply temperature °C (default: network.geojson, else 70)' }),
+  return_C: num('--return-c', U.C, {}, 'return temperature', { aliases: ['returnC'], help: 'return temperature °C (default: network.geojson, else 50)' }),
+  designGround_C: num('--design-ground-c', U.C, {}, 'ground temperature of the design losses', { aliases: ['designGroundC'], help: "ground temperature of the pipes' design losses °C (default: network.geojson, else 10)" }),
+  ground_C: num('--ground-c', U.C, {}, 'constant ground temperature', { aliases: ['groundC'], help: 'constant ground temperature °C instead of the sinusoid model' }),
+  groundDepth_m: num('--ground-depth', U.m, { positive: true }, 'pipe depth', { aliases: ['groundDepth'], help: 'pipe depth for the ground model (default 1.0)' }),
+  startWeekday: num('--start-weekday', undefined, { int: true, min: 0, max: 6 }, 'weekday of 1 January, 0 = Monday', { help: 'weekday of 1 January, 0 = Monday (default: from the file, else Monday)' }),
+  climateRegion: num('--climate-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: 'Japanese climate region 1-8 for mains water temperature (default: from the weather)' }),
+  backup: bool('--backup', true, { help: 'backup heaters for demand the plants cannot meet (--no-backup: it is unmet)' }),
+};
+
+export const simulate = defineStage({
+  name: 'simulate',
+  command: 'simulate',
+  description: 'hourly simulation of the network: demand profiles, pipe losses, plants, surplus, backup, primary energy (writes sim.json, hourly.csv)',
+  runArg: 'run',
+  manifestKey: 'sim',
+  runnerOptions: ['--run', '--json', '--quiet'],
+  fields: simulateFields,
+  check(o) {
+    if (o.supply_C !== undefined && o.return_C !== undefined && !(o.supply_C > o.return_C)) {
+      throw new UsageError('sim-temperatures', `supply_C (--supply-c) ${o.supply_C} °C must be above return_C (--return-c) ${o.return_C} °C`, { value: `${o.supply_C}/${o.return_C}` });
+    }
+  },
+  async run(runDir, o) {
+    const { runSimulateStage } = await import('../sim/run.js');
+    const r = await runSimulateStage({
+      runDir,
+      weatherPath: o.weather!,
+      plantsPath: o.plants,
+      scenarioPath: o.scenario,
+      weather: { groundC: o.ground_C, groundDepthM: o.groundDepth_m, startWeekday: o.startWeekday, climateRegion: o.climateRegion },
+      profiles: { profilesDir: o.profiles, climateRegion: o.climateRegion },
+      electricityPrimaryMjPerKwh: o.electricityFactor_MJ_kWh,
+      electricityCo2KgPerKwh: o.electricityCo2_kg_kWh,
+      supplyC: o.supply_C,
+      returnC: o.return_C,
+      designGroundC: o.designGround_C,
+      ...(o.backup === false ? { backup: { enabled: false } } : {}),
+    });
+    const c0 = r.cases[0];
+    return {
+      ...r.summary,
+      caseChanges: r.cases.slice(1).map((c) => ({ id: c.id, name: c.name, surplusChangePct: c.surplusChangePct, backupFuelChange_MJ_per_day: c.backupFuelChange_MJ_per_day, against: c0?.id })),
+    } as SimStageSummary;
+  },
+  line: (s) =>
+    `${f(s.networks)} network(s), ${f(s.consumers)} consumers; delivered ${f(s.heatDelivered_MWh)} MWh, produced ${f(s.produced_MWh)} MWh, ` +
+    `losses ${f(s.losses_MWh)} MWh, surplus ${f(s.surplus_MWh)} MWh, backup ${f(s.backup_MWh)} MWh (${f(s.backupKerosene_L)} L kerosene); ` +
+    `PE factor ${f(s.primaryEnergyFactor)} (default 1.36), CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
+    s.caseChanges.map((c) => `\n  case ${c.id}${c.name ? ` (${c.name})` : ''}: surplus ${c.surplusChangePct.toFixed(1)} %, backup fuel ${c.backupFuelChange_MJ_per_day.toFixed(0)} MJ/day vs case ${c.against}`).join(''),
+});
+
+/** manifest.sim as the simulate stage writes it, plus each case's change against case 0 (returned, not written). */
+export type SimStageSummary = SimSummary & {
+  caseChanges: { id: string | number; name?: string; surplusChangePct: number; backupFuelChange_MJ_per_day: number; against?: string | number }[];
+};

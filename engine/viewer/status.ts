@@ -1,0 +1,36 @@
+/**
+ * What the viewer server reports about a run folder (GET /api/status). No Node imports: the browser viewer
+ * (viewer/src/data.ts) uses these types too.
+ */
+import { FILES, type Manifest, type RunFileName } from '../run/contract.js';
+
+/** Files the viewer looks for in a run folder, with what each one shows (the manifest first). */
+export const RUN_FILES: { name: RunFileName; shows: string }[] = [
+  { name: FILES.manifest, shows: 'run summary' },
+  { name: FILES.demand, shows: 'demand density grid' },
+  { name: FILES.blocks, shows: 'blocks' },
+  { name: FILES.buildings, shows: 'buildings by use' },
+  { name: FILES.potential, shows: 'heat-source potentials' },
+  { name: FILES.areas, shows: 'supply areas' },
+  { name: FILES.roads, shows: 'road graph' },
+  { name: FILES.network, shows: 'network, consumers, cut-off consumers, plants' },
+  { name: FILES.sim, shows: 'simulation summary' },
+  { name: FILES.hourly, shows: 'hourly chart and time slider' },
+];
+
+export interface RunFileStatus {
+  name: RunFileName;
+  shows: string;
+  present: boolean;
+  bytes: number;
+}
+
+export interface RunStatus {
+  run: string;
+  files: RunFileStatus[];
+  /** Names of the files that are absent. */
+  missing: RunFileName[];
+  manifest: Manifest | null;
+  /** Why manifest.json could not be read, if it could not. */
+  manifestError?: string;
+}

@@ -1,0 +1,57 @@
+/**
+ * `heatplan view DIR` as a function: checks the options, builds the viewer when its bundle is missing or out of date,
+ * starts the server for the run folder on 127.0.0.1 and opens a browser.
+ */
+import { spawn } from 'node:child_process';
+import { UsageError } from '../errors.js';
+import { ensureViewerBuilt } from './build.js';
+import { DEFAULT_VIEW_PORT, startViewServer, type ViewServer } from './server.js';
+
+export interface ViewOptions {
+  port?: string;
+  open?: boolean;
+  tiles?: string;
+  attribution?: string;
+  rebuild?: boolean;
+}
+
+/** Start the viewer for `dir`; resolves with the running server (the CLI keeps it open until Ctrl-C). */
+export async function runView(dir: string, opts: ViewOptions): Promise<ViewServer> {
+  let port = DEFAULT_VIEW_PORT;
+  if (opts.port !== undefined) {
+    port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('view-bad-port', '--port must be an integer 0-65535', { value: opts.port });
+  }
+  if (opts.attribution && !opts.tiles) throw new UsageError('view-attribution', '--attribution needs --tiles', { value: opts.attribution });
+  if (opts.tiles && !/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/.test(opts.tiles)) {
+    throw new UsageError('view-bad-tiles', '--tiles must be an XYZ URL template with {z}, {x} and {y}', {
+      value: opts.tiles,
+      hint: 'e.g. https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png with --attribution "地理院タイル"',
+    });
+  }
+  if (opts.tiles && !opts.attribution) throw new UsageError('view-attribution', '--tiles needs --attribution (the tile provider requires it)', { value: opts.tiles });
+  const { distDir } = await ensureViewerBuilt({ force: opts.rebuild, log: (s) => process.stderr.write(s + '\n') });
+  const server = await startViewServer({
+    runDir: dir,
+    distDir,
+    port,
+    // an explicitly requested port that is busy is an error; the default port moves on to the next free one
+    strictPort: opts.port !== undefined && port !== 0,
+    tiles: opts.tiles ? { url: opts.tiles, attribution: opts.attribution! } : undefined,
+  });
+  process.stdout.write(`heatplan viewer: ${server.url}\n`);
+  if (opts.open !== false) openBrowser(server.url);
+  return server;
+}
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const p = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    p.on('error', () => process.stderr.write(`heatplan viewer: could not start a browser (${cmd}); open ${url} yourself\n`));
+    p.unref();
+  } catch {
+    /* no browser: the address is printed */
+  }
+}
+
