@@ -42,6 +42,101 @@ export class CrsError extends HeatplanError {}
 /** A command line or configuration value that is wrong. */
 export class UsageError extends HeatplanError {}
 
+/**
+ * The plain-words cause of a file-system error code, as OutputError says it. ENOTDIR, EEXIST and EISDIR are all
+ * "something is in the way": a file where a folder is needed, or the reverse.
+ */
+export const FILE_SYSTEM_CAUSES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for this file system',
+  EACCES: 'no permission to write',
+  EPERM: 'no permission to write',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a file is in the way (a folder is needed there)',
+  EEXIST: 'a file is in the way (it exists already)',
+  EISDIR: 'a folder is in the way (a file is needed there)',
+  ENOENT: 'a folder on the path does not exist',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EIO: 'the disk reported an input/output error',
+  EBUSY: 'the file or folder is busy (in use by another program)',
+  EXDEV: 'the file cannot be moved across file systems',
+};
+
+/** System calls that only read: an error there is about reading, not writing. */
+const READ_CALLS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'access', 'readlink', 'realpath']);
+
+/** A Node system error: `code` (ENOSPC), usually `path` and `syscall`. */
+export interface SystemError extends Error {
+  code: string;
+  path?: string;
+  dest?: string;
+  syscall?: string;
+  errno?: number;
+}
+
+export function isSystemError(e: unknown): e is SystemError {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z0-9]+$/.test((e as { code: string }).code);
+}
+
+/**
+ * Writing an output failed: the disk is full, no permission, a read-only file system, a file in the way. The message
+ * names the path and the cause in plain words ("/runs/a/hourly.csv: cannot write: the disk is full (ENOSPC)");
+ * `errno` keeps the system code. Made from the Node error by OutputError.from, wherever the engine writes
+ * (engine/io/write.ts) and, for anything that still escapes, in the CLI's main().
+ */
+export class OutputError extends HeatplanError {
+  /** The system error code (ENOSPC, EACCES, ...). */
+  readonly errno: string;
+  readonly path: string;
+
+  constructor(errno: string, path: string, message: string, hint?: string) {
+    super(OUTPUT_CODES[errno] ?? 'output-failed', message, { file: path, hint });
+    this.errno = errno;
+    this.path = path;
+  }
+
+  /**
+   * The OutputError for a Node system error `e` (undefined when `e` is not one). `path` is the path to name (default:
+   * the error's own; a writer that writes a temporary file names the file it was making).
+   */
+  static from(e: unknown, path?: string): OutputError | undefined {
+    if (e instanceof OutputError) return e;
+    if (!isSystemError(e)) return undefined;
+    const p = path ?? e.path ?? '(unknown path)';
+    const cause = FILE_SYSTEM_CAUSES[e.code] ?? e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
+    const verb = e.syscall && READ_CALLS.has(e.syscall) && path === undefined ? 'cannot read' : 'cannot write';
+    const err = new OutputError(e.code, p, `${verb}: ${cause} (${e.code})`, OUTPUT_HINTS[e.code]);
+    err.cause = e;
+    return err;
+  }
+}
+
+const OUTPUT_CODES: Record<string, string> = {
+  ENOSPC: 'output-disk-full',
+  EDQUOT: 'output-disk-full',
+  EFBIG: 'output-disk-full',
+  EACCES: 'output-permission',
+  EPERM: 'output-permission',
+  EROFS: 'output-read-only',
+  ENOTDIR: 'output-in-the-way',
+  EEXIST: 'output-in-the-way',
+  EISDIR: 'output-in-the-way',
+};
+
+const OUTPUT_HINTS: Record<string, string> = {
+  ENOSPC: 'free some space or write the output elsewhere',
+  EDQUOT: 'free some space or write the output elsewhere',
+  EACCES: 'write to a folder you may write to, or change its permissions',
+  EPERM: 'write to a folder you may write to, or change its permissions',
+  EROFS: 'write the output to a writable disk',
+  ENOTDIR: 'choose another output path, or move the file away',
+  EEXIST: 'choose another output path, or move the file away',
+  EISDIR: 'choose another output path, or move the folder away',
+};
+
 function formatMessage(message: string, ctx: ErrorContext): string {
   const where: string[] = [];
   if (ctx.file) where.push(ctx.line ? `${ctx.file}:${ctx.line}` : ctx.file);

@@ -3,7 +3,7 @@
  * uncaught error, out of memory under its resource limit) is replaced and its task retried up to `retries` times.
  * Its own pool rather than piscina because the batch needs to know which task a dead worker was running, to count
  * attempts per task and to receive per-stage progress messages while a task runs.
- * Workers load TypeScript through tsx registered inside the thread (the main thread's loader hooks do not carry over).
+ * Workers run the compiled worker, or from the sources the TypeScript through tsx.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -11,11 +11,14 @@ import { Worker } from 'node:worker_threads';
 import type { StageName } from './stages.js';
 import type { Task, WorkerMessage } from './worker.js';
 
-const require = createRequire(import.meta.url);
-const TSX_API = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
+// compiled (dist/batch/pool.js): the worker is plain JavaScript; from the sources it loads through tsx, registered
+// inside the thread (the main thread's loader hooks do not carry over)
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './worker.js' : './worker.ts', import.meta.url).href;
+const TSX_API = COMPILED ? null : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
 const BOOT = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); })
+(workerData.tsx ? import(workerData.tsx).then((m) => m.register()) : Promise.resolve())
+  .then(() => import(workerData.entry))
   .catch((e) => { console.error(e); process.exit(70); });`;
 
 export interface PoolOptions {

@@ -116,15 +116,8 @@ export async function exportMap(runDir: string, options: MapOptions = {}): Promi
   const out = resolve(options.out ?? join(runDir, mapFile(format)));
   const { drawing, info, run, warnings } = await buildMapSheet(runDir, options);
   const bytes = await renderDrawing(drawing, format, options.dpi ?? 300);
-  // write then rename: a reader never sees half a file
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, out);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  // write then rename: a reader never sees half a file; a failed write is an OutputError naming `out`
+  await writeOutputAtomic(out, bytes);
   return {
     file: out,
     format,

@@ -7,6 +7,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { featuresOfKind, FILES, manifestEntry, routeThresholdKwPerM, STAGE_KEYS, type Manifest, type WarningSummary } from '../run/contract.js';
 import { hasRunFile, readBuildings, readHourly, readNetwork, readRun } from '../run/read.js';
+import { staleList } from '../io/run-folder.js';
 import { Warnings } from '../util/warnings.js';
 import { VERSION } from '../version.js';
 import { buildMapSheet } from './map.js';
@@ -39,7 +40,7 @@ export const RUN_FILES: string[] = [FILES.manifest, FILES.demand, FILES.blocks, 
 /** Stages whose summaries get their own section, in pipeline order; other manifest entries follow. */
 const STAGE_ORDER: readonly string[] = STAGE_KEYS;
 /** Manifest entries shown in the report's head and inputs table, not as sections (manifest.scenarios gets one). */
-const MANIFEST_CORE = new Set(['heatplan', 'created', 'updated', 'crs', 'inputs', 'stages']);
+const MANIFEST_CORE = new Set(['heatplan', 'created', 'updated', 'crs', 'inputs', 'stages', 'stale']);
 
 const esc = (v: unknown): string => escapeXml(String(v));
 
@@ -195,6 +196,12 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
     }),
   );
 
+  // one line per stale stage (manifest.stale; the report being written is not stale)
+  const stale = staleList(manifest, dir).filter((x) => x.stage !== 'report');
+  for (const x of stale) {
+    parts.push(`<p class="missing stale">stale: rerun ${esc(x.rerun.replace(/^heatplan /, ''))} (<code>${esc(x.rerun)}</code>): ${esc(x.stage)} predates the ${esc(x.since)} re-run of ${esc(x.at)}</p>`);
+  }
+
   parts.push('<h2>Run files</h2><table><thead><tr><th>File</th><th>Status</th><th>Bytes</th></tr></thead><tbody>');
   for (const f of RUN_FILES) {
     const p = join(dir, f);
@@ -264,7 +271,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   const warnRows: string[] = [];
   for (const s of stages) {
     const summary = manifestEntry(manifest, s);
-    parts.push(`<h2>Stage: ${esc(s)}</h2>`);
+    parts.push(`<h2>Stage: ${esc(s)}${stale.some((x) => x.stage === s) ? ' (stale)' : ''}</h2>`);
     if (isObj(summary)) {
       // warnings and warningDetails go to the warnings table below
       const { warnings: w, warningDetails: wd, ...rest } = summary;
@@ -309,13 +316,7 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const t0 = performance.now();
   const { html, missing, maps, charts } = await buildReportHtml(runDir, opts);
   const out = resolve(opts.out ?? join(runDir, FILES.report));
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, html);
-    await rename(tmp, out);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  // through a temporary file renamed into place; a failed write is an OutputError naming `out`
+  await writeOutputAtomic(out, html);
   return { file: out, seconds: (performance.now() - t0) / 1000, missing, maps, charts };
 }

@@ -14,6 +14,7 @@ import { coordsBBox, flatRing, orientPolygon, pointInPolygon, polygonsArea } fro
 import { readVector } from '../io/vector.js';
 import type { Warnings } from '../util/warnings.js';
 import type { GridSpec } from './grid.js';
+import type { BlockProperties } from '../run/contract.js';
 
 /** Block polygons in a projected CRS, flat like the building table. Rings oriented: exteriors CCW, holes CW. */
 export interface BlockLayer {
@@ -286,23 +287,8 @@ function planarArea(g: Polygon | MultiPolygon): number {
   return polygonsArea(polys.map((poly) => poly.map(flatRing)));
 }
 
-/** The properties of one block or cell feature in blocks.geojson. */
-export interface BlockProperties {
-  id: string;
-  floorArea_m2: number;
-  heat_MWh: number;
-  peak_kW: number;
-  land_m2: number;
-  land_ha: number;
-  /** Annual heat demand per land area, MWh/(ha·a). */
-  density_MWh_per_ha_a: number;
-  /** Floor area / land area (Persson & Werner's e). */
-  plotRatio: number;
-  /** Sum of building shares. */
-  buildings: number;
-  row?: number;
-  col?: number;
-}
+/** The properties of one block or cell feature in blocks.geojson (the run-folder contract's). */
+export type { BlockProperties } from '../run/contract.js';
 
 function props(id: string, landM2: number, fa: number, heat: number, peak: number, n: number): BlockProperties {
   const landHa = landM2 / 10_000;

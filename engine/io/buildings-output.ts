@@ -2,20 +2,20 @@
  * buildings.geojson: every building with its footprint (WGS84) and derived values, streamed so a city of a million
  * buildings never becomes one string.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { FLOOR_AREA_RULES, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { transformer, WGS84 } from '../crs/index.js';
+import { withOutputStream } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Write buildings.geojson; a failed write is an OutputError naming `path` and leaves no partial file. */
 export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Promise<void> {
-  const out = createWriteStream(path);
+  await withOutputStream(path, (out) => writeFeatures(t, (s) => out.write(s)));
+}
+
+async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
   const tr = transformer(t.crs, WGS84);
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
   await write('{"type":"FeatureCollection","features":[\n');
   for (let b = 0; b < t.count; b++) {
     const polys: number[][][][] = [];
@@ -51,6 +51,4 @@ export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Pro
     await write((b ? ',\n' : '') + JSON.stringify({ type: 'Feature', properties: props, geometry }));
   }
   await write(`\n],"files":${JSON.stringify(t.files)}}\n`);
-  out.end();
-  await once(out, 'finish');
 }

@@ -8,11 +8,12 @@
  * ModelPixelScale/ModelTiepoint, GeoKeys (EPSG code, PixelIsArea), GDAL_METADATA (band descriptions and units) and
  * GDAL_NODATA. Reading uses geotiff.js, so any GeoTIFF it decodes (tiled, compressed) can be read.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fromArrayBuffer, type GeoTIFFImage } from 'geotiff';
 import { lookupEpsg } from '../crs/index.js';
 import { CrsError, InputError } from '../errors.js';
 import type { Raster } from '../grid/grid.js';
+import { writeOutput } from './write.js';
 
 export interface WriteGeoTiffOptions {
   /** Value written for NaN cells and declared as GDAL_NODATA; without it NaN cells stay NaN and 'nan' is declared. */
@@ -198,7 +199,8 @@ function xmlUnescape(s: string): string {
 
 /** Write a multi-band, north-up GeoTIFF that GDAL reads with its EPSG code, band names and units. */
 export async function writeGeoTiff(path: string, raster: Raster, opts: WriteGeoTiffOptions = {}): Promise<void> {
-  await writeFile(path, encodeGeoTiff(raster, opts));
+  // a failed write (full disk, no permission) is an OutputError naming the path; the partial file is removed
+  await writeOutput(path, encodeGeoTiff(raster, opts));
 }
 
 /**

@@ -1,15 +1,38 @@
 /**
  * Runs a validated scenario: each stage through `runStage` with the section's options as data, one line per stage,
- * fail fast with the stage's own error. A scenario with a demand section builds a new run: an existing run in
- * the folder is moved aside and put back if a stage fails, so the folder holds either the previous run or the new
- * complete one (--keep-partial keeps the stages that finished instead). The finished run's manifest records the
- * scenario (path, sha256, name) and every stage's command line, appended to manifest.scenarios.
+ * fail fast with the stage's own error. The whole scenario holds the run folder's lock (engine/io/run-folder.ts: a
+ * second command on the run fails at once naming this one; what interrupted runs left is recovered first).
+ *
+ * A scenario with a demand section builds a new run in a staging folder beside the run path,
+ * `<out>.heatplan-run-<pid>-<ms>/<name of out>` (the run's own base name, so report and map titles are right): every
+ * stage runs there, the scenario record is added, paths naming the staging folder in the run's text files (the
+ * report's run folder, sim.json's warning examples) are rewritten to the run path, and the finished run is swapped in
+ * with one rename (engine/io/run-folder.ts `replaceRun`). Until then an existing run at `out` is not touched: a
+ * failing stage, a signal or a kill at any moment leaves either the previous run or the new complete one
+ * (--keep-partial swaps in the stages that finished instead, the README's "keeps the finished stages"; with none
+ * finished the previous run stays). The stages' lines and errors name `out`, never the staging folder.
+ *
+ * A scenario without demand adds stages to the existing run in place, each committed whole (as the stage commands
+ * do). The finished run's manifest records the scenario (path, sha256, name) and every stage's command line,
+ * appended to manifest.scenarios.
  */
-import { existsSync } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CrsError, HeatplanError, InputError, UsageError } from '../errors.js';
-import { describeInputs, MANIFEST, RunTransaction, withRun, type Manifest } from '../io/run-folder.js';
+import {
+  describeCommand,
+  describeInputs,
+  lockRun,
+  MANIFEST,
+  replaceRun,
+  rewritePaths,
+  RunTransaction,
+  siblingPath,
+  trackStaging,
+  withRun,
+  type Manifest,
+} from '../io/run-folder.js';
 import { displayPath, type ResolvedScenario } from './load.js';
 import { runStage, stages } from '../stages/index.js';
 import { planSteps, showArgv, type Step } from './plan.js';
@@ -55,76 +78,123 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
   const width = Math.max(...steps.map((st) => st.label.length));
   const createsRun = running.some((st) => STAGE_SPECS[st.stage].runArg === 'out');
   for (const note of s.notes ?? []) log(`${prefix}: ${note}`);
-  const previous = createsRun ? await moveAside(s.out) : undefined;
-  const results: StageResult[] = [];
-  let n = 0;
+  const out = resolve(s.out);
+  await mkdir(dirname(out), { recursive: true });
+  const cli = describeCommand();
+  const command = cli.startsWith('heatplan ') ? cli : `${prefix} ${displayPath(s.file)} --out ${displayPath(out)}`;
+  const lock = await lockRun(out, { command, note: (l) => log(`${prefix}: ${l}`) });
+  let build: Build | undefined;
   try {
-    for (const step of steps) {
-      const pad = step.label.padEnd(width);
-      if (step.skip) {
-        results.push({ stage: step.stage, label: step.label, status: step.skip.loud ? 'skipped' : 'omitted', reason: step.skip.reason });
-        log(step.skip.loud ? `${prefix}: ${pad}  *** SKIPPED: ${step.skip.reason} ***` : `${prefix}: ${pad}  - (${step.skip.reason})`);
-        continue;
+    if (createsRun) checkReplaceable(out);
+    build = createsRun ? await startBuild(out) : undefined;
+    const runDir = build?.run ?? out;
+    // the lines and errors name the run path, not the staging folder
+    const shown = (text: string) => (build ? text.split(build.run).join(out) : text);
+    const results: StageResult[] = [];
+    let n = 0;
+    try {
+      for (const step of steps) {
+        const pad = step.label.padEnd(width);
+        if (step.skip) {
+          results.push({ stage: step.stage, label: step.label, status: step.skip.loud ? 'skipped' : 'omitted', reason: step.skip.reason });
+          log(step.skip.loud ? `${prefix}: ${pad}  *** SKIPPED: ${step.skip.reason} ***` : `${prefix}: ${pad}  - (${step.skip.reason})`);
+          continue;
+        }
+        n++;
+        const t = performance.now();
+        let summary: unknown;
+        try {
+          summary = await runStage(step.stage, runDir, build ? intoBuild(step.options, out, build.run) : step.options, {
+            note: o.verbose ? (l) => log(shown(`${prefix}: ${pad}  ${l}`)) : undefined,
+          });
+        } catch (e) {
+          log(`${prefix}: ${pad}  FAILED after ${((performance.now() - t) / 1000).toFixed(1)} s; the command was: ${showArgv(step.argv)}`);
+          throw stageError(step, e, shown);
+        }
+        const seconds = (performance.now() - t) / 1000;
+        const line = shown(`[${n}/${running.length}] ${seconds.toFixed(1)} s  ${(stages[step.stage].line as (x: unknown, dir: string) => string)(summary, runDir)}`);
+        log(`${prefix}: ${pad}  ${line}`);
+        results.push({ stage: step.stage, label: step.label, status: 'ok', argv: step.argv, seconds, line });
       }
-      n++;
-      const t = performance.now();
-      let summary: unknown;
-      try {
-        summary = await runStage(step.stage, s.out, step.options, { note: o.verbose ? (l) => log(`${prefix}: ${pad}  ${l}`) : undefined });
-      } catch (e) {
-        log(`${prefix}: ${pad}  FAILED after ${((performance.now() - t) / 1000).toFixed(1)} s; the command was: ${showArgv(step.argv)}`);
-        throw stageError(step, e);
-      }
-      const seconds = (performance.now() - t) / 1000;
-      const line = `[${n}/${running.length}] ${seconds.toFixed(1)} s  ${(stages[step.stage].line as (x: unknown, dir: string) => string)(summary, s.out)}`;
-      log(`${prefix}: ${pad}  ${line}`);
-      results.push({ stage: step.stage, label: step.label, status: 'ok', argv: step.argv, seconds, line });
+      await recordRun(s, runDir, results);
+      if (build) await publish(build, out);
+    } catch (e) {
+      if (build) await unfinished(build, out, o.keepPartial ?? false, log, prefix);
+      throw e;
     }
-    await recordRun(s, results);
-  } catch (e) {
-    await restore(s.out, createsRun, previous, o.keepPartial ?? false, log, prefix);
-    throw e;
+    const seconds = (performance.now() - t0) / 1000;
+    log(`${prefix}: done in ${seconds.toFixed(1)} s; run folder ${displayPath(out)}`);
+    return { out: s.out, stages: results, seconds };
+  } finally {
+    if (build) await build.dispose();
+    lock.release();
   }
-  if (previous) await rm(previous, { recursive: true, force: true });
-  const seconds = (performance.now() - t0) / 1000;
-  log(`${prefix}: done in ${seconds.toFixed(1)} s; run folder ${displayPath(s.out)}`);
-  return { out: s.out, stages: results, seconds };
 }
 
-/** An existing run at `out` moves to a sibling name until the new run is complete; a non-run folder is an error. */
-async function moveAside(out: string): Promise<string | undefined> {
-  if (!existsSync(out)) return undefined;
-  if (!(await stat(out)).isDirectory()) throw new UsageError('run-not-folder', 'the run folder path is a file', { file: out, hint: 'choose another out' });
-  if (!existsSync(join(out, MANIFEST))) {
-    if ((await readdir(out)).length === 0) return undefined;
+/** A new run being built beside the run path: the container folder and the run folder in it. */
+interface Build {
+  container: string;
+  run: string;
+  dispose(): Promise<void>;
+}
+
+/** The run path must be absent, an empty folder or a run: anything else is not replaced. */
+function checkReplaceable(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new UsageError('run-not-folder', 'the run folder path is a file', { file: out, hint: 'choose another out' });
+  if (!existsSync(join(out, MANIFEST)) && readdirSync(out).length > 0) {
     throw new UsageError('run-not-empty', 'output folder exists, is not empty and is not a heatplan run; refusing to replace it', { file: out, hint: 'choose another out (or --out)' });
   }
-  const prev = `${out}.heatplan-previous-${process.pid}-${Date.now()}`;
-  await rename(out, prev);
-  return prev;
 }
 
-async function restore(out: string, createsRun: boolean, previous: string | undefined, keepPartial: boolean, log: (l: string) => void, prefix: string): Promise<void> {
-  // a scenario without demand only adds stages to an existing run: each one committed whole, nothing to undo
-  if (!createsRun) return;
-  if (keepPartial) {
-    if (previous) await rm(previous, { recursive: true, force: true });
-    if (existsSync(out)) log(`${prefix}: kept the stages that finished in ${displayPath(out)} (--keep-partial); its manifest lists them`);
+async function startBuild(out: string): Promise<Build> {
+  const container = siblingPath(out, 'run');
+  const untrack = trackStaging(container);
+  await mkdir(container);
+  return {
+    container,
+    run: join(container, basename(out)),
+    dispose: async () => {
+      await rm(container, { recursive: true, force: true });
+      untrack();
+    },
+  };
+}
+
+/** A step's options with an output file inside the run path (report.out, map.out) moved into the build. */
+function intoBuild(options: Record<string, unknown>, out: string, run: string): Record<string, unknown> {
+  const f = options.out;
+  if (typeof f !== 'string') return options;
+  const p = resolve(f);
+  return p === out || p.startsWith(out + sep) ? { ...options, out: run + p.slice(out.length) } : options;
+}
+
+/** The finished build names the run path in its files, then takes the run path's place in one rename. */
+async function publish(build: Build, out: string): Promise<void> {
+  await rewritePaths(build.run, build.run, out);
+  await replaceRun(build.run, out);
+}
+
+/** A failed build: removed (the run path as it was), or with --keep-partial swapped in if a stage finished. */
+async function unfinished(build: Build, out: string, keepPartial: boolean, log: (l: string) => void, prefix: string): Promise<void> {
+  const had = existsSync(join(out, MANIFEST));
+  if (keepPartial && existsSync(join(build.run, MANIFEST))) {
+    await publish(build, out);
+    log(`${prefix}: kept the stages that finished in ${displayPath(out)} (--keep-partial); its manifest lists them`);
     return;
   }
-  await rm(out, { recursive: true, force: true });
-  if (previous) {
-    await rename(previous, out);
-    log(`${prefix}: ${displayPath(out)} restored to the run that was there before`);
-  } else log(`${prefix}: removed the unfinished run ${displayPath(out)} (--keep-partial keeps it)`);
+  await build.dispose();
+  if (keepPartial) log(`${prefix}: no stage finished: nothing to keep${had ? `; ${displayPath(out)} holds the run that was there before` : ''}`);
+  else if (had) log(`${prefix}: ${displayPath(out)} left as it was: the run that was there before (the unfinished new run was removed; --keep-partial keeps it)`);
+  else log(`${prefix}: removed the unfinished run ${displayPath(out)} (--keep-partial keeps it)`);
 }
 
 /** A stage's error with the stage named; the class (and so the exit code) is kept. */
-function stageError(step: Step, e: unknown): unknown {
+function stageError(step: Step, e: unknown, shown: (text: string) => string): unknown {
   const where = `stage ${step.label} (heatplan ${step.argv[0]})`;
   if (e instanceof HeatplanError) {
     const C = e instanceof UsageError ? UsageError : e instanceof CrsError ? CrsError : InputError;
-    const w = new C(e.code, `${where}: ${e.message}`);
+    const w = new C(e.code, shown(`${where}: ${e.message}`));
     (w as { cause?: unknown }).cause = e;
     return w;
   }
@@ -132,9 +202,9 @@ function stageError(step: Step, e: unknown): unknown {
 }
 
 /** manifest.scenarios[]: the scenario and every stage's command line, written last (only a finished scenario run has it). */
-async function recordRun(s: ResolvedScenario, results: StageResult[]): Promise<void> {
-  if (!existsSync(join(s.out, MANIFEST))) return;
-  const tx = await RunTransaction.open(s.out);
+async function recordRun(s: ResolvedScenario, runDir: string, results: StageResult[]): Promise<void> {
+  if (!existsSync(join(runDir, MANIFEST))) return;
+  const tx = await RunTransaction.open(runDir);
   await withRun(tx, async (tx) => {
     const [input] = await describeInputs([s.file], 'scenario');
     tx.addInputs([input!]);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { describeValue, type FieldSpec } from '../stages/fields.js';
 import { stages } from '../stages/index.js';
-import { STAGES, type StageName } from '../stages/types.js';
+import { runnerOptions, STAGES, type StageName } from '../stages/types.js';
 
 export { STAGES, type StageName } from '../stages/types.js';
 
@@ -27,7 +27,7 @@ export interface StageSpec {
 export const STAGE_SPECS: Record<StageName, StageSpec> = Object.fromEntries(
   STAGES.map((s) => {
     const d = stages[s];
-    return [s, { stage: s, command: d.command, runArg: d.runArg, fields: d.fields as Record<string, FieldSpec>, manifestKey: d.manifestKey, runnerOptions: d.runnerOptions }];
+    return [s, { stage: s, command: d.command, runArg: d.runArg, fields: d.fields as Record<string, FieldSpec>, manifestKey: d.manifestKey, runnerOptions: runnerOptions(d) }];
   }),
 ) as Record<StageName, StageSpec>;
 

@@ -3,14 +3,15 @@
  * blocks and potentials where present, into areas.geojson and manifest.areas in one transaction.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { sameGrid } from '../grid/grid.js';
 import { readGeoTiff } from '../io/geotiff.js';
 import { describeInputs, MANIFEST, RunTransaction, withRun } from '../io/run-folder.js';
+import { readBlocks } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import { computeAreas, type AreaMethod, type BlockInput } from './areas.js';
 import { readDemandRaster, readRunDemand, type CellDemandGrid } from './demand-input.js';
@@ -42,7 +43,7 @@ export async function runAreas(o: RunAreasOptions) {
   const demand: CellDemandGrid = o.demandRaster ? await readDemandRaster(o.demandRaster, o.band ?? 1) : await readRunDemand(o.run);
   let blocks: BlockInput[] | undefined;
   const blocksPath = join(o.run, FILES.blocks);
-  if (o.method === 'blocks' && !o.demandRaster && runExists && existsSync(blocksPath)) blocks = await readBlocks(blocksPath, demand.grid.crs);
+  if (o.method === 'blocks' && !o.demandRaster && runExists && existsSync(blocksPath)) blocks = await runBlocks(o.run, demand.grid.crs);
   let potential: { bands: Float64Array[]; names: string[] } | undefined;
   const potPath = join(o.run, FILES.potential);
   if (runExists && existsSync(potPath)) {
@@ -77,14 +78,9 @@ export async function runAreas(o: RunAreasOptions) {
   });
 }
 
-/** blocks.geojson (WGS84) into block inputs in the working CRS; cell features (row/col) mean "no blocks". */
-async function readBlocks(path: string, crs: string): Promise<BlockInput[] | undefined> {
-  let fc: FeatureCollection;
-  try {
-    fc = JSON.parse(await readFile(path, 'utf8')) as FeatureCollection;
-  } catch (e) {
-    throw new InputError('blocks-bad-file', `blocks.geojson is not valid JSON: ${(e as Error).message}`, { file: path });
-  }
+/** The run's blocks.geojson (WGS84) into block inputs in the working CRS; cell features (row/col) mean "no blocks". */
+async function runBlocks(run: string, crs: string): Promise<BlockInput[] | undefined> {
+  const fc = await readBlocks(run);
   if (!fc.features?.length || fc.features.some((f) => f.properties?.row !== undefined)) return undefined;
   const t = transformer(WGS84, parseCrs(crs));
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

@@ -436,6 +436,13 @@ export interface Manifest {
   route?: RouteSummary;
   sim?: SimSummary;
   scenarios?: ScenarioRecord[];
+  /**
+   * Stages whose outputs predate a re-run of a stage they depend on, by manifest key (potential, areas, route, sim,
+   * and report / map for report.html and map.png|pdf|svg): `since` is the manifest key of the stage that was re-run,
+   * `at` when (ISO time). The stage's summary and files stay in place; the entry goes when the stage runs again.
+   * Absent when nothing is stale (engine/io/run-folder.ts writes and clears it).
+   */
+  stale?: Record<string, { since: string; at: string }>;
 }
 
 /** The manifest keys that are not stage summaries. */

@@ -51,15 +51,6 @@ interface Feature {
 
 const finiteOr = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
-function pickNumber(props: Record<string, unknown> | undefined, re: RegExp): number | undefined {
-  if (!props) return undefined;
-  for (const [k, v] of Object.entries(props)) if (re.test(k)) {
-    const n = finiteOr(v);
-    if (n !== undefined) return n;
-  }
-  return undefined;
-}
-
 /** Parse network.geojson text into networks (one per `network` property value). */
 export function parseNetworkGeojson(text: string, file: string, warnings = new Warnings()): SimNetwork[] {
   let fc: { type?: string; features?: Feature[]; properties?: Record<string, unknown> };
@@ -78,9 +69,10 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
     if (!n) {
       n = {
         id, file, consumers: [], pipes: [], plants: [],
-        supplyC: pickNumber(top, /^supply.*(_c|temp|temperature)/i) ?? pickNumber(top, /^supply/i),
-        returnC: pickNumber(top, /^return.*(_c|temp|temperature)/i) ?? pickNumber(top, /^return/i),
-        designGroundC: pickNumber(top, /^ground/i),
+        // the route stage's collection properties (engine/run/contract.ts NetworkProperties)
+        supplyC: finiteOr(top?.supply_C),
+        returnC: finiteOr(top?.return_C),
+        designGroundC: finiteOr(top?.ground_C),
       };
       nets.set(id, n);
     }

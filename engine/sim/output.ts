@@ -2,8 +2,8 @@
  * Run-folder outputs of the simulation: sim.json (annual and monthly results per case, network and plant), hourly.csv
  * (the 8,760 h series) and the manifest's `sim` summary.
  */
-import { createWriteStream } from 'node:fs';
 import { monthOfHour, type Weather } from '../io/weather.js';
+import { withOutputStream } from '../io/write.js';
 import type { CaseResult } from './scenario.js';
 import type { HourlyResult } from './simulate.js';
 import {
@@ -93,13 +93,14 @@ export async function writeHourlyCsv(path: string, cases: CaseResult[], weather:
     for (const [id, v] of Object.entries(h.plantKw)) cols.push({ name: hourlyPlantColumn(pre, id), v });
   }
   const month = monthOfHour(weather.hours);
-  const ws = createWriteStream(path);
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  ws.write([...HOURLY_TIME_COLUMNS, ...HOURLY_WEATHER_COLUMNS, ...cols.map((c) => esc(c.name))].join(',') + '\n');
-  for (let i = 0; i < weather.hours; i++) {
-    const row = [i, month[i] + 1, Math.floor(i / 24) + 1, i % 24, r3(weather.airC[i]), r3(weather.groundC[i])];
-    for (const c of cols) row.push(r3(c.v[i]));
-    if (!ws.write(row.join(',') + '\n')) await new Promise<void>((r) => ws.once('drain', () => r()));
-  }
-  await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
+  // every write awaited: a full disk is an OutputError naming the file (and the partial file removed), not a crash
+  await withOutputStream(path, async (out) => {
+    await out.write([...HOURLY_TIME_COLUMNS, ...HOURLY_WEATHER_COLUMNS, ...cols.map((c) => esc(c.name))].join(',') + '\n');
+    for (let i = 0; i < weather.hours; i++) {
+      const row = [i, month[i] + 1, Math.floor(i / 24) + 1, i % 24, r3(weather.airC[i]), r3(weather.groundC[i])];
+      for (const c of cols) row.push(r3(c.v[i]));
+      await out.write(row.join(',') + '\n');
+    }
+  });
 }

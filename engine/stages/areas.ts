@@ -22,7 +22,6 @@ export const areas = defineStage({
   description: "find district-heating supply areas (writes areas.geojson and the manifest's areas summary)",
   runArg: 'run',
   manifestKey: 'areas',
-  runnerOptions: ['--run', '--json', '--quiet'],
   fields: areasFields,
   async run(runDir, o) {
     const { runAreas } = await import('../potential/areas-stage.js');

@@ -38,7 +38,6 @@ export const demand = defineStage({
   description: 'map building heat demand onto a grid and blocks (writes demand.tif, blocks.geojson, buildings.geojson, manifest.json)',
   runArg: 'out',
   manifestKey: 'demand',
-  runnerOptions: ['--out', '--json', '--quiet'],
   fields: demandFields,
   check(o) {
     // heating degree days are counted below 18 °C (METHODS.md §2): a design or mean outdoor temperature at or above

@@ -363,3 +363,9 @@ export const U = {
 
 /** The typed options of a stage from its field table: every key optional (defaults are applied by runStage). */
 export type OptionsOf<F extends Record<string, FieldSpec<any>>> = { [K in keyof F]?: F[K] extends FieldSpec<infer T> ? T : never };
+
+/** Supply must be hotter than return (the flow that carries the heat); `flags` name the two options on the command line. */
+export function supplyAboveReturn(supply: number | undefined, ret: number | undefined, flags: [string, string]): string | undefined {
+  if (supply === undefined || ret === undefined || supply > ret) return undefined;
+  return `supply_C (${flags[0]}) ${supply} °C must be above return_C (${flags[1]}) ${ret} °C`;
+}

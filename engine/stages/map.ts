@@ -22,7 +22,6 @@ export const map = defineStage({
   command: 'export-map',
   description: 'export a plan sheet of a run folder: title, legend with units, scale bar, north arrow, CRS note, attribution',
   runArg: 'positional',
-  runnerOptions: ['--json', '--quiet'],
   fields: mapFields,
   async run(runDir, o, ctx) {
     const [{ exportMap, parseLayers }, { Warnings }] = await Promise.all([import('../export/map.js'), import('../util/warnings.js')]);

@@ -42,7 +42,6 @@ export const potential = defineStage({
   description: "heat-source potentials on the demand grid (writes potential.tif and the manifest's potential summary)",
   runArg: 'run',
   manifestKey: 'potential',
-  runnerOptions: ['--run', '--json', '--quiet'],
   fields: potentialFields,
   check(o) {
     if (!SOURCES.some((k) => o[k] !== undefined)) {

@@ -12,7 +12,6 @@ export const report = defineStage({
   command: 'report',
   description: 'write report.html in a run folder: stage summaries, warnings, inputs, small maps and charts',
   runArg: 'positional',
-  runnerOptions: ['--json', '--quiet'],
   fields: reportFields,
   async run(runDir, o, ctx) {
     const { writeReport } = await import('../export/report.js');

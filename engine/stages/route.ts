@@ -1,7 +1,7 @@
 /** The route stage: candidate pipe network on the road graph with heat-density pruning, into network.geojson. */
 import { UsageError } from '../errors.js';
 import { DEFAULT_SIZING } from '../network/sizing.js';
-import { bool, crs, num, oneOf, path, plantList, required, U, words, yesNo } from './fields.js';
+import { bool, crs, num, oneOf, path, plantList, required, supplyAboveReturn, U, words, yesNo } from './fields.js';
 import { defineStage } from './types.js';
 
 export const routeFields = {
@@ -34,13 +34,10 @@ export const route = defineStage({
   description: 'pipe network on the road graph: Steiner tree from the plant(s) to the consumers, heat-density pruning, DN sizing, losses (writes network.geojson)',
   runArg: 'run',
   manifestKey: 'route',
-  runnerOptions: ['--run', '--json', '--quiet'],
   fields: routeFields,
   check(o) {
-    // the pipes are sized for the flow that carries the heat: supply must be hotter than return
-    if (o.supply_C !== undefined && o.return_C !== undefined && !(o.supply_C > o.return_C)) {
-      throw new UsageError('route-temperatures', `supply_C (--supply) ${o.supply_C} °C must be above return_C (--return) ${o.return_C} °C`, { value: `${o.supply_C}/${o.return_C}` });
-    }
+    const why = supplyAboveReturn(o.supply_C, o.return_C, ['--supply', '--return']);
+    if (why) throw new UsageError('route-temperatures', why, { value: `${o.supply_C}/${o.return_C}` });
   },
   async run(runDir, o, ctx) {
     const { runRoute } = await import('../network/run.js');

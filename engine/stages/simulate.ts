@@ -1,7 +1,7 @@
 /** The simulate stage: hourly simulation of the run's network (sim.json, hourly.csv). */
 import { UsageError } from '../errors.js';
 import type { SimSummary } from '../run/contract.js';
-import { bool, num, path, required, U } from './fields.js';
+import { bool, num, path, required, supplyAboveReturn, U } from './fields.js';
 import { defineStage } from './types.js';
 
 const f = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v));
@@ -33,12 +33,10 @@ export const simulate = defineStage({
   description: 'hourly simulation of the network: demand profiles, pipe losses, plants, surplus, backup, primary energy (writes sim.json, hourly.csv)',
   runArg: 'run',
   manifestKey: 'sim',
-  runnerOptions: ['--run', '--json', '--quiet'],
   fields: simulateFields,
   check(o) {
-    if (o.supply_C !== undefined && o.return_C !== undefined && !(o.supply_C > o.return_C)) {
-      throw new UsageError('sim-temperatures', `supply_C (--supply-c) ${o.supply_C} °C must be above return_C (--return-c) ${o.return_C} °C`, { value: `${o.supply_C}/${o.return_C}` });
-    }
+    const why = supplyAboveReturn(o.supply_C, o.return_C, ['--supply-c', '--return-c']);
+    if (why) throw new UsageError('sim-temperatures', why, { value: `${o.supply_C}/${o.return_C}` });
   },
   async run(runDir, o) {
     const { runSimulateStage } = await import('../sim/run.js');
@@ -65,7 +63,7 @@ export const simulate = defineStage({
   line: (s) =>
     `${f(s.networks)} network(s), ${f(s.consumers)} consumers; delivered ${f(s.heatDelivered_MWh)} MWh, produced ${f(s.produced_MWh)} MWh, ` +
     `losses ${f(s.losses_MWh)} MWh, surplus ${f(s.surplus_MWh)} MWh, backup ${f(s.backup_MWh)} MWh (${f(s.backupKerosene_L)} L kerosene); ` +
-    `PE factor ${f(s.primaryEnergyFactor)} (default 1.36), CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
+    `PE factor ${typeof s.primaryEnergyFactor === 'number' ? s.primaryEnergyFactor.toFixed(3) : 'n/a'} (default 1.36), CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
     s.caseChanges.map((c) => `\n  case ${c.id}${c.name ? ` (${c.name})` : ''}: surplus ${c.surplusChangePct.toFixed(1)} %, backup fuel ${c.backupFuelChange_MJ_per_day.toFixed(0)} MJ/day vs case ${c.against}`).join(''),
 });
 

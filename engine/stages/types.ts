@@ -35,8 +35,6 @@ export interface StageDef<F extends Fields = Fields, S = unknown> {
   manifestKey?: string;
   /** The stage's options: the one table behind CLI flags, scenario keys, batch keys and the API. */
   fields: F;
-  /** Command-line options that are not stage options (the run folder, --json, --quiet). */
-  runnerOptions: string[];
   /** Checks across options (each key alone is checked by its schema); throws a UsageError naming the keys. */
   check?(o: OptionsOf<F>): void;
   /** Run the stage on `runDir` with validated options (defaults applied). */
@@ -46,6 +44,10 @@ export interface StageDef<F extends Fields = Fields, S = unknown> {
   /** More lines for a terminal (how the CRS was chosen, warnings), indented under the line. */
   details?(summary: S): string[];
 }
+
+/** Command-line options of a stage's command that are not stage options: the run folder, --json, --quiet. */
+export const runnerOptions = (d: Pick<StageDef, 'runArg'>): string[] =>
+  [...(d.runArg === 'out' ? ['--out'] : d.runArg === 'run' ? ['--run'] : []), '--json', '--quiet'];
 
 /** A stage definition with its field table's types kept (for `satisfies`-free declaration). */
 export const defineStage = <F extends Fields, S>(d: StageDef<F, S>): StageDef<F, S> => d;

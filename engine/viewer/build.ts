@@ -32,6 +32,8 @@ function newestMtime(path: string): number {
 export function viewerNeedsBuild(viewerDir = VIEWER_DIR): boolean {
   const index = join(viewerDir, 'dist', 'index.html');
   if (!existsSync(index)) return true;
+  // an installed package: the prebuilt viewer/dist, no sources to build from
+  if (!existsSync(join(viewerDir, 'src'))) return false;
   const shared = BROWSER_MODULES.filter(existsSync).map(newestMtime);
   const src = Math.max(newestMtime(join(viewerDir, 'src')), newestMtime(join(viewerDir, 'index.html')), newestMtime(join(viewerDir, 'vite.config.ts')), ...shared);
   return src > statSync(index).mtimeMs;

@@ -1,19 +1,27 @@
 /**
  * The viewer's HTTP server: serves the built viewer (viewer/dist), the run folder's files under /run/, and binary
  * conversions of the big layers under /api/ (grid cells and building footprints as typed arrays). Binds 127.0.0.1
- * only. Every requested path is resolved and must stay inside its root (also after following symlinks): anything
- * else is refused with 403.
+ * only, and answers only requests addressed to a loopback name on its port without a foreign Origin (421/403
+ * otherwise: DNS rebinding, cross-site requests; see security.ts), with its security headers on every answer.
+ * Every requested path is resolved and must stay inside its root (also after following symlinks): anything else is
+ * refused with 403.
+ *
+ * Files change under it: a stage commits by renaming a staging folder over the run. A file is opened before the
+ * answer starts and sent from that descriptor (a whole version, old or new); a file gone by then is a 404, a file
+ * that fails or shrinks mid-transfer cuts that connection off. Each such event is one log line; no stream, socket
+ * or server error is left unhandled, and a client that goes away only stops its own transfer.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { extname, join, resolve, sep, basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEMAND_BAND_LABELS, FILES, type RunFileKey } from '../run/contract.js';
 import { readBuildings, readRun, runFile } from '../run/read.js';
+import { staleList } from '../io/run-folder.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
 import { packViewBuildings, viewBuildings } from './pack/buildings.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
+import { contentSecurityPolicy, refuseRequest, securityHeaders } from './security.js';
 
 export { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 
@@ -33,7 +41,7 @@ export async function runStatus(runDir: string): Promise<RunStatus> {
       manifestError = (e as Error).message;
     }
   }
-  return { run: basename(runDir), files, missing: files.filter((f) => !f.present).map((f) => f.name), manifest, manifestError };
+  return { run: basename(runDir), files, missing: files.filter((f) => !f.present).map((f) => f.name), manifest, manifestError, stale: staleList(manifest, runDir) };
 }
 
 export interface TileConfig {
@@ -54,6 +62,8 @@ export interface ViewServerOptions {
   /** Ports tried when not strict; default 20. */
   portTries?: number;
   tiles?: TileConfig;
+  /** Where the server's log lines go (a file that changed under it, an unexpected error); default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface ViewServer {
@@ -108,14 +118,32 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
   const distDir = resolve(opts.distDir);
   const s = await stat(runDir).catch(() => undefined);
   if (!s?.isDirectory()) throw new UsageError('view-no-run', 'run folder not found', { file: runDir, hint: 'pass the folder a heatplan command wrote (--out)' });
-  const cache = new Map<string, Promise<Uint8Array>>();
-  const cached = (key: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> => {
-    let p = cache.get(key);
-    if (!p) {
-      p = make();
-      cache.set(key, p);
-      p.catch(() => cache.delete(key));
+  /** The port listened on (set once listening): the only one the Host and Origin of a request may name. */
+  let port = -1;
+  const log = (msg: string) => {
+    try {
+      (opts.log ?? ((l: string) => void process.stderr.write(l + '\n')))(`heatplan viewer: ${msg}`);
+    } catch {
+      /* a log that fails must not take the server down */
     }
+  };
+  const headers = securityHeaders(contentSecurityPolicy(opts.tiles?.url));
+  /**
+   * Binary conversions, each kept while the run files it is made from are unchanged (same inode, size and mtime):
+   * a stage that commits into the run being viewed replaces them, and the next request converts the new ones.
+   */
+  const cache = new Map<string, { sig: string; p: Promise<Uint8Array> }>();
+  const signature = async (keys: RunFileKey[]): Promise<string> =>
+    (await Promise.all(keys.map((k) => stat(runFile(runDir, k)).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => '-')))).join('|');
+  const cached = async (key: string, from: RunFileKey[], make: () => Promise<Uint8Array>): Promise<Uint8Array> => {
+    const sig = await signature(from);
+    const hit = cache.get(key);
+    if (hit && hit.sig === sig) return hit.p;
+    const p = make();
+    cache.set(key, { sig, p });
+    p.catch(() => {
+      if (cache.get(key)?.p === p) cache.delete(key);
+    });
     return p;
   };
   /** The run's working CRS (manifest.crs.code); rasters without a CRS key are read in it. */
@@ -126,7 +154,7 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     '/api/config': async () => ({ tiles: opts.tiles ?? null }),
     // band names and units from the GeoTIFF's metadata; demand.tif's display labels (by band position) where it has none
     '/api/grid/demand.bin': () =>
-      cached('demand', async () =>
+      cached('demand', ['demand', 'manifest'], async () =>
         packViewGrid(
           await readViewGrid(runFile(runDir, 'demand'), {
             crs: await crsOf(),
@@ -135,8 +163,8 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
           }),
         ),
       ),
-    '/api/grid/potential.bin': () => cached('potential', async () => packViewGrid(await readViewGrid(runFile(runDir, 'potential'), { crs: await crsOf() }))),
-    '/api/buildings.bin': () => cached('buildings', async () => packViewBuildings(viewBuildings(await readBuildings(runDir), runFile(runDir, 'buildings')))),
+    '/api/grid/potential.bin': () => cached('potential', ['potential', 'manifest'], async () => packViewGrid(await readViewGrid(runFile(runDir, 'potential'), { crs: await crsOf() }))),
+    '/api/buildings.bin': () => cached('buildings', ['buildings'], async () => packViewBuildings(viewBuildings(await readBuildings(runDir), runFile(runDir, 'buildings')))),
   };
   /** The run file each binary endpoint converts. */
   const apiFile: Record<string, RunFileKey> = {
@@ -145,9 +173,64 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     '/api/buildings.bin': 'buildings',
   };
 
+  /** Send file `p` (inside its root) as the answer; `cacheControl` for its header. */
+  const sendFile = async (req: IncomingMessage, res: ServerResponse, p: string, rawPath: string, cacheControl: string): Promise<void> => {
+    const st = await stat(p).catch(() => undefined);
+    if (!st?.isFile()) return send(res, 404, 'text/plain', `not found: ${rawPath}`);
+    // it was there a moment ago: from here on it is read through one descriptor, whatever is renamed over it
+    let fh: FileHandle;
+    let size: number;
+    try {
+      fh = await open(p, 'r');
+    } catch (e) {
+      log(`${rawPath}: gone before it could be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); answered 404`);
+      return send(res, 404, 'text/plain', `not found: ${rawPath}`);
+    }
+    try {
+      const s2 = await fh.stat();
+      if (!s2.isFile()) throw new Error('not a file');
+      size = s2.size;
+    } catch (e) {
+      await fh.close().catch(() => {});
+      log(`${rawPath}: gone before it could be read (${(e as Error).message}); answered 404`);
+      return send(res, 404, 'text/plain', `not found: ${rawPath}`);
+    }
+    if (res.destroyed) return void (await fh.close().catch(() => {}));
+    res.writeHead(200, {
+      'content-type': MIME[extname(p).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': size,
+      'cache-control': cacheControl,
+    });
+    if (req.method === 'HEAD' || size === 0) {
+      await fh.close().catch(() => {});
+      return void res.end();
+    }
+    // exactly `size` bytes; the stream closes the descriptor when it ends, fails or is destroyed
+    const stream = fh.createReadStream({ start: 0, end: size - 1 });
+    let sent = 0;
+    stream.on('data', (c: Buffer | string) => void (sent += c.length));
+    stream.on('error', (e) => {
+      log(`${rawPath}: ${e.message} after ${sent} of ${size} bytes; response cut off`);
+      res.destroy();
+    });
+    stream.on('end', () => {
+      if (sent === size) return void res.end();
+      // the file shrank in place while it was sent: the promised length cannot be kept, so end the connection
+      log(`${rawPath}: the file shrank to ${sent} of ${size} bytes while it was sent; response cut off`);
+      res.destroy();
+    });
+    // done, or the client went away: stop reading and let go of the file
+    res.on('close', () => stream.destroy());
+    stream.pipe(res, { end: false });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    const refused = refuseRequest(req.headers.host, req.headers.origin, port);
+    if (refused) return send(res, refused.status, 'text/plain', refused.message);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (!rawPath.startsWith('/')) return send(res, 400, 'text/plain', 'bad request');
     if (rawPath.startsWith('/api/')) {
       const fn = api[rawPath];
       if (!fn) return send(res, 404, 'application/json', JSON.stringify({ error: `no such endpoint ${rawPath}` }));
@@ -165,29 +248,35 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     }
     let root = distDir;
     let rel = rawPath;
+    let cacheControl = 'no-cache';
     if (rawPath === '/run' || rawPath.startsWith('/run/')) {
       root = runDir;
       rel = rawPath.slice(4);
+      cacheControl = 'no-store';
     } else if (rawPath === '/') rel = '/index.html';
     const p = await resolveInside(root, rel);
     if (!p) return send(res, 403, 'text/plain', 'forbidden: path outside the served folder');
-    const st = await stat(p).catch(() => undefined);
-    if (!st?.isFile()) return send(res, 404, 'text/plain', `not found: ${rawPath}`);
-    res.writeHead(200, {
-      'content-type': MIME[extname(p).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': st.size,
-      'cache-control': 'no-cache',
-    });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(p).pipe(res);
+    return sendFile(req, res, p, rawPath, cacheControl);
   };
 
+  /** Errors of a connection whose other end is gone: nothing to answer, nothing to log. */
+  const clientGone = (e: NodeJS.ErrnoException) => ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED'].includes(e.code ?? '');
   const server = createServer((req, res) => {
-    handle(req, res).catch((e) => send(res, 500, 'text/plain', String((e as Error).message)));
+    req.on('error', (e: NodeJS.ErrnoException) => void (clientGone(e) || log(`${req.url}: request: ${e.message}`)));
+    res.on('error', (e: NodeJS.ErrnoException) => void (clientGone(e) || log(`${req.url}: response: ${e.message}`)));
+    handle(req, res).catch((e) => {
+      log(`${req.url}: ${(e as Error).message}`);
+      try {
+        send(res, 500, 'text/plain', 'internal error');
+      } catch {
+        res.destroy();
+      }
+    });
   });
+  // socket errors before or between requests (a client that resets, a malformed request) are Node's own
+  // clientError handling: answered 400 where still possible, the socket destroyed; never an 'error' of the server
   const first = opts.port ?? DEFAULT_VIEW_PORT;
   const tries = opts.strictPort ? 1 : (opts.portTries ?? 20);
-  let port = -1;
   for (let k = 0; k < tries; k++) {
     const want = first === 0 ? 0 : first + k;
     const err = await listen(server, want);
@@ -204,6 +293,8 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       { value: first, hint: 'pass another --port (or --port 0 for any free port)' },
     );
   }
+  // errors of the listening server from now on (EMFILE on accept and the like) are logged; it keeps serving
+  server.on('error', (e) => log(`server: ${e.message}`));
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
@@ -232,8 +323,10 @@ function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | u
   });
 }
 
+/** A whole answer; run data and refusals are not to be stored by the browser (no-store). */
 function send(res: ServerResponse, code: number, type: string, body: string | Uint8Array): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' });
+  if (res.destroyed) return;
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }

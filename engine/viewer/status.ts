@@ -25,6 +25,18 @@ export interface RunFileStatus {
   bytes: number;
 }
 
+/** A stage whose outputs predate a re-run of a stage it depends on (manifest.stale, engine/io/run-folder.ts staleList). */
+export interface StaleStageStatus {
+  /** Manifest key: potential, areas, route, sim, report or map. */
+  stage: string;
+  /** The stage whose re-run made it stale. */
+  since: string;
+  /** When (ISO time). */
+  at: string;
+  /** The command that refreshes it: `heatplan simulate`. */
+  rerun: string;
+}
+
 export interface RunStatus {
   run: string;
   files: RunFileStatus[];
@@ -33,4 +45,6 @@ export interface RunStatus {
   manifest: Manifest | null;
   /** Why manifest.json could not be read, if it could not. */
   manifestError?: string;
+  /** Stale stages, in pipeline order (empty when none or no manifest). */
+  stale: StaleStageStatus[];
 }

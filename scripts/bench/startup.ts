@@ -97,20 +97,22 @@ if (strace.status !== 0) {
       continue;
     }
     const files = new Set<string>();
+    const dirs = new Set<string>();
     for (const line of readFileSync(trace, 'utf8').split('\n')) {
-      const m = /openat\([^,]+, "([^"]+)"/.exec(line);
-      if (m && !/^\/(proc|sys|dev)\//.test(m[1]!)) files.add(m[1]!);
+      const m = /openat\([^,]+, "([^"]+)", ([A-Z_|]+)/.exec(line);
+      if (!m || /^\/(proc|sys|dev)\//.test(m[1]!)) continue;
+      (m[2]!.includes('O_DIRECTORY') ? dirs : files).add(m[1]!);
     }
     const all = [...files];
     const count = (re: RegExp) => all.filter((f) => re.test(f)).length;
-    const inRoot = all.filter((f) => f.startsWith(ROOT + '/') && !f.includes('/node_modules/'));
-    const js = (f: string) => /\.(m?js|cjs|ts|json)$/.test(f);
+    const own = all.filter((f) => f.startsWith(ROOT + '/') && !f.includes('/node_modules/'));
+    const packages = new Set(all.map((f) => /\/node_modules\/((@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
     console.log(
-      `files opened by ${c.label}: ${all.length} (${count(/\/node_modules\//)} in node_modules: ${count(/\/node_modules\/commander\//)} commander, ` +
-        `${count(/\/node_modules\/(tsx|esbuild|get-tsconfig|resolve-pkg-maps)\//)} tsx/esbuild; ` +
-        `${inRoot.filter(js).length} heatplan modules/json: ${inRoot.filter((f) => /\/dist\//.test(f) && js(f)).length} in dist/, ${inRoot.filter((f) => /\/engine\//.test(f)).length} in engine/)`,
+      `files opened by ${c.label}: ${all.length}; heatplan's own ${own.length} (${own.filter((f) => f.includes('/dist/')).length} in dist/, ` +
+        `${own.filter((f) => f.includes('/engine/')).length} in engine/); ${count(/\/node_modules\//)} in node_modules from ${packages.size} packages ` +
+        `(${[...packages].join(', ')}); ${[...dirs].filter((d) => d.startsWith(ROOT)).length} heatplan folders listed (bin's build check)`,
     );
-    if (args.includes('--list')) for (const f of inRoot) console.log(`  ${relative(ROOT, f)}`);
+    if (args.includes('--list')) for (const f of own) console.log(`  ${relative(ROOT, f)}`);
   }
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,13 +2,14 @@
  * The npm package as a user gets it: build into a staging copy of the project (scripts/build.mjs --root, so the
  * workspace's own dist/ is never rewritten under other tests), `npm pack` it, `npm install` the tarball into a fresh
  * project (from the npm cache where it can: --prefer-offline), then, with plain Node and no tsx:
- *   - the `heatplan` command (bin -> dist/cli/main.js) answers --version and --help,
+ *   - the `heatplan` command (bin -> dist/cli/main.js) answers --version and --help, serves a run in the prebuilt
+ *     viewer (`heatplan view`, no Vite) and runs a batch on worker threads (no tsx),
  *   - `import('heatplan')` runs demand -> route -> simulate on the demo town through the public API
  *     (`stages`, `runStage(name, runDir, options)`, `readRun(dir)`) with the data the package ships,
  *   - a TypeScript consumer (module NodeNext) type-checks against the package's .d.ts,
  * and checks what the tarball holds and that the install needs none of the build tools.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -139,6 +140,41 @@ describe('npm package', () => {
     expect(out.manifest).toHaveProperty('sim');
     for (const f of ['manifest.json', 'demand.tif', 'buildings.geojson', 'network.geojson', 'sim.json', 'hourly.csv']) expect(existsSync(join(run, f)), f).toBe(true);
   }, 300_000);
+
+  it('serves the run in the prebuilt viewer with `heatplan view` (no Vite installed)', async () => {
+    const run = join(tmp, 'run');
+    expect(existsSync(join(run, 'manifest.json')), 'the API test writes the run first').toBe(true);
+    const child = spawn(join(consumer, 'node_modules', '.bin', 'heatplan'), ['view', run, '--no-open', '--port', '0'], { cwd: consumer, env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+    try {
+      const url = await Promise.race([
+        new Promise<string>((ok) => {
+          const poll = setInterval(() => {
+            const m = /https?:\/\/127\.0\.0\.1:\d+\S*/.exec(stdout);
+            if (m) {
+              clearInterval(poll);
+              ok(m[0]);
+            }
+          }, 50);
+          setTimeout(() => clearInterval(poll), 60_000);
+        }),
+        exited.then((code) => Promise.reject(new Error(`heatplan view exited ${code}:\n${stdout}${stderr}`))),
+        new Promise<never>((_, no) => setTimeout(() => no(new Error(`heatplan view printed no address in 60 s:\n${stdout}${stderr}`)), 60_000)),
+      ]);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/heatplan viewer/);
+      expect(stderr).not.toMatch(/building viewer|vite/i);
+    } finally {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('runs a one-area batch on worker threads from the compiled build (workers without tsx)', () => {
     const dir = join(tmp, 'batch');

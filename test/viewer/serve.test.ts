@@ -1,7 +1,7 @@
 /** The viewer's server: what it serves, what it refuses (paths outside the roots), missing files, busy ports. */
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,28 @@ describe('startViewServer', () => {
       await s2.close();
     } finally {
       blocker.close();
+    }
+  });
+
+  it('converts the grid and the buildings again when a stage has replaced them (re-run into the viewed run)', async () => {
+    const live = join(dir, 'live');
+    await writeSyntheticRun(live, { seed: 1 });
+    const s2 = await startViewServer({ runDir: live, distDir, port: 0 });
+    try {
+      const g1 = await get(s2.port, '/api/grid/demand.bin');
+      const b1 = await get(s2.port, '/api/buildings.bin');
+      expect((await get(s2.port, '/api/grid/demand.bin')).body.equals(g1.body)).toBe(true);
+      // commit as a stage does: staging folder renamed over the run
+      await writeSyntheticRun(join(dir, 'live.staging'), { seed: 2, buildings: 20 });
+      await rename(live, join(dir, 'live.old'));
+      await rename(join(dir, 'live.staging'), live);
+      const g2 = await get(s2.port, '/api/grid/demand.bin');
+      const b2 = await get(s2.port, '/api/buildings.bin');
+      expect(g2.status).toBe(200);
+      expect(g2.body.equals(g1.body)).toBe(false);
+      expect(b2.body.equals(b1.body)).toBe(false);
+    } finally {
+      await s2.close();
     }
   });
 
