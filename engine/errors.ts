@@ -65,6 +65,16 @@ export const FILE_SYSTEM_CAUSES: Record<string, string> = {
   EXDEV: 'the file cannot be moved across file systems',
 };
 
+/** Causes said differently when a read call failed. */
+const READ_CAUSES: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'no permission to read',
+  EPERM: 'no permission to read',
+  EIO: 'the disk reported an input/output error',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+};
+
 /** System calls that only read: an error there is about reading, not writing. */
 const READ_CALLS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'access', 'readlink', 'realpath']);
 
@@ -78,7 +88,8 @@ export interface SystemError extends Error {
 }
 
 export function isSystemError(e: unknown): e is SystemError {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z0-9]+$/.test((e as { code: string }).code);
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
 }
 
 /**
@@ -105,13 +116,24 @@ export class OutputError extends HeatplanError {
   static from(e: unknown, path?: string): OutputError | undefined {
     if (e instanceof OutputError) return e;
     if (!isSystemError(e)) return undefined;
-    const p = path ?? e.path ?? '(unknown path)';
-    const cause = FILE_SYSTEM_CAUSES[e.code] ?? e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
-    const verb = e.syscall && READ_CALLS.has(e.syscall) && path === undefined ? 'cannot read' : 'cannot write';
+    const p = finalPath(path ?? e.path ?? '(unknown path)');
+    // a read call failing for want of the file or the right to read it is about reading; a full disk, a read-only
+    // file system or a file in the way is about writing, whichever call met it first
+    const reading = path === undefined && e.syscall !== undefined && READ_CALLS.has(e.syscall) && READ_CAUSES[e.code] !== undefined;
+    const cause = (reading ? READ_CAUSES[e.code] : FILE_SYSTEM_CAUSES[e.code]) ?? e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
+    const verb = reading ? 'cannot read' : 'cannot write';
     const err = new OutputError(e.code, p, `${verb}: ${cause} (${e.code})`, OUTPUT_HINTS[e.code]);
     err.cause = e;
     return err;
   }
+}
+
+/**
+ * The path a planner knows for a file written inside a run's staging folder (engine/io/run-folder.ts writes a new run
+ * as RUN.heatplan-tmp-<pid>-<ms>/ and a stage into RUN/.heatplan-tmp-<pid>-<ms>/): RUN/<file>.
+ */
+export function finalPath(p: string): string {
+  return p.replace(/[\\/]?\.heatplan-tmp-\d+-\d+(?=[\\/]|$)/, '');
 }
 
 const OUTPUT_CODES: Record<string, string> = {

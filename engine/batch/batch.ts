@@ -7,7 +7,7 @@
  *   task retried `retries` times.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,11 +15,10 @@ import { VERSION } from '../version.js';
 import { loadBatchFile, type BatchArea, type BatchConfig } from './config.js';
 import { WorkerPool } from './pool.js';
 import { BatchProgress } from './progress.js';
-import { stageDone, type StageName } from './stages.js';
+import { areaJobs } from './jobs.js';
 import { writeAtomic, writeSummary, type AreaRecord } from './summary.js';
-import { ensureDir, expandInputs, planTiles, removeTiles, tileFolder, type ScanResult, type TileResult } from './tiles.js';
+import { ensureDir, planTiles, removeTiles, tileFolder, type ScanResult, type TileResult } from './tiles.js';
 import type { StagesResult } from './worker.js';
-import { FILES } from '../run/contract.js';
 
 export interface BatchOptions {
   file: string;
@@ -107,25 +106,12 @@ interface Ctx {
   resume: boolean;
 }
 
-/** Stages already complete in the area's run folder (only with --resume). */
-function completedStages(area: BatchArea, dir: string, resume: boolean): StageName[] {
-  if (!resume || !existsSync(join(dir, FILES.manifest))) return [];
-  let stages: string[] = [];
-  try {
-    stages = JSON.parse(readFileSync(join(dir, FILES.manifest), 'utf8')).stages ?? [];
-  } catch {
-    return [];
-  }
-  const done = area.run.filter((s) => stageDone(s, dir, stages));
-  // without the demand stage nothing else can be reused: demand recreates the folder
-  return area.run.includes('demand') && !done.includes('demand') ? [] : done;
-}
-
 async function runArea(area: BatchArea, rec: AreaRecord, c: Ctx): Promise<void> {
   const t0 = performance.now();
-  const dir = join(c.out, area.name);
-  const reused = completedStages(area, dir, c.resume);
-  const todo = area.run.filter((s) => !reused.includes(s));
+  // the area's jobs (engine/batch/jobs.ts): the same model the queue executor enqueues
+  const jobs = areaJobs(area, c.out, c.resume);
+  const { dir, reused } = jobs;
+  const todo = jobs.stages.map((j) => j.stage);
   rec.reused = reused;
   if (todo.length === 0) {
     rec.status = 'done';
@@ -142,17 +128,17 @@ async function runArea(area: BatchArea, rec: AreaRecord, c: Ctx): Promise<void> 
     c.progress.finish(area.name, false, `FAILED in ${stage}: ${message}`);
   };
   let merge;
-  if (area.tiles && todo.includes('demand')) {
+  if (jobs.tiled) {
     c.progress.stage(area.name, 'scan');
-    const demandOpts = area.options.demand ?? {};
-    const files = expandInputs(area.buildings);
+    const demandOpts = jobs.tiled.demand;
+    const files = jobs.tiled.files;
     const scans = await Promise.all(files.map((file) => c.pool.run<ScanResult>({ kind: 'scan', file, demand: demandOpts })));
     const bad = scans.find((s) => !s.ok);
     if (bad && !bad.ok) return fail('demand', bad.error, bad.attempts);
     const scanResults = scans.map((s) => (s.ok ? s.result : (undefined as never)));
     let plan;
     try {
-      plan = planTiles(scanResults, demandOpts, area.tiles);
+      plan = planTiles(scanResults, demandOpts, jobs.tiled.spec);
     } catch (e) {
       return fail('demand', (e as Error).message, 0);
     }

@@ -21,6 +21,25 @@ const BOOT = `const { workerData } = require('node:worker_threads');
   .then(() => import(workerData.entry))
   .catch((e) => { console.error(e); process.exit(70); });`;
 
+/**
+ * Smallest V8 heap a worker may be given, MB (the minimum of `batch --worker-memory`). Measured with heatplan 0.1 on
+ * Node 20: a worker loading the engine from the sources through tsx does not start at 16 MB and starts at 18 MB, and
+ * Tamana's demand (242 buildings) runs in 20 MB; 64 MB is about three times that, room for a small town's stages.
+ * Below it a worker can only die, and every area with it.
+ */
+export const MIN_WORKER_MEMORY_MB = 64;
+
+/**
+ * Workers that die before they are ready, in a row (none started in between), after which the pool stops replacing
+ * them and fails the tasks still waiting: a worker that cannot load will never run a task, and replacing it forever
+ * spins at 100 % CPU. Three, so that one worker dying at start (memory short for a moment) does not fail a batch.
+ */
+export const MAX_BOOT_FAILURES = 3;
+
+/** The message of a pool whose workers die before they start for want of heap. */
+export const heapTooSmall = (mb: number | undefined): string =>
+  `worker heap too small (--worker-memory ${mb ?? 'default'} MB): give at least ${mb === undefined || mb < MIN_WORKER_MEMORY_MB ? MIN_WORKER_MEMORY_MB : 2 * mb} MB`;
+
 export interface PoolOptions {
   workers: number;
   /** Crash retries per task. */
@@ -53,6 +72,10 @@ export class WorkerPool {
   private closed = false;
   /** Workers replaced after a crash. */
   crashes = 0;
+  /** Workers that died before they were ready, in a row. */
+  private bootFailures = 0;
+  /** Set when the pool gave up starting workers (MAX_BOOT_FAILURES): why; waiting tasks fail with it. */
+  failure?: string;
 
   constructor(private readonly o: PoolOptions) {
     for (let k = 0; k < o.workers; k++) this.slots.push(this.spawn());
@@ -65,6 +88,7 @@ export class WorkerPool {
   /** Run `task`; never rejects: failures and crashes come back as outcomes. */
   run<T>(task: Task, onStage?: (s: StageName) => void): Promise<TaskOutcome<T>> {
     return new Promise((resolve) => {
+      if (this.failure !== undefined && this.slots.length === 0) return resolve({ ok: false, error: this.failure, crashed: true, attempts: 0 });
       this.queue.push({ id: this.nextId++, task, attempts: 0, onStage, resolve: resolve as Job['resolve'] });
       this.dispatch();
     });
@@ -87,6 +111,7 @@ export class WorkerPool {
     worker.on('message', (m: WorkerMessage) => {
       if (m.id === -1) {
         slot.ready = true;
+        this.bootFailures = 0;
         this.dispatch();
         return;
       }
@@ -107,6 +132,18 @@ export class WorkerPool {
       if (this.closed || i < 0) return;
       this.crashes++;
       const job = slot.job;
+      if (!slot.ready && ++this.bootFailures >= MAX_BOOT_FAILURES) {
+        const oom = slot.lastError?.startsWith('out of memory');
+        this.failure ??= oom
+          ? heapTooSmall(this.o.maxOldGenerationMb)
+          : `workers cannot start: ${MAX_BOOT_FAILURES} died before they were ready (${slot.lastError ?? `exit code ${code}`})`;
+      }
+      if (this.failure !== undefined && !slot.ready) {
+        // no more replacements for workers that cannot start; ready ones go on serving the queue
+        this.slots.splice(i, 1);
+        if (this.slots.length === 0) for (const q of this.queue.splice(0)) q.resolve({ ok: false, error: this.failure, crashed: true, attempts: q.attempts });
+        return;
+      }
       this.slots[i] = this.spawn();
       if (job) {
         const why = slot.lastError ?? `worker exited with code ${code}`;

@@ -22,11 +22,11 @@ import { tableBBox, projectTable } from '../buildings/geometry.js';
 import type { BuildingTable } from '../buildings/table.js';
 import { chooseWorkingCrs, lookupEpsg, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { resolveClimate, type ClimateChoice } from '../demand/climate.js';
-import { demandByUse, demandParameters, deriveBuildingDemand, DROP_CODES, rasterizeDemand, type DerivationOptions } from '../demand/pipeline.js';
+import { demandByUse, demandParameters, deriveBuildingDemand, DROP_CODES, rasterizeDemand, stretchingFiles, type DerivationOptions } from '../demand/pipeline.js';
 import { DEFAULT_CLIMATE, loadClimate, type ClimateRegion } from '../demand/tables.js';
 import { InputError } from '../errors.js';
 import { gridCellsAsBlocks } from '../grid/blocks.js';
-import { gridForBBox, gridSum, type GridSpec } from '../grid/grid.js';
+import { checkGridSize, DEFAULT_MAX_CELLS, gridForBBox, gridSum, type GridSpec } from '../grid/grid.js';
 import type { RasterizeStats } from '../grid/rasterize-exact.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
 import { writeBuildingsGeoJson } from '../io/buildings-output.js';
@@ -36,7 +36,7 @@ import { Warnings, type WarningSummary } from '../util/warnings.js';
 import type { DemandOptions } from '../demand/stage.js';
 import type { TilesSpec } from './config.js';
 import { subsetTable } from './subset.js';
-import { DEMAND_BANDS, FILES } from '../run/contract.js';
+import { DEMAND_BANDS, FILES, type DemandSummary } from '../run/contract.js';
 
 /** Demand options of a tiled area: the demand stage's own options (engine/stages/demand.ts). */
 export type DemandOpts = DemandOptions;
@@ -94,6 +94,8 @@ export interface TilePlan {
   climate: ClimateRegion & { reason: string };
   climateWarnings: WarningSummary[];
   cellM: number;
+  /** Largest grid of the area, in cells (the demand option maxCells): checked on the plan, every tile and the merge. */
+  maxCells: number;
   /** South-west corner of tile (0, 0), m, and tile edge lengths, m. */
   x0: number;
   y0: number;
@@ -123,6 +125,9 @@ export function planTiles(scans: ScanResult[], o: DemandOpts, spec: TilesSpec, o
   const fileBoxes = scans.map((s) => (s.bbox ? projectBox(s.bbox, tr, overlapM) : null));
   const all = projectBox(ll, tr, 0);
   const cellM = o.cell_m ?? 100;
+  // the merged city grid is whole in memory: refuse it now, before any tile runs (the files far out are named)
+  const maxCells = o.maxCells ?? DEFAULT_MAX_CELLS;
+  checkGridSize(gridForBBox(crs.code, all, cellM), { maxCells, bands: DEMAND_BANDS.length, explain: () => stretchingFiles(scans) });
   const centre = transformer(crs, WGS84).forward((all[0] + all[2]) / 2, (all[1] + all[3]) / 2);
   const cw = new Warnings();
   const regions = loadClimate(o.climateTable ?? DEFAULT_CLIMATE);
@@ -155,7 +160,7 @@ export function planTiles(scans: ScanResult[], o: DemandOpts, spec: TilesSpec, o
   }
   const files = scans.map((s) => s.file);
   const key = createHash('sha256').update(JSON.stringify({ crs: crs.code, cellM, x0, y0, tileW, tileH, nx, ny, files, o, climate })).digest('hex').slice(0, 12);
-  return { key, crs: { code: crs.code, name: crs.name, reason: crs.reason ?? '' }, climate, climateWarnings: cw.list(), cellM, x0, y0, tileW, tileH, nx, ny, files, fileBoxes, tiles };
+  return { key, crs: { code: crs.code, name: crs.name, reason: crs.reason ?? '' }, climate, climateWarnings: cw.list(), cellM, maxCells, x0, y0, tileW, tileH, nx, ny, files, fileBoxes, tiles };
 }
 
 
@@ -218,7 +223,7 @@ export async function runTile(task: TileTask): Promise<TileResult> {
   let spec: GridSpec | null = null;
   let bands: Float64Array[] = [];
   if (t.count) {
-    const r = rasterizeDemand(t, crs, plan.cellM, warnings);
+    const r = rasterizeDemand(t, crs, plan.cellM, warnings, undefined, plan.maxCells);
     spec = { crs: r.grid.crs, x0: r.grid.x0, y0: r.grid.y0, cellSize: r.grid.cellSize, width: r.grid.width, height: r.grid.height };
     bands = r.grid.bands;
     rstats = r.stats;
@@ -268,7 +273,7 @@ export interface MergeTask {
 }
 
 /** Merge task: sum the tiles into the city's run folder (demand stage), committed in one transaction. */
-export async function mergeTiles(m: MergeTask): Promise<Record<string, unknown>> {
+export async function mergeTiles(m: MergeTask): Promise<DemandSummary> {
   const t0 = performance.now();
   const tiles: TileResult[] = [];
   for (const p of m.prefixes) tiles.push(JSON.parse(await readFile(`${p}.json`, 'utf8')) as TileResult);
@@ -278,6 +283,7 @@ export async function mergeTiles(m: MergeTask): Promise<Record<string, unknown>>
   const xmin = Math.min(...specs.map((s) => s.x0)), ymax = Math.max(...specs.map((s) => s.y0));
   const xmax = Math.max(...specs.map((s) => s.x0 + s.width * cs)), ymin = Math.min(...specs.map((s) => s.y0 - s.height * cs));
   const spec = gridForBBox(m.plan.crs.code, [xmin, ymin, xmax, ymax], cs);
+  checkGridSize(spec, { maxCells: m.plan.maxCells ?? DEFAULT_MAX_CELLS, bands: DEMAND_BANDS.length, explain: () => stretchingFiles(m.scans) });
   const n = spec.width * spec.height;
   const bands = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   for (let k = 0; k < tiles.length; k++) {
@@ -311,7 +317,7 @@ export async function mergeTiles(m: MergeTask): Promise<Record<string, unknown>>
   return summary;
 }
 
-function mergedSummary(m: MergeTask, tiles: TileResult[], spec: GridSpec, bands: Float64Array[], t0: number): Record<string, unknown> {
+function mergedSummary(m: MergeTask, tiles: TileResult[], spec: GridSpec, bands: Float64Array[], t0: number): DemandSummary {
   const w = new Warnings();
   const fromList = (list: WarningSummary[]) => {
     for (const x of list) {
@@ -328,11 +334,11 @@ function mergedSummary(m: MergeTask, tiles: TileResult[], spec: GridSpec, bands:
   };
   const floorAreaSource: Record<string, number> = {};
   const byUse: TileResult['byUse'] = {};
-  const rasterize: Record<string, number> = {};
+  const rasterize: DemandSummary['rasterize'] = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
   const totals = { floorArea_m2: 0, spaceHeat_MWh: 0, hotWater_MWh: 0, annualHeat_MWh: 0, peak_kW: 0 };
   for (const t of tiles) {
     add(floorAreaSource, t.floorAreaSource);
-    add(rasterize, t.rasterize as unknown as Record<string, number>);
+    add(rasterize as unknown as Record<string, number>, t.rasterize as unknown as Record<string, number>);
     for (const [u, v] of Object.entries(t.byUse)) {
       const e = (byUse[u] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
       e.buildings += v.buildings;

@@ -5,7 +5,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { HeatplanError } from '../errors.js';
+import { HeatplanError, OutputError } from '../errors.js';
 import { runStage } from '../stages/index.js';
 import { areaStageOptions, type BatchArea } from './config.js';
 import type { StageName } from './stages.js';
@@ -26,9 +26,14 @@ export type WorkerMessage =
   | { id: number; type: 'done'; result: unknown }
   | { id: number; type: 'error'; message: string };
 
-/** Error text for the summary: typed heatplan errors carry file, record and value in their message. */
+/**
+ * Error text for the summary: typed heatplan errors carry file, record and value in their message; a file-system
+ * error (a full disk, no permission) is said as the OutputError says it (path and cause), so the area fails with it.
+ */
 export function errorText(e: unknown): string {
   if (e instanceof HeatplanError) return e.message;
+  const fs = OutputError.from(e);
+  if (fs) return fs.message;
   const err = e as Error;
   return `internal error: ${err?.message ?? String(e)}`;
 }

@@ -1,21 +1,33 @@
 /** `heatplan batch`: many areas (cities, tiles, tiled large inputs) through the stages on a worker pool. */
-import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { heapTooSmall, MIN_WORKER_MEMORY_MB } from '../batch/pool.js';
+import { InputError, UsageError } from '../errors.js';
 import { info, parseInteger, parsePositive, printJson } from './common.js';
+import { queueBatchAction, queueOptions } from './worker.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('batch')
     .description('run the stages named in a batch file over many areas on a worker pool (writes DIR/<area>/, DIR/summary.csv, DIR/summary.geojson, DIR/batch.json)')
-    .argument('<file>', 'batch file (YAML): stages, areas with their inputs and per-stage options (see README)')
+    .argument('[file]', 'batch file (YAML): stages, areas with their inputs and per-stage options (see README); not with --status')
     .requiredOption('--out <dir>', 'batch output folder')
     .option('--workers <n>', 'worker threads (default: number of cores)', parseInteger('--workers', 1, 256))
     .option('--resume', 'skip areas whose run folder is complete; run only missing stages', false)
     .option('--retries <n>', 'retries of an area whose worker crashed (default: the file\'s retries, else 2)', parseInteger('--retries', 0, 10))
-    .option('--worker-memory <MB>', 'V8 heap limit per worker (default: 80 % of RAM / workers)', parsePositive('--worker-memory'))
+    .option('--worker-memory <MB>', `V8 heap limit per worker, at least ${MIN_WORKER_MEMORY_MB} (default: 80 % of RAM / workers)`, (v: string) => {
+      const mb = parsePositive('--worker-memory')(v);
+      if (mb < MIN_WORKER_MEMORY_MB) throw new InvalidArgumentError(heapTooSmall(mb));
+      return mb;
+    })
     .option('--json', 'print the batch result as JSON on stdout', false)
     .option('--quiet', 'no progress or messages on stderr', false)
-    .action(async (file: string, opts) => {
+    .option('--detach', 'with --queue: return once the batch is enqueued', false)
+    .option('--status', 'with --queue: print where the batch into --out stands (done, running, failed, waiting)', false);
+  // --queue URL: enqueue the batch as a BullMQ flow for `heatplan worker` processes (engine/cli/worker.ts)
+  queueOptions(cmd, false)
+    .action(async (file: string | undefined, opts) => {
+      if (opts.queue || opts.status || opts.detach) return queueBatchAction(file, opts);
+      if (!file) throw new UsageError('batch-file', 'heatplan batch needs the batch file (BATCH.yaml)');
       const { runBatch } = await import('../batch/batch.js');
       const r = await runBatch({ file, out: opts.out, workers: opts.workers, resume: opts.resume, retries: opts.retries, workerMemoryMb: opts.workerMemory, quiet: opts.quiet });
       if (opts.json) printJson(r);

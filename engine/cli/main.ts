@@ -4,7 +4,7 @@
  * Errors about input print one clear line (file, record, value) and exit non-zero: 1 for bad data, 2 for usage.
  */
 import { Command, CommanderError } from 'commander';
-import { HeatplanError, UsageError } from '../errors.js';
+import { HeatplanError, isSystemError, OutputError, UsageError } from '../errors.js';
 import { stages } from '../stages/index.js';
 import { VERSION } from '../version.js';
 import { register as registerBatch } from './batch.js';
@@ -12,6 +12,7 @@ import { register as registerDemo } from './demo.js';
 import { register as registerRun } from './run.js';
 import { registerStage } from './stage-command.js';
 import { register as registerView } from './view.js';
+import { register as registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerBatch(program);
   registerDemo(program);
+  registerWorker(program);
   return program;
 }
 
@@ -44,8 +46,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`heatplan: error: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof HeatplanError) {
-      process.stderr.write(`heatplan: error: ${e.message}\n`);
+    // a file-system error that escaped a writer (it has a code and a path): the path and the cause, no stack
+    const fs = isSystemError(e) && e.path !== undefined ? OutputError.from(e) : undefined;
+    if (e instanceof HeatplanError || fs) {
+      process.stderr.write(`heatplan: error: ${(fs ?? (e as HeatplanError)).message}\n`);
       return 1;
     }
     process.stderr.write(`heatplan: internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -2,14 +2,14 @@
  * The demand stage as a library function: buildings -> building table with use, floor area, demand and peak ->
  * exact-coverage grid -> blocks. The CLI, `heatplan run`, the demo and batch all call this.
  */
-import { projectTable, tableBBox } from '../buildings/geometry.js';
+import { firstVertices, plausibleFootprints, projectTable, tableBBox } from '../buildings/geometry.js';
 import { deriveFloorArea } from '../buildings/floor-area.js';
 import { assignCategories, DEFAULT_USE_MAPPING, loadUseMapping } from '../buildings/use-taxonomy.js';
-import { USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
+import { subsetTable, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { chooseWorkingCrs, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { aggregateToBlocks, blocksToGeoJson, gridCellsAsBlocks, readBlockPolygons } from '../grid/blocks.js';
-import { gridForBBox, gridSum, type GridSpec, type Raster } from '../grid/grid.js';
+import { checkGridSize, DEFAULT_MAX_CELLS, gridForBBox, gridSum, type GridSpec, type Raster } from '../grid/grid.js';
 import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
 import { DEMAND_BANDS, type DemandStageSummary } from '../run/contract.js';
@@ -25,6 +25,8 @@ export interface DemandStageOptions extends BuildingInputOptions {
   crs?: string;
   /** Grid cell size, m (default 100). */
   cellM?: number;
+  /** Largest grid in cells (default DEFAULT_MAX_CELLS, engine/grid/grid.ts): refused above, before allocating. */
+  maxCells?: number;
   /** Block polygons to aggregate to (GeoJSON/shapefile); without: grid cells are the blocks. */
   blocks?: string;
   useMapping?: string[];
@@ -63,31 +65,46 @@ export const DROP_CODES = new Set([
   'unclosed-way', 'missing-nodes', 'unclosed-ring', 'missing-member', 'no-outer',
   // OSM, shapefile, GeoJSON
   'too-few-points', 'nan', 'not-polygon', 'no-geometry',
+  // any reader: a footprint no building has (engine/buildings/geometry.ts MAX_FOOTPRINT_SPAN_M)
+  'footprint-too-large', 'footprint-not-projectable',
 ]);
 
 export async function runDemandStage(o: DemandStageOptions): Promise<DemandStageResult> {
   const t0 = performance.now();
   const warnings = new Warnings();
-  const table = await readBuildingInputs(o.buildings, warnings, o);
-  const dropped: Record<string, number> = {};
-  for (const w of warnings.list()) if (DROP_CODES.has(w.code)) dropped[w.code] = w.count;
-  if (table.count === 0) {
-    throw new InputError('no-buildings', `no usable buildings in the input (dropped: ${JSON.stringify(dropped)})`, { file: o.buildings.join(', ') });
-  }
+  const read = await readBuildingInputs(o.buildings, warnings, o);
+  const droppedSoFar = (): Record<string, number> => {
+    const d: Record<string, number> = {};
+    for (const w of warnings.list()) if (DROP_CODES.has(w.code)) d[w.code] = w.count;
+    return d;
+  };
+  const noBuildings = () => new InputError('no-buildings', `no usable buildings in the input (dropped: ${JSON.stringify(droppedSoFar())})`, { file: o.buildings.join(', ') });
+  if (read.count === 0) throw noBuildings();
 
   // working CRS: the data's location decides unless the user says otherwise
   let crs: Crs;
   if (o.crs) {
     crs = { ...parseCrs(o.crs), reason: `given with --crs ${o.crs}` };
     if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS must be projected (metres)', { value: o.crs });
-  } else crs = chooseWorkingCrs(tableBBox(table));
-  projectTable(table, crs);
+  } else crs = chooseWorkingCrs(tableBBox(read));
+  // each building's position in lon/lat, for naming the ones far out if the grid is too large
+  let lonLat = firstVertices(read);
+  projectTable(read, crs);
+  // a footprint larger than any building once projected (far outside the CRS's zone, a stray vertex) is dropped
+  const keep = plausibleFootprints(read, warnings);
+  const table = keep ? subsetTable(read, keep) : read;
+  if (keep) lonLat = Float64Array.from({ length: 2 * keep.length }, (_, k) => lonLat[2 * keep[k >> 1]! + (k & 1)]!);
+  if (table.count === 0) throw noBuildings();
+  const dropped = droppedSoFar();
+  const cellM = o.cellM ?? 100;
+  // the grid's size is known now: refuse it before the climate is looked up (a stray building far away would be
+  // reported there as "outside Japan") and before anything is allocated
+  demandGrid(table, crs, cellM, o.maxCells, lonLat);
 
   const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), o.climate ?? {}, tr4326Centre(table, crs), warnings);
   const derived = deriveBuildingDemand(table, o, climate, warnings);
   const totals = derived.totals;
-  const cellM = o.cellM ?? 100;
-  const { grid, stats: rstats } = rasterizeDemand(table, crs, cellM, warnings, o.onProgress);
+  const { grid, stats: rstats } = rasterizeDemand(table, crs, cellM, warnings, o.onProgress, o.maxCells);
   const spec: GridSpec = grid;
   const [fa, heat, peak] = grid.bands;
 
@@ -170,12 +187,123 @@ export function demandParameters(d: DemandDerivation, o: DerivationOptions): Rec
   };
 }
 
-/** Floor area, heat and peak on a grid covering the table's extent, snapped to multiples of the cell size. */
-export function rasterizeDemand(table: BuildingTable, crs: Crs, cellM: number, warnings: Warnings, onProgress?: ProgressFn): { grid: Raster; stats: RasterizeStats } {
-  const spec: GridSpec = gridForBBox(crs.code, tableBBox(table), cellM);
+/**
+ * Floor area, heat and peak on a grid covering the table's extent, snapped to multiples of the cell size. A grid above
+ * `maxCells` is refused before it is allocated (InputError 'grid-too-large', naming the extent and the buildings that
+ * stretch it: engine/grid/grid.ts checkGridSize).
+ */
+export function rasterizeDemand(
+  table: BuildingTable,
+  crs: Crs,
+  cellM: number,
+  warnings: Warnings,
+  onProgress?: ProgressFn,
+  maxCells: number = DEFAULT_MAX_CELLS,
+): { grid: Raster; stats: RasterizeStats } {
+  const spec = demandGrid(table, crs, cellM, maxCells);
   const stats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
   const bands = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], { stats, warnings, onProgress });
   return { grid: { ...spec, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) }, stats };
+}
+
+/**
+ * The demand grid of a projected table: its extent snapped to the cell size, refused above `maxCells` (InputError
+ * 'grid-too-large' naming the extent in metres and lon/lat, the cell size and the buildings farthest out).
+ */
+export function demandGrid(table: BuildingTable, crs: Crs, cellM: number, maxCells: number = DEFAULT_MAX_CELLS, lonLat?: Float64Array): GridSpec {
+  const spec = gridForBBox(crs.code, tableBBox(table), cellM);
+  checkGridSize(spec, { maxCells, bands: DEMAND_BANDS.length, explain: () => stretchingBuildings(table, crs, lonLat) });
+  return spec;
+}
+
+/** How many of the buildings farthest from the median centre a 'grid-too-large' error names. */
+const FARTHEST_NAMED = 3;
+
+/**
+ * Why a (projected) table's grid is large: the lon/lat extent of its buildings and the buildings farthest from their
+ * median centre (the median, unlike the mean, stays with the bulk of the buildings when a few stray). `ll` holds a
+ * lon/lat position per building (its first vertex, taken before projection); without it the centroids are
+ * transformed back, which is inexact for a building far outside the CRS's zone.
+ */
+export function stretchingBuildings(t: BuildingTable, crs: Crs, ll?: Float64Array): string {
+  if (t.count === 0) return 'no buildings';
+  const mx = median(t.cx), my = median(t.cy);
+  const toWgs = transformer(crs, WGS84);
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const lonLat = (b: number): [number, number] | undefined => {
+    if (ll) return [ll[2 * b]!, ll[2 * b + 1]!];
+    try {
+      const p = toWgs.forward(t.cx[b]!, t.cy[b]!);
+      return Number.isFinite(p[0]) && Number.isFinite(p[1]) ? p : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const far: { b: number; d: number }[] = [];
+  for (let b = 0; b < t.count; b++) {
+    const p = lonLat(b);
+    if (p) {
+      if (p[0] < w) w = p[0];
+      if (p[0] > e) e = p[0];
+      if (p[1] < s) s = p[1];
+      if (p[1] > n) n = p[1];
+    }
+    const d = Math.hypot(t.cx[b]! - mx, t.cy[b]! - my);
+    if (far.length < FARTHEST_NAMED || d > far[far.length - 1]!.d) {
+      far.push({ b, d });
+      far.sort((a, c) => c.d - a.d);
+      if (far.length > FARTHEST_NAMED) far.pop();
+    }
+  }
+  const deg = (v: number, pos: string, neg: string) => `${Math.abs(v).toFixed(4)}°${v < 0 ? neg : pos}`;
+  const where = (b: number) => {
+    const p = lonLat(b);
+    return p ? `${deg(p[0], 'E', 'W')} ${deg(p[1], 'N', 'S')}` : 'not in lon/lat';
+  };
+  const extent = Number.isFinite(w) ? `buildings between ${deg(w, 'E', 'W')}..${deg(e, 'E', 'W')} and ${deg(s, 'N', 'S')}..${deg(n, 'N', 'S')}` : 'buildings not in lon/lat';
+  const names = far.map(({ b, d }) => `${t.files[t.fileIndex[b]!] ?? '?'}: ${t.id[b]} (${where(b)}, ${(d / 1000).toFixed(1)} km out)`);
+  const centre = where(nearest(t, mx, my));
+  return `${extent} (lon/lat); farthest from the median centre (near ${centre}): ${names.join('; ')}`;
+}
+
+/**
+ * Why a tiled area's grid is large: the lon/lat extent of its files and the files whose extent's centre is farthest
+ * from the median centre of all files (a tiled batch knows files' extents before it reads any building).
+ */
+export function stretchingFiles(scans: { file: string; bbox: [number, number, number, number] | null }[]): string {
+  const boxes = scans.filter((s): s is { file: string; bbox: [number, number, number, number] } => s.bbox !== null);
+  if (!boxes.length) return 'no buildings';
+  const lon = Float64Array.from(boxes, (s) => (s.bbox[0] + s.bbox[2]) / 2), lat = Float64Array.from(boxes, (s) => (s.bbox[1] + s.bbox[3]) / 2);
+  const mlon = median(lon), mlat = median(lat);
+  const kmFrom = (k: number) => (Math.hypot((lon[k]! - mlon) * Math.cos((mlat * Math.PI) / 180), lat[k]! - mlat) * 111.32);
+  const far = boxes.map((_, k) => k).sort((a, b) => kmFrom(b) - kmFrom(a)).slice(0, FARTHEST_NAMED);
+  const deg = (v: number, pos: string, neg: string) => `${Math.abs(v).toFixed(4)}°${v < 0 ? neg : pos}`;
+  const w = Math.min(...boxes.map((s) => s.bbox[0])), e = Math.max(...boxes.map((s) => s.bbox[2]));
+  const so = Math.min(...boxes.map((s) => s.bbox[1])), n = Math.max(...boxes.map((s) => s.bbox[3]));
+  return (
+    `buildings between ${deg(w, 'E', 'W')}..${deg(e, 'E', 'W')} and ${deg(so, 'N', 'S')}..${deg(n, 'N', 'S')} (lon/lat); ` +
+    `files farthest from the median centre (${deg(mlon, 'E', 'W')} ${deg(mlat, 'N', 'S')}): ` +
+    far.map((k) => `${boxes[k]!.file} (buildings ${deg(boxes[k]!.bbox[0], 'E', 'W')}..${deg(boxes[k]!.bbox[2], 'E', 'W')}, ${deg(boxes[k]!.bbox[1], 'N', 'S')}..${deg(boxes[k]!.bbox[3], 'N', 'S')}; ${kmFrom(k).toFixed(1)} km out)`).join('; ')
+  );
+}
+
+function median(a: Float64Array): number {
+  const s = Float64Array.from(a).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The building whose centroid is nearest (x, y). */
+function nearest(t: BuildingTable, x: number, y: number): number {
+  let best = 0, bd = Infinity;
+  for (let b = 0; b < t.count; b++) {
+    const d = Math.hypot(t.cx[b]! - x, t.cy[b]! - y);
+    if (d < bd) {
+      bd = d;
+      best = b;
+    }
+  }
+  return best;
 }
 
 /** Buildings, floor area and annual heat per use category. */

@@ -15,6 +15,7 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
       buildings: o.buildings!,
       crs: o.crs,
       cellM: o.cell_m,
+      maxCells: o.maxCells,
       blocks: o.blocks,
       mapping: { use: o.useColumn, floorArea: o.floorAreaColumn, storeys: o.storeysColumn, height: o.heightColumn, id: o.idColumn },
       scheme: o.scheme,

@@ -2,9 +2,9 @@
  * Plan-sheet map exports of a run folder: one drawing model, three back ends (SVG, PDF, PNG). No browser: a batch
  * runner calls `exportMap` in-process for each map.
  */
-import { rename, writeFile, rm } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { writeOutputAtomic } from '../io/write.js';
 import { Warnings } from '../util/warnings.js';
 import { DEFAULT_LAYERS, loadRunLayers, parseLayers, type LayerName, type RunLayers } from './map/load.js';
 import { buildSheet, type SheetInfo } from './map/sheet.js';

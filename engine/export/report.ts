@@ -3,11 +3,11 @@
  * from the plan-sheet drawing model, charts), no external resources; every text from the run is escaped.
  */
 import { existsSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { featuresOfKind, FILES, manifestEntry, routeThresholdKwPerM, STAGE_KEYS, type Manifest, type WarningSummary } from '../run/contract.js';
 import { hasRunFile, readBuildings, readHourly, readNetwork, readRun } from '../run/read.js';
 import { staleList } from '../io/run-folder.js';
+import { writeOutputAtomic } from '../io/write.js';
 import { Warnings } from '../util/warnings.js';
 import { VERSION } from '../version.js';
 import { buildMapSheet } from './map.js';

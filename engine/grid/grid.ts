@@ -3,6 +3,8 @@
  * x in [x0 + col·cellSize, x0 + (col+1)·cellSize] and y in [y0 - (row+1)·cellSize, y0 - row·cellSize];
  * data is row-major (i = row·width + col), NaN = no data. x0/y0 is the north-west corner, as in GeoTIFF.
  */
+import { InputError } from '../errors.js';
+
 export interface GridSpec {
   /** EPSG code ('EPSG:6676') or proj4 string of the projected CRS. */
   crs: string;
@@ -43,6 +45,64 @@ export function gridForBBox(crs: string, bbox: [number, number, number, number],
 
 export function cellCount(g: GridSpec): number {
   return g.width * g.height;
+}
+
+/**
+ * Default largest grid a stage makes, in cells (the demand stage's `maxCells`, --max-cells). Grids are whole in
+ * memory: demand holds 3 Float64 bands (24 bytes a cell, 240 MB at this limit), the potential stage about ten (some
+ * 800 MB), and the grid-cell blocks one GeoJSON feature per cell with demand. 10 million cells is a 316 km square at
+ * the default 100 m cell, or a 32 km square (a large city) at 10 m: every town-to-prefecture plan fits, while a
+ * wrong cell size (--cell 1 over a city) or a stray building far away is refused before anything is allocated
+ * instead of exhausting the memory. Raise it with --max-cells where the machine has the memory.
+ */
+export const DEFAULT_MAX_CELLS = 10_000_000;
+
+/** Bytes of one Float64 cell value. */
+const CELL_BYTES = 8;
+
+export interface GridSizeLimit {
+  /** Largest number of cells allowed. */
+  maxCells: number;
+  /** Float64 bands the caller will allocate over the grid (for the bytes in the message). */
+  bands: number;
+  /** How the caller names the limit (default: 'maxCells, --max-cells'). */
+  option?: string;
+  /** Why the grid is this large (extent in lon/lat, the records that stretch it); called only when refusing. */
+  explain?: () => string;
+}
+
+/** "1.2 GB", "240 MB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return `${n} bytes`;
+  if (n >= 1e12) return `${(n / 1e12).toPrecision(3)} TB`;
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(0)} MB`;
+  return `${Math.ceil(n / 1e3)} kB`;
+}
+
+const big = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
+const km = (m: number) => (Number.isFinite(m) ? (m >= 10_000 ? `${big(m / 1000)} km` : m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${+m.toFixed(1)} m`) : String(m));
+
+/**
+ * Refuse a grid above `limit.maxCells` (or one whose size is not a finite number) before anything is allocated:
+ * InputError 'grid-too-large' with the size in cells and bytes, the extent in metres, the cell size and the
+ * caller's explanation (extent in lon/lat, the records farthest out).
+ */
+export function checkGridSize(spec: GridSpec, limit: GridSizeLimit): void {
+  const cells = spec.width * spec.height;
+  if (Number.isFinite(cells) && cells <= limit.maxCells) return;
+  const wM = spec.width * spec.cellSize, hM = spec.height * spec.cellSize;
+  const extent = `[${big(spec.x0)}, ${big(spec.y0 - hM)}, ${big(spec.x0 + wM)}, ${big(spec.y0)}] m in ${spec.crs}`;
+  const why = limit.explain?.();
+  throw new InputError(
+    'grid-too-large',
+    `a grid of ${big(spec.width)} x ${big(spec.height)} = ${big(cells)} cells of ${spec.cellSize} m ` +
+      `(${limit.bands} band${limit.bands === 1 ? '' : 's'}: ${formatBytes(cells * limit.bands * CELL_BYTES)}) is above the limit of ${big(limit.maxCells)} cells ` +
+      `(${limit.option ?? 'maxCells, --max-cells'}): the extent is ${km(wM)} x ${km(hM)}, ${extent}${why ? `; ${why}` : ''}`,
+    {
+      hint: 'use a larger cell (--cell), remove or fix the buildings far from the rest (wrong coordinates or CRS), or raise the limit (--max-cells) if the machine has the memory',
+    },
+  );
 }
 
 /** Cell area, hectares. */

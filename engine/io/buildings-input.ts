@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { checkLonLatTable, dropImplausibleFootprints } from '../buildings/geometry.js';
 import { BuildingTableBuilder, type BuildingTable } from '../buildings/table.js';
 import { lookupEpsg } from '../crs/index.js';
 import { InputError } from '../errors.js';
@@ -46,7 +47,10 @@ export function detectFormat(path: string): BuildingFormat {
   });
 }
 
-/** Read every input into one table in lon/lat (EPSG:6668 ≈ WGS84). */
+/**
+ * Read every input into one table in lon/lat (EPSG:6668 ≈ WGS84). Buildings whose footprint no building can have
+ * are dropped and counted ('footprint-too-large', engine/buildings/geometry.ts MAX_FOOTPRINT_SPAN_M).
+ */
 export async function readBuildingInputs(paths: string[], warnings: Warnings, opts: BuildingInputOptions = {}): Promise<BuildingTable> {
   if (paths.length === 0) throw new InputError('no-input', 'no building input given', { hint: 'pass --buildings PATH...' });
   const builder = new BuildingTableBuilder({ ...lookupEpsg(6668)! });
@@ -69,5 +73,10 @@ export async function readBuildingInputs(paths: string[], warnings: Warnings, op
       });
     }
   }
-  return builder.finish();
+  const table = builder.finish();
+  // the last check before anyone projects the table: every coordinate a lon/lat position (each reader checked its
+  // own records; CrsError 'not-lonlat' naming the file and record), and no footprint larger than a building (a ring
+  // crossing the antimeridian spans the globe in lon/lat and would make the CRS and the grid span it too)
+  checkLonLatTable(table);
+  return dropImplausibleFootprints(table, warnings);
 }

@@ -19,7 +19,7 @@
  *   (type=building relation whose outline is a building way), 'merged-outer-way' (a building way that is the outer of
  *   a building multipolygon: the relation is the building).
  */
-import { cleanRing } from '../buildings/geometry.js';
+import { cleanRing, notLonLat, notLonLatError } from '../buildings/geometry.js';
 import { pointInRing, ringArea } from '../geom/rings.js';
 import { transformer, WGS84 } from '../crs/index.js';
 import type { BuildingTableBuilder, FlatPolygon, RawBuilding } from '../buildings/table.js';
@@ -67,6 +67,22 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
   builder.beginFile(path, 'osm');
   // OSM is WGS84 lon/lat; a no-op for a WGS84 builder, near one for JGD2011/ETRS89 lon/lat
   const tr = transformer(WGS84, builder.crs);
+  // OSM coordinates are lon/lat by definition: a node outside the range (a damaged or hand-made file) is an error
+  // naming the record, checked before the transformation (proj4 would throw on it or turn it into nonsense)
+  const project = (xy: number[], record: string): void => {
+    for (let i = 0; i < xy.length; i += 2) {
+      const why = notLonLat(xy[i]!, xy[i + 1]!);
+      if (why)
+        throw notLonLatError(why, {
+          file: path,
+          record,
+          value: [xy[i]!, xy[i + 1]!],
+          action: 'an OSM node is not a lon/lat position',
+          hint: 'OSM data is WGS84 lon/lat: the .pbf is damaged or was written wrong; download or export it again',
+        });
+    }
+    tr.forwardFlat(xy);
+  };
   const sum: OsmBuildingsSummary = { buildings: 0, fromWays: 0, fromRelations: 0, dropped: 0, withLevels: 0 };
   const drop = (code: string, message: string, record: string) => {
     warnings.add(code, message, { file: path, record });
@@ -88,7 +104,7 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
       tags = { ...wayById.get(tagged.ref)!.tags, type: 'multipolygon' };
     } else if (!keepRelation(rel.tags)) continue; // a scan made for other purposes too
     const record = `relation/${rel.id}`;
-    const polys = relationPolygons({ ...rel, tags }, wayById, scan.nodes, tr.forwardFlat);
+    const polys = relationPolygons({ ...rel, tags }, wayById, scan.nodes, (xy) => project(xy, record));
     if (polys === 'duplicate-outline') {
       warnings.add(polys, RELATION_PROBLEMS[polys], { file: path, record });
       continue;
@@ -115,7 +131,7 @@ export function addOsmBuildings(scan: OsmScan, path: string, builder: BuildingTa
       continue;
     }
     const ring = wayCoords(refs, scan.nodes);
-    if (ring) tr.forwardFlat(ring);
+    if (ring) project(ring, record);
     if (!ring) {
       drop('missing-nodes', 'OSM building way uses nodes missing from the extract; dropped', record);
       continue;

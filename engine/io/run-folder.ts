@@ -324,7 +324,13 @@ export async function lockRun(dir: string, o: LockOptions = {}): Promise<RunLock
       }
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new InputError('run-lock-failed', `cannot create the run folder's lock file (${code ?? (e as Error).message})`, {
+          file: path,
+          hint: 'the folder that holds the run folder must exist and be writable (staging folders and the lock are made beside the run)',
+        });
+      }
     }
     let other = readLock(path);
     // a lock file just created and not yet written: give its writer a moment
@@ -817,8 +823,8 @@ export class RunTransaction {
   /** Record a completed stage's summary under manifest[stage] (types: engine/run/contract.ts StageSummaries). */
   setStage<K extends StageKey>(stage: K, summary: StageSummaries[K]): void;
   /**
-   * @deprecated An untyped summary: for writers not yet switched to the contract's summary types (engine/batch/tiles.ts
-   * builds manifest.demand as a plain record). Use the typed overload.
+   * An untyped summary: for tests and tools that write placeholder records (every stage writes through the typed
+   * overload).
    */
   setStage(stage: string, summary: unknown): void;
   setStage(stage: string, summary: unknown): void {

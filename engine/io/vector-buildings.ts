@@ -17,10 +17,11 @@
  *   string ('411', '住宅'); a `category` column must hold heatplan category names ('bad-category' otherwise).
  * - Errors: a mapping column that is not in the file (InputError 'unknown-column', listing the columns there are);
  *   the reader's errors ('file-not-found', 'unknown-format', 'shp-missing-dbf', 'shp-truncated'/'shp-corrupt' with the
- *   record number, 'geojson-invalid', 'crs-missing', 'crs-lonlat-range').
+ *   record number, 'geojson-invalid', 'crs-missing', 'crs-lonlat-range' for a coordinate that is not a finite number or,
+ *   taken as lon/lat, out of range), and 'not-lonlat' for a projected position that transforms to no lon/lat position.
  */
 import { basename } from 'node:path';
-import { cleanRing } from '../buildings/geometry.js';
+import { cleanRing, notLonLat, notLonLatError } from '../buildings/geometry.js';
 import { USE_CATEGORIES, type BuildingTableBuilder, type FlatPolygon, type RawBuilding, type UseCategory } from '../buildings/table.js';
 import { InputError } from '../errors.js';
 import { transformer, type Crs, type Transformer } from '../crs/index.js';
@@ -108,13 +109,30 @@ class FeatureSink {
     private readonly builder: BuildingTableBuilder,
     private readonly warnings: Warnings,
     private readonly mapping: AttributeMapping,
-    src: Crs,
+    private readonly src: Crs,
     encoding: string,
     columns: string[],
   ) {
     checkColumns(path, mapping, columns);
     this.tr = transformer(src, builder.crs);
     this.sum = { buildings: 0, dropped: 0, crs: src.code, encoding, columns };
+  }
+
+  /**
+   * Transform a ring into the builder's CRS. openVector has checked the coordinates (finite; lon/lat range for a
+   * geographic file); a projected file's position that does not land on a lon/lat position (1e15 m, far outside the
+   * CRS) is CrsError 'not-lonlat' naming the file and record.
+   */
+  private project(flat: number[], record: number): void {
+    if (this.tr.identity) return;
+    const src = flat.slice();
+    this.tr.forwardFlat(flat);
+    if (!this.builder.crs.geographic) return;
+    for (let i = 0; i < flat.length; i += 2) {
+      const why = notLonLat(flat[i]!, flat[i + 1]!);
+      if (why)
+        throw notLonLatError(`this position in ${this.src.code} is not on Earth (transformed to lon/lat, ${why})`, { file: this.path, record, value: [src[i]!, src[i + 1]!] });
+    }
   }
 
   private drop(code: string, message: string, record: number): void {
@@ -135,7 +153,7 @@ class FeatureSink {
       const rings: number[][] = [];
       for (let r = 0; r < poly.length; r++) {
         const flat = flattenRing(poly[r]);
-        if (flat) this.tr.forwardFlat(flat);
+        if (flat) this.project(flat, record);
         const clean = flat ? cleanRing(flat) : 'nan';
         if (typeof clean === 'string') {
           if (r === 0) {

@@ -140,52 +140,70 @@ function geojsonCrs(name: string, path: string): Crs {
   return parseCrs(name, { file: path });
 }
 
-/** The first position of `g` outside lon/lat range, or undefined. */
-function outOfLonLat(g: VectorGeometry | null): number[] | undefined {
+/**
+ * The first position of `g` with a coordinate that is not a finite number, or (`lonLat`) outside lon/lat range;
+ * undefined when there is none.
+ */
+function badPosition(g: VectorGeometry | null, lonLat: boolean): number[] | undefined {
   if (!g) return undefined;
   if (g.type === 'GeometryCollection') {
     for (const c of g.geometries ?? []) {
-      const bad = outOfLonLat(c);
+      const bad = badPosition(c, lonLat);
       if (bad) return bad;
     }
     return undefined;
   }
-  return walk(g.coordinates);
+  return walk(g.coordinates, lonLat);
 }
 
-function walk(c: unknown): number[] | undefined {
+function walk(c: unknown, lonLat: boolean): number[] | undefined {
   if (!Array.isArray(c)) return undefined;
   if (typeof c[0] === 'number') {
-    const x = c[0], y = c[1] as number;
-    // non-finite values are the caller's to count or reject
-    if ((Number.isFinite(x) && Math.abs(x) > 180) || (Number.isFinite(y) && Math.abs(y) > 90)) return c as number[];
+    const x = c[0], y = c[1];
+    // a position that is not two numbers is the caller's to count (a broken ring); a number that is not finite
+    // (1e999 in JSON is Infinity, NaN in a .shp) is never a coordinate in any CRS
+    if (typeof y !== 'number') return undefined;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return c as number[];
+    if (lonLat && (Math.abs(x) > 180 || Math.abs(y) > 90)) return c as number[];
     return undefined;
   }
   for (const p of c) {
-    const bad = walk(p);
+    const bad = walk(p, lonLat);
     if (bad) return bad;
   }
   return undefined;
 }
 
-/** Wrap a feature stream with the lon/lat range check when the CRS is geographic. */
+/** The option that sets the CRS, with its key in scenario and batch files: '--source-crs (sourceCrs)'. */
+const optionWithKey = (opts: OpenVectorOptions): string => {
+  const flag = optionName(opts);
+  return `${flag} (${flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())})`;
+};
+
+/**
+ * Wrap a feature stream with the coordinate check: every coordinate a finite number and, when the CRS is geographic,
+ * in lon/lat range. Either failure is CrsError 'crs-lonlat-range' "not lon/lat: pass --source-crs" naming the file,
+ * the record and the value.
+ */
 async function* checked(file: Omit<VectorFile, 'features'>, opts: OpenVectorOptions, source: AsyncGenerator<VectorFeature, void, undefined>): AsyncGenerator<VectorFeature, void, undefined> {
-  if (!file.crs.geographic) {
-    yield* source;
-    return;
-  }
+  const lonLat = file.crs.geographic;
   for await (const f of source) {
-    const bad = outOfLonLat(f.geometry);
+    const bad = badPosition(f.geometry, lonLat);
     if (bad) {
-      const why =
-        file.crsFrom === 'rfc7946'
+      const finite = Number.isFinite(bad[0]) && Number.isFinite(bad[1]);
+      const from = file.crsFrom === 'option' ? optionName(opts) : file.crsFrom === 'prj' ? 'the .prj' : file.crsFrom === 'rfc7946' ? 'RFC 7946' : 'the crs member';
+      const why = !finite
+        ? `this coordinate is not a finite number (in ${file.crs.code}, from ${from})`
+        : file.crsFrom === 'rfc7946'
           ? 'GeoJSON without a crs member is lon/lat (RFC 7946), but this coordinate is not'
-          : `the CRS is ${file.crs.code} (from ${file.crsFrom === 'option' ? optionName(opts) : file.crsFrom === 'prj' ? 'the .prj' : 'the crs member'}), lon/lat, but this coordinate is not`;
-      throw new CrsError('crs-lonlat-range', `${opts.what}: ${why} (|lon| <= 180, |lat| <= 90)`, {
+          : `the CRS is ${file.crs.code} (from ${from}), lon/lat, but this coordinate is not`;
+      throw new CrsError('crs-lonlat-range', `not lon/lat: pass ${optionWithKey(opts)}: ${opts.what}: ${why} (|lon| <= 180, |lat| <= 90)`, {
         file: file.path,
         record: f.record,
-        value: bad.slice(0, 2),
-        hint: `the file looks projected: pass the source CRS with ${optionName(opts)} EPSG:N`,
+        value: bad.slice(0, 2).map((v) => (Number.isFinite(v) ? v : String(v))),
+        hint: finite
+          ? `the file looks projected: pass the source CRS with ${optionName(opts)} EPSG:N`
+          : `fix the record; if the file is projected, pass the source CRS with ${optionName(opts)} EPSG:N`,
       });
     }
     yield f;

@@ -10,7 +10,7 @@
  * folder's staging area need no more: the stage transaction (run-folder.ts) removes the staging area on failure.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { isSystemError, OutputError } from '../errors.js';
 
@@ -19,9 +19,16 @@ export function outputError(e: unknown, path: string): unknown {
   return OutputError.from(e, path) ?? e;
 }
 
-/** Remove a partly written file; never throws (the write's own error is the one to report). */
+/**
+ * Remove a partly written regular file; never throws (the write's own error is the one to report). Anything else
+ * (a device such as /dev/full, a folder) is left alone.
+ */
 async function removePartial(path: string): Promise<void> {
-  await rm(path, { force: true }).catch(() => undefined);
+  try {
+    if ((await lstat(path)).isFile()) await rm(path, { force: true });
+  } catch {
+    // gone already, or not ours to remove
+  }
 }
 
 /** Whether the failed call had opened (created or truncated) the file: then what is there is ours and half-written. */

@@ -1,5 +1,6 @@
 /** The demand stage: buildings -> demand grid (demand.tif), blocks, building table, into a new run folder. */
 import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_CELLS } from '../grid/grid.js';
 import { bool, crs, num, oneOf, path, required, str, U } from './fields.js';
 import { defineStage } from './types.js';
 
@@ -30,6 +31,7 @@ export const demandFields = {
   designTemp_C: num('--design-temp', U.C, {}, 'design outdoor temperature', { aliases: ['designTemp'], help: 'design outdoor temperature °C (peaks)' }),
   hddScaling: oneOf('--hdd-scaling', ['linear', 'sqrt'] as const, { default: 'linear', help: 'how space-heating intensity scales with degree days' }),
   includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
+  maxCells: num('--max-cells', undefined, { int: true, positive: true }, 'largest grid, in cells', { default: DEFAULT_MAX_CELLS, help: 'largest demand grid in cells (width x height), refused before it is allocated; the default is sized in engine/grid/grid.ts' }),
 };
 
 export const demand = defineStage({

@@ -165,5 +165,14 @@ export async function runStage<N extends StageName>(name: N, runDir: string, opt
   for (const [was, now] of p.renamed) ctx.note?.(`note: option "${was}" is now spelled "${now}" (the old spelling is accepted until heatplan 0.3)`);
   const full = withDefaults(name, p.options);
   def.check?.(full);
-  return def.run(runDir, full, ctx) as Promise<StageSummary<N>>;
+  // the run is locked for the whole stage, its reading included (the stage's own transaction takes the same lock again)
+  const [{ lockRun }, { mkdir }, { dirname, resolve }] = await Promise.all([import('../io/run-folder.js'), import('node:fs/promises'), import('node:path')]);
+  // a new run may be asked for in a folder that does not exist yet: the lock and staging folders sit beside the run
+  if (def.runArg === 'out' || (name === 'areas' && full.demandRaster !== undefined)) await mkdir(dirname(resolve(runDir)), { recursive: true });
+  const lock = await lockRun(runDir, ctx.note ? { note: ctx.note } : {});
+  try {
+    return (await def.run(runDir, full, ctx)) as StageSummary<N>;
+  } finally {
+    lock.release();
+  }
 }

@@ -21,7 +21,7 @@ import { staleList } from '../io/run-folder.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
 import { packViewBuildings, viewBuildings } from './pack/buildings.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
-import { contentSecurityPolicy, refuseRequest, securityHeaders } from './security.js';
+import { contentSecurityPolicy, refuseRequest, securityHeaders, tileSource } from './security.js';
 
 export { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 
@@ -128,6 +128,9 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     }
   };
   const headers = securityHeaders(contentSecurityPolicy(opts.tiles?.url));
+  if (opts.tiles && /^[a-z][a-z0-9+.-]*:/i.test(opts.tiles.url) && !tileSource(opts.tiles.url)) {
+    log(`--tiles ${opts.tiles.url}: not an http(s) URL with a plain host name, so the viewer's Content-Security-Policy cannot allow it; the base map will not load`);
+  }
   /**
    * Binary conversions, each kept while the run files it is made from are unchanged (same inode, size and mtime):
    * a stage that commits into the run being viewed replaces them, and the next request converts the new ones.

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startViewServer, type ViewServer } from '../../engine/viewer/server.js';
+import { contentSecurityPolicy, tileSource } from '../../engine/viewer/security.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 
 interface Reply {
@@ -169,6 +170,17 @@ describe('viewer server: Host and Origin', () => {
       );
     }
     for (const what of ['runFile', 'api', 'binary', 'missing', 'outside', 'badHost', 'badOrigin']) expect(answers[what]!.headers['cache-control'], what).toBe('no-store');
+  });
+
+  it('takes the CSP source of a tile URL template from its scheme and host', () => {
+    expect(tileSource('https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png')).toBe('https://cyberjapandata.gsi.go.jp');
+    expect(tileSource('http://LocalHost:8080/t/{z}/{x}/{-y}.png')).toBe('http://localhost:8080');
+    expect(tileSource('https://tiles.example:443/{z}/{x}/{y}.png')).toBe('https://tiles.example');
+    // nothing the policy could name: a host with a placeholder, another scheme, a relative template ('self' covers it)
+    expect(tileSource('https://{s}.tile.example/{z}/{x}/{y}.png')).toBeUndefined();
+    expect(tileSource('file:///tiles/{z}/{x}/{y}.png')).toBeUndefined();
+    expect(tileSource('/tiles/{z}/{x}/{y}.png')).toBeUndefined();
+    expect(contentSecurityPolicy('https://a.example/{z}/{x}/{y}.png; script-src *')).not.toContain('script-src *');
   });
 
   it('allows the --tiles host in img-src and connect-src, and only then', async () => {

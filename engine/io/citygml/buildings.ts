@@ -241,6 +241,7 @@ function buildingHandler(
   let attrDepth = 0;
   let attrText = '';
 
+  geo.record = () => owners[0]?.id;
   geo.onPolygon = (p) => {
     const o = owners[owners.length - 1];
     if (!o || geomTarget === null) return;

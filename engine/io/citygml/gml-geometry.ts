@@ -5,6 +5,7 @@
  * and are swapped here.
  */
 import { lookupEpsg, parseCrs, transformer, type Crs, type Transformer } from '../../crs/index.js';
+import { notLonLat, notLonLatError } from '../../buildings/geometry.js';
 import { NumberBuffer, parseNumberList } from './numbers.js';
 
 /** One polygon as read: exterior ring (index 0) then holes, flat target-CRS x,y; z range of all its vertices. */
@@ -15,6 +16,8 @@ export interface RawPolygon {
 }
 
 interface Srs {
+  /** The srsName as written. */
+  name: string;
   crs: Crs;
   tr: Transformer;
   /** Coordinates per position when srsDimension is not given. */
@@ -37,6 +40,8 @@ export class GmlGeometryReader {
   readonly srsNames = new Set<string>();
   /** Whether a polygon was read before any srsName was seen (PLATEAU_SRS assumed). */
   assumedSrs = false;
+  /** Set by the caller: the record (gml:id) being read, named in coordinate errors. */
+  record: () => string | undefined = () => undefined;
 
   private readonly srsCache = new Map<string, Srs>();
   private fileSrs: Srs | undefined;
@@ -131,7 +136,7 @@ export class GmlGeometryReader {
       const crs = parseCrs(srsName, { file: this.file });
       // EPSG:6697 is JGD2011 + height: 3 values per position
       const dim = /(^|[^\d])6697$/.test(srsName) ? 3 : 2;
-      s = { crs, tr: transformer(crs, this.target), dim };
+      s = { name: srsName, crs, tr: transformer(crs, this.target), dim };
       this.srsCache.set(srsName, s);
       this.srsNames.add(srsName);
     }
@@ -172,8 +177,42 @@ export class GmlGeometryReader {
       if (this.zMin > 0) this.zMin = 0;
       if (this.zMax < 0) this.zMax = 0;
     }
-    if (!srs.tr.identity) srs.tr.forwardFlat(out);
+    // a token that is not a number is NaN: the ring is counted and dropped by the caller ('geometry-nan'), and never
+    // handed to proj4 (which throws on it). A number that is not a coordinate (1e999 is Infinity, a latitude of 1e15)
+    // means the srsName is not the CRS of the numbers: the file cannot be read right, so it is an error.
+    let junk = false;
+    for (let k = 0; k < out.length; k += 2) {
+      const x = out[k]!, y = out[k + 1]!;
+      if (Number.isNaN(x) || Number.isNaN(y)) {
+        junk = true;
+        continue;
+      }
+      const why = !Number.isFinite(x) || !Number.isFinite(y) ? 'a coordinate is not a finite number' : srs.crs.geographic ? notLonLat(x, y) : undefined;
+      if (why) throw this.notLonLat(why, srs, x, y);
+    }
+    if (junk) return out;
+    if (!srs.tr.identity) {
+      srs.tr.forwardFlat(out);
+      if (this.target.geographic) {
+        for (let k = 0; k < out.length; k += 2) {
+          const why = notLonLat(out[k]!, out[k + 1]!);
+          if (why) throw this.notLonLat(`${why} once transformed from ${srs.crs.code}`, srs, out[k]!, out[k + 1]!);
+        }
+      }
+    }
     return out;
+  }
+
+  private notLonLat(why: string, srs: Srs, x: number, y: number) {
+    const order = srs.crs.latFirst ? 'latitude first, as EPSG:6697/6668/4326 are' : 'x first';
+    return notLonLatError(why, {
+      file: this.file,
+      record: this.record(),
+      value: [x, y],
+      detail: `srsName ${srs.name} is ${srs.crs.code}, ${srs.crs.geographic ? 'lon/lat' : 'projected'}, read ${order}`,
+      action: "the file's srsName does not fit its coordinates",
+      hint: "CityGML coordinates are in the file's srsName (--source-crs is for shapefile/GeoJSON): fix the srsName or the coordinates of the record",
+    });
   }
 }
 
