@@ -18,5 +18,5 @@ export { readRun, readDemand, readPotential, readBlocks, readBuildings, readArea
 export type { RunFolder } from './run/read.js';
 export { FILES, CONTRACT_VERSION } from './run/contract.js';
 export type * from './run/contract.js';
-export { HeatplanError, InputError, CrsError, UsageError } from './errors.js';
+export { HeatplanError, InputError, CrsError, UsageError, OutputError } from './errors.js';
 export { VERSION } from './version.js';

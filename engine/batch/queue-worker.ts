@@ -62,12 +62,19 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ completed
   const concurrency = Math.max(1, o.concurrency ?? 1);
   const pool = new WorkerPool({ workers: concurrency, retries: 0, maxOldGenerationMb: o.workerMemoryMb });
   const onError = (line: string) => log(`heatplan worker: ${line}`);
-  const redis = newRedis(t, { onError });
-  const queue = new Queue(t.name, { connection: newRedis(t, { onError }), prefix: PREFIX });
+  // BullMQ leaves the clients it is given open: they are ended here at the close
+  const clients: ReturnType<typeof newRedis>[] = [];
+  const client = (blocking = false) => {
+    const r = newRedis(t, { onError, blocking });
+    clients.push(r);
+    return r;
+  };
+  const redis = client();
+  const queue = new Queue(t.name, { connection: client(), prefix: PREFIX });
   const ctx: Ctx = { pool, queue, redis, log, target: t };
   const workerName = `${hostname()}:${process.pid}`;
   const worker = new Worker(t.name, (job: Job, token?: string) => processJob(ctx, job, token), {
-    connection: newRedis(t, { blocking: true, onError }),
+    connection: client(true),
     prefix: PREFIX,
     name: workerName,
     concurrency,
@@ -92,7 +99,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ completed
   await running.catch(() => undefined);
   await pool.close();
   await queue.close();
-  redis.disconnect();
+  for (const r of clients) r.disconnect();
   return { completed, failed };
 }
 
@@ -108,7 +115,8 @@ async function processJob(c: Ctx, job: Job, token: string | undefined): Promise<
   const d = job.data as JobData;
   const t0 = performance.now();
   const label = `job ${job.id} (${job.name})`;
-  c.log(`heatplan worker: ${label} started${job.attemptsStarted > 1 ? ` (attempt ${job.attemptsStarted})` : ''}`);
+  const again = job.attemptsMade + (job.stalledCounter ?? 0);
+  c.log(`heatplan worker: ${label} started${again ? ` (delivery ${again + 1}: ${job.stalledCounter ? `stalled ${job.stalledCounter}x` : ''}${job.stalledCounter && job.attemptsMade ? ', ' : ''}${job.attemptsMade ? `failed ${job.attemptsMade}x` : ''})` : ''}`);
   let r: unknown;
   switch (d.kind) {
     case 'stage':

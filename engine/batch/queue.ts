@@ -64,19 +64,28 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 interface Conn {
   queue: Queue;
   redis: ReturnType<typeof newRedis>;
+  /** A new client (BullMQ leaves clients it is given open: `close` ends them all). */
+  client(blocking?: boolean): ReturnType<typeof newRedis>;
   close(): Promise<void>;
 }
 
 function connect(t: QueueTarget, log: (l: string) => void): Conn {
   const onError = (line: string) => log(`heatplan batch: ${line}`);
-  const redis = newRedis(t, { onError });
-  const queue = new Queue(t.name, { connection: newRedis(t, { onError }), prefix: PREFIX });
+  const clients: ReturnType<typeof newRedis>[] = [];
+  const client = (blocking = false) => {
+    const r = newRedis(t, { onError, blocking });
+    clients.push(r);
+    return r;
+  };
+  const redis = client();
+  const queue = new Queue(t.name, { connection: client(), prefix: PREFIX });
   return {
     queue,
     redis,
+    client,
     async close() {
       await queue.close();
-      redis.disconnect();
+      for (const r of clients) r.disconnect();
     },
   };
 }
@@ -133,9 +142,9 @@ export async function runQueueBatch(o: QueueBatchOptions): Promise<QueueBatchRes
     await writeSummary(out, pending);
     await writeAtomic(join(out, 'batch.json'), JSON.stringify(batchManifest(data, pending), null, 2) + '\n');
     // listen before adding, so no event of the new run is missed
-    const events = o.detach ? undefined : new QueueEvents(t.name, { connection: newRedis(t, { blocking: true }), prefix: PREFIX });
+    const events = o.detach ? undefined : new QueueEvents(t.name, { connection: c.client(true), prefix: PREFIX });
     await events?.waitUntilReady();
-    const flows = new FlowProducer({ connection: newRedis(t, {}), prefix: PREFIX });
+    const flows = new FlowProducer({ connection: c.client(), prefix: PREFIX });
     try {
       await flows.add(flow);
     } finally {
@@ -175,7 +184,7 @@ async function follow(c: Conn, t: QueueTarget, run: string, out: string, enqueue
   const root = await c.queue.getJob(summaryId(run));
   if (!root) throw new UsageError('batch-gone', `run ${run} is no longer in the queue (removed from Redis?)`, { hint: 'enqueue it again with --resume' });
   const d = root.data as SummaryJobData;
-  const events = ev ?? new QueueEvents(t.name, { connection: newRedis(t, { blocking: true }), prefix: PREFIX });
+  const events = ev ?? new QueueEvents(t.name, { connection: c.client(true), prefix: PREFIX });
   await events.waitUntilReady();
   const progress = new BatchProgress({ total: d.areas.length, quiet: o.quiet });
   const finished = new Set<number>();
@@ -189,14 +198,6 @@ async function follow(c: Conn, t: QueueTarget, run: string, out: string, enqueue
     finished.add(k);
     progress.finish(d.areas[k]!.name, ok, message, reused);
   };
-  // the state so far (a run followed after it started)
-  const initial = await areaViews(c.queue, d);
-  initial.forEach((v, k) => {
-    if (!d.areas[k]!.jobs.length) finish(k, true, `complete, reused (${v.record.reused.join(', ') || 'no stages'})`, true);
-    else if (v.record.status === 'done') finish(k, true, `done (${v.record.ran.join(', ')})`);
-    else if (v.record.status === 'failed') finish(k, false, `FAILED in ${v.record.failedStage}: ${v.record.error}`);
-    else if (v.current) progress.stage(v.record.name, v.current);
-  });
   const onActive = ({ jobId }: { jobId: string }) => {
     const p = areaOf(jobId);
     if (!p || p.index < 0 || finished.has(p.index)) return;
@@ -218,6 +219,14 @@ async function follow(c: Conn, t: QueueTarget, run: string, out: string, enqueue
   events.on('active', onActive);
   events.on('completed', onCompleted);
   events.on('failed', onFailed);
+  // the state so far (a run followed after it started; events from now on are heard already)
+  const initial = await areaViews(c.queue, d);
+  initial.forEach((v, k) => {
+    if (!d.areas[k]!.jobs.length) finish(k, true, `complete, reused (${v.record.reused.join(', ') || 'no stages'})`, true);
+    else if (v.record.status === 'done') finish(k, true, `done (${v.record.ran.join(', ')})`);
+    else if (v.record.status === 'failed') finish(k, false, `FAILED in ${v.record.failedStage}: ${v.record.error}`);
+    else if (v.current) progress.stage(v.record.name, v.current);
+  });
   let result: SummaryJobResult | undefined;
   try {
     const state = await root.getState();

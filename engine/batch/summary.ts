@@ -107,8 +107,15 @@ async function gridOutline(dir: string, crsCode: string | undefined): Promise<Ge
   const tif = runFile(dir, 'demand');
   if (!crsCode || !hasRunFile(dir, 'demand')) return null;
   try {
-    const img = await (await fromFile(tif)).getImage();
-    const [x0, y0, x1, y1] = img.getBoundingBox() as [number, number, number, number];
+    // geotiff's file source keeps its descriptor open until closed: one per checkpoint otherwise
+    const file = await fromFile(tif);
+    let box: [number, number, number, number];
+    try {
+      box = (await file.getImage()).getBoundingBox() as [number, number, number, number];
+    } finally {
+      await file.close();
+    }
+    const [x0, y0, x1, y1] = box;
     const tr = transformer(parseCrs(crsCode), WGS84);
     const ring: number[][] = [];
     const N = 8;

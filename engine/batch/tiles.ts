@@ -12,9 +12,8 @@
  *    grid a single run would make), building records are concatenated, summaries added.
  * Roads are not tiled: route and later stages run on the merged city folder.
  */
-import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -37,6 +36,7 @@ import type { DemandOptions } from '../demand/stage.js';
 import type { TilesSpec } from './config.js';
 import { subsetTable } from './subset.js';
 import { DEMAND_BANDS, FILES, type DemandSummary } from '../run/contract.js';
+import { withOutputStream } from '../io/write.js';
 
 /** Demand options of a tiled area: the demand stage's own options (engine/stages/demand.ts). */
 export type DemandOpts = DemandOptions;
@@ -376,23 +376,19 @@ function mergedSummary(m: MergeTask, tiles: TileResult[], spec: GridSpec, bands:
 
 /** buildings.geojson of the city from the tiles' streamed files, without holding them in memory. */
 async function concatBuildings(out: string, parts: string[], files: string[]): Promise<void> {
-  const ws = createWriteStream(out);
-  const write = async (s: string) => {
-    if (!ws.write(s)) await once(ws, 'drain');
-  };
-  await write('{"type":"FeatureCollection","features":[\n');
-  let first = true;
-  for (const p of parts) {
-    const rl = createInterface({ input: createReadStream(p), crlfDelay: Infinity });
-    for await (const line of rl) {
-      if (!line.startsWith('{"type":"Feature"')) continue;
-      await write((first ? '' : ',\n') + (line.endsWith(',') ? line.slice(0, -1) : line));
-      first = false;
+  await withOutputStream(out, async (ws) => {
+    await ws.write('{"type":"FeatureCollection","features":[\n');
+    let first = true;
+    for (const p of parts) {
+      const rl = createInterface({ input: createReadStream(p), crlfDelay: Infinity });
+      for await (const line of rl) {
+        if (!line.startsWith('{"type":"Feature"')) continue;
+        await ws.write((first ? '' : ',\n') + (line.endsWith(',') ? line.slice(0, -1) : line));
+        first = false;
+      }
     }
-  }
-  await write(`\n],"files":${JSON.stringify(files)}}\n`);
-  ws.end();
-  await once(ws, 'finish');
+    await ws.write(`\n],"files":${JSON.stringify(files)}}\n`);
+  });
 }
 
 /** Folder of an area's tile files (per plan, so a changed plan never reuses stale tiles). */

@@ -124,12 +124,12 @@ export function projectTable(t: BuildingTable, target: Crs): void {
 }
 
 /**
- * Largest footprint extent a building can have, m: the longer side of its bounding box. The longest buildings are
- * under 2 km (Kansai International Airport's Terminal 1 is about 1.7 km long) and the largest halls (factories,
- * flower auctions, greenhouses) under 1 km across; 10 km is five times the longest building, so no real building is
- * dropped, while a footprint that is a coordinate error is: a wrong CRS, a ring crossing the antimeridian (in lon/lat
- * it spans the globe), a stray vertex, a building projected far outside its CRS's zone. Such a footprint would stretch
- * the grid over thousands of kilometres and give its building an absurd floor area and demand.
+ * Largest footprint extent a building can have, m: the longer side of its bounding box. A safety bound, not a
+ * measured quantity: the longest buildings are of the order of 2 km (Kansai International Airport's Terminal 1 is
+ * about 1.7 km long; the largest factory halls are of the same order), and 10 km is several times that, so no real
+ * building is dropped, while a footprint that is a coordinate error is: a wrong CRS, a ring crossing the antimeridian
+ * (in lon/lat it spans the globe), a stray vertex, a building projected far outside its CRS's zone. Such a footprint
+ * would stretch the grid over thousands of kilometres and give its building an absurd floor area and demand.
  */
 export const MAX_FOOTPRINT_SPAN_M = 10_000;
 

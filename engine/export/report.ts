@@ -4,8 +4,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { featuresOfKind, FILES, manifestEntry, routeThresholdKwPerM, STAGE_KEYS, type Manifest, type WarningSummary } from '../run/contract.js';
-import { hasRunFile, readBuildings, readHourly, readNetwork, readRun } from '../run/read.js';
+import { featuresOfKind, FILES, manifestEntry, routeThresholdKwPerM, STAGE_KEYS, type Manifest } from '../run/contract.js';
+import { hasRunFile, readBuildings, readNetwork, readRun } from '../run/read.js';
 import { staleList } from '../io/run-folder.js';
 import { writeOutputAtomic } from '../io/write.js';
 import { Warnings } from '../util/warnings.js';
@@ -13,9 +13,11 @@ import { VERSION } from '../version.js';
 import { buildMapSheet } from './map.js';
 import type { LayerName } from './map/load.js';
 import { renderSvg, escapeXml } from './map/render-svg.js';
-import { barChartSvg, lineChartSvg, type Bar } from './map/charts.js';
+import { barChartSvg, type Bar } from './map/charts.js';
 import { classIndex, pipeKwPerMScale, useColor, useLabel } from '../style/palette.js';
 import { attributionLines } from './map/furniture.js';
+import { useName, words, type Lang } from './i18n.js';
+import { collectWarnings, hourlyChartsSvg, keyFiguresHtml, warningsTableHtml } from './report-summary.js';
 
 export interface ReportOptions {
   /** Output file (default `<runDir>/report.html`). */
@@ -23,6 +25,8 @@ export interface ReportOptions {
   /** Include the small maps (default true). */
   maps?: boolean;
   warnings?: Warnings;
+  /** Language of the headings, key figures, use names and warning titles (default 'en'). */
+  lang?: Lang;
 }
 
 export interface ReportResult {
@@ -88,28 +92,8 @@ export function valueHtml(v: unknown, depth = 0): string {
   return fmtScalar(v);
 }
 
-/**
- * Warnings of a stage summary as table rows: its warningDetails list (code, count, message, examples), or, for
- * stages that record counts only (route, sim), its warnings counts.
- */
-function warningsHtml(stage: string, details: unknown, counts: unknown): string {
-  const list: Partial<WarningSummary>[] = Array.isArray(details)
-    ? details.filter(isObj)
-    : isObj(counts)
-      ? Object.entries(counts).map(([code, count]) => ({ code, count: count as number }))
-      : [];
-  if (list.length === 0) return '';
-  const rows = list
-    .map((x) => {
-      const ex = Array.isArray(x.examples) ? x.examples.filter(isObj).map((e) => [e.file, e.record !== undefined ? `record ${e.record}` : '', e.message].filter(Boolean).join(': ')) : [];
-      return `<tr><td>${esc(stage)}</td><td>${esc(x.code ?? '')}</td><td class="num">${fmtScalar(x.count)}</td><td>${esc(x.message ?? '')}${ex.length ? `<ul>${ex.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}</td></tr>`;
-    })
-    .join('');
-  return rows;
-}
-
 /** Demand by use from buildings.geojson (MWh/a). */
-async function demandByUse(dir: string): Promise<Bar[] | undefined> {
+async function demandByUse(dir: string, lang: Lang = 'en'): Promise<Bar[] | undefined> {
   if (!hasRunFile(dir, 'buildings')) return undefined;
   const fc = await readBuildings(dir);
   if (!fc.features.length) return undefined;
@@ -120,7 +104,7 @@ async function demandByUse(dir: string): Promise<Bar[] | undefined> {
     if (Number.isFinite(h)) sum.set(use, (sum.get(use) ?? 0) + h);
   }
   if (sum.size === 0) return undefined;
-  return [...sum.entries()].sort((a, b) => b[1] - a[1]).map(([use, v]) => ({ label: useLabel(use), value: v, color: useColor(use) }));
+  return [...sum.entries()].sort((a, b) => b[1] - a[1]).map(([use, v]) => ({ label: lang === 'en' ? useLabel(use) : useName(use, lang), value: v, color: useColor(use) }));
 }
 
 /** Pipe length by kW/m class from network.geojson (m of trench). */
@@ -137,30 +121,6 @@ async function pipeLengthByClass(dir: string, thresholdKwPerM: number): Promise<
   return s.classes.map((c, i) => ({ label: `${c.label} kW/m`, value: len[i]!, color: c.color }));
 }
 
-/** Daily means of hourly.csv's series columns (every column but the contract's time and weather columns). */
-async function hourlyDaily(dir: string): Promise<{ series: { name: string; values: Float64Array }[]; hours: number } | undefined> {
-  if (!hasRunFile(dir, 'hourly')) return undefined;
-  const h = await readHourly(dir);
-  if (h.hours < 24) return undefined;
-  const first = Math.min(48, h.hours);
-  const cols = h.columns.filter((c) => c.kind !== 'time' && c.kind !== 'weather' && c.values.subarray(0, first).every(Number.isFinite));
-  if (cols.length === 0) return undefined;
-  const days = Math.ceil(h.hours / 24);
-  const series = cols.slice(0, 7).map((c) => {
-    const v = new Float64Array(days);
-    const n = new Float64Array(days);
-    c.values.forEach((x, i) => {
-      if (Number.isFinite(x)) {
-        v[Math.floor(i / 24)] += x;
-        n[Math.floor(i / 24)]++;
-      }
-    });
-    for (let d = 0; d < days; d++) v[d] = n[d]! > 0 ? v[d]! / n[d]! : NaN;
-    return { name: c.name, values: v };
-  });
-  return { series, hours: h.hours };
-}
-
 const CSS = `
 body{font-family:"DejaVu Sans",Arial,"IPAPGothic","Noto Sans CJK JP",sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4;padding:0 1em}
 h1{font-size:1.6em;border-bottom:2px solid #222;padding-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #999}
@@ -168,7 +128,15 @@ table{border-collapse:collapse;margin:.4em 0;font-size:.9em}th,td{border:1px sol
 th{background:#f0f0f0;font-weight:600}table.kv>tbody>tr>th{width:14em}td.num,span.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:#777}.missing{color:#b00020;font-weight:600}.ok{color:#1b7a1b}figure{margin:1em 0;border:1px solid #ccc;padding:.5em}
 figcaption{font-size:.85em;color:#444}code{font-size:.9em;word-break:break-all}ul{margin:.2em 0;padding-left:1.2em}
-@media print{body{margin:0;max-width:none}figure{break-inside:avoid}}
+h3{font-size:1em;margin:.2em 0}.kf-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(330px,1fr));gap:.6em 1.2em;align-items:start}
+.kf{break-inside:avoid}table.figures{width:100%}table.figures th{width:48%;font-weight:normal;background:#f7f7f7}table.figures td.note{color:#555;font-size:.92em}
+table.checks th{width:auto}table.warnings{width:100%}table.warnings td:nth-child(4){word-break:break-word}ul.examples{font-size:.88em;color:#444}
+figure svg{max-width:100%;height:auto}.detail{margin-top:2.5em;border-top:3px double #999}.detail h2{font-size:1.1em}.detail table{font-size:.82em}
+td,th{overflow-wrap:anywhere}td.num,table.warnings td:first-child,table.warnings th{white-space:nowrap;overflow-wrap:normal}p.meta{color:#444;margin:.2em 0 .8em}
+@page{size:A4 portrait;margin:14mm 12mm 15mm 12mm;@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt;color:#666}}
+@media print{body{margin:0;padding:0;max-width:none;font-size:9pt}h1{font-size:15pt;margin-top:0}h2{font-size:12pt;break-after:avoid}h3{break-after:avoid}
+figure{break-inside:avoid;margin:.5em 0;padding:.2em}figure svg{max-height:205mm}figure.map svg{height:112mm}tr{break-inside:avoid}thead{display:table-header-group}
+.kf-grid{display:block}.kf{margin-bottom:.5em}.detail{break-before:page;border-top:none;margin-top:0}table{font-size:8.5pt}.detail table{font-size:7.5pt}}
 `;
 
 /** Build the report's HTML for the run at `runDir`. */
@@ -176,25 +144,31 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   const dir = resolve(runDir);
   const manifest: Manifest = (await readRun(dir)).manifest;
   const warnings = opts.warnings ?? new Warnings();
+  const lang: Lang = opts.lang ?? 'en';
+  const w = words(lang);
   const name = basename(dir);
   const parts: string[] = [];
   const missing = RUN_FILES.filter((f) => !existsSync(join(dir, f)));
   let maps = 0;
   let charts = 0;
 
-  parts.push(`<h1>heatplan report: ${esc(name)}</h1>`);
+  parts.push(`<h1>${esc(w.reportTitle)}: ${esc(name)}</h1>`);
+  const ja = lang === 'ja';
+  const crsText = manifest.crs ? `${manifest.crs.name} (${manifest.crs.code})` : undefined;
   parts.push(
-    valueHtml({
-      'Run folder': dir,
-      'heatplan version (run)': manifest.heatplan?.version,
-      'heatplan version (report)': VERSION,
-      Created: manifest.created,
-      Updated: manifest.updated,
-      'Stages completed': Array.isArray(manifest.stages) ? manifest.stages.join(', ') : undefined,
-      'Working CRS': manifest.crs ? `${manifest.crs.name} (${manifest.crs.code})` : undefined,
-      'Why this CRS': manifest.crs?.reason,
-    }),
+    `<p class="meta">${[`${ja ? 'ランフォルダ' : 'Run folder'} <code>${esc(dir)}</code>`, manifest.updated ? `${ja ? '更新' : 'updated'} ${esc(manifest.updated)}` : '', Array.isArray(manifest.stages) && manifest.stages.length ? `${ja ? '段階' : 'stages'}: ${esc(manifest.stages.join(', '))}` : '', crsText ? esc(crsText) : ''].filter(Boolean).join(' · ')}</p>`,
   );
+  const metaTable =
+    valueHtml({
+      [ja ? 'ランフォルダ' : 'Run folder']: dir,
+      [ja ? 'heatplan 版（ラン）' : 'heatplan version (run)']: manifest.heatplan?.version,
+      [ja ? 'heatplan 版（報告書）' : 'heatplan version (report)']: VERSION,
+      [ja ? '作成' : 'Created']: manifest.created,
+      [ja ? '更新' : 'Updated']: manifest.updated,
+      [ja ? '実行した段階' : 'Stages completed']: Array.isArray(manifest.stages) ? manifest.stages.join(', ') : undefined,
+      [ja ? '座標参照系' : 'Working CRS']: manifest.crs ? `${manifest.crs.name} (${manifest.crs.code})` : undefined,
+      [ja ? '座標参照系の選定理由' : 'Why this CRS']: manifest.crs?.reason,
+    });
 
   // one line per stale stage (manifest.stale; the report being written is not stale)
   const stale = staleList(manifest, dir).filter((x) => x.stage !== 'report');
@@ -202,20 +176,24 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
     parts.push(`<p class="missing stale">stale: rerun ${esc(x.rerun.replace(/^heatplan /, ''))} (<code>${esc(x.rerun)}</code>): ${esc(x.stage)} predates the ${esc(x.since)} re-run of ${esc(x.at)}</p>`);
   }
 
-  parts.push('<h2>Run files</h2><table><thead><tr><th>File</th><th>Status</th><th>Bytes</th></tr></thead><tbody>');
+  // key figures first, then every warning, then maps and charts, then the detail
+  parts.push(keyFiguresHtml(manifest, lang));
+  const warningsAt = parts.push('') - 1;
+
+  const detail: string[] = [metaTable, `<h2>${esc(w.runFiles)}</h2><table><thead><tr><th>${esc(w.file)}</th><th>${esc(w.status)}</th><th>${esc(w.bytes)}</th></tr></thead><tbody>`];
   for (const f of RUN_FILES) {
     const p = join(dir, f);
     const ok = existsSync(p);
-    parts.push(`<tr><td><code>${esc(f)}</code></td><td class="${ok ? 'ok' : 'missing'}">${ok ? 'present' : 'missing'}</td><td class="num">${ok ? esc(fmtNumber(statSync(p).size)) : ''}</td></tr>`);
+    detail.push(`<tr><td><code>${esc(f)}</code></td><td class="${ok ? 'ok' : 'missing'}">${ok ? (ja ? esc(w.present) : 'present') : ja ? esc(w.missing) : 'missing'}</td><td class="num">${ok ? esc(fmtNumber(statSync(p).size)) : ''}</td></tr>`);
   }
-  parts.push('</tbody></table>');
-  if (missing.length) parts.push(`<p class="muted">Missing files: the stages that write them have not run on this folder (${esc(missing.join(', '))}).</p>`);
+  detail.push('</tbody></table>');
+  if (missing.length) detail.push(`<p class="muted">Missing files: the stages that write them have not run on this folder (${esc(missing.join(', '))}).</p>`);
 
   if (opts.maps !== false) {
     const figures: { title: string; layers: LayerName[] }[] = [
-      { title: 'Heat demand density, supply areas and buildings', layers: ['demand', 'areas', 'buildings'] },
-      { title: 'Network: pipes by heat-supply density, consumers and plants', layers: ['areas', 'network'] },
-      { title: 'Heat-source potential', layers: ['potential', 'areas'] },
+      { title: w.mapDemand, layers: ['demand', 'areas', 'buildings'] },
+      { title: w.mapNetwork, layers: ['areas', 'network'] },
+      { title: w.mapPotential, layers: ['potential', 'areas'] },
     ];
     const mapHtml: string[] = [];
     for (const fig of figures) {
@@ -223,13 +201,13 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
       if (!layers.includes(fig.layers[0]!)) continue;
       try {
         const { drawing } = await buildMapSheet(dir, { layers, widthMm: 270, heightMm: 180, title: fig.title, subtitle: `Run ${name}`, warnings });
-        mapHtml.push(`<figure>${renderSvg(drawing, { fluid: true, idPrefix: `m${maps}-` })}<figcaption>${esc(fig.title)} (layers: ${esc(layers.join(', '))})</figcaption></figure>`);
+        mapHtml.push(`<figure class="map">${renderSvg(drawing, { fluid: true, idPrefix: `m${maps}-` })}<figcaption>${esc(fig.title)} (layers: ${esc(layers.join(', '))})</figcaption></figure>`);
         maps++;
       } catch (e) {
         mapHtml.push(`<p class="missing">Map "${esc(fig.title)}" could not be drawn: ${esc((e as Error).message)}</p>`);
       }
     }
-    if (mapHtml.length) parts.push('<h2>Maps</h2>', ...mapHtml);
+    if (mapHtml.length) parts.push(`<h2 class="maps">${esc(w.maps)}</h2>`, ...mapHtml);
   }
 
   const chartHtml: string[] = [];
@@ -244,53 +222,49 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
       chartHtml.push(`<p class="missing">Chart "${esc(title)}" could not be drawn: ${esc((e as Error).message)}</p>`);
     }
   };
-  await chart('Annual heat demand by building use', async () => {
-    const byUse = await demandByUse(dir);
-    return byUse && barChartSvg(byUse, { title: 'Annual heat demand by building use', unit: 'MWh/a' });
+  await chart(w.chartUse, async () => {
+    const byUse = await demandByUse(dir, lang);
+    return byUse && barChartSvg(byUse, { title: w.chartUse, unit: 'MWh/a' });
   });
   if (hasRunFile(dir, 'network')) {
     // the kW/m threshold the route stage pruned with (manifest.route.thresholds.minKwPerM), else seed 003's 0.17
     const t = routeThresholdKwPerM(manifest) ?? 0.17;
-    await chart('Pipe route length by heat-supply density', async () => {
+    await chart(w.chartPipes, async () => {
       const pipes = await pipeLengthByClass(dir, t);
-      return pipes && barChartSvg(pipes, { title: `Pipe route length by heat-supply density (threshold ${t} kW/m)`, unit: 'm' });
+      return pipes && barChartSvg(pipes, { title: `${w.chartPipes} (${ja ? '基準' : 'threshold'} ${t} kW/m)`, unit: 'm' });
     });
   }
-  await chart('Hourly simulation', async () => {
-    const hourly = await hourlyDaily(dir);
-    return (
-      hourly &&
-      lineChartSvg(hourly.series, { title: 'Hourly simulation, daily means of hourly.csv columns', unit: 'as in hourly.csv', xLabel: `day of the year (${hourly.hours} h)` })
-    );
+  // one quantity per axis: the kW series on one chart, outdoor temperature (°C) on its own
+  let hourly: string[] = [];
+  await chart(w.chartHourly, async () => {
+    hourly = await hourlyChartsSvg(dir, lang);
+    return hourly[0];
   });
-  if (chartHtml.length) parts.push('<h2>Charts</h2>', ...chartHtml);
+  if (hourly[1]) {
+    chartHtml.push(`<figure>${hourly[1]}</figure>`);
+    charts++;
+  }
+  if (chartHtml.length) parts.push(`<h2>${esc(w.charts)}</h2>`, ...chartHtml);
 
   const stages = [...new Set([...STAGE_ORDER.filter((s) => s in manifest), ...(Array.isArray(manifest.stages) ? manifest.stages : []), ...Object.keys(manifest).filter((k) => !MANIFEST_CORE.has(k))])].filter(
     (s) => manifestEntry(manifest, s) !== undefined,
   );
-  const warnRows: string[] = [];
   for (const s of stages) {
     const summary = manifestEntry(manifest, s);
-    parts.push(`<h2>Stage: ${esc(s)}${stale.some((x) => x.stage === s) ? ' (stale)' : ''}</h2>`);
+    detail.push(`<h2>Stage: ${esc(s)}${stale.some((x) => x.stage === s) ? ' (stale)' : ''}</h2>`);
     if (isObj(summary)) {
-      // warnings and warningDetails go to the warnings table below
-      const { warnings: w, warningDetails: wd, ...rest } = summary;
-      parts.push(valueHtml(rest));
-      const rows = warningsHtml(s, wd, w);
-      if (rows) warnRows.push(rows);
-    } else parts.push(valueHtml(summary));
+      // warnings and warningDetails are in the warnings table at the front
+      const { warnings: _w, warningDetails: _wd, ...rest } = summary;
+      detail.push(valueHtml(rest));
+    } else detail.push(valueHtml(summary));
   }
-  parts.push('<h2>Warnings and dropped records</h2>');
-  parts.push(
-    warnRows.length
-      ? `<table><thead><tr><th>Stage</th><th>Code</th><th>Count</th><th>Reason and first examples</th></tr></thead><tbody>${warnRows.join('')}</tbody></table>`
-      : '<p class="muted">No warnings recorded in the stage summaries.</p>',
-  );
-  for (const w of warnings.list()) parts.push(`<p class="muted">Report: ${esc(w.message)} (${w.count})</p>`);
+  // every warning, at the front after the key figures (the report's own, e.g. a map that could not be drawn, below it)
+  const warnRows = await collectWarnings(dir, manifest, stages);
+  parts[warningsAt] = warningsTableHtml(warnRows, lang, warnings.list().map((x) => `<p class="muted">Report: ${esc(x.message)} (${x.count})</p>`));
 
-  parts.push('<h2>Inputs</h2>');
+  detail.push(`<h2>${esc(w.inputs)}</h2>`);
   const inputs = Array.isArray(manifest.inputs) ? manifest.inputs : [];
-  parts.push(
+  detail.push(
     inputs.length
       ? `<table><thead><tr><th>Role</th><th>Path</th><th>Bytes</th><th>SHA-256</th></tr></thead><tbody>${inputs
           .map((r) => `<tr><td>${esc(r.role)}</td><td><code>${esc(r.path)}</code></td><td class="num">${fmtScalar(r.bytes)}</td><td><code>${esc(r.sha256)}</code></td></tr>`)
@@ -298,11 +272,12 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
       : '<p class="muted">No inputs recorded.</p>',
   );
   const attribution = attributionLines(manifest, true);
-  parts.push('<h2>Data sources</h2>', attribution.length ? `<ul>${attribution.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="muted">None recorded.</p>');
+  detail.push(`<h2>${esc(w.sources)}</h2>`, attribution.length ? `<ul>${attribution.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="muted">None recorded.</p>');
+  parts.push(`<div class="detail"><h2 id="detail">${esc(w.detail)}</h2>`, ...detail, '</div>');
   parts.push(`<p class="muted">Written by heatplan ${esc(VERSION)} on ${esc(new Date().toISOString())}.</p>`);
 
   const html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>heatplan report: ${esc(name)}</title><style>${CSS}</style></head>
 <body>
 ${parts.join('\n')}

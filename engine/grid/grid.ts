@@ -51,9 +51,10 @@ export function cellCount(g: GridSpec): number {
  * Default largest grid a stage makes, in cells (the demand stage's `maxCells`, --max-cells). Grids are whole in
  * memory: demand holds 3 Float64 bands (24 bytes a cell, 240 MB at this limit), the potential stage about ten (some
  * 800 MB), and the grid-cell blocks one GeoJSON feature per cell with demand. 10 million cells is a 316 km square at
- * the default 100 m cell, or a 32 km square (a large city) at 10 m: every town-to-prefecture plan fits, while a
- * wrong cell size (--cell 1 over a city) or a stray building far away is refused before anything is allocated
- * instead of exhausting the memory. Raise it with --max-cells where the machine has the memory.
+ * the default 100 m cell (most prefectures), or a 32 km square (a large city) at 10 m, while a wrong cell size
+ * (--cell 1 over a city) or a stray building far away is refused before anything is allocated instead of exhausting
+ * the memory. A judgement of what an ordinary machine holds, not a measured limit: raise it with --max-cells where
+ * the machine has the memory.
  */
 export const DEFAULT_MAX_CELLS = 10_000_000;
 

@@ -8,9 +8,14 @@
  * if given, else the .prj or GeoJSON `crs` member, else WGS84 for GeoJSON (RFC 7946; coordinates outside lon/lat
  * range are a CrsError naming --roads-crs); a shapefile without .prj needs `roadsCrs`. The caller checks that roads
  * and buildings overlap.
+ *
+ * Not read, each with a message saying why and how to convert (README, "Roads for a Japanese town"): GeoPackage
+ * (.gpkg, needs a SQLite reader: none is installed, Node 20 has no node:sqlite), FlatGeobuf (.fgb, needs the
+ * flatgeobuf package, not installed), zips, and PLATEAU downloads, whose udx/tran holds road areas (polygons), not
+ * the centre lines routing follows.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
@@ -19,6 +24,8 @@ import type { RoadLine } from '../network/road-graph.js';
 import { scanOsmPbf } from './osm-pbf.js';
 import { partsBBox } from '../geom/rings.js';
 import { openVector, type VectorGeometry } from './vector.js';
+import { hasUdx, plateauFolder, zipHolds } from './plateau.js';
+import { openZip } from './zip.js';
 
 /**
  * highway=* values that do not carry pipes by default. ASSUMPTION (no source in METHODS.md): motorways and trunk roads
@@ -78,6 +85,7 @@ const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === '
 /** Read road lines from `path` (format by extension); see the file header. */
 export async function readRoads(path: string, opts: ReadRoadsOptions): Promise<RoadsRead> {
   if (!existsSync(path)) throw new InputError('file-not-found', 'roads file not found', { file: path });
+  await refuseUnreadable(path);
   if ((await stat(path)).isDirectory()) throw new InputError('roads-bad-format', 'roads path is a folder; pass a .osm.pbf, .shp or .geojson file', { file: path });
   const warnings = opts.warnings ?? new Warnings();
   const exclude = new Set(opts.exclude ?? DEFAULT_EXCLUDED_HIGHWAYS);
@@ -212,4 +220,58 @@ async function readVectorRoads(path: string, opts: ReadRoadsOptions, carries: (h
     };
   });
   return { lines, format: file.format, sourceCrs: file.crs, crsAssumed: file.crsFrom === 'rfc7946' };
+}
+
+const CONVERT = 'convert it: `ogr2ogr -f GeoJSON roads.geojson IN [layer]` (GDAL), or use an OSM extract (.osm.pbf; README "Roads for a Japanese town")';
+const TRAN = 'PLATEAU has roads only as area polygons (udx/tran), not the centre lines pipes are routed along; use an OSM extract of the town (.osm.pbf; README "Roads for a Japanese town")';
+
+async function head(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Road inputs heatplan knows but does not read: an InputError saying why and what to do instead. */
+async function refuseUnreadable(path: string): Promise<void> {
+  const lower = path.toLowerCase();
+  if ((await stat(path)).isDirectory()) {
+    let plateau: boolean;
+    try {
+      plateau = plateauFolder(path) !== undefined;
+    } catch {
+      plateau = true; // several city folders
+    }
+    if (plateau) throw new InputError('roads-plateau', `the roads path is a PLATEAU download: ${TRAN}`, { file: path });
+    return;
+  }
+  if (lower.endsWith('.gpkg')) {
+    const sqlite = (await head(path, 16)).toString('latin1') === 'SQLite format 3\0';
+    throw new InputError(
+      'roads-gpkg-unsupported',
+      sqlite
+        ? 'GeoPackage roads need a SQLite reader, and this installation has none (Node 22.5+ has node:sqlite; Node 20 does not, and no SQLite package is installed)'
+        : 'the .gpkg file is not a GeoPackage (no SQLite header)',
+      { file: path, hint: CONVERT },
+    );
+  }
+  if (lower.endsWith('.fgb')) {
+    const magic = (await head(path, 8)).subarray(0, 3).toString('latin1') === 'fgb';
+    throw new InputError('roads-fgb-unsupported', magic ? 'FlatGeobuf roads need the flatgeobuf package, which is not installed' : 'the .fgb file is not FlatGeobuf (no fgb magic bytes)', {
+      file: path,
+      hint: CONVERT,
+    });
+  }
+  if (lower.endsWith('.zip')) {
+    const zip = await openZip(path);
+    if (hasUdx(zip)) throw new InputError('roads-plateau', `the roads path is a PLATEAU city zip: ${TRAN}`, { file: path });
+    throw new InputError('roads-zip', `roads are not read from inside a zip; ${zipHolds(zip)}`, {
+      file: path,
+      hint: 'unzip it and pass the road file (.osm.pbf, .shp with its .dbf/.prj, .geojson)',
+    });
+  }
 }

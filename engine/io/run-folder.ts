@@ -61,7 +61,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile, readdir } from 'nod
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, OutputError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { FILES, manifestEntry, STAGE_KEYS, type InputRecord, type Manifest, type StageKey, type StageSummaries } from '../run/contract.js';
 
@@ -326,6 +326,9 @@ export async function lockRun(dir: string, o: LockOptions = {}): Promise<RunLock
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
+        // a full disk, a read-only folder, no permission: said in plain words, naming the lock file
+        const out = code === 'ENOENT' ? undefined : OutputError.from(e, path);
+        if (out) throw out;
         throw new InputError('run-lock-failed', `cannot create the run folder's lock file (${code ?? (e as Error).message})`, {
           file: path,
           hint: 'the folder that holds the run folder must exist and be writable (staging folders and the lock are made beside the run)',

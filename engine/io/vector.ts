@@ -16,9 +16,10 @@
  *  3. 'rfc7946': GeoJSON without either is WGS84 lon/lat (RFC 7946).
  *  4. A shapefile with neither option nor .prj is an error: CrsError 'crs-missing', naming the file and the option.
  * x is always easting/longitude (shapefile and GeoJSON axis order), whatever the EPSG axis order.
- * When the CRS is geographic, every coordinate must be lon/lat: |lon| <= 180 and |lat| <= 90, else CrsError
- * 'crs-lonlat-range' names the file, the record and the value ("the file looks projected: pass the source CRS").
- * Non-finite numbers are left to the caller (readers count or reject them with their own codes).
+ * Every coordinate must be a finite number (1e999 in a JSON file is Infinity, a .shp may hold NaN) and, when the CRS
+ * is geographic, lon/lat: |lon| <= 180 and |lat| <= 90; else CrsError 'crs-lonlat-range' "not lon/lat: pass
+ * --source-crs (sourceCrs)" names the file, the record and the value ("the file looks projected: pass the source
+ * CRS"). A position that is not two numbers is left to the caller (readers count it as a broken ring).
  *
  * Text encoding of attributes: `encoding` wins, else the .cpg ('SJIS', 'CP932', 'Shift_JIS', 'UTF-8', '1252', ...),
  * else the dBase language driver byte (0x13 = Shift_JIS, as Japanese ArcGIS writes), else UTF-8 (counted as warning

@@ -10,7 +10,9 @@
  * with one rename (engine/io/run-folder.ts `replaceRun`). Until then an existing run at `out` is not touched: a
  * failing stage, a signal or a kill at any moment leaves either the previous run or the new complete one
  * (--keep-partial swaps in the stages that finished instead, the README's "keeps the finished stages"; with none
- * finished the previous run stays). The stages' lines and errors name `out`, never the staging folder.
+ * finished the previous run stays). The stages' lines and errors name `out`, never the staging folder. Replacing an
+ * existing run is what a demand section asks for (the `demand` command refuses it without --force): the first line
+ * says so, naming the stages and files of the run it replaces.
  *
  * A scenario without demand adds stages to the existing run in place, each committed whole (as the stage commands
  * do). The finished run's manifest records the scenario (path, sha256, name) and every stage's command line,
@@ -86,6 +88,10 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
   let build: Build | undefined;
   try {
     if (createsRun) checkReplaceable(out);
+    // a scenario with a demand section is explicit about making a new run: it replaces an existing one, and says so
+    const was = createsRun ? await import('../demand/stage.js') : undefined;
+    const old = was?.runContents(out);
+    if (old) log(`${prefix}: replaces the run in ${displayPath(out)} once every stage has finished (until then it stays as it is): ${was!.describeContents(old)}`);
     build = createsRun ? await startBuild(out) : undefined;
     const runDir = build?.run ?? out;
     // the lines and errors name the run path, not the staging folder

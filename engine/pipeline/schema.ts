@@ -69,6 +69,7 @@ export const scenarioSchema = z.strictObject(
       },
       z.array(sectionSchema(STAGE_SPECS.map)).min(1, { error: 'expected a map mapping or a list of them, got an empty list' }).optional(),
     ),
+    export: z.preprocess(trueIsEmpty, sectionSchema(STAGE_SPECS.export).optional()),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? undefined : 'expected a mapping (key: value) at the top of the scenario file') },
 );
@@ -85,6 +86,7 @@ export interface Scenario {
   simulate?: ScenarioSection;
   report?: ScenarioSection;
   map?: ScenarioSection[];
+  export?: ScenarioSection;
 }
 
 /** Allowed keys at a path (for unknown-key messages): top level, a stage section, or a route plant. */

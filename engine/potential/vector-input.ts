@@ -3,16 +3,20 @@
  * into the run's working CRS. Geometry is kept by kind: polylines, polygons (rings, no closing vertex) and points.
  * GeoJSON and shapefiles are opened by openVector (engine/io/vector.ts), so their CRS follows its one rule:
  * `sourceCrs`, else the .prj / `crs` member, else WGS84 for GeoJSON; a shapefile without either is a CrsError.
+ * A PLATEAU download as published (the city .zip, its folder or its udx folder) gives the layer the features live in
+ * (WaterBody: udx/wtr; sewer pipes: udx/unf), and a folder of .gml files gives them all (engine/io/plateau.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Geometry, Position } from 'geojson';
 import { transformer, WGS84, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { readCityGmlLines } from '../io/citygml/lines.js';
 import { readCityGmlPolygons } from '../io/citygml/polygons.js';
 import { scanOsmPbf } from '../io/osm-pbf.js';
+import { forEachLayerFile, moveWarnings, plateauLayout, requireLayer, type PlateauLayout } from '../io/plateau.js';
 import { openVector } from '../io/vector.js';
-import type { Warnings } from '../util/warnings.js';
+import { Warnings } from '../util/warnings.js';
 
 export interface SourceFeature {
   /** Feature id (property id, gml:id) or 1-based index. */
@@ -44,18 +48,8 @@ export interface VectorReadOptions {
 export async function readSourceFeatures(path: string, working: Crs, opts: VectorReadOptions = {}): Promise<SourceFeature[]> {
   if (!existsSync(path)) throw new InputError('file-missing', 'input does not exist', { file: path });
   const p = path.toLowerCase();
-  if (p.endsWith('.gml') || p.endsWith('.gml.gz')) {
-    const names = opts.cityGmlFeatures ?? ['WaterBody'];
-    if (opts.cityGmlLines) return readCityGmlLines(path, names, working);
-    const r = await readCityGmlPolygons(path, names, { crs: working, warnings: opts.warnings });
-    return r.features.map((f) => ({
-      id: f.id,
-      props: { ...f.attributes },
-      lines: [],
-      polygons: f.polygons.map((poly) => poly.map((ring) => Float64Array.from(ring))),
-      points: [],
-    }));
-  }
+  if (p.endsWith('.gml') || p.endsWith('.gml.gz')) return readCityGmlSource(path, working, opts);
+  if (p.endsWith('.zip') || statSync(path).isDirectory()) return readPlateauSource(path, working, opts);
   if (p.endsWith('.pbf')) return readOsmWater(path, working);
   const file = await openVector(path, { what: opts.what ?? 'source', sourceCrs: opts.sourceCrs, encoding: opts.encoding, warnings: opts.warnings });
   const t = transformer(file.crs, working);
@@ -70,6 +64,61 @@ export async function readSourceFeatures(path: string, working: Crs, opts: Vecto
     addGeometry(f.geometry as Geometry, sf, t, path, id);
     out.push(sf);
   }
+  return out;
+}
+
+async function readCityGmlSource(path: string, working: Crs, opts: VectorReadOptions): Promise<SourceFeature[]> {
+  const names = opts.cityGmlFeatures ?? ['WaterBody'];
+  if (opts.cityGmlLines) return readCityGmlLines(path, names, working);
+  const r = await readCityGmlPolygons(path, names, { crs: working, warnings: opts.warnings });
+  return r.features.map((f) => ({
+    id: f.id,
+    props: { ...f.attributes },
+    lines: [],
+    polygons: f.polygons.map((poly) => poly.map((ring) => Float64Array.from(ring))),
+    points: [],
+  }));
+}
+
+/** The PLATEAU layer (udx/<layer>) that holds each CityGML feature type read as a heat source. */
+const FEATURE_LAYER: Record<string, string> = { WaterBody: 'wtr', SewerPipe: 'unf', Pipe: 'unf', DrainagePipe: 'unf' };
+
+/**
+ * A PLATEAU download (zip, city folder, udx folder): the CityGML files of the layer the features live in, one at a
+ * time; a plain folder of .gml files (udx/wtr itself): all of them. Features of every file, in path order.
+ */
+async function readPlateauSource(path: string, working: Crs, opts: VectorReadOptions): Promise<SourceFeature[]> {
+  const what = opts.what ?? 'source';
+  const names = opts.cityGmlFeatures ?? ['WaterBody'];
+  let layout: PlateauLayout | undefined;
+  const gmlHere = statSync(path).isDirectory() ? readdirSync(path).filter((n) => /\.gml(\.gz)?$/i.test(n)).sort() : [];
+  if (gmlHere.length === 0) layout = await plateauLayout(path);
+  if (!layout) {
+    if (gmlHere.length === 0) {
+      throw new InputError('source-folder', `the ${what} folder holds no CityGML files (*.gml) and is not a PLATEAU download (no udx/)`, {
+        file: path,
+        hint: 'pass a .geojson, .shp or .gml file, a folder of .gml files, or a PLATEAU city .zip or folder',
+      });
+    }
+    const out: SourceFeature[] = [];
+    for (const n of gmlHere) out.push(...(await readCityGmlSource(join(path, n), working, opts)));
+    return out;
+  }
+  const layer = FEATURE_LAYER[names[0]!];
+  if (!layer) {
+    throw new InputError('source-not-plateau', `a PLATEAU download gives ${what} features of types ${Object.keys(FEATURE_LAYER).join(', ')}; ${names.join(', ')} are not among them`, {
+      file: path,
+      hint: 'pass the layer\'s .gml files or folder instead',
+    });
+  }
+  requireLayer(layout, layer, `${what} (${names.join(', ')})`);
+  const out: SourceFeature[] = [];
+  await forEachLayerFile(layout, layer, async (file, shown) => {
+    const local = new Warnings();
+    const feats = await readCityGmlSource(file, working, { ...opts, warnings: local });
+    if (opts.warnings) moveWarnings(local, opts.warnings, file, shown);
+    out.push(...feats);
+  });
   return out;
 }
 

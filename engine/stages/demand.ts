@@ -32,6 +32,7 @@ export const demandFields = {
   hddScaling: oneOf('--hdd-scaling', ['linear', 'sqrt'] as const, { default: 'linear', help: 'how space-heating intensity scales with degree days' }),
   includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
   maxCells: num('--max-cells', undefined, { int: true, positive: true }, 'largest grid, in cells', { default: DEFAULT_MAX_CELLS, help: 'largest demand grid in cells (width x height), refused before it is allocated; the default is sized in engine/grid/grid.ts' }),
+  force: bool('--force', false, { help: 'replace an existing run that holds more than a demand stage (its potential, areas, network, simulation, report, maps and any other files are removed); without it that is refused, listing them' }),
 };
 
 export const demand = defineStage({

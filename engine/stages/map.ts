@@ -1,6 +1,7 @@
 /** The map stage: a plan sheet (PNG, PDF or SVG) of a run folder, drawn without a browser. */
 import { bool, num, oneOf, path, str, U, words } from './fields.js';
 import { defineStage } from './types.js';
+import { parseExtent } from '../export/map/extent-spec.js';
 
 /** The layers a sheet can draw (= LAYER_NAMES of engine/export/map/load.ts, pinned by a test). */
 export const MAP_LAYERS = ['demand', 'potential', 'blocks', 'areas', 'buildings', 'network'] as const;
@@ -15,6 +16,15 @@ export const mapFields = {
   dpi: num('--dpi', 'pixels per inch', { int: true, min: 50, max: 1200 }, undefined, { default: 300, help: 'PNG resolution, pixels per inch' }),
   scale: num('--scale', undefined, { positive: true }, 'scale denominator, 5000 for 1:5,000', { help: 'scale denominator, e.g. 5000 for 1:5,000 (default: the smallest 1/2/2.5/5 x 10^k that fits)' }),
   pipeThreshold_kW_m: num('--pipe-threshold', U.kWM, { positive: true }, 'pipe colour break', { aliases: ['pipeThreshold'], help: "pipe colour break (default: the run's route threshold, else 0.17)" }),
+  lang: oneOf('--lang', ['ja', 'en'] as const, { default: 'en', help: 'language of every label, legend, unit, use name, note and source line (ja: a font with Japanese glyphs is needed for PNG/PDF)' }),
+  extent: str('--extent', 'lon1,lat1,lon2,lat2 (degrees) or a layer name', {
+    placeholder: 'lon1,lat1,lon2,lat2|layer',
+    help: 'what the map frames: a lon/lat box west,south,east,north, or network, areas, demand, buildings, blocks, potential, all (default auto: the network and supply areas, else the demand); outside the data is an error',
+  }),
+  note: str('--note', 'a note text', { help: 'a note for the plan document, drawn in the panel (注記)' }),
+  figure: str('--figure', 'a figure number', { placeholder: 'number', help: 'figure number at the top right, e.g. 3-2 (図番号)' }),
+  municipality: str('--municipality', 'a municipality name', { placeholder: 'name', help: 'municipality drawn under the figure number, e.g. 玉名市' }),
+  base: bool('--base', true, { help: 'draw the base layer: the routed roads (roads.geojson) and water from the run\'s river and OSM inputs (--no-base leaves it out)' }),
 };
 
 export const map = defineStage({
@@ -23,6 +33,9 @@ export const map = defineStage({
   description: 'export a plan sheet of a run folder: title, legend with units, scale bar, north arrow, CRS note, attribution',
   runArg: 'positional',
   fields: mapFields,
+  check(o) {
+    if (o.extent !== undefined) parseExtent(o.extent);
+  },
   async run(runDir, o, ctx) {
     const [{ exportMap, parseLayers }, { Warnings }] = await Promise.all([import('../export/map.js'), import('../util/warnings.js')]);
     const warnings = new Warnings();
@@ -36,6 +49,12 @@ export const map = defineStage({
       dpi: o.dpi,
       scale: o.scale,
       pipeThresholdKwPerM: o.pipeThreshold_kW_m,
+      lang: o.lang,
+      extent: o.extent,
+      note: o.note,
+      figure: o.figure,
+      municipality: o.municipality,
+      base: o.base,
       warnings,
     });
     for (const w of warnings.list()) {
@@ -47,5 +66,6 @@ export const map = defineStage({
     return { ...rest, warnings: w.list() };
   },
   line: (r) =>
-    `wrote ${r.file} (${r.format}, ${r.widthMm}x${r.heightMm} mm, 1:${r.scale.toLocaleString('en-US')}, layers ${r.layers.join(',') || 'none'}) in ${r.seconds.toFixed(2)} s`,
+    `wrote ${r.file} (${r.format}, ${r.widthMm}x${r.heightMm} mm, 1:${r.scale.toLocaleString('en-US')}, layers ${r.layers.join(',') || 'none'}; ` +
+    `frames ${r.framed.join('+')}, fills ${Math.round(100 * r.frameFill.linear)} % of the frame) in ${r.seconds.toFixed(2)} s`,
 });

@@ -1,10 +1,11 @@
 /** The report stage: report.html in a run folder (summaries, warnings, inputs, small maps and charts). */
-import { bool, path } from './fields.js';
+import { bool, oneOf, path } from './fields.js';
 import { defineStage } from './types.js';
 
 export const reportFields = {
   out: path('--out', 'out', 'report file; default RUN/report.html', { help: 'output file (default: RUN/report.html)' }),
   maps: bool('--maps', true, { help: 'small maps in the report (--no-maps leaves them out: faster for very large runs)' }),
+  lang: oneOf('--lang', ['en', 'ja'] as const, { default: 'en', help: 'language of headings, key figures, use names and warning titles: en or ja' }),
 };
 
 export const report = defineStage({
@@ -15,7 +16,7 @@ export const report = defineStage({
   fields: reportFields,
   async run(runDir, o, ctx) {
     const { writeReport } = await import('../export/report.js');
-    const r = await writeReport(runDir, { out: o.out, maps: o.maps });
+    const r = await writeReport(runDir, { out: o.out, maps: o.maps, lang: o.lang });
     if (r.missing.length) ctx.note?.(`note: run files not present: ${r.missing.join(', ')}`);
     return r;
   },

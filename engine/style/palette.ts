@@ -250,3 +250,202 @@ export const VIEWER_STYLE = {
 
 /** Line colours of the viewer's hourly chart (CSS). */
 export const SERIES_COLORS = { demand: '#000', surplus: '#1a9850', backup: '#d73027', losses: '#888' };
+
+// ---------------------------------------------------------------------------------------------------------------
+// viewer: classed scales, base layers and chart series (additions for real runs)
+
+/** A class of a viewer scale: values in [min, max) get `color` (RGBA 0-255). */
+export interface RgbaClass {
+  min: number;
+  max: number;
+  color: Rgba;
+  label: string;
+}
+
+/** The classes of a plan-sheet scale as RGBA (alpha 0-255), for the viewer's layers and legend. */
+export function rgbaClasses(scale: ClassedScale, alpha = 255): RgbaClass[] {
+  return scale.classes.map((c) => {
+    const [r, g, b] = hexToRgb(c.color);
+    return { min: c.min, max: c.max, color: [r, g, b, alpha] as Rgba, label: c.label };
+  });
+}
+
+/** Index of the class holding `v` (first class below it, last above it); -1 for NaN. */
+export function rgbaClassIndex(classes: readonly RgbaClass[], v: number): number {
+  if (!(v === v)) return -1;
+  for (let i = 0; i < classes.length - 1; i++) if (v < classes[i]!.max) return i;
+  return classes.length - 1;
+}
+
+/**
+ * The viewer's default demand-density classes, MWh/(ha·a): the plan sheets' fixed classes (demandDensityScale: 50,
+ * 150, the run's cell threshold, default Hotmaps' 333, and 700), the same on every run, so a dense city is not
+ * washed out by its densest cell and two runs compare by colour.
+ */
+export function viewerDemandClasses(cellThresholdMWhPerHa = 333, alpha = 255): RgbaClass[] {
+  return rgbaClasses(demandDensityScale(cellThresholdMWhPerHa), alpha);
+}
+
+/**
+ * potential.tif's suitability band (engine/potential: classes 0-4) with the viewer's colours and legend labels.
+ * Class 0 (no demand in the cell) is not drawn.
+ */
+export const SUITABILITY_CLASSES: readonly { value: number; color: Rgba; label: string }[] = [
+  { value: 0, color: [0, 0, 0, 0], label: 'no demand in the cell' },
+  { value: 1, color: [189, 189, 189, 255], label: 'below the density threshold: individual supply' },
+  { value: 2, color: [253, 174, 97, 255], label: 'dense enough, no heat source within reach' },
+  { value: 3, color: [116, 173, 209, 255], label: 'dense enough, sources within reach cover part of the demand' },
+  { value: 4, color: [33, 102, 172, 255], label: 'dense enough, sources within reach cover the demand' },
+];
+
+/** Colours of the plants' stacked areas in the hourly chart: none of them green (surplus) or red (backup). */
+export const PLANT_SERIES_COLORS: readonly string[] = ['#4e79a7', '#b07aa1', '#9c755f', '#76b7b2', '#edc948', '#bab0ac', '#86bcb6', '#8cd17d'];
+
+/** Fixed colours of the viewer's base layers and of its quiet cut-off consumers, RGBA 0-255. */
+export const VIEWER_BASE_STYLE = {
+  /** Water bodies (fill) and waterways (lines) of the run's river input. */
+  waterFill: [116, 169, 207, 220] as Rgba,
+  waterLine: [66, 146, 198, 255] as Rgba,
+  /** The route stage's road graph drawn as a base layer. */
+  road: [165, 165, 165, 170] as Rgba,
+  /** Consumers cut off by the route stage: small grey rings that do not hide the map. */
+  droppedQuiet: [105, 105, 105, 170] as Rgba,
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// plan sheets: colours chosen so that no two legend colours of a sheet collide (engine/export/map)
+//
+// A sheet draws building footprints filled by use over the demand-density cells (DEMAND_COLORS, YlOrRd), pipes with
+// a white casing over both, supply-area outlines, plants, consumers and a base layer of roads and water. The colours
+// below were chosen so that every legend colour differs from every use fill and every demand class by at least
+// SHEET_MIN_DELTA_E (CIEDE2000), and the use fills and demand classes from each other (test/export/colours.test.ts).
+// The use fills avoid the yellow-orange-red hues of the demand ramp, the purple/blue of the pipes, the dark green of
+// the supply areas and the greys of roads, service lines and cut-off consumers. USE_COLORS (above) stays as it was
+// for the report's charts.
+
+/**
+ * Smallest CIEDE2000 difference between two colours a sheet's legend shows: 12, about five times the just-noticeable
+ * difference of ~2.3 (Sharma & Bala 2002). Small marks on a map (building footprints of a few mm, 0.5 mm dots, thin
+ * lines) need much larger differences than side-by-side patches to be told apart (Szafir 2017, "Modeling color
+ * difference for visualization design": 4-5x the patch JND for small marks); the classes of the demand ramp itself
+ * are 16-22 apart.
+ */
+export const SHEET_MIN_DELTA_E = 12;
+
+/** Building use fills of plan sheets (categories of engine/buildings/table.ts USE_CATEGORIES). */
+export const SHEET_USE_COLORS: Record<string, string> = {
+  office: '#6969b4',
+  commercial: '#c35a87',
+  lodging: '#ff9696',
+  residential_detached: '#ffd2b4',
+  residential_apartment: '#96695a',
+  education: '#2ca25f',
+  medical_welfare: '#48d1cc',
+  public_office: '#007878',
+  factory_warehouse: '#87690f',
+  greenhouse: '#a5f0b4',
+  unheated: '#96a55a',
+  /** unknown use: white fill with the building outline (nothing is claimed about it) */
+  unknown: '#ffffff',
+};
+
+/** A sheet's fill for a use category; categories outside the table get the 'unknown' fill. */
+export function sheetUseColor(use: string): string {
+  return SHEET_USE_COLORS[use] ?? SHEET_USE_COLORS.unknown!;
+}
+
+/**
+ * Pipe classes of plan sheets: purple below the kW/m threshold (dark below half of it), blue at or above it (dark
+ * from twice the threshold). Not red/orange: those are the demand ramp's colours on the same sheet.
+ */
+export const SHEET_PIPE_COLORS = ['#762a83', '#c2a5cf', '#4393c3', '#053061'];
+
+/** pipeKwPerMScale's breaks in the sheet's pipe colours. */
+export function sheetPipeScale(thresholdKwPerM = 0.17): ClassedScale {
+  const t = thresholdKwPerM;
+  return { title: 'Pipes, heat-supply density', unit: 'kW/m', classes: classesFromBreaks([t / 2, t, 2 * t], SHEET_PIPE_COLORS) };
+}
+
+/** Fixed colours of plan sheets' point, line and outline symbols and of the base layer. */
+export const SHEET_STYLE = {
+  areaStroke: '#00441b',
+  areaFillOpacity: 0.08,
+  blockStroke: '#555555',
+  serviceStroke: '#555555',
+  consumer: '#222222',
+  /** cut-off consumers: small grey dots, drawn under the network */
+  dropped: '#8c8c8c',
+  plantFill: '#000000',
+  plantStroke: '#ffffff',
+  buildingStroke: '#333333',
+  /** base layer: the routed road graph, thin and light */
+  road: '#bdbdbd',
+  waterFill: '#c0dcf5',
+  waterStroke: '#6baed6',
+} as const;
+
+/** CIELAB (D65) of an sRGB '#rrggbb' colour. */
+export function hexToLab(hex: string): [number, number, number] {
+  const lin = (c: number) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const [r, g, b] = hexToRgb(hex).map(lin) as [number, number, number];
+  const x = (r * 0.4124564 + g * 0.3575761 + b * 0.1804375) / 0.95047;
+  const y = r * 0.2126729 + g * 0.7151522 + b * 0.072175;
+  const z = (r * 0.0193339 + g * 0.119192 + b * 0.9503041) / 1.08883;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const fx = f(x);
+  const fy = f(y);
+  const fz = f(z);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+
+/** CIEDE2000 colour difference of two CIELAB colours (Sharma, Wu & Dalal 2005; kL = kC = kH = 1). */
+export function deltaE2000(lab1: readonly number[], lab2: readonly number[]): number {
+  const [L1, a1, b1] = lab1 as [number, number, number];
+  const [L2, a2, b2] = lab2 as [number, number, number];
+  const rad = Math.PI / 180;
+  const C1 = Math.hypot(a1, b1);
+  const C2 = Math.hypot(a2, b2);
+  const Cm = (C1 + C2) / 2;
+  const G = 0.5 * (1 - Math.sqrt(Cm ** 7 / (Cm ** 7 + 25 ** 7)));
+  const a1p = (1 + G) * a1;
+  const a2p = (1 + G) * a2;
+  const C1p = Math.hypot(a1p, b1);
+  const C2p = Math.hypot(a2p, b2);
+  const hue = (b: number, a: number) => {
+    if (a === 0 && b === 0) return 0;
+    const h = Math.atan2(b, a) / rad;
+    return h < 0 ? h + 360 : h;
+  };
+  const h1p = hue(b1, a1p);
+  const h2p = hue(b2, a2p);
+  const dL = L2 - L1;
+  const dC = C2p - C1p;
+  let dh = 0;
+  if (C1p * C2p !== 0) {
+    dh = h2p - h1p;
+    if (dh > 180) dh -= 360;
+    else if (dh < -180) dh += 360;
+  }
+  const dH = 2 * Math.sqrt(C1p * C2p) * Math.sin((dh * rad) / 2);
+  const Lm = (L1 + L2) / 2;
+  const Cmp = (C1p + C2p) / 2;
+  let hm = h1p + h2p;
+  if (C1p * C2p !== 0) {
+    if (Math.abs(h1p - h2p) > 180) hm = h1p + h2p < 360 ? (h1p + h2p + 360) / 2 : (h1p + h2p - 360) / 2;
+    else hm = (h1p + h2p) / 2;
+  }
+  const T = 1 - 0.17 * Math.cos((hm - 30) * rad) + 0.24 * Math.cos(2 * hm * rad) + 0.32 * Math.cos((3 * hm + 6) * rad) - 0.2 * Math.cos((4 * hm - 63) * rad);
+  const dTheta = 30 * Math.exp(-(((hm - 275) / 25) ** 2));
+  const RC = 2 * Math.sqrt(Cmp ** 7 / (Cmp ** 7 + 25 ** 7));
+  const SL = 1 + (0.015 * (Lm - 50) ** 2) / Math.sqrt(20 + (Lm - 50) ** 2);
+  const SC = 1 + 0.045 * Cmp;
+  const SH = 1 + 0.015 * Cmp * T;
+  const RT = -Math.sin(2 * dTheta * rad) * RC;
+  return Math.sqrt((dL / SL) ** 2 + (dC / SC) ** 2 + (dH / SH) ** 2 + RT * (dC / SC) * (dH / SH));
+}
+
+/** CIEDE2000 difference of two '#rrggbb' colours. */
+export const colourDistance = (a: string, b: string): number => deltaE2000(hexToLab(a), hexToLab(b));

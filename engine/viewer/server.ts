@@ -17,7 +17,8 @@ import { extname, join, resolve, sep, basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEMAND_BAND_LABELS, FILES, type RunFileKey } from '../run/contract.js';
 import { readBuildings, readRun, runFile } from '../run/read.js';
-import { staleList } from '../io/run-folder.js';
+import { sha256File, staleList } from '../io/run-folder.js';
+import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
 import { packViewBuildings, viewBuildings } from './pack/buildings.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
@@ -149,6 +150,7 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     });
     return p;
   };
+  let water: { sig: string; p: Promise<WaterCollection> } | undefined;
   /** The run's working CRS (manifest.crs.code); rasters without a CRS key are read in it. */
   const crsOf = async (): Promise<string | undefined> => (await readRun(runDir).catch(() => undefined))?.manifest.crs?.code;
 
@@ -168,6 +170,18 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       ),
     '/api/grid/potential.bin': () => cached('potential', ['potential', 'manifest'], async () => packViewGrid(await readViewGrid(runFile(runDir, 'potential'), { crs: await crsOf() }))),
     '/api/buildings.bin': () => cached('buildings', ['buildings'], async () => packViewBuildings(viewBuildings(await readBuildings(runDir), runFile(runDir, 'buildings')))),
+    // the potential stage's river input (a file outside the run, named in the manifest) as WGS84 GeoJSON
+    '/api/water.geojson': async () => {
+      const sig = await signature(['manifest']);
+      if (water?.sig !== sig) {
+        const p = waterGeoJson(runDir);
+        water = { sig, p };
+        p.catch(() => {
+          if (water?.p === p) water = undefined;
+        });
+      }
+      return water.p;
+    },
   };
   /** The run file each binary endpoint converts. */
   const apiFile: Record<string, RunFileKey> = {
@@ -308,6 +322,57 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       server.close(() => ok());
     }),
   };
+}
+
+/** GET /api/water.geojson: the water bodies (Polygon) and waterways (LineString) of a run's river input, WGS84. */
+export interface WaterCollection {
+  type: 'FeatureCollection';
+  /** The river input files converted (absolute paths as in the manifest). */
+  properties: { files: string[] };
+  features: { type: 'Feature'; geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'LineString'; coordinates: number[][] }; properties: { id: string; file: number } }[];
+}
+
+/** The manifest input role of the potential stage's river file. */
+export const WATER_INPUT_ROLE = 'rivers';
+
+/**
+ * Read the river input(s) the manifest records for the potential stage, as that stage read them (CityGML WaterBody,
+ * GeoJSON, shapefile or OSM waterways), and return their geometry in WGS84. Only geometry leaves the server, and
+ * only of a file whose size and SHA-256 still match the manifest's record.
+ */
+async function waterGeoJson(runDir: string): Promise<WaterCollection> {
+  const { manifest } = await readRun(runDir);
+  const inputs = manifest.inputs.filter((i) => i.role === WATER_INPUT_ROLE);
+  if (!inputs.length) throw new Error('the run has no river input (heatplan potential --rivers)');
+  if (!manifest.crs?.code) throw new Error('manifest.json has no working CRS');
+  const working = parseCrs(manifest.crs.code);
+  const back = transformer(working, WGS84);
+  const out: WaterCollection = { type: 'FeatureCollection', properties: { files: inputs.map((i) => i.path) }, features: [] };
+  for (const [k, inp] of inputs.entries()) {
+    const st = await stat(inp.path).catch(() => undefined);
+    if (!st?.isFile()) throw new Error(`river input ${inp.path} is not there any more`);
+    if (st.size !== inp.bytes || (await sha256File(inp.path)) !== inp.sha256) throw new Error(`river input ${inp.path} changed since the potential stage read it`);
+    const ll = (flat: Float64Array): number[][] => {
+      const a = Float64Array.from(flat);
+      back.forwardFlat(a);
+      const pts: number[][] = [];
+      for (let i = 0; i + 1 < a.length; i += 2) pts.push([Math.round(a[i]! * 1e7) / 1e7, Math.round(a[i + 1]! * 1e7) / 1e7]);
+      return pts;
+    };
+    // loaded only here: the readers of every vector format are not needed to serve anything else
+    const { readSourceFeatures } = await import('../potential/vector-input.js');
+    for (const f of await readSourceFeatures(inp.path, working, { cityGmlFeatures: ['WaterBody'] })) {
+      for (const poly of f.polygons) {
+        const rings = poly.map(ll).filter((r) => r.length >= 3).map((r) => [...r, r[0]!]);
+        if (rings.length) out.features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: rings }, properties: { id: f.id, file: k } });
+      }
+      for (const line of f.lines) {
+        const pts = ll(line);
+        if (pts.length >= 2) out.features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: pts }, properties: { id: f.id, file: k } });
+      }
+    }
+  }
+  return out;
 }
 
 function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | undefined> {

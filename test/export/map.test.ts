@@ -264,7 +264,9 @@ describe('attribution from the run inputs', () => {
     await writeSyntheticRun(dir, { inputs: [{ path: '/d/rasters/hotmaps_heat_density_test.tif', role: 'demand-raster' }, { path: '/d/my.shp', role: 'buildings' }] });
     const { info } = await buildMapSheet(dir, { layers: 'demand' });
     expect(info.attribution.join('\n')).toContain('Hotmaps project (H2020), Apache-2.0');
-    expect(info.attribution.join('\n')).toContain('Other data: 1 input file listed in manifest.json');
+    // a file of no known dataset is named with its role (was "Other data: 1 input file listed in manifest.json")
+    expect(info.attribution.join('\n')).toContain('Buildings: my.shp (user data; licence not recorded in the run)');
+    expect(info.attribution.join('\n')).not.toContain('Other data');
     expect(info.attribution.join('\n')).not.toMatch(/PLATEAU|OpenStreetMap/);
   });
 });

@@ -99,7 +99,9 @@ export function mountTmpfs(size: string): Mount {
       if (ro.status !== 0) throw new Error(`remount ro failed: ${ro.stderr}`);
     },
     unmount() {
-      spawnSync('umount', [dir]);
+      // lazily when busy: engine/batch/summary.ts reads demand.tif through geotiff's fromFile without closing it, so a
+      // batch leaves descriptors open on the mount until the process ends
+      if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -17,6 +17,8 @@
  * engine/util/random.ts with fixed seeds, so the corpus is the same on every run.
  */
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../../engine/util/random.js';
@@ -54,8 +56,8 @@ export interface CorpusCase {
   expect: 'error' | 'ok-with-warning';
   /** Folders checked before and after: absent (when they were), byte-identical, or complete. */
   runDirs: string[];
-  /** stderr must contain each of these: the file (base name), the option or the key. */
-  names: string[];
+  /** stderr must contain each of these: the file (base name), the option or the key; a list means any one of them. */
+  names: (string | string[])[];
   /** The record or value, where there is one: every pattern must match stderr. */
   detail?: RegExp[];
   /** The exit code the README documents, where it does (2 for a wrong option or scenario key). */
@@ -200,13 +202,15 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     writeFileSync(p, typeof fc === 'string' ? fc : JSON.stringify(fc));
     return p;
   };
-  const err = (kind: Kind, what: string, argv: string[], runDirs: string[], names: string[], more: Partial<CorpusCase> = {}): Omit<CorpusCase, 'id'> => ({
+  const err = (kind: Kind, what: string, argv: string[], runDirs: string[], names: (string | string[])[], more: Partial<CorpusCase> = {}): Omit<CorpusCase, 'id'> => ({
     kind, what, argv, runDirs, names, expect: 'error', ...more,
   });
   const warn = (kind: Kind, what: string, argv: string[], run: string, path: string[], min: number, more: Partial<CorpusCase> = {}): Omit<CorpusCase, 'id'> => ({
     kind, what, argv, runDirs: [run], names: [], expect: 'ok-with-warning', warning: { run, path, min }, ...more,
   });
   const tamana = () => D('tamana/49303425_bldg_6697_op.gml');
+  /** datasets/demo/demo.yaml with its paths made absolute (so a copy elsewhere reads the demo files). */
+  const demoYaml = () => readText(join(DEMO, 'demo.yaml')).replace(/^(\s+\w+: )([\w./-]+\.(?:geojson|yaml|has))/gm, (_, k: string, p: string) => k + resolve(DEMO, p));
   const SURVEY = join(VECTOR, 'survey_sjis');
 
   // ----- truncated files --------------------------------------------------------------------------------------
@@ -234,8 +238,9 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     const k = text.indexOf('"demo-100"');
     const p = geo(dir, 'buildings-cut.geojson', text.slice(0, k + 80));
     const out = join(dir, 'out');
+    // a cut has no record or value to name, but the message must say the file ends early
     return err('truncated', 'demo buildings GeoJSON cut in the middle of feature 100', demoDemand(p, out), [out], ['buildings-cut.geojson'], {
-      detail: [/record|line|position|offset|byte|feature/i],
+      detail: [/end of (JSON|the file|input)|truncated|cut short|ends (early|before)/i],
     });
   });
 
@@ -256,7 +261,8 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     const dbf = read(`${SURVEY}.dbf`);
     const p = copyShapefile(SURVEY, dir, 'survey', { dbf: dbf.subarray(0, dbf.length - 200) });
     const out = join(dir, 'out');
-    return err('truncated', 'shapefile whose .dbf is cut in the last records', ['demand', '--buildings', p, '--out', out], [out], ['survey'], { detail: [/\.dbf/, /record \d+/] });
+    const cols = ['--use-column', 'YOTO_CD', '--scheme', 'plateau', '--floor-area-column', 'NOBE', '--storeys-column', 'KAISU'];
+    return err('truncated', 'shapefile whose .dbf is cut in the middle of record 4 (of 4 its header declares)', ['demand', '--buildings', p, '--out', out, ...cols], [out], ['survey'], { detail: [/\.dbf/, /record 4\b/] });
   });
 
   add('shp-no-shx', (dir) => {
@@ -358,8 +364,9 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     const p = join(dir, 'buildings-corrupt.geojson');
     writeFileSync(p, corrupt(read(join(DEMO, 'buildings.geojson')), 20, 32));
     const out = join(dir, 'out');
+    // where: a position, line or record, or the bad text quoted
     return err('corrupted', '32 random bytes in the middle of the demo buildings GeoJSON', demoDemand(p, out), [out], ['buildings-corrupt.geojson'], {
-      detail: [/record|line|position|offset|byte|feature/i],
+      detail: [/position \d+|line \d+|column \d+|record \d+|byte \d+|\.\.\."|"\.\.\./],
     });
   });
 
@@ -387,15 +394,18 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
 
   add('has-corrupt', (dir) => {
     const p = join(dir, 'kitami-corrupt.has');
-    writeFileSync(p, corrupt(read(WEATHER), 23, 40));
+    // over the temperature line (the first of a day's 7) of day 183
+    const text = read(WEATHER);
+    const lines = text.toString('latin1').split('\n');
+    const at = lines.slice(0, 182 * 7).reduce((n, l) => n + l.length + 1, 0) + 10;
+    writeFileSync(p, corrupt(text, 23, 40, at / text.length));
     const run = join(dir, 'run');
-    return { ...err('corrupted', '40 random bytes in the middle of a HASP weather file', ['simulate', '--run', run, '--weather', p], [run], ['kitami-corrupt.has']), setup: copyBase(ctx, run), needsBase: true };
+    return { ...err('corrupted', '40 random bytes over the temperatures of 1 July in a HASP weather file', ['simulate', '--run', run, '--weather', p], [run], ['kitami-corrupt.has'], { detail: [/line \d+|hour \d+|day \d+/] }), setup: copyBase(ctx, run), needsBase: true };
   });
 
   add('yaml-corrupt', (dir) => {
     const p = join(dir, 'demo-corrupt.yaml');
-    const y = readText(join(DEMO, 'demo.yaml')).replaceAll('buildings.geojson', join(DEMO, 'buildings.geojson'));
-    writeFileSync(p, corrupt(Buffer.from(y), 24, 24, 0.45));
+    writeFileSync(p, corrupt(Buffer.from(demoYaml()), 24, 24, 0.45));
     const out = join(dir, 'out');
     return err('corrupted', '24 random bytes in the middle of a scenario YAML', ['run', p, '--out', out], [out], ['demo-corrupt.yaml'], { detail: [/line \d+|:\d+/] });
   });
@@ -438,7 +448,10 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     const prj = 'PROJCS["WGS_1984_UTM_Zone_54N",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",141.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]';
     const p = copyShapefile(SURVEY, dir, 'survey', { prj });
     const out = join(dir, 'out');
-    return err('wrong-crs', 'shapefile in zone IX whose .prj says UTM zone 54N (coordinates south of the equator, outside the zone)', ['demand', '--buildings', p, '--out', out], [out], ['survey']);
+    // --hdd: so that "outside Japan, give degree days" does not stop it first
+    return err('wrong-crs', 'shapefile in zone IX whose .prj says UTM zone 54N (coordinates south of the equator, outside the zone)', ['demand', '--buildings', p, '--out', out, '--hdd', '3000'], [out], ['survey'], {
+      detail: [/prj|EPSG:32654|UTM/i],
+    });
   });
 
   add('shp-prj-geographic', (dir) => {
@@ -510,7 +523,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     r[1] = ['NaN', 'Infinity'];
     const p = geo(dir, 'nan-strings.geojson', fc);
     const out = join(dir, 'out');
-    return warn('out-of-range', 'one building with "NaN"/"Infinity" strings as a vertex: dropped and counted', demoDemand(p, out), out, ['demand', 'dropped', '*'], 1);
+    return warn('out-of-range', 'one building with "NaN"/"Infinity" strings as a vertex: dropped and counted (README: NaN is a drop reason)', demoDemand(p, out), out, ['demand', 'dropped', 'nan'], 1);
   });
 
   add('huge-number-infinity', (dir) => {
@@ -518,7 +531,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     ring0(fc.features[10]!)[1]![0] = -999.5; // placeholder replaced by 1e400 (JSON.parse reads it as Infinity)
     const p = geo(dir, 'huge-number.geojson', JSON.stringify(fc).replace('-999.5', '1e400'));
     const out = join(dir, 'out');
-    return warn('out-of-range', 'one building with a coordinate 1e400 (parsed as Infinity): dropped and counted', demoDemand(p, out), out, ['demand', 'dropped', '*'], 1);
+    return err('out-of-range', 'one building (record 11) with a coordinate 1e400 (parsed as Infinity)', demoDemand(p, out), [out], ['huge-number.geojson'], { detail: [/record 11\b/, /Infinity|1e\+?400/] });
   });
 
   add('all-infinite', (dir) => {
@@ -625,7 +638,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     const p = geo(dir, 'roads-disconnected.geojson', fc);
     const run = join(dir, 'run');
     return {
-      ...err('empty-layer', "a disconnected road graph: the plant's component reaches no building", ['route', '--run', run, '--roads', p, '--plant', '142.6465,44.3021,700,biomass_boiler'], [run], ['roads-disconnected.geojson']),
+      ...err('empty-layer', "a disconnected road graph: the plant's component reaches no building", ['route', '--run', run, '--roads', p, '--plant', '142.6465,44.3021,700,biomass_boiler'], [run], [['roads-disconnected.geojson', '--plant']]),
       setup: copyBase(ctx, run), needsBase: true,
     };
   });
@@ -679,7 +692,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     for (const f of fc.features) delete f.properties.height;
     const p = geo(dir, 'no-height-column.geojson', fc);
     const out = join(dir, 'out');
-    return err('missing-attribute', '--height-column height names a column no feature has', demoDemand(p, out), [out], ['no-height-column.geojson', 'height']);
+    return err('missing-attribute', '--height-column height names a column no feature has', demoDemand(p, out), [out], ['no-height-column.geojson'], { detail: [/'height'|"height"/] });
   });
 
   add('sewers-no-flow', (dir) => {
@@ -695,7 +708,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     delete fc.features[0]!.properties.heat_kW;
     const p = geo(dir, 'waste-heat-no-kw.geojson', fc);
     const run = join(dir, 'run');
-    return { ...err('missing-attribute', 'a waste-heat point without its heat output', ['potential', '--run', run, '--waste-heat', p], [run], ['waste-heat-no-kw.geojson'], { detail: [/record 1\b/] }), setup: copyBase(ctx, run), needsBase: true };
+    return { ...warn('missing-attribute', 'a waste-heat point without its heat output: left out, counted', ['potential', '--run', run, '--waste-heat', p, '--quiet'], run, ['potential', 'warnings', 'waste-heat-no-kw'], 1), setup: copyBase(ctx, run), needsBase: true };
   });
 
   // ----- wrong types ------------------------------------------------------------------------------------------------
@@ -781,7 +794,6 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
   });
 
   // ----- scenario YAML ----------------------------------------------------------------------------------------------
-  const demoYaml = () => readText(join(DEMO, 'demo.yaml')).replace(/^(\s+\w+: )([\w./-]+\.(?:geojson|yaml|has))/gm, (_, k: string, p: string) => k + resolve(DEMO, p));
   add('scenario-unknown-key', (dir) => {
     const p = join(dir, 'unknown-key.yaml');
     writeFileSync(p, demoYaml().replace('cell_m: 50', 'cellsize_m: 50'));
@@ -849,12 +861,12 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
       return err('batch', what, ['batch', p, '--out', out, '--workers', '1'], areaDirs.length ? areaDirs.map((a) => join(out, a)) : [out], names, { detail });
     });
   const B = join(DEMO, 'buildings.geojson');
-  batchCase('batch-bad-name', 'batch area named "../evil"', `stages: [demand]\nareas:\n  - name: ../evil\n    buildings: ${B}\n`, ['batch-bad-name.yaml', 'name'], [/areas\[0\]/, /:4\b|line 4/]);
+  batchCase('batch-bad-name', 'batch area named "../evil"', `stages: [demand]\nareas:\n  - name: ../evil\n    buildings: ${B}\n`, ['batch-bad-name.yaml'], [/areas\[0\]\.name/, /:3\b|line 3/]);
   batchCase('batch-unknown-option', 'batch area with demand.hddd', `stages: [demand]\nareas:\n  - name: town\n    buildings: ${B}\n    demand: { hddd: 3000 }\n`, ['batch-unknown-option.yaml', 'hddd'], [/areas\[0\]/, /hdd_Kd/]);
   batchCase('batch-bad-value', 'batch area with demand.cell_m: -100', `stages: [demand]\nareas:\n  - name: town\n    buildings: ${B}\n    demand: { cell_m: -100 }\n`, ['batch-bad-value.yaml', 'cell_m'], [/-100/]);
   batchCase('batch-duplicate', 'two batch areas with the same name', `stages: [demand]\nareas:\n  - { name: town, buildings: ${B} }\n  - { name: town, buildings: ${B} }\n`, ['batch-duplicate.yaml', 'town'], [/areas\[1\]/]);
-  batchCase('batch-missing-buildings', 'a batch area whose buildings file does not exist (the other area runs)', `stages: [demand]\nareas:\n  - { name: good, buildings: ${B}, demand: { climateRegion: 1, cell_m: 50 } }\n  - { name: missing, buildings: ${join(DEMO, 'no-such.geojson')} }\n`, ['no-such.geojson', 'missing'], undefined, ['missing']);
-  batchCase('batch-no-areas', 'a batch file with an empty area list', `stages: [demand]\nareas: []\n`, ['batch-no-areas.yaml', 'areas']);
+  batchCase('batch-missing-buildings', 'a batch area whose buildings file does not exist (the other area runs)', `stages: [demand]\nareas:\n  - { name: good, buildings: ${B}, demand: { climateRegion: 1, cell_m: 50 } }\n  - { name: harbour, buildings: ${join(DEMO, 'no-such.geojson')} }\n`, ['no-such.geojson', 'harbour'], undefined, ['harbour']);
+  batchCase('batch-no-areas', 'a batch file with an empty area list', `stages: [demand]\nareas: []\n`, ['batch-no-areas.yaml'], [/record areas\b|\bareas:/]);
 
   // ----- bad option values ------------------------------------------------------------------------------------------
   const opt = (id: string, what: string, argvOf: (dir: string, out: string) => string[], names: string[], detail: RegExp[], more: Partial<CorpusCase> = {}) =>
@@ -866,13 +878,9 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
   opt('opt-cell-negative', 'demand --cell -5', demand(['--cell', '-5']), ['--cell'], [/-5/]);
   opt('opt-cell-nan', 'demand --cell NaN', demand(['--cell', 'NaN']), ['--cell'], [/NaN/]);
   opt('opt-cell-word', 'demand --cell ten', demand(['--cell', 'ten']), ['--cell'], [/ten/]);
-  opt('opt-cell-zero', 'demand --cell 0', demand(['--cell', '0']), ['--cell'], [/\b0\b/]);
-  opt('opt-cell-infinity', 'demand --cell Infinity', demand(['--cell', 'Infinity']), ['--cell'], [/Infinity/]);
   opt('opt-climate-region-9', 'demand --climate-region 9', demand(['--climate-region', '9']), ['--climate-region'], [/9/]);
-  opt('opt-climate-region-frac', 'demand --climate-region 2.5', demand(['--climate-region', '2.5']), ['--climate-region'], [/2\.5/]);
   opt('opt-hdd-negative', 'demand --hdd -100', demand(['--hdd', '-100']), ['--hdd'], [/-100/]);
-  opt('opt-design-temp-hot', 'demand --design-temp 25', demand(['--design-temp', '25']), ['design'], [/25/]);
-  opt('opt-hdd-scaling-word', 'demand --hdd-scaling cubic', demand(['--hdd-scaling', 'cubic']), ['--hdd-scaling'], [/cubic/]);
+  opt('opt-design-temp-hot', 'demand --design-temp 25', demand(['--design-temp', '25']), ['--design-temp'], [/25/]);
   opt('opt-crs-word', 'demand --crs tokyo', demand(['--crs', 'tokyo']), ['--crs'], [/tokyo/], { code: undefined });
   opt('opt-unknown', 'demand --cellsize 50 (unknown option)', demand(['--cellsize', '50']), ['--cellsize'], []);
   const onRun = (id: string, what: string, argvOf: (run: string) => string[], names: string[], detail: RegExp[], more: Partial<CorpusCase> = {}) =>
@@ -882,18 +890,13 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     });
   const route = (extra: string[]) => (run: string) => ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson'), '--plants', join(DEMO, 'plants.geojson'), ...extra];
   onRun('opt-route-kw-negative', 'route --min-kw-per-m -1', route(['--min-kw-per-m', '-1']), ['--min-kw-per-m'], [/-1/]);
-  onRun('opt-route-service-nan', 'route --max-service NaN', route(['--max-service', 'NaN']), ['--max-service'], [/NaN/]);
   onRun('opt-route-supply-below-return', 'route --supply 40 --return 50', route(['--supply', '40', '--return', '50']), ['--supply', '--return'], [/40/]);
   onRun('opt-route-plant-words', 'route --plant somewhere', (run) => ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson'), '--plant', 'somewhere'], ['--plant'], [/somewhere/]);
   onRun('opt-sim-factor-word', 'simulate --electricity-factor abc', (run) => ['simulate', '--run', run, '--weather', WEATHER, '--electricity-factor', 'abc'], ['--electricity-factor'], [/abc/]);
-  onRun('opt-sim-weekday-9', 'simulate --start-weekday 9', (run) => ['simulate', '--run', run, '--weather', WEATHER, '--start-weekday', '9'], ['--start-weekday'], [/9/]);
   onRun('opt-potential-no-source', 'potential with no source', (run) => ['potential', '--run', run], ['--sewers'], []);
-  onRun('opt-potential-dt-zero', 'potential --sewage-dt 0', (run) => ['potential', '--run', run, '--sewers', join(DEMO, 'sewers.geojson'), '--sewage-dt', '0'], ['--sewage-dt'], [/\b0\b/]);
   onRun('opt-areas-method', 'areas --method magic', (run) => ['areas', '--run', run, '--method', 'magic'], ['--method'], [/magic/]);
-  onRun('opt-map-dpi', 'export-map --dpi 10', (run) => ['export-map', run, '--format', 'png', '--dpi', '10'], ['--dpi'], [/10/]);
   onRun('opt-map-format', 'export-map --format gif', (run) => ['export-map', run, '--format', 'gif'], ['--format'], [/gif/]);
-  onRun('opt-map-size', 'export-map --size A9', (run) => ['export-map', run, '--size', 'A9', '--format', 'svg'], ['--size'], [/A9/]);
-  onRun('opt-view-port', 'view --port abc (must not start a server)', (run) => ['view', run, '--port', 'abc', '--no-open'], ['--port'], [/abc/], { timeoutMs: 15_000 });
+  onRun('opt-view-port', 'view --port abc (must not start a server)', (run) => ['view', run, '--port', 'abc', '--no-open'], ['--port'], [/abc/], { timeoutMs: 20_000 });
   const batchOpt = (id: string, what: string, extra: string[], names: string[], detail: RegExp[]) =>
     add(id, (dir) => {
       const p = join(dir, 'batch.yaml');
@@ -902,8 +905,6 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
       return err('option', what, ['batch', p, '--out', out, ...extra], [out], names, { detail, code: 2 });
     });
   batchOpt('opt-batch-workers-0', 'batch --workers 0', ['--workers', '0'], ['--workers'], [/\b0\b/]);
-  batchOpt('opt-batch-workers-word', 'batch --workers many', ['--workers', 'many'], ['--workers'], [/many/]);
-  batchOpt('opt-batch-retries-negative', 'batch --retries -1', ['--retries', '-1'], ['--retries'], [/-1/]);
   batchOpt('opt-batch-memory-nan', 'batch --worker-memory NaN', ['--worker-memory', 'NaN'], ['--worker-memory'], [/NaN/]);
 
   // ----- an out path that is an existing file, or cannot be written -------------------------------------------------
@@ -927,16 +928,16 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
     return err('out-path', 'demand --out below an existing file (ENOTDIR)', demoDemand(B, out), [f], ['existing.txt']);
   });
   add('out-non-run-folder', (dir) => {
-    const out = join(dir, 'photos');
+    const out = join(dir, 'my-photos');
     mkdirSync(out);
     writeFileSync(join(out, 'holiday.jpg'), 'jpeg bytes');
-    return err('out-path', 'demand --out a folder that holds other files (not a run)', demoDemand(B, out), [out], ['photos']);
+    return err('out-path', 'demand --out a folder that holds other files (not a run)', demoDemand(B, out), [out], ['my-photos']);
   });
   add('out-non-run-folder-run', (dir) => {
-    const out = join(dir, 'photos');
+    const out = join(dir, 'my-photos');
     mkdirSync(out);
     writeFileSync(join(out, 'holiday.jpg'), 'jpeg bytes');
-    return err('out-path', 'run demo.yaml --out a folder that holds other files (not a run)', ['run', join(DEMO, 'demo.yaml'), '--out', out], [out], ['photos']);
+    return err('out-path', 'run demo.yaml --out a folder that holds other files (not a run)', ['run', join(DEMO, 'demo.yaml'), '--out', out], [out], ['my-photos']);
   });
   add('report-out-unwritable', (dir) => {
     const run = join(dir, 'run');
@@ -944,9 +945,9 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
   });
   add('map-out-is-dir', (dir) => {
     const run = join(dir, 'run');
-    const d = join(dir, 'maps');
+    const d = join(dir, 'sheet-folder');
     mkdirSync(d);
-    return { ...err('out-path', 'export-map --out an existing folder', ['export-map', run, '--format', 'svg', '--out', d], [run, d], ['maps']), setup: copyBase(ctx, run), needsBase: true };
+    return { ...err('out-path', 'export-map --out an existing folder', ['export-map', run, '--format', 'svg', '--out', d], [run, d], ['sheet-folder']), setup: copyBase(ctx, run), needsBase: true };
   });
   add('route-export-graph-unwritable', (dir) => {
     const run = join(dir, 'run');
@@ -958,35 +959,35 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
 
   // ----- a run folder that is not a run -----------------------------------------------------------------------------
   add('run-empty-dir', (dir) => {
-    const run = join(dir, 'empty');
+    const run = join(dir, 'no-manifest-here');
     mkdirSync(run);
-    return err('not-a-run', 'route --run an empty folder', ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson')], [run], ['empty'], { detail: [/manifest/] });
+    return err('not-a-run', 'route --run an empty folder', ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson')], [run], ['no-manifest-here'], { detail: [/manifest/] });
   });
   add('run-missing-dir', (dir) => {
-    const run = join(dir, 'nowhere');
-    return err('not-a-run', 'simulate --run a folder that does not exist', ['simulate', '--run', run, '--weather', WEATHER], [run], ['nowhere']);
+    const run = join(dir, 'does-not-exist');
+    return err('not-a-run', 'simulate --run a folder that does not exist', ['simulate', '--run', run, '--weather', WEATHER], [run], ['does-not-exist']);
   });
   add('run-is-file', (dir) => {
     const f = geo(dir, 'notes.txt', 'hello\n');
     return err('not-a-run', 'potential --run a file', ['potential', '--run', f, '--sewers', join(DEMO, 'sewers.geojson')], [f], ['notes.txt']);
   });
   add('run-other-files', (dir) => {
-    const run = join(dir, 'downloads');
+    const run = join(dir, 'my-downloads');
     mkdirSync(run);
     copyFileSync(join(DEMO, 'roads.geojson'), join(run, 'roads.geojson'));
-    return err('not-a-run', 'report on a folder of other files', ['report', run], [run], ['downloads'], { detail: [/manifest/] });
+    return err('not-a-run', 'report on a folder of other files', ['report', run], [run], ['my-downloads'], { detail: [/manifest/] });
   });
   add('run-map-not-run', (dir) => {
-    const run = join(dir, 'downloads');
+    const run = join(dir, 'my-downloads');
     mkdirSync(run);
     writeFileSync(join(run, 'readme.txt'), 'x');
-    return err('not-a-run', 'export-map on a folder that is not a run', ['export-map', run, '--format', 'svg'], [run], ['downloads']);
+    return err('not-a-run', 'export-map on a folder that is not a run', ['export-map', run, '--format', 'svg'], [run], ['my-downloads']);
   });
   add('run-view-not-run', (dir) => {
-    const run = join(dir, 'downloads');
+    const run = join(dir, 'my-downloads');
     mkdirSync(run);
     writeFileSync(join(run, 'readme.txt'), 'x');
-    return err('not-a-run', 'view a folder that is not a run (must not serve it)', ['view', run, '--no-open', '--port', '0'], [run], ['downloads'], { timeoutMs: 15_000 });
+    return err('not-a-run', 'view a folder that is not a run (must not serve it)', ['view', run, '--no-open', '--port', '0'], [run], ['my-downloads'], { timeoutMs: 10_000 });
   });
   add('run-manifest-no-stages', (dir) => {
     const run = join(dir, 'run');
@@ -1055,12 +1056,12 @@ export function buildFaults(ctx: CorpusContext): FaultCase[] {
     const run = join(d, 'osaka');
     out.push({
       id: 'kill-demand-osaka',
-      what: 'heatplan demand on the 68 Osaka tiles, killed at 0.2/0.5/1/2 s (new folder), then at 1/2.5 s over the finished run',
+      what: 'heatplan demand on the 68 Osaka tiles, killed at 1/2 s (new folder), run to the end, then killed at 1.5/3 s over the finished run',
       argv: ['demand', '--buildings', ctx.data('osaka'), '--out', run],
       runDir: run,
       layout: 'run',
       stages: ['demand'],
-      kills: [{ afterMs: 200 }, { afterMs: 500 }, { afterMs: 1000 }, { afterMs: 2000 }, { finish: true }, { afterMs: 1000 }, { afterMs: 2500 }],
+      kills: [{ afterMs: 1000 }, { afterMs: 2000 }, { finish: true }, { afterMs: 1500 }, { afterMs: 3000 }],
       needsData: true,
     });
   }
@@ -1070,7 +1071,7 @@ export function buildFaults(ctx: CorpusContext): FaultCase[] {
     const run = join(d, 'demo');
     out.push({
       id: 'kill-run-demo',
-      what: 'heatplan run datasets/demo/demo.yaml over an existing run, killed at 0.5/1.5/3 s and when the demand, route and simulate lines appear',
+      what: 'heatplan run datasets/demo/demo.yaml over an existing run, killed at 0.5/1.8 s and when the demand, route, simulate and map lines appear',
       argv: ['run', join(DEMO, 'demo.yaml'), '--out', run],
       runDir: run,
       layout: 'run',
@@ -1079,11 +1080,11 @@ export function buildFaults(ctx: CorpusContext): FaultCase[] {
       setup: () => cpSync(ctx.base, run, { recursive: true }),
       kills: [
         { afterMs: 500 },
-        { line: /heatplan run: demand\s/, label: 'after the demand line' },
-        { afterMs: 1500 },
-        { line: /heatplan run: route\s/, label: 'after the route line' },
-        { line: /heatplan run: simulate\s/, label: 'after the simulate line' },
-        { afterMs: 3000 },
+        { line: /heatplan run: demand\s/, label: 'when the demand line appears' },
+        { line: /heatplan run: route\s/, label: 'when the route line appears' },
+        { line: /heatplan run: simulate\s/, label: 'when the simulate line appears' },
+        { line: /heatplan run: map\s/, label: 'when the map line appears (the swap)' },
+        { afterMs: 1800 },
       ],
       needsBase: true,
     });
@@ -1111,13 +1112,13 @@ areas:
     const bout = join(d, 'out');
     out.push({
       id: 'kill-batch',
-      what: 'heatplan batch of a small batch file (demo town through simulate, two PLATEAU tiles), killed at 0.5/1.5/3 s and when the first area finishes',
+      what: 'heatplan batch of a small batch file (demo town through simulate, two PLATEAU tiles), killed at 1.2/2.2/3.2 s and when the first area finishes',
       argv: ['batch', file, '--out', bout, '--workers', '2'],
       runDir: bout,
       layout: 'batch',
       stages: [],
       areas,
-      kills: [{ afterMs: 500 }, { afterMs: 1500 }, { line: /batch \[1\/\d+\]/, label: 'when the first area is reported' }, { afterMs: 3000 }],
+      kills: [{ afterMs: 1200 }, { afterMs: 2200 }, { line: /batch \[1\/\d+\]/, label: 'when the first area is reported' }, { afterMs: 3200 }],
       again: ['batch', file, '--out', bout, '--workers', '2', '--resume'],
     });
   }
@@ -1127,13 +1128,13 @@ areas:
     const run = join(d, 'demo');
     out.push({
       id: 'kill-route',
-      what: 'heatplan route on the demo run, killed at 0.2/0.5/0.8/1.1/1.5 s',
+      what: 'heatplan route on the demo run, killed at 0.3/0.5/0.6/0.7 s and when its summary line appears',
       argv: ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson'), '--plants', join(DEMO, 'plants.geojson'), '--min-kw-per-m', '0.1'],
       runDir: run,
       layout: 'run',
       stages: ALL,
       setup: () => cpSync(ctx.base, run, { recursive: true }),
-      kills: [{ afterMs: 200 }, { afterMs: 500 }, { afterMs: 800 }, { afterMs: 1100 }, { afterMs: 1500 }],
+      kills: [{ afterMs: 300 }, { afterMs: 500 }, { afterMs: 600 }, { afterMs: 700 }, { line: /heatplan route:/, label: 'when its summary line appears' }],
       needsBase: true,
     });
   }
@@ -1143,13 +1144,36 @@ areas:
     const run = join(d, 'demo');
     out.push({
       id: 'kill-simulate',
-      what: 'heatplan simulate on the demo run, killed at 0.2/0.7/1.2/1.8/2.5 s',
+      what: 'heatplan simulate on the demo run, killed at 0.3/0.6/0.8/1.0 s and when its summary line appears',
       argv: ['simulate', '--run', run, '--weather', WEATHER, '--scenario', join(DEMO, 'scenario.yaml')],
       runDir: run,
       layout: 'run',
       stages: ALL,
       setup: () => cpSync(ctx.base, run, { recursive: true }),
-      kills: [{ afterMs: 200 }, { afterMs: 700 }, { afterMs: 1200 }, { afterMs: 1800 }, { afterMs: 2500 }],
+      kills: [{ afterMs: 300 }, { afterMs: 600 }, { afterMs: 800 }, { afterMs: 1000 }, { line: /heatplan simulate:/, label: 'when its summary line appears' }],
+      needsBase: true,
+    });
+  }
+  {
+    // what a SIGKILL during a lock takeover leaves (seen in the kill sequences above): the dead holder's lock and the
+    // takeover guard file; the next command must take the lock over, not report the run as in use
+    const d = dir('stale-lock');
+    const run = join(d, 'demo');
+    out.push({
+      id: 'stale-lock-and-guard',
+      what: 'a run left with a dead process\'s lock and a fresh takeover guard (a kill during a lock takeover): route must run',
+      argv: ['route', '--run', run, '--roads', join(DEMO, 'roads.geojson'), '--plants', join(DEMO, 'plants.geojson')],
+      runDir: run,
+      layout: 'run',
+      stages: ALL,
+      setup: () => {
+        cpSync(ctx.base, run, { recursive: true });
+        const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+        const lock = { pid: dead, host: hostname(), command: 'node heatplan route', since: new Date(Date.now() - 60_000).toISOString(), start: 1, thread: 0 };
+        writeFileSync(`${run}.heatplan-lock`, JSON.stringify(lock) + '\n');
+        writeFileSync(`${run}.heatplan-lock.takeover`, '');
+      },
+      kills: [],
       needsBase: true,
     });
   }

@@ -20,6 +20,9 @@ export interface FeatureCollection {
   properties?: Record<string, any>;
 }
 
+/** The manifest input role of the potential stage's river file (engine/potential/stage.ts records it as 'rivers'). */
+export const WATER_INPUT_ROLE = 'rivers';
+
 export interface RunData {
   status: RunStatus;
   tiles: { url: string; attribution: string } | null;
@@ -30,6 +33,8 @@ export interface RunData {
   areas?: FeatureCollection;
   roads?: FeatureCollection;
   network?: FeatureCollection;
+  /** Water bodies and waterways of the potential stage's river input (WGS84), when the run has one. */
+  water?: FeatureCollection;
   sim?: SimFile;
   hourly?: Hourly;
   /** Files that exist but could not be read, with why. */
@@ -73,6 +78,14 @@ export async function loadRun(base = ''): Promise<RunData> {
   job(FILES.network, async () => void (data.network = await json(FILES.network)));
   job(FILES.sim, async () => void (data.sim = await json(FILES.sim)));
   job(FILES.hourly, async () => void (data.hourly = parseHourly(await (await run(FILES.hourly)).text())));
+  // the potential stage's river input, converted by the server (engine/viewer/server.ts /api/water.geojson)
+  if (status.manifest?.inputs?.some((i) => i.role === WATER_INPUT_ROLE)) {
+    jobs.push(
+      (async () => void (data.water = (await (await ok(await fetch(`${base}api/water.geojson`), 'water')).json()) as FeatureCollection))().catch(
+        (e: Error) => void data.errors.push({ file: 'water (river input of the potential stage)', message: e.message }),
+      ),
+    );
+  }
   await Promise.all(jobs);
   return data;
 }

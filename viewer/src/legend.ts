@@ -1,26 +1,51 @@
 /** Legend with units for the visible layers. */
 import type { RunData } from './data.js';
-import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, USE_PALETTE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
+import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, USE_PALETTE, VIEWER_BASE_STYLE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
 import { esc, fmt } from './format.js';
+import type { DemandScale } from './layers/context.js';
+import { cellHa, demandClasses, isSuitabilityBand, suitabilityLabels } from './layers/scales.js';
 
 const swatch = (c: readonly number[]) => `<span class="swatch" style="background:rgb(${c[0]},${c[1]},${c[2]})"></span>`;
 
-export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number): string {
+export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes'): string {
   const out: string[] = [];
   if (visible.demand && data.demand) {
     const g = data.demand.meta;
-    const ha = (g.cellSizeM * g.cellSizeM) / 10_000;
     const b = g.bands[Math.min(1, g.bands.length - 1)]!;
-    out.push(
-      `<div>demand density, MWh/(ha·a) (${g.cellSizeM} m cells; colour ∝ √value)</div><div class="legend-row">0 <div class="ramp" style="background:${cssGradient(YL_OR_RD)}"></div> ${fmt(b.max / ha)}</div>`,
-    );
+    if (demandScale === 'sqrt') {
+      out.push(
+        `<div>demand density, MWh/(ha·a) (${g.cellSizeM} m cells; colour ∝ √value)</div><div class="legend-row">0 <div class="ramp" style="background:${cssGradient(YL_OR_RD)}"></div> ${fmt(b.max / cellHa(g.cellSizeM))}</div>`,
+      );
+    } else {
+      out.push(
+        `<div>demand density, MWh/(ha·a) (${g.cellSizeM} m cells; fixed classes)</div><div class="classes" data-legend="demand">` +
+          demandClasses(data)
+            .map((c) => `<div class="legend-row">${swatch(c.color)} ${esc(c.label)}</div>`)
+            .join('') +
+          '</div>',
+      );
+    }
   }
   for (const [k, on] of Object.entries(visible)) {
     const m = /^potential-(\d+)$/.exec(k);
     if (!on || !m || !data.potential) continue;
-    const b = data.potential.meta.bands[Number(m[1])]!;
-    out.push(`<div>potential ${esc(b.name)}, ${esc(b.unit || 'per cell')}</div><div class="legend-row">0 <div class="ramp" style="background:${cssGradient(BLUES)}"></div> ${fmt(b.max)}</div>`);
+    const i = Number(m[1]);
+    const b = data.potential.meta.bands[i]!;
+    if (isSuitabilityBand(data, i)) {
+      out.push(
+        `<div>suitability for district heating (potential.tif band ${i + 1})</div><div class="classes" data-legend="suitability">` +
+          suitabilityLabels(data)
+            .filter((c) => c.value > 0)
+            .map((c) => `<div class="legend-row">${swatch(c.color)} ${c.value}: ${esc(c.label)}${c.count !== undefined ? ` (${fmt(c.count, 0)} cells)` : ''}</div>`)
+            .join('') +
+          '</div>',
+      );
+    } else {
+      out.push(`<div>potential ${esc(b.name)}, ${esc(b.unit || 'per cell')} (colour ∝ √value)</div><div class="legend-row">0 <div class="ramp" style="background:${cssGradient(BLUES)}"></div> ${fmt(b.max)}</div>`);
+    }
   }
+  if (visible.water && data.water) out.push(`<div class="legend-row">${swatch(VIEWER_BASE_STYLE.waterFill)} water (river input of the potential stage)</div>`);
+  if (visible.roads && data.roads) out.push(`<div class="legend-row"><span class="swatch line" style="background:${css(VIEWER_BASE_STYLE.road)}"></span> roads (the route stage's road graph)</div>`);
   if (visible.buildings && data.buildings) {
     const uses = data.buildings.meta.dictionaries.use;
     out.push(`<div>buildings by use</div>` + uses.map((u, i) => `<div class="legend-row">${swatch(USE_PALETTE[i % USE_PALETTE.length]!)} ${esc(u || '(none)')}</div>`).join(''));
@@ -33,9 +58,8 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
     );
   }
   if (visible.consumers) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.consumer)} consumer (area ∝ load at the hour, kW)</div>`);
-  if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch" style="border:2px solid ${css(VIEWER_STYLE.dropped)};border-radius:50%"></span> consumer cut off (below threshold)</div>`);
+  if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch ring" style="border-color:${css(VIEWER_BASE_STYLE.droppedQuiet)}"></span> consumer cut off by the route stage</div>`);
   if (visible.plants) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.plantFill)} plant</div>`);
   if (visible.areas) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.area)} supply area</div>`);
-  if (visible.roads) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.road)} road graph</div>`);
   return out.join('') || '<div>no layer shown</div>';
 }

@@ -5,12 +5,13 @@
  */
 import { Deck, MapView, WebMercatorViewport, type Layer, type PickingInfo } from '@deck.gl/core';
 import { loadRun, type RunData } from './data.js';
-import { layerEntries, type LayerEntry } from './layers/index.js';
-import { DEFAULT_THRESHOLD_KW_PER_M, type LayerContext } from './layers/context.js';
-import { hourFactor } from './hourly.js';
+import { drawRank, layerEntries, type LayerEntry } from './layers/index.js';
+import { DEFAULT_THRESHOLD_KW_PER_M, type DemandScale, type LayerContext } from './layers/context.js';
+import { factorAt, hourlyCases, type HourlyCase } from './hourly.js';
 import { describe } from './tooltip.js';
 import { legendHtml } from './legend.js';
-import { chartLegendHtml, drawChart } from './chart.js';
+import { caseTitle, chartLegendHtml, drawChart, readoutText } from './chart.js';
+import { scaleBar, type ScaleBar } from './scalebar.js';
 import { summaryHtml } from './summary.js';
 import { esc } from './format.js';
 import type { NetworkProperties } from '../../engine/run/contract.js';
@@ -32,11 +33,19 @@ interface HeatplanHandle {
   loadedMs?: number;
   deck?: Deck<any>;
   data?: RunData;
-  state: { hour: number; extruded: boolean; visible: Record<string, boolean> };
+  state: { hour: number; extruded: boolean; visible: Record<string, boolean>; caseId: string; demandScale: DemandScale };
   layerIds: string[];
+  /** The cases of hourly.csv (ids), in file order. */
+  caseIds: string[];
   setVisible(id: string, on: boolean): Promise<void>;
   setHour(h: number): Promise<void>;
+  /** Extrude the demand grid and tilt the view (as the panel's checkbox). */
   setExtruded(on: boolean): Promise<void>;
+  /** Show case `id` in the chart and on the map (as the panel's case selector). */
+  setCase(id: string): Promise<void>;
+  setDemandScale(s: DemandScale): Promise<void>;
+  /** The scale bar as drawn: its width in page pixels and the ground length it stands for, m. */
+  scaleBar(): ScaleBar | null;
   /** Page pixel position of a lon/lat point. */
   project(lonLat: [number, number]): [number, number];
   /** Resolves after the next frame is drawn. */
@@ -47,11 +56,12 @@ interface HeatplanHandle {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const frameWaiters: (() => void)[] = [];
-const state = { hour: 0, extruded: false, visible: {} as Record<string, boolean> };
+const state = { hour: 0, extruded: false, visible: {} as Record<string, boolean>, caseId: '', demandScale: 'classes' as DemandScale };
 const handle: HeatplanHandle = {
   ready: false,
   state,
   layerIds: [],
+  caseIds: [],
   setVisible: async (id, on) => {
     state.visible[id] = on;
     const box = document.querySelector<HTMLInputElement>(`input[data-layer="${id}"]`);
@@ -64,9 +74,24 @@ const handle: HeatplanHandle = {
     await update();
   },
   setExtruded: async (on) => {
-    state.extruded = on;
+    const box = document.getElementById('extrude') as HTMLInputElement | null;
+    if (box) box.checked = on;
+    setExtruded(on);
     await update();
   },
+  setCase: async (id) => {
+    const sel = document.getElementById('case') as HTMLSelectElement | null;
+    if (sel) sel.value = id;
+    state.caseId = id;
+    await update();
+  },
+  setDemandScale: async (sc) => {
+    const sel = document.getElementById('demand-scale') as HTMLSelectElement | null;
+    if (sel) sel.value = sc;
+    state.demandScale = sc;
+    await update();
+  },
+  scaleBar: () => lastScaleBar,
   project: ([lon, lat]) => {
     const vp = deck!.getViewports()[0]!;
     const [x, y] = vp.project([lon, lat]);
@@ -104,15 +129,43 @@ let entries: LayerEntry[] = [];
 let viewState: ViewState;
 let threshold = DEFAULT_THRESHOLD_KW_PER_M;
 let wantFirst = false;
+let cases: HourlyCase[] = [];
+let lastScaleBar: ScaleBar | null = null;
+
+/** The case shown in the chart and on the map. */
+function currentCase(): HourlyCase | undefined {
+  return cases.find((c) => c.id === state.caseId) ?? cases[0];
+}
+
+/** Demand at the slider's hour over the shown case's peak demand (1 without hourly.csv). */
+function hourFactorNow(): number {
+  const c = currentCase();
+  return c ? factorAt(c.demand, state.hour) : 1;
+}
 
 function context(): LayerContext {
-  return { data, hour: state.hour, hourFactor: hourFactor(data.hourly, state.hour), extruded: state.extruded, thresholdKwPerM: threshold };
+  return { data, hour: state.hour, hourFactor: hourFactorNow(), extruded: state.extruded, thresholdKwPerM: threshold, demandScale: state.demandScale };
+}
+
+function setExtruded(on: boolean): void {
+  state.extruded = on;
+  viewState = { ...viewState, pitch: on ? 45 : 0 };
+  deck?.setProps({ initialViewState: { ...viewState } });
+  updateScaleBar();
+}
+
+function updateScaleBar(): void {
+  const el = document.getElementById('scalebar');
+  const vp = deck?.getViewports()[0];
+  if (!el || !vp) return;
+  lastScaleBar = scaleBar(vp, el, $('map').getBoundingClientRect());
 }
 
 function buildLayers(): Layer[] {
   const ctx = context();
   const out: Layer[] = [];
-  for (const e of entries) {
+  // drawn bottom to top by DRAW_ORDER; the panel lists them in their own order
+  for (const e of [...entries].sort((a, b) => drawRank(a.id) - drawRank(b.id))) {
     const l = e.build(ctx);
     // hidden layers stay in the list with visible: false, so their GPU buffers survive a toggle
     for (const x of l === null ? [] : Array.isArray(l) ? l : [l]) out.push(x.clone({ visible: !!state.visible[e.id] }) as Layer);
@@ -124,10 +177,18 @@ async function update(): Promise<void> {
   if (!deck) return;
   const frame = handle.nextFrame();
   deck.setProps({ layers: buildLayers() });
-  $('legend').innerHTML = legendHtml(data, state.visible, threshold);
+  $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale);
   const label = document.getElementById('hour-label');
   if (label) label.textContent = `${state.hour} (${dateOfHour(state.hour)})`;
-  if (data.hourly) drawChart($('chart') as HTMLCanvasElement, data.hourly, state.hour);
+  const c = currentCase();
+  if (data.hourly && c) {
+    drawChart($('chart') as HTMLCanvasElement, c, data.hourly.hours, state.hour, cases.length > 1);
+    const r = document.getElementById('readout');
+    if (r) r.textContent = `${cases.length > 1 ? `${caseTitle(c)}. ` : ''}${readoutText(c, state.hour)}`;
+    const lg = document.getElementById('chart-legend');
+    if (lg) lg.innerHTML = chartLegendHtml(c);
+  }
+  updateScaleBar();
   await frame;
 }
 
@@ -152,6 +213,22 @@ function fitView(): ViewState {
       const walk = (c: any): void => (typeof c?.[0] === 'number' ? add([c[0], c[1], c[0], c[1]]) : c?.forEach?.(walk));
       walk(f.geometry?.coordinates);
     }
+  }
+  // water near the data (the river a town's potential was computed from) is in view; a far larger water layer is not
+  if (data.water && Number.isFinite(b[0]!)) {
+    const w = [Infinity, Infinity, -Infinity, -Infinity];
+    const grow = (c: any): void => {
+      if (typeof c?.[0] === 'number') {
+        w[0] = Math.min(w[0]!, c[0]);
+        w[1] = Math.min(w[1]!, c[1]);
+        w[2] = Math.max(w[2]!, c[0]);
+        w[3] = Math.max(w[3]!, c[1]);
+      } else c?.forEach?.(grow);
+    };
+    for (const f of data.water.features) grow(f.geometry?.coordinates);
+    const area = (x: number[]) => Math.max(x[2]! - x[0]!, 1e-3) * Math.max(x[3]! - x[1]!, 1e-3);
+    const u = [Math.min(b[0]!, w[0]!), Math.min(b[1]!, w[1]!), Math.max(b[2]!, w[2]!), Math.max(b[3]!, w[3]!)];
+    if (Number.isFinite(w[0]!) && area(u) <= 4 * area(b)) add(w);
   }
   const r = $('map').getBoundingClientRect();
   if (!Number.isFinite(b[0]!)) return { longitude: 139.7, latitude: 35.68, zoom: 10, pitch: 0, bearing: 0 };
@@ -180,26 +257,39 @@ function panel(): void {
   const boxes = entries.map(
     (e) => `<label><input type="checkbox" data-layer="${e.id}" ${state.visible[e.id] ? 'checked' : ''}/> ${esc(e.label)}</label>`,
   );
-  if (data.demand) boxes.push(`<label><input type="checkbox" id="extrude"/> extrude demand grid (3D)</label>`);
+  if (data.demand) {
+    boxes.push(`<label><input type="checkbox" id="extrude"/> extrude demand grid (3D)</label>`);
+    boxes.push(
+      `<label>demand colours <select id="demand-scale"><option value="classes">fixed classes, MWh/(ha·a)</option><option value="sqrt">continuous (√ to the maximum)</option></select></label>`,
+    );
+  }
   $('layers').innerHTML = boxes.join('');
   $('layers').addEventListener('change', (ev) => {
     const t = ev.target as HTMLInputElement;
-    if (t.id === 'extrude') {
-      state.extruded = t.checked;
-      viewState = { ...viewState, pitch: t.checked ? 45 : 0 };
-      deck?.setProps({ initialViewState: { ...viewState } });
-    } else if (t.dataset.layer) state.visible[t.dataset.layer] = t.checked;
+    if (t.id === 'extrude') setExtruded(t.checked);
+    else if (t.id === 'demand-scale') state.demandScale = t.value === 'sqrt' ? 'sqrt' : 'classes';
+    else if (t.dataset.layer) state.visible[t.dataset.layer] = t.checked;
     void update();
   });
   $('summary').innerHTML = summaryHtml(data);
-  if (data.hourly) {
+  if (data.hourly && cases.length) {
     const slider = $('hour') as HTMLInputElement;
     slider.max = String(data.hourly.hours - 1);
     slider.addEventListener('input', () => {
       state.hour = Number(slider.value);
       void update();
     });
-    $('time').insertAdjacentHTML('beforeend', `<div>${chartLegendHtml(data.hourly)}</div>`);
+    $('time').insertAdjacentHTML('beforeend', `<div id="readout"></div><div id="chart-legend"></div>`);
+    if (cases.length > 1) {
+      const opts = cases.map((c) => `<option value="${esc(c.id)}">${esc(caseTitle(c))}</option>`).join('');
+      $('time').querySelector('h2')!.insertAdjacentHTML('afterend', `<label class="case">case <select id="case">${opts}</select></label>`);
+      $('case').addEventListener('change', (ev) => {
+        state.caseId = (ev.target as HTMLSelectElement).value;
+        void update();
+      });
+    }
+  } else if (data.hourly) {
+    $('time').innerHTML = '<h2>Hourly simulation</h2><div class="missing">hourly.csv has no demand or plant series this viewer knows: no chart, the map shows design loads.</div>';
   } else {
     $('time').innerHTML = '<h2>Hourly simulation</h2><div class="missing">hourly.csv is not in this run: no chart, the map shows design loads.</div>';
   }
@@ -211,7 +301,7 @@ function panel(): void {
 
 function onHover(info: PickingInfo): void {
   const tip = $('tooltip');
-  const html = info.layer ? describe(info, data, hourFactor(data.hourly, state.hour), state.hour) : null;
+  const html = info.layer ? describe(info, data, hourFactorNow(), state.hour) : null;
   if (!html) {
     tip.hidden = true;
     return;
@@ -234,6 +324,9 @@ async function start(): Promise<void> {
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;
   handle.layerIds = entries.map((e) => e.id);
+  cases = data.hourly ? hourlyCases(data.hourly, data.sim) : [];
+  handle.caseIds = cases.map((c) => c.id);
+  state.caseId = cases[0]?.id ?? '';
   panel();
   viewState = fitView();
   wantFirst = true;
@@ -245,6 +338,7 @@ async function start(): Promise<void> {
     layers: [],
     onViewStateChange: ({ viewState: v }) => {
       viewState = v as ViewState;
+      requestAnimationFrame(updateScaleBar);
     },
     onHover,
     getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),

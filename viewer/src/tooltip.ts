@@ -7,6 +7,8 @@ import { esc, fmt, rows } from './format.js';
 import { pickedCell } from './layers/grid-image.js';
 import { BUILDING_ARRAYS, GRID_ARRAYS, type BuildingCode, type BuildingNumber } from '../../engine/viewer/pack/format.js';
 import { DEMAND_BAND, FILES } from '../../engine/run/contract.js';
+import { DEMAND_3D_ID } from './layers/demand-grid.js';
+import { isSuitabilityBand, suitabilityLabels } from './layers/scales.js';
 
 /** How floorAreaSource values were derived (engine/buildings floor-area rules). */
 export const FLOOR_AREA_RULES: Record<string, string> = {
@@ -17,7 +19,9 @@ export const FLOOR_AREA_RULES: Record<string, string> = {
 };
 
 export function describe(info: PickingInfo, data: RunData, hourFactor: number, hour: number): string | null {
-  const id = info.layer?.id ?? '';
+  const layerId = info.layer?.id ?? '';
+  // the extruded grid is the same data as the flat one
+  const id = layerId === DEMAND_3D_ID ? 'demand' : layerId;
   const isGrid = id === 'demand' || id.startsWith('potential-');
   if (info.index < 0 && !isGrid) return null;
   if (id === 'buildings' && data.buildings) {
@@ -47,7 +51,12 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     const col = cell % g.meta.width;
     const row = (cell - col) / g.meta.width;
     const ha = (g.meta.cellSizeM * g.meta.cellSizeM) / 10_000;
-    const pairs: [string, string][] = g.meta.bands.map((bd, j) => [bd.name, `${fmt((g.arrays[GRID_ARRAYS.band(j)] as Float32Array)[k])} ${esc(bd.unit)}`]);
+    const suit = id === 'demand' ? [] : suitabilityLabels(data);
+    const pairs: [string, string][] = g.meta.bands.map((bd, j) => {
+      const v = (g.arrays[GRID_ARRAYS.band(j)] as Float32Array)[k]!;
+      if (id !== 'demand' && isSuitabilityBand(data, j)) return [bd.name, `${fmt(v, 0)}: ${esc(suit.find((c) => c.value === Math.round(v))?.label ?? '')}`];
+      return [bd.name, `${fmt(v)} ${esc(bd.unit)}`];
+    });
     if (id === 'demand' && g.meta.bands.length > 1) pairs.push(['density', `${fmt((g.arrays[GRID_ARRAYS.band(DEMAND_BAND.annualHeat)] as Float32Array)[k]! / ha)} MWh/(ha·a)`]);
     pairs.push(['cell', `col ${col}, row ${row} (${g.meta.cellSizeM} m, ${esc(g.meta.crs)})`]);
     return `<b>${id === 'demand' ? FILES.demand : FILES.potential} cell</b>` + rows(pairs);
@@ -81,6 +90,7 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     return `<b>cut off: ${esc(p.id)}</b>` + rows([['use', esc(p.use)], ['heat demand', `${fmt(p.heat_MWh)} MWh/a`], ['peak load', `${fmt(p.peak_kW)} kW`], ['reason', esc(p.reason)]]);
   if (id === 'plants')
     return `<b>plant ${esc(p.id)}</b>` + rows([['type', esc(p.type)], ['capacity', `${fmt(p.capacity_kW)} kW`], ['fuel', esc(p.fuel ?? '–')]]);
+  if (id === 'water') return `<b>water ${esc(p.id)}</b>` + rows([['from', esc((data.water?.properties as any)?.files?.[p.file] ?? 'river input')]]);
   // blocks, areas, roads: every numeric/text property as found
   const pairs = Object.entries(p)
     .filter(([, v]) => typeof v === 'number' || typeof v === 'string')

@@ -52,11 +52,20 @@ function first(paths: string[]): FontFile | undefined {
   return p ? { path: p } : undefined;
 }
 
-/** fontconfig's best Japanese TrueType/OpenType file that is not a collection, if fc-match is installed. */
-function fcMatchJapanese(): FontFile | undefined {
+/**
+ * A TrueType/OpenType file (not a collection) that fontconfig lists as covering Japanese, if fc-list is installed.
+ * Not `fc-match :lang=ja`: fc-match always answers with its best match, which on a machine without any Japanese font
+ * is a Latin font (DejaVu Sans) that draws every kanji as a missing-glyph box.
+ */
+function fcListJapanese(): FontFile | undefined {
   try {
-    const out = execFileSync('fc-match', ['-f', '%{file}', ':lang=ja'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out && /\.(ttf|otf)$/i.test(out) && existsSync(out) ? { path: out } : undefined;
+    const out = execFileSync('fc-list', [':lang=ja', 'file'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const files = out
+      .split('\n')
+      .map((l) => l.trim().replace(/:\s*$/, ''))
+      .filter((f) => /\.(ttf|otf)$/i.test(f) && existsSync(f))
+      .sort((a, b) => Number(/gothic|sans/i.test(b)) - Number(/gothic|sans/i.test(a)) || a.localeCompare(b));
+    return files[0] ? { path: files[0] } : undefined;
   } catch {
     return undefined;
   }
@@ -69,7 +78,7 @@ export function findFonts(): FontSet {
   const envCjk = process.env.HEATPLAN_CJK_FONT;
   const sans = envSans && existsSync(envSans) ? { path: envSans } : first(SANS);
   const sansBold = envSans && existsSync(envSans) ? { path: envSans } : (first(SANS_BOLD) ?? sans);
-  const cjk = envCjk && existsSync(envCjk) ? { path: envCjk } : (CJK.find((f) => existsSync(f.path)) ?? fcMatchJapanese());
+  const cjk = envCjk && existsSync(envCjk) ? { path: envCjk } : (CJK.find((f) => existsSync(f.path)) ?? fcListJapanese());
   cached = { sans, sansBold, cjk };
   return cached;
 }

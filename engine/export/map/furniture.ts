@@ -1,17 +1,18 @@
 /**
  * Map furniture: scale bar, north arrow, CRS note and data attribution.
  */
-import { basename } from 'node:path';
 import { transformer, WGS84, type Crs } from '../../crs/index.js';
 import type { Manifest } from '../../io/run-folder.js';
 import type { DrawingBuilder } from './model.js';
+import { words, type Lang } from './i18n.js';
+import { dataSources } from './sources.js';
 import { formatDistance, formatScale, scaleBar, type ScaleBar } from './scale.js';
 
 /**
  * Draw a scale bar with its left end at (x, y) (top of the bar), at scale 1:`scale`, no longer than `maxMm`.
  * The group 'scalebar' carries the scale and lengths as data attributes. Returns the bar and the height used, mm.
  */
-export function drawScaleBar(b: DrawingBuilder, x: number, y: number, scale: number, maxMm: number, fs = 1): { bar: ScaleBar; heightMm: number } {
+export function drawScaleBar(b: DrawingBuilder, x: number, y: number, scale: number, maxMm: number, fs = 1, lang: Lang = 'en'): { bar: ScaleBar; heightMm: number } {
   const bar = scaleBar(scale, maxMm);
   const segMm = bar.lengthMm / bar.segments;
   const h = 1.6 * fs;
@@ -25,7 +26,7 @@ export function drawScaleBar(b: DrawingBuilder, x: number, y: number, scale: num
     if (mid !== undefined) b.text(x + mid * segMm, y + t, formatDistance((bar.lengthM * mid) / bar.segments, bar.unit), t, { anchor: 'middle' });
     b.text(x + bar.lengthMm, y + t, `${formatDistance(bar.lengthM, bar.unit)} ${bar.unit}`, t, { anchor: 'middle' });
   });
-  b.text(x, y + t * 1.4 + h + t * 1.25, `Scale ${formatScale(scale)}`, t, { bold: true });
+  b.text(x, y + t * 1.4 + h + t * 1.25, words(lang).scale(formatScale(scale)), t, { bold: true });
   return { bar, heightMm: t * 1.4 + h + t * 1.25 + 1 };
 }
 
@@ -56,38 +57,15 @@ export function gridConvergenceDeg(crs: Crs, x: number, y: number): number {
 }
 
 /** The CRS note: name and code, and what the north arrow shows. */
-export function crsNote(crs: Crs, convergenceDeg: number): string[] {
-  const a = Math.abs(convergenceDeg);
-  const dir = convergenceDeg > 0 ? 'east' : 'west';
-  return [
-    `Coordinate system: ${crs.name}${/^EPSG:/.test(crs.code) && !crs.name.includes(crs.code) ? ` (${crs.code})` : ''}`,
-    `North arrow: grid north${a >= 0.005 ? `; true north is ${a.toFixed(2)}° ${dir} of it at the map centre` : ''}.`,
-  ];
+export function crsNote(crs: Crs, convergenceDeg: number, lang: Lang = 'en'): string[] {
+  const w = words(lang);
+  return [w.crsLine(crs.name, /^EPSG:/.test(crs.code) ? crs.code : undefined), w.northLine(convergenceDeg)];
 }
 
-/** Data sources a run's inputs show, as attribution lines. `cjk`: a font with Japanese glyphs is available. */
-export function attributionLines(manifest: Manifest, cjk: boolean): string[] {
-  const inputs = Array.isArray(manifest.inputs) ? manifest.inputs : [];
-  let plateau = false;
-  let osm = false;
-  let hotmaps = false;
-  let demo = false;
-  let other = 0;
-  for (const r of inputs) {
-    const p = String(r?.path ?? '');
-    const role = String(r?.role ?? '');
-    const name = basename(p).toLowerCase();
-    if (/[\\/]datasets[\\/]demo[\\/]/.test(p)) demo = true;
-    else if (/hotmaps/i.test(p) || /hotmaps/i.test(role)) hotmaps = true;
-    else if (/\.gml(\.gz)?$/.test(name) || /plateau|citygml/i.test(role)) plateau = true;
-    else if (/\.(osm\.pbf|pbf|osm)$/.test(name) || /\bosm\b/i.test(role)) osm = true;
-    else other++;
-  }
-  const lines: string[] = [];
-  if (plateau) lines.push(cjk ? 'Buildings: 国土交通省 Project PLATEAU, CC BY 4.0' : 'Buildings: MLIT Project PLATEAU, CC BY 4.0');
-  if (osm) lines.push('© OpenStreetMap contributors, ODbL');
-  if (hotmaps) lines.push('Hotmaps project (H2020), Apache-2.0');
-  if (demo) lines.push('Demo town: synthetic data made by heatplan (datasets/make-demo-town.ts), no real buildings');
-  if (other) lines.push(`${plateau || osm || hotmaps || demo ? 'Other data' : 'Data'}: ${other} input file${other === 1 ? '' : 's'} listed in manifest.json`);
-  return lines;
+/**
+ * The data sources a run's inputs show, one line per dataset with its licence (engine/export/map/sources.ts).
+ * `cjk`: a font with Japanese glyphs is available (Japanese names of Japanese datasets are added).
+ */
+export function attributionLines(manifest: Manifest, cjk: boolean, lang: Lang = 'en'): string[] {
+  return dataSources(manifest, lang, cjk).map((s) => s.text);
 }

@@ -2,20 +2,21 @@
  * Map layers as drawing primitives in paper mm, and their legend entries with units.
  */
 import {
-  STYLE,
+  SHEET_STYLE,
+  SHEET_USE_COLORS,
   classColor,
   demandDensityScale,
   hexToRgb,
-  pipeKwPerMScale,
   potentialScale,
-  useColor,
-  useLabel,
-  USE_COLORS,
+  sheetPipeScale,
+  sheetUseColor,
   type ClassedScale,
 } from '../../style/palette.js';
 import { areasCellThreshold, BLOCK_DENSITY, DEMAND_BAND, POTENTIAL_SOURCE_BANDS, routeThresholdKwPerM, type NetworkKind } from '../../run/contract.js';
 import type { DrawingBuilder, PathPrim } from './model.js';
 import type { ProjFeature, RunLayers, RunRaster } from './load.js';
+import type { BaseLayer } from './base.js';
+import { words, type Lang, type SheetWords } from './i18n.js';
 
 /** World (working CRS metres) to paper mm: the map frame centred on (cx, cy) at scale 1:scale. */
 export interface View {
@@ -37,7 +38,7 @@ export function toPaper(v: View, x: number, y: number): [number, number] {
 
 /** One legend entry: a swatch and its label. */
 export interface LegendItem {
-  swatch: 'fill' | 'line' | 'point' | 'outline' | 'square' | 'ring';
+  swatch: 'fill' | 'line' | 'point' | 'outline' | 'square' | 'ring' | 'area';
   color: string;
   label: string;
   /** Line width / point radius on paper, mm. */
@@ -47,6 +48,8 @@ export interface LegendItem {
 
 export interface LegendBlock {
   title: string;
+  /** Stable id of the block (the SVG group is `legend-<id>`), the same in every language. */
+  id?: string;
   /** Unit shown after the title, e.g. 'MWh/(ha·a)'. */
   unit?: string;
   items: LegendItem[];
@@ -59,6 +62,10 @@ export interface LayerStyleOptions {
   pipeThresholdKwPerM?: number;
   /** Demand class break, MWh/(ha·a) (default from the run's areas summary, else 333). */
   cellThresholdMWhPerHa?: number;
+  /** Language of the legend (default 'en'). */
+  lang?: Lang;
+  /** The base layer (roads, water) to draw under the thematic layers. */
+  base?: BaseLayer;
 }
 
 /** Project flat world coordinates to paper. */
@@ -147,19 +154,119 @@ function potentialTotal(r: RunRaster): Float64Array {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : NaN);
 
+/** The frame's ground box, working CRS metres, with `padMm` of paper around it. */
+export function viewBox(v: View, padMm = 2): [number, number, number, number] {
+  const k = v.scale / 1000;
+  const hw = (v.frame.w / 2 + padMm) * k;
+  const hh = (v.frame.h / 2 + padMm) * k;
+  return [v.cx - hw, v.cy - hh, v.cx + hw, v.cy + hh];
+}
+
+/** Whether any vertex box of a feature's parts meets the box. */
+function partsMeet(parts: readonly Float64Array[], b: [number, number, number, number]): boolean {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i += 2) {
+      const x = p[i]!;
+      const y = p[i + 1]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x0 <= b[2] && b[0] <= x1 && y0 <= b[3] && b[1] <= y1;
+}
+
+const withCount = (w: SheetWords, label: string, n: number): string => (w.lang === 'ja' ? `${label}（${n.toLocaleString('en-US')}）` : `${label} (${n.toLocaleString('en-US')})`);
+
+/** How the run's potential stage counted each source it was given, one line per source (the sheet's method note). */
+export function potentialMethodLines(run: Pick<RunLayers, 'manifest'>, w: SheetWords): string[] {
+  const p = run.manifest.potential;
+  if (!p) return [];
+  const ja = w.lang === 'ja';
+  const par = p.parameters;
+  const src = p.sources;
+  const reach = (m: number | undefined) => (m === undefined ? '' : ja ? `、${m.toLocaleString('en-US')} m 以内` : `, within ${m.toLocaleString('en-US')} m`);
+  const lines: string[] = [];
+  if (src?.sewage?.given) {
+    const dT = par?.sewage?.dT_K ?? 5;
+    lines.push(ja ? `下水：Q = ρ·cp·V·ΔT、ΔT ${dT} K（下水熱ポテンシャルマップ作成の手引き）${reach(src.sewage.accessM)}` : `Sewage: Q = ρ·cp·V·ΔT, ΔT ${dT} K (national sewage-heat guide)${reach(src.sewage.accessM)}`);
+  }
+  if (src?.river?.given) {
+    const dT = String(par?.river?.dT ?? 'min(T - 2, 6) K (PlanHeat)').replace(/,?\s*METHODS\.md[^)]*/, '').replace(/T - 2/, 'T − 2');
+    const flow = par?.river?.defaultFlow_m3_s;
+    const temp = par?.river?.waterTemp_C;
+    const t = Array.isArray(temp) ? (temp.length === 1 ? `${temp[0]}` : `${Math.min(...temp)}–${Math.max(...temp)}`) : temp != null ? String(temp) : undefined;
+    lines.push(
+      ja
+        ? `河川：Q = ρ·cp·流量·ΔT、ΔT = ${dT}${flow != null ? `、流量 ${flow} m³/s` : ''}${t ? `、水温 ${t} °C` : ''}${reach(src.river.accessM)}`
+        : `River: Q = ρ·cp·flow·ΔT, ΔT = ${dT}${flow != null ? `, flow ${flow} m³/s` : ''}${t ? `, water ${t} °C` : ''}${reach(src.river.accessM)}`,
+    );
+  }
+  if (src?.ground?.given) {
+    const g = par?.ground;
+    lines.push(ja ? `地中熱：W/m × 深さ ${g?.depth_m ?? 100} m、間隔 ${g?.spacing_m ?? 10} m` : `Ground: W/m × ${g?.depth_m ?? 100} m boreholes at ${g?.spacing_m ?? 10} m spacing`);
+  }
+  if (src?.waste_heat?.given) lines.push(ja ? `排熱：各排熱源の kW${reach(src.waste_heat.accessM)}` : `Waste heat: the sources' stated kW${reach(src.waste_heat.accessM)}`);
+  return lines;
+}
+
+/** Base-layer drawing: water (under the rasters) and roads (over them, under every thematic vector layer). */
+function drawWater(b: DrawingBuilder, v: View, base: BaseLayer): boolean {
+  const box = viewBox(v, 5);
+  let any = false;
+  b.group({ id: 'base-water' }, () => {
+    const areas = base.waterAreas.filter((rings) => partsMeet(rings, box));
+    if (areas.length) {
+      b.add({ kind: 'path', parts: areas.flatMap((rings) => rings.map((r) => partToPaper(v, r))), closed: true, fill: SHEET_STYLE.waterFill, stroke: SHEET_STYLE.waterStroke, strokeWidthMm: 0.12, evenOdd: true });
+      any = true;
+    }
+    for (const kind of ['coast', 'stream', 'river'] as const) {
+      const lines = base.waterLines.filter((l) => l.kind === kind && partsMeet([l.part], box));
+      if (!lines.length) continue;
+      const width = kind === 'river' ? 0.45 : kind === 'coast' ? 0.3 : 0.25;
+      b.add({ kind: 'path', parts: lines.map((l) => partToPaper(v, l.part)), closed: false, stroke: SHEET_STYLE.waterStroke, strokeWidthMm: width });
+      any = true;
+    }
+  });
+  return any;
+}
+
+function drawRoads(b: DrawingBuilder, v: View, base: BaseLayer): boolean {
+  const box = viewBox(v, 5);
+  const roads = base.roads.filter((p) => partsMeet([p], box));
+  if (!roads.length) return false;
+  b.group({ id: 'base-roads' }, () => {
+    b.add({ kind: 'path', parts: roads.map((p) => partToPaper(v, p)), closed: false, stroke: SHEET_STYLE.road, strokeWidthMm: 0.25 });
+  });
+  return true;
+}
+
 /**
  * Draw the loaded layers of `run` into `b` (inside the map frame) and return their legend blocks, in drawing order:
- * rasters first, then polygons, then lines and points.
+ * the base layer's water, rasters, the base layer's roads, then polygons, then lines and points. Only what meets the
+ * frame is drawn and counted in the legend.
  */
 export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: LayerStyleOptions = {}): LegendBlock[] {
+  const w = words(opts.lang ?? 'en');
   const legend: LegendBlock[] = [];
+  const box = viewBox(v);
+  const visible = (fs: ProjFeature[] | undefined) => (fs ?? []).filter((f) => partsMeet(f.parts, box));
+  const base = opts.base;
+  const water = base ? drawWater(b, v, base) : false;
+
   if (run.potential) {
     const tot = potentialTotal(run.potential);
     let max = 0;
     for (const x of tot) if (x > max) max = x;
-    const s = potentialScale(max);
+    const s = potentialScale(max, w.potentialTitle);
     b.group({ id: 'layer-potential' }, () => rasterImage(b, v, run.potential!, (i) => (tot[i]! > 0 ? classColor(s, tot[i]!) : undefined)));
-    legend.push(scaleLegend(s, 'fill', 'All heat sources together'));
+    const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w)].join('\n'));
+    legend.push({ ...block, unit: w.potentialUnit, id: 'potential' });
   }
 
   if (run.demand) {
@@ -167,72 +274,75 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     const s = demandDensityScale(cellThreshold);
     const d = demandDensity(run.demand);
     b.group({ id: 'layer-demand' }, () => rasterImage(b, v, run.demand!, (i) => (d[i]! > 0 ? classColor(s, d[i]!) : undefined)));
-    legend.push(scaleLegend(s, 'fill', `${run.demand.cellSize} m cells; ${Math.round(cellThreshold)} = supply-area cell threshold`));
+    legend.push({ ...scaleLegend(s, 'fill', w.demandNote(run.demand.cellSize, cellThreshold)), title: w.demandTitle, unit: w.demandUnit, id: 'heat-demand-density' });
   }
+
+  const roads = base ? drawRoads(b, v, base) : false;
 
   if (run.blocks) {
     const s = demandDensityScale(opts.cellThresholdMWhPerHa ?? runCellThreshold(run) ?? 333);
     const fill = !run.demand;
     b.group({ id: 'layer-blocks' }, () => {
-      for (const f of run.blocks!) {
+      for (const f of visible(run.blocks)) {
         if (f.type !== 'polygon') continue;
         const c = fill ? classColor(s, num(f.props[BLOCK_DENSITY])) : undefined;
-        b.add(featurePath(v, f, { stroke: STYLE.blockStroke, strokeWidthMm: 0.15, fill: c, fillOpacity: c ? 0.8 : undefined, evenOdd: true }));
+        b.add(featurePath(v, f, { stroke: SHEET_STYLE.blockStroke, strokeWidthMm: 0.15, fill: c, fillOpacity: c ? 0.8 : undefined, evenOdd: true }));
       }
     });
-    if (fill) legend.push({ ...scaleLegend(s, 'fill'), title: 'Blocks, heat demand density' });
-    else legend.push({ title: 'Blocks', items: [{ swatch: 'outline', color: STYLE.blockStroke, label: 'Block outline', sizeMm: 0.15 }] });
+    if (fill) legend.push({ ...scaleLegend(s, 'fill'), title: w.blocksDensityTitle, unit: w.demandUnit, id: 'blocks-heat-demand-density' });
+    else legend.push({ title: w.blocksTitle, id: 'blocks', items: [{ swatch: 'outline', color: SHEET_STYLE.blockStroke, label: w.blockOutline, sizeMm: 0.15 }] });
   }
 
   if (run.areas) {
+    const areas = visible(run.areas).filter((f) => f.type === 'polygon');
     b.group({ id: 'layer-areas' }, () => {
-      for (const f of run.areas!) {
-        if (f.type !== 'polygon') continue;
-        b.add(
-          featurePath(v, f, {
-            stroke: STYLE.areaStroke,
-            strokeWidthMm: 0.6,
-            fill: STYLE.areaFill,
-            fillOpacity: STYLE.areaFillOpacity,
-            evenOdd: true,
-          }),
-        );
+      for (const f of areas) {
+        b.add(featurePath(v, f, { stroke: SHEET_STYLE.areaStroke, strokeWidthMm: 0.6, fill: SHEET_STYLE.areaStroke, fillOpacity: SHEET_STYLE.areaFillOpacity, evenOdd: true }));
       }
     });
     const t = run.manifest.areas?.areaThreshold_GWh;
     legend.push({
-      title: 'Supply areas',
-      items: [{ swatch: 'fill', color: STYLE.areaStroke, label: `Candidate DH area (${run.areas.length})`, opacity: 0.35 }],
-      note: t !== undefined ? `areas with ≥ ${t} GWh/a` : undefined,
+      title: w.areasTitle,
+      id: 'supply-areas',
+      items: [{ swatch: 'area', color: SHEET_STYLE.areaStroke, label: w.areaItem(areas.length), opacity: SHEET_STYLE.areaFillOpacity, sizeMm: 0.6 }],
+      note: t !== undefined ? w.areasNote(t) : undefined,
     });
   }
 
   if (run.buildings) {
     const present = new Map<string, number>();
     b.group({ id: 'layer-buildings' }, () => {
-      for (const f of run.buildings!) {
+      for (const f of visible(run.buildings)) {
         if (f.type !== 'polygon') continue;
         const use = String(f.props.use ?? 'unknown');
         present.set(use, (present.get(use) ?? 0) + 1);
-        b.add(featurePath(v, f, { fill: useColor(use), stroke: STYLE.buildingStroke, strokeWidthMm: 0.08, evenOdd: true }));
+        b.add(featurePath(v, f, { fill: sheetUseColor(use), stroke: SHEET_STYLE.buildingStroke, strokeWidthMm: 0.08, evenOdd: true }));
       }
     });
-    const order = Object.keys(USE_COLORS);
+    const order = Object.keys(SHEET_USE_COLORS);
     const uses = [...present.keys()].sort((a, c) => (order.indexOf(a) + 1 || 99) - (order.indexOf(c) + 1 || 99));
-    legend.push({ title: 'Buildings by use', items: uses.map((u) => ({ swatch: 'fill', color: useColor(u), label: `${useLabel(u)} (${present.get(u)})` })) });
+    legend.push({ title: w.buildingsTitle, id: 'buildings-by-use', items: uses.map((u) => ({ swatch: 'fill', color: sheetUseColor(u), label: withCount(w, w.useLabel(u), present.get(u)!) })) });
   }
 
   if (run.network) {
     const threshold = opts.pipeThresholdKwPerM ?? runPipeThreshold(run);
-    const s = pipeKwPerMScale(threshold ?? 0.17);
-    const by = (kind: NetworkKind) => run.network!.filter((f) => f.props.kind === kind);
+    const s = sheetPipeScale(threshold ?? 0.17);
+    const net = visible(run.network);
+    const by = (kind: NetworkKind) => net.filter((f) => f.props.kind === kind);
     const services = by('service');
     const pipes = by('pipe');
     const consumers = by('consumer');
     const dropped = by('dropped');
     const plants = by('plant');
+    // buildings left out of the network: small grey dots under it, so a city's thousands of them stay quiet
+    b.group({ id: 'layer-dropped' }, () => {
+      for (const f of dropped) {
+        const [x, y] = toPaper(v, f.parts[0]![0]!, f.parts[0]![1]!);
+        b.add({ kind: 'circle', cx: x, cy: y, rMm: 0.3, fill: SHEET_STYLE.dropped });
+      }
+    });
     b.group({ id: 'layer-services' }, () => {
-      for (const f of services) b.add(featurePath(v, f, { stroke: STYLE.serviceStroke, strokeWidthMm: 0.15, dashMm: [0.6, 0.4] }));
+      for (const f of services) b.add(featurePath(v, f, { stroke: SHEET_STYLE.serviceStroke, strokeWidthMm: 0.15, dashMm: [0.6, 0.4] }));
     });
     b.group({ id: 'layer-pipes' }, () => {
       // thin pipes first so trunk lines stay on top
@@ -248,34 +358,31 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     b.group({ id: 'layer-consumers' }, () => {
       for (const f of consumers) {
         const [x, y] = toPaper(v, f.parts[0]![0]!, f.parts[0]![1]!);
-        b.add({ kind: 'circle', cx: x, cy: y, rMm: 0.45, fill: STYLE.consumer });
-      }
-    });
-    b.group({ id: 'layer-dropped' }, () => {
-      for (const f of dropped) {
-        const [x, y] = toPaper(v, f.parts[0]![0]!, f.parts[0]![1]!);
-        b.add({ kind: 'circle', cx: x, cy: y, rMm: 0.7, stroke: STYLE.dropped, strokeWidthMm: 0.3, fill: '#ffffff' });
+        b.add({ kind: 'circle', cx: x, cy: y, rMm: 0.45, fill: SHEET_STYLE.consumer });
       }
     });
     b.group({ id: 'layer-plants' }, () => {
       for (const f of plants) {
         const [x, y] = toPaper(v, f.parts[0]![0]!, f.parts[0]![1]!);
-        b.rect(x - 1.6, y - 1.6, 3.2, 3.2, { fill: STYLE.plantFill, stroke: STYLE.plantStroke, strokeWidthMm: 0.35 });
+        b.rect(x - 1.6, y - 1.6, 3.2, 3.2, { fill: SHEET_STYLE.plantFill, stroke: SHEET_STYLE.plantStroke, strokeWidthMm: 0.35 });
       }
     });
-    const block = scaleLegend(
-      s,
-      'line',
-      threshold !== undefined ? `break at the run's threshold ${threshold} kW/m` : 'break at 0.17 kW/m (default; the run states none)',
-      0.8,
-    );
-    block.title = 'Pipes, heat-supply density';
-    const extra: LegendBlock = { title: 'Network', items: [] };
-    if (services.length) extra.items.push({ swatch: 'line', color: STYLE.serviceStroke, label: 'Service connection', sizeMm: 0.15 });
-    extra.items.push({ swatch: 'point', color: STYLE.consumer, label: `Connected building (${consumers.length})`, sizeMm: 0.45 });
-    if (dropped.length) extra.items.push({ swatch: 'ring', color: STYLE.dropped, label: `Building cut off (${dropped.length})`, sizeMm: 0.7 });
-    if (plants.length) extra.items.push({ swatch: 'square', color: STYLE.plantFill, label: `Heat plant (${plants.length})`, sizeMm: 1.6 });
+    const block = scaleLegend(s, 'line', w.pipesNote(threshold), 0.8);
+    block.title = w.pipesTitle;
+    block.id = 'pipes-heat-supply-density';
+    const extra: LegendBlock = { title: w.networkTitle, id: 'network', items: [] };
+    if (services.length) extra.items.push({ swatch: 'line', color: SHEET_STYLE.serviceStroke, label: w.service, sizeMm: 0.15 });
+    extra.items.push({ swatch: 'point', color: SHEET_STYLE.consumer, label: w.consumer(consumers.length), sizeMm: 0.45 });
+    if (dropped.length) extra.items.push({ swatch: 'point', color: SHEET_STYLE.dropped, label: w.dropped(dropped.length), sizeMm: 0.3 });
+    if (plants.length) extra.items.push({ swatch: 'square', color: SHEET_STYLE.plantFill, label: w.plant(plants.length), sizeMm: 1.6 });
     legend.push(block, extra);
+  }
+
+  if (roads || water) {
+    const items: LegendItem[] = [];
+    if (roads) items.push({ swatch: 'line', color: SHEET_STYLE.road, label: w.roads, sizeMm: 0.25 });
+    if (water) items.push({ swatch: 'fill', color: SHEET_STYLE.waterFill, label: w.water });
+    legend.push({ title: w.baseTitle, id: 'base-map', items });
   }
   return legend;
 }

@@ -147,18 +147,43 @@ export function textWidthMm(text: string, sizeMm: number, bold = false): number 
   return em * sizeMm * (bold ? 1.08 : 1);
 }
 
-/** Split `text` into lines no wider than `maxMm`, at spaces where possible. */
-export function wrapText(text: string, sizeMm: number, maxMm: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
+/** Characters a line must not start with (Japanese line-breaking rules, 禁則): closing brackets and punctuation. */
+const NO_LINE_START = new Set([...'、。，．・：；？！）」』】〕〉》ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;)]}%']);
+
+/**
+ * Split `text` into lines no wider than `maxMm`: at spaces, and between Japanese characters (which have no spaces
+ * between words), never before closing punctuation.
+ */
+export function wrapText(text: string, sizeMm: number, maxMm: number, keep: readonly string[] = []): string[] {
+  // phrases in `keep` (licence names: "CC BY 4.0") are not broken: their spaces are glued until the end
+  const GLUE = '\u0001';
+  for (const k of keep) if (k.includes(' ')) text = text.split(k).join(k.replace(/ /g, GLUE));
+  // tokens: a Latin word with the space before it, or one CJK character
+  const tokens: { t: string; space: boolean }[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let first = true;
+    let latin = '';
+    const flush = () => {
+      if (latin) tokens.push({ t: latin, space: first && tokens.length > 0 }), (first = false), (latin = '');
+    };
+    for (const ch of word) {
+      if (needsCjk(ch)) {
+        flush();
+        tokens.push({ t: ch, space: first && tokens.length > 0 });
+        first = false;
+      } else latin += ch;
+    }
+    flush();
+  }
   const lines: string[] = [];
   let cur = '';
-  for (const w of words) {
-    const next = cur ? `${cur} ${w}` : w;
-    if (cur && textWidthMm(next, sizeMm) > maxMm) {
+  for (const { t, space } of tokens) {
+    const next = cur ? `${cur}${space ? ' ' : ''}${t}` : t;
+    if (cur && textWidthMm(next, sizeMm) > maxMm && !NO_LINE_START.has(t.charAt(0))) {
       lines.push(cur);
-      cur = w;
+      cur = t;
     } else cur = next;
   }
   if (cur) lines.push(cur);
-  return lines;
+  return keep.length ? lines.map((l) => l.replace(/\u0001/g, ' ')) : lines;
 }

@@ -37,6 +37,31 @@ export function chooseScale(extentWM: number, extentHM: number, frameWMm: number
   return need;
 }
 
+/**
+ * The standard series of plan scales: 1, 2.5 and 5 x 10^k (1:1,000, 1:2,500, 1:5,000, 1:10,000, 1:25,000, 1:50,000,
+ * 1:100,000, ...), the scales of Japanese urban planning maps (都市計画図 1:2,500, 1:10,000; 地形図 1:25,000,
+ * 1:50,000) and of European plan sheets alike.
+ */
+export function standardScales(minDenominator = 100, maxDenominator = 1e8): number[] {
+  const out: number[] = [];
+  for (let p = 1; p <= maxDenominator; p *= 10) {
+    for (const m of [1, 2.5, 5]) {
+      const s = m * p;
+      if (s >= minDenominator && s <= maxDenominator) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The smallest scale of the standard series at which the extent fits the frame (as chooseScale, other series). */
+export function chooseStandardScale(extentWM: number, extentHM: number, frameWMm: number, frameHMm: number, marginFrac = 0.02): number {
+  const usableW = frameWMm * (1 - 2 * marginFrac);
+  const usableH = frameHMm * (1 - 2 * marginFrac);
+  const need = Math.max((Math.max(extentWM, 1) * 1000) / usableW, (Math.max(extentHM, 1) * 1000) / usableH);
+  for (const s of standardScales()) if (s >= need * (1 - 1e-12)) return s;
+  return need;
+}
+
 /** A scale bar: total ground length, its subdivisions, and the drawn length on paper. */
 export interface ScaleBar {
   /** Ground length of the whole bar, m. */

@@ -6,10 +6,14 @@ import { VERSION } from '../../version.js';
 import { DrawingBuilder, wrapText, type Drawing } from './model.js';
 import { drawLayers, runExtent, type LayerStyleOptions, type LegendBlock, type View } from './layers.js';
 import { attributionLines, crsNote, drawNorthArrow, drawScaleBar, gridConvergenceDeg } from './furniture.js';
-import { chooseScale, formatScale, scaleBar, type ScaleBar } from './scale.js';
+import { chooseStandardScale, formatScale, scaleBar, type ScaleBar } from './scale.js';
 import type { RunLayers } from './load.js';
+import { frameBox, parseExtent, type Box } from './extent.js';
+import { words } from './i18n.js';
+import { KEEP_TOGETHER } from './sources.js';
 import { InputError } from '../../errors.js';
 import { basename } from 'node:path';
+import { textWidthMm } from './model.js';
 
 export interface SheetOptions extends LayerStyleOptions {
   title?: string;
@@ -22,6 +26,14 @@ export interface SheetOptions extends LayerStyleOptions {
   cjk?: boolean;
   /** Extra line under the title (default: run folder name and date). */
   subtitle?: string;
+  /** What to frame (working CRS box, padded) and the box of what it holds; default: network and areas, else demand. */
+  frame?: { box: Box; content: Box; framed: string[] };
+  /** Figure number (図番号) at the top right, e.g. '3-2' (drawn 'Figure 3-2' / '図 3-2'). */
+  figure?: string;
+  /** Municipality (市区町村) under the figure number. */
+  municipality?: string;
+  /** A note for the plan document, drawn in the panel. */
+  note?: string;
 }
 
 export interface SheetInfo {
@@ -33,6 +45,13 @@ export interface SheetInfo {
   crsNote: string[];
   /** Font scale the panel needed to fit (1 = nominal sizes). */
   fontScale: number;
+  /** The framed box (working CRS, m) before padding, and what it frames ('network', 'areas', 'demand', 'extent', ...). */
+  framed: { box: Box; layers: string[] };
+  /**
+   * How well the framed box fills the map frame at the chosen scale: `linear` is the larger of its width and height
+   * fractions of the frame (1 = touches two opposite edges), `area` the fraction of the frame's area it covers.
+   */
+  frameFill: { linear: number; area: number };
 }
 
 const MARGIN = 10;
@@ -40,21 +59,21 @@ const HEADER = 17;
 const GAP = 5;
 
 /** Layout of the panel: a list of boxes flowed top-to-bottom through columns. */
-interface Box {
+interface Box_ {
   heightMm: number;
   draw: (b: DrawingBuilder, x: number, y: number, w: number) => void;
 }
 
-function legendBox(block: LegendBlock, w: number, fs: number): Box {
+function legendBox(block: LegendBlock, w: number, fs: number): Box_ {
   const t = 2.6 * fs;
   const row = t * 1.45;
   const titleLines = wrapText(block.unit ? `${block.title} [${block.unit}]` : block.title, t * 1.05, w);
-  const noteLines = block.note ? wrapText(block.note, t * 0.85, w) : [];
+  const noteLines = block.note ? block.note.split('\n').flatMap((l) => wrapText(l, t * 0.85, w)) : [];
   const height = titleLines.length * t * 1.3 + block.items.length * row + noteLines.length * t * 1.1 + t * 0.9;
   return {
     heightMm: height,
     draw(b, x, y) {
-      b.group({ id: `legend-${block.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }, () => {
+      b.group({ id: `legend-${block.id ?? block.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }, () => {
         let yy = y;
         for (const l of titleLines) {
           yy += t * 1.3;
@@ -69,6 +88,9 @@ function legendBox(block: LegendBlock, w: number, fs: number): Box {
             case 'fill':
               b.rect(x, top, sw, sh, { fill: it.color, fillOpacity: it.opacity, stroke: '#444444', strokeWidthMm: 0.1 });
               break;
+            case 'area':
+              b.rect(x, top, sw, sh, { fill: it.color, fillOpacity: Math.max(0.15, it.opacity ?? 0.15), stroke: it.color, strokeWidthMm: it.sizeMm ?? 0.6 });
+              break;
             case 'outline':
               b.rect(x, top, sw, sh, { stroke: it.color, strokeWidthMm: Math.max(0.15, it.sizeMm ?? 0.2) });
               break;
@@ -76,13 +98,13 @@ function legendBox(block: LegendBlock, w: number, fs: number): Box {
               b.line([x, cyy, x + sw, cyy], { stroke: it.color, strokeWidthMm: it.sizeMm ?? 0.5, dashMm: it.sizeMm !== undefined && it.sizeMm < 0.2 ? [0.6, 0.4] : undefined });
               break;
             case 'point':
-              b.add({ kind: 'circle', cx: x + sw / 2, cy: cyy, rMm: Math.max(0.45, it.sizeMm ?? 0.5), fill: it.color });
+              b.add({ kind: 'circle', cx: x + sw / 2, cy: cyy, rMm: Math.max(0.3, it.sizeMm ?? 0.5), fill: it.color });
               break;
             case 'ring':
               b.add({ kind: 'circle', cx: x + sw / 2, cy: cyy, rMm: it.sizeMm ?? 0.7, fill: '#ffffff', stroke: it.color, strokeWidthMm: 0.3 });
               break;
             case 'square':
-              b.rect(x + sw / 2 - 1.4, cyy - 1.4, 2.8, 2.8, { fill: it.color, stroke: '#000000', strokeWidthMm: 0.35 });
+              b.rect(x + sw / 2 - 1.4, cyy - 1.4, 2.8, 2.8, { fill: it.color, stroke: it.color === '#000000' ? '#ffffff' : '#000000', strokeWidthMm: 0.35 });
               break;
           }
           b.text(x + sw + 2, yy + row / 2 + t * 0.35, it.label, t);
@@ -97,8 +119,8 @@ function legendBox(block: LegendBlock, w: number, fs: number): Box {
   };
 }
 
-function textBox(id: string, lines: string[], w: number, sizeMm: number, color = '#222222'): Box {
-  const wrapped = lines.flatMap((l) => wrapText(l, sizeMm, w));
+function textBox(id: string, lines: string[], w: number, sizeMm: number, color = '#222222', keep: readonly string[] = []): Box_ {
+  const wrapped = lines.flatMap((l) => wrapText(l, sizeMm, w, keep));
   return {
     heightMm: wrapped.length * sizeMm * 1.3 + sizeMm * 0.6,
     draw(b, x, y) {
@@ -108,7 +130,7 @@ function textBox(id: string, lines: string[], w: number, sizeMm: number, color =
 }
 
 /** Flow boxes through `cols` columns of height `h`; returns positions or undefined if they do not fit. */
-function flow(boxes: Box[], cols: number, h: number): { col: number; y: number }[] | undefined {
+function flow(boxes: Box_[], cols: number, h: number): { col: number; y: number }[] | undefined {
   const pos: { col: number; y: number }[] = [];
   let col = 0;
   let y = 0;
@@ -129,12 +151,16 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   const W = opts.widthMm;
   const H = opts.heightMm;
   const landscape = W > H;
-  const frame = landscape
-    ? { x: MARGIN, y: MARGIN + HEADER, w: W - 2 * MARGIN - 72 - GAP, h: H - 2 * MARGIN - HEADER }
-    : { x: MARGIN, y: MARGIN + HEADER, w: W - 2 * MARGIN, h: H - 2 * MARGIN - HEADER - 78 - GAP };
-  const panel = landscape
-    ? { x: frame.x + frame.w + GAP, y: frame.y, w: 72, h: frame.h, cols: 1 }
-    : { x: MARGIN, y: frame.y + frame.h + GAP, w: W - 2 * MARGIN, h: 78, cols: 3 };
+  // two layouts: the panel at the right (one column) or below the map (three columns); landscape sheets default to
+  // the first, portrait ones to the second, and a sheet takes the other when it shows the framed area at a larger scale
+  const side = {
+    frame: { x: MARGIN, y: MARGIN + HEADER, w: W - 2 * MARGIN - 72 - GAP, h: H - 2 * MARGIN - HEADER },
+    panel: { x: W - MARGIN - 72, y: MARGIN + HEADER, w: 72, h: H - 2 * MARGIN - HEADER, cols: 1 },
+  };
+  const below = {
+    frame: { x: MARGIN, y: MARGIN + HEADER, w: W - 2 * MARGIN, h: H - 2 * MARGIN - HEADER - 78 - GAP },
+    panel: { x: MARGIN, y: H - MARGIN - 78, w: W - 2 * MARGIN, h: 78, cols: 3 },
+  };
   const ext = runExtent(run);
   if (!ext) {
     throw new InputError('map-empty', 'nothing to draw: the chosen layers hold no features or non-empty cells', {
@@ -142,46 +168,76 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
       value: run.loaded,
     });
   }
-  const scale = opts.scale ?? chooseScale(ext[2] - ext[0], ext[3] - ext[1], frame.w, frame.h);
-  const view: View = { scale, cx: (ext[0] + ext[2]) / 2, cy: (ext[1] + ext[3]) / 2, frame };
-  const title = opts.title ?? `Heat planning map: ${basename(run.dir)}`;
+  const w = words(opts.lang ?? 'en');
+  const framing = opts.frame ?? frameBox(run, parseExtent(undefined), ext);
+  const fb = framing.box;
+  // the framed box is padded already (extent.ts pad): no second margin inside the frame
+  const fit = (l: typeof side) => opts.scale ?? chooseStandardScale(fb[2] - fb[0], fb[3] - fb[1], l.frame.w, l.frame.h, 0);
+  const [first, second] = landscape ? [side, below] : [below, side];
+  const layout = fit(second) < fit(first) ? second : first;
+  const { frame, panel } = layout;
+  const scale = fit(layout);
+  const view: View = { scale, cx: (fb[0] + fb[2]) / 2, cy: (fb[1] + fb[3]) / 2, frame };
+  const c = framing.content;
+  const cwMm = ((c[2] - c[0]) * 1000) / scale;
+  const chMm = ((c[3] - c[1]) * 1000) / scale;
+  const frameFill = {
+    linear: Math.max(Math.min(cwMm, frame.w) / frame.w, Math.min(chMm, frame.h) / frame.h),
+    area: (Math.min(cwMm, frame.w) * Math.min(chMm, frame.h)) / (frame.w * frame.h),
+  };
+  const title = opts.title ?? w.defaultTitle(basename(run.dir));
   const b = new DrawingBuilder();
 
   // paper background (PNG has no transparency on paper)
   b.rect(0, 0, W, H, { fill: '#ffffff' });
   b.group({ id: 'title' }, () => {
-    b.text(MARGIN, MARGIN + 7, title, 6.2, { bold: true });
-    const sub = opts.subtitle ?? `Run ${basename(run.dir)} · heatplan ${VERSION} · ${String(run.manifest.updated ?? run.manifest.created ?? '').slice(0, 10)}`;
+    // figure number and municipality at the right of the title block; the title shrinks to leave room for them
+    const right: { text: string; size: number; bold: boolean }[] = [];
+    if (opts.figure) right.push({ text: w.figure(opts.figure), size: 5, bold: true });
+    if (opts.municipality) right.push({ text: opts.municipality, size: 3.4, bold: false });
+    const rightW = Math.max(0, ...right.map((r) => textWidthMm(r.text, r.size, r.bold)));
+    const room = W - 2 * MARGIN - (rightW ? rightW + 6 : 0);
+    const titleSize = Math.max(3.6, Math.min(6.2, (6.2 * room) / Math.max(1, textWidthMm(title, 6.2, true))));
+    b.text(MARGIN, MARGIN + 7, title, titleSize, { bold: true });
+    const sub = opts.subtitle ?? w.subtitle(basename(run.dir), VERSION, String(run.manifest.updated ?? run.manifest.created ?? '').slice(0, 10));
     b.text(MARGIN, MARGIN + 13, sub, 3, { color: '#444444' });
+    if (opts.figure) b.group({ id: 'figure-number' }, () => b.text(W - MARGIN, MARGIN + 7, w.figure(opts.figure!), 5, { anchor: 'end', bold: true }));
+    if (opts.municipality) b.group({ id: 'municipality' }, () => b.text(W - MARGIN, MARGIN + 13, opts.municipality!, 3.4, { anchor: 'end' }));
   });
   b.line([MARGIN, MARGIN + HEADER - 2, W - MARGIN, MARGIN + HEADER - 2], { stroke: '#000000', strokeWidthMm: 0.35 });
 
   let legend: LegendBlock[] = [];
-  b.group({ id: 'map', clip: frame, data: { scale } }, () => {
+  b.group({ id: 'map', clip: frame, data: { scale, 'fill-linear': +frameFill.linear.toFixed(4), 'fill-area': +frameFill.area.toFixed(4), framed: framing.framed.join(',') } }, () => {
     legend = drawLayers(b, view, run, opts);
   });
   b.rect(frame.x, frame.y, frame.w, frame.h, { stroke: '#000000', strokeWidthMm: 0.4 });
 
   const conv = gridConvergenceDeg(run.crs, view.cx, view.cy);
-  const crsLines = crsNote(run.crs, conv);
-  const attribution = [...attributionLines(run.manifest, opts.cjk ?? false), `Map: heatplan ${VERSION}`];
+  const lang = opts.lang ?? 'en';
+  const crsLines = crsNote(run.crs, conv, lang);
+  const attribution = [...attributionLines(run.manifest, opts.cjk ?? false, lang), w.madeWith(VERSION)];
+  const noteLines = opts.note ? [w.note(opts.note)] : [];
 
   // shrink the panel's type until everything fits (many building uses on a small sheet)
   const colW = (panel.w - (panel.cols - 1) * 4) / panel.cols;
-  let placed: { boxes: Box[]; pos: { col: number; y: number }[]; fs: number } | undefined;
+  let placed: { boxes: Box_[]; pos: { col: number; y: number }[]; fs: number } | undefined;
   let drawnBar: ScaleBar | undefined;
+  const textBoxes = (fs: number): Box_[] => [
+    ...(noteLines.length ? [textBox('note', noteLines, colW, 2.5 * fs)] : []),
+    textBox('crs-note', crsLines, colW, 2.3 * fs),
+    textBox('attribution', [w.sourcesTitle, ...attribution], colW, 2.3 * fs, '#222222', KEEP_TOGETHER),
+  ];
   for (const fs of [1, 0.92, 0.85, 0.78, 0.72]) {
-    const boxes: Box[] = legend.map((l) => legendBox(l, colW, fs));
+    const boxes: Box_[] = legend.map((l) => legendBox(l, colW, fs));
     const furnitureH = 30 * fs;
     boxes.push({
       heightMm: furnitureH,
-      draw: (bb, x, y, w) => {
+      draw: (bb, x, y, ww) => {
         drawNorthArrow(bb, x + 6 * fs, y, 14 * fs, fs);
-        drawnBar = drawScaleBar(bb, x + 18 * fs, y + 4 * fs, scale, Math.min(50, w - 24 * fs), fs).bar;
+        drawnBar = drawScaleBar(bb, x + 18 * fs, y + 4 * fs, scale, Math.min(50, ww - 24 * fs), fs, lang).bar;
       },
     });
-    boxes.push(textBox('crs-note', crsLines, colW, 2.3 * fs));
-    boxes.push(textBox('attribution', ['Data sources:', ...attribution], colW, 2.3 * fs));
+    boxes.push(...textBoxes(fs));
     const pos = flow(boxes, panel.cols, panel.h);
     if (pos) {
       placed = { boxes, pos, fs };
@@ -191,8 +247,8 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   if (!placed) {
     // last resort: smallest type, let the last boxes overflow into the last column rather than lose them
     const fs = 0.72;
-    const boxes: Box[] = legend.map((l) => legendBox(l, colW, fs));
-    boxes.push(textBox('crs-note', crsLines, colW, 2.3 * fs), textBox('attribution', ['Data sources:', ...attribution], colW, 2.3 * fs));
+    const boxes: Box_[] = legend.map((l) => legendBox(l, colW, fs));
+    boxes.push(...textBoxes(fs));
     const pos: { col: number; y: number }[] = [];
     let col = 0;
     let y = 0;
@@ -208,7 +264,7 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     // scale bar and north arrow go into the map frame's lower-left corner so they are never lost
     b.rect(frame.x + 2, frame.y + frame.h - 34, 70, 32, { fill: '#ffffff', fillOpacity: 0.85 });
     drawNorthArrow(b, frame.x + 8, frame.y + frame.h - 32, 12);
-    drawnBar = drawScaleBar(b, frame.x + 20, frame.y + frame.h - 28, scale, 48).bar;
+    drawnBar = drawScaleBar(b, frame.x + 20, frame.y + frame.h - 28, scale, 48, 1, lang).bar;
   }
   b.group({ id: 'legend' }, () => {
     placed!.boxes.forEach((box, i) => {
@@ -220,7 +276,7 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   const bar = drawnBar ?? scaleBar(scale, 48);
   return {
     drawing: { widthMm: W, heightMm: H, prims: b.prims, title },
-    info: { scale, scaleBar: bar, view, legend, attribution, crsNote: crsLines, fontScale: placed.fs },
+    info: { scale, scaleBar: bar, view, legend, attribution, crsNote: crsLines, fontScale: placed.fs, framed: { box: c, layers: framing.framed }, frameFill },
   };
 }
 

@@ -7,8 +7,7 @@
 import { BitmapLayer } from '@deck.gl/layers';
 import { GRID_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { GridMeta } from '../data.js';
-import type { Rgba } from '../../../engine/style/palette.js';
-import { gridColors } from './grid-colors.js';
+import { gridColors, type CellPaint } from './grid-colors.js';
 import { memo } from './memo.js';
 
 /** Shipped index of each raster cell (row-major), -1 where the cell is empty. */
@@ -21,9 +20,9 @@ export function cellLookup(g: Unpacked<GridMeta>): Int32Array {
   });
 }
 
-export function gridImage(g: Unpacked<GridMeta>, band: number, stops: Rgba[], alpha: number): ImageData {
-  return memo(g, `image-${band}-${alpha}`, () => {
-    const colors = gridColors(g, band, stops, alpha);
+export function gridImage(g: Unpacked<GridMeta>, band: number, paint: CellPaint, alpha: number): ImageData {
+  return memo(g, `image-${band}-${paint.key}-${alpha}`, () => {
+    const colors = gridColors(g, band, paint, alpha);
     const px = new Uint8ClampedArray(g.meta.width * g.meta.height * 4);
     const cell = g.arrays[GRID_ARRAYS.cell] as Uint32Array;
     for (let k = 0; k < cell.length; k++) px.set(colors.subarray(k * 4, k * 4 + 4), cell[k]! * 4);
@@ -31,10 +30,10 @@ export function gridImage(g: Unpacked<GridMeta>, band: number, stops: Rgba[], al
   });
 }
 
-export function gridBitmapLayer(id: string, g: Unpacked<GridMeta>, band: number, stops: Rgba[], alpha: number): BitmapLayer {
+export function gridBitmapLayer(id: string, g: Unpacked<GridMeta>, band: number, paint: CellPaint, alpha: number): BitmapLayer {
   return new BitmapLayer({
     id,
-    image: gridImage(g, band, stops, alpha) as never,
+    image: gridImage(g, band, paint, alpha) as never,
     bounds: g.meta.corners as never,
     textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
     pickable: true,

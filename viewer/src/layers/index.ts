@@ -1,4 +1,7 @@
-/** The switchable layers, bottom to top, each built by its own file. */
+/**
+ * The switchable layers, each built by its own file, in the panel's order; DRAW_ORDER says which is drawn on top
+ * (the base layers, water and roads, under the areas and buildings).
+ */
 import type { Layer } from '@deck.gl/core';
 import type { LayerContext } from './context.js';
 import type { RunData } from '../data.js';
@@ -13,6 +16,7 @@ import { networkLayers } from './network.js';
 import { consumersLayer } from './consumers.js';
 import { droppedLayer } from './dropped.js';
 import { plantsLayer } from './plants.js';
+import { waterLayer } from './water.js';
 import { FILES, type NetworkKind, type RunFileName } from '../../../engine/run/contract.js';
 
 export interface LayerEntry {
@@ -38,18 +42,20 @@ export function layerEntries(data: RunData): LayerEntry[] {
     { id: 'demand', label: 'demand density (grid)', file: FILES.demand, defaultOn: true, build: demandGridLayer },
     ...potentials,
     { id: 'blocks', label: 'blocks', file: FILES.blocks, defaultOn: false, build: blocksLayer },
+    { id: 'water', label: 'water (river input)', file: '', defaultOn: true, build: waterLayer },
     { id: 'areas', label: 'supply areas', file: FILES.areas, defaultOn: true, build: areasLayer },
     { id: 'buildings', label: 'buildings by use', file: FILES.buildings, defaultOn: true, build: buildingsLayer },
-    { id: 'roads', label: 'road graph', file: FILES.roads, defaultOn: false, build: roadsLayer },
+    { id: 'roads', label: 'roads (route stage graph)', file: FILES.roads, defaultOn: true, build: roadsLayer },
     { id: 'network', label: 'network (kW/m)', file: FILES.network, defaultOn: true, build: networkLayers },
     { id: 'consumers', label: 'consumers (load at hour)', file: FILES.network, defaultOn: true, build: consumersLayer },
-    { id: 'dropped', label: 'consumers cut off', file: FILES.network, defaultOn: true, build: droppedLayer },
+    { id: 'dropped', label: 'consumers cut off', file: FILES.network, defaultOn: false, build: droppedLayer },
     { id: 'plants', label: 'plants', file: FILES.network, defaultOn: true, build: plantsLayer },
   ];
   const ctx0 = { data } as LayerContext;
   return all.filter((e) => {
     if (e.id === 'basemap') return !!data.tiles;
     if (e.id === 'roads') return !!roadFeatures(ctx0);
+    if (e.id === 'water') return !!data.water?.features.length;
     if (e.id === 'demand') return !!data.demand;
     if (e.id === 'blocks') return !!data.blocks;
     if (e.id === 'areas') return !!data.areas;
@@ -60,4 +66,13 @@ export function layerEntries(data: RunData): LayerEntry[] {
     }
     return true;
   });
+}
+
+/** Bottom to top: ids not listed (potential-N) draw where their prefix is. */
+const DRAW_ORDER = ['basemap', 'demand', 'potential', 'blocks', 'water', 'roads', 'areas', 'buildings', 'network', 'consumers', 'dropped', 'plants'];
+
+/** Draw rank of a layer entry id. */
+export function drawRank(id: string): number {
+  const i = DRAW_ORDER.indexOf(id);
+  return i >= 0 ? i : Math.max(0, DRAW_ORDER.indexOf(id.replace(/-\d+$/, '')));
 }

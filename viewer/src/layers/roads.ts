@@ -1,8 +1,8 @@
-/** Road graph: the route stage's noded road graph, roads.geojson. */
+/** Roads: the route stage's noded road graph (roads.geojson), drawn as a quiet base layer under the buildings. */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
 import type { FeatureCollection } from '../data.js';
-import { VIEWER_STYLE } from '../../../engine/style/palette.js';
+import { VIEWER_BASE_STYLE } from '../../../engine/style/palette.js';
 
 export function roadFeatures(ctx: LayerContext): FeatureCollection | undefined {
   return ctx.data.roads;
@@ -14,8 +14,14 @@ export function roadsLayer(ctx: LayerContext): GeoJsonLayer | null {
   return new GeoJsonLayer({
     id: 'roads',
     data: fc as never,
-    getLineColor: VIEWER_STYLE.road,
-    lineWidthMinPixels: 1.5,
+    getLineColor: VIEWER_BASE_STYLE.road,
+    // about 5 m wide on the ground, never thinner than a pixel or wider than 3
+    lineWidthUnits: 'meters',
+    getLineWidth: 5,
+    lineWidthMinPixels: 1,
+    lineWidthMaxPixels: 3,
+    lineCapRounded: true,
+    lineJointRounded: true,
     pickable: true,
   });
 }

@@ -1,0 +1,171 @@
+/**
+ * The base layer of a plan sheet, drawn from the run's own data, quietly under the thematic layers:
+ * - roads: the road graph the network was routed on (roads.geojson, engine/run/read.ts readRoads);
+ * - water: the potential stage's river/water input (manifest inputs of role 'rivers': PLATEAU wtr WaterBody
+ *   polygons, GeoJSON/shapefile lines or polygons, read with engine/potential/vector-input.ts), and the water of every
+ *   OSM extract the run read (buildings or roads .pbf, read with engine/io/osm-pbf.ts): natural=water areas and
+ *   multipolygons, riverbanks, reservoirs and basins, waterway centre lines and the coastline (as a line: the sea
+ *   cannot be filled from an extract's coastline pieces).
+ * A base file that has moved or cannot be read is a counted warning, not an error: the thematic sheet stands without it.
+ *
+ * Tiles (PMTiles, MBTiles) are not read: no maintained reader of either is among the project's installed packages
+ * (MBTiles needs SQLite, which Node 20 does not have built in).
+ */
+import { existsSync } from 'node:fs';
+import { transformer, WGS84, type Crs } from '../../crs/index.js';
+import { joinRings } from '../../io/osm-buildings.js';
+import { scanOsmPbf } from '../../io/osm-pbf.js';
+import { readSourceFeatures } from '../../potential/vector-input.js';
+import { hasRunFile, readRoads, runFile } from '../../run/read.js';
+import type { Warnings } from '../../util/warnings.js';
+import type { RunLayers } from './load.js';
+
+export type Bbox = [number, number, number, number];
+
+/** Base-layer geometry in the working CRS (flat [x, y, ...] metres). */
+export interface BaseLayer {
+  /** Road graph edges. */
+  roads: Float64Array[];
+  /** Water areas: each polygon's rings (exterior first). */
+  waterAreas: Float64Array[][];
+  /** Water centre lines and coastline pieces, with a class for the line width. */
+  waterLines: { part: Float64Array; kind: 'river' | 'stream' | 'coast' }[];
+  /** The files the water came from. */
+  waterFiles: string[];
+}
+
+const OSM_FILE = /\.(osm\.pbf|pbf)$/i;
+const AREA_TAGS = (t: Record<string, string>) =>
+  t.natural === 'water' || t.waterway === 'riverbank' || t.waterway === 'dock' || t.landuse === 'reservoir' || t.landuse === 'basin' || t.natural === 'bay';
+const LINE_WATERWAYS = new Set(['river', 'stream', 'canal', 'drain', 'ditch', 'tidal_channel']);
+
+function bboxOf(parts: Float64Array[]): Bbox {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i += 2) {
+      if (p[i]! < x0) x0 = p[i]!;
+      if (p[i]! > x1) x1 = p[i]!;
+      if (p[i + 1]! < y0) y0 = p[i + 1]!;
+      if (p[i + 1]! > y1) y1 = p[i + 1]!;
+    }
+  }
+  return [x0, y0, x1, y1];
+}
+
+/** Whether two boxes meet. */
+export const meets = (a: Bbox, b: Bbox): boolean => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+
+/** The water of an OSM extract, projected to `crs`, keeping what meets `bbox`. */
+async function osmWater(path: string, crs: Crs, bbox: Bbox, out: BaseLayer): Promise<void> {
+  const keepWay = (t: Record<string, string>) => AREA_TAGS(t) || LINE_WATERWAYS.has(t.waterway ?? '') || t.natural === 'coastline';
+  const scan = await scanOsmPbf(path, { keepWay, keepRelation: (t) => t.type === 'multipolygon' && AREA_TAGS(t) });
+  const tr = transformer(WGS84, crs);
+  const coords = (refs: number[]): Float64Array | undefined => {
+    const xy: number[] = [];
+    for (const r of refs) {
+      const ll = scan.nodes.get(r);
+      if (ll) xy.push(ll[0], ll[1]);
+    }
+    if (xy.length < 4) return undefined;
+    const a = Float64Array.from(xy);
+    tr.forwardFlat(a);
+    return a;
+  };
+  const inRel = new Set<number>();
+  const wayById = new Map(scan.ways.map((w) => [w.id, w]));
+  for (const r of scan.relations) {
+    const outer: number[][] = [];
+    const inner: number[][] = [];
+    for (const m of r.members) {
+      if (m.type !== 'way') continue;
+      const w = wayById.get(m.ref);
+      if (!w) continue;
+      inRel.add(w.id);
+      (m.role === 'inner' ? inner : outer).push(w.refs);
+    }
+    const rings = joinRings([...outer, ...inner]);
+    if (rings) {
+      const parts = rings.map(coords).filter((a): a is Float64Array => !!a);
+      if (parts.length && meets(bboxOf(parts), bbox)) out.waterAreas.push(parts);
+    } else {
+      // clipped by the extract's edge: the pieces as shore lines
+      for (const refs of [...outer, ...inner]) {
+        const a = coords(refs);
+        if (a && meets(bboxOf([a]), bbox)) out.waterLines.push({ part: a, kind: 'coast' });
+      }
+    }
+  }
+  for (const w of scan.ways) {
+    if (inRel.has(w.id) && !keepWay(w.tags)) continue;
+    const a = coords(w.refs);
+    if (!a || !meets(bboxOf([a]), bbox)) continue;
+    const closed = w.refs.length > 3 && w.refs[0] === w.refs[w.refs.length - 1];
+    if (AREA_TAGS(w.tags) && closed) {
+      if (!inRel.has(w.id)) out.waterAreas.push([a]);
+    } else if (w.tags.natural === 'coastline' || AREA_TAGS(w.tags)) out.waterLines.push({ part: a, kind: 'coast' });
+    else out.waterLines.push({ part: a, kind: w.tags.waterway === 'river' || w.tags.waterway === 'canal' ? 'river' : 'stream' });
+  }
+}
+
+/** Water features of a potential-stage river input (PLATEAU wtr, GeoJSON, shapefile), projected to `crs`. */
+async function riverInputWater(path: string, crs: Crs, bbox: Bbox, out: BaseLayer, warnings: Warnings): Promise<void> {
+  const feats = await readSourceFeatures(path, crs, { cityGmlFeatures: ['WaterBody'], what: 'water', warnings });
+  for (const f of feats) {
+    for (const poly of f.polygons) if (poly.length && meets(bboxOf(poly), bbox)) out.waterAreas.push(poly);
+    for (const l of f.lines) if (meets(bboxOf([l]), bbox)) out.waterLines.push({ part: l, kind: 'river' });
+  }
+}
+
+/**
+ * Read the base layer of `run` for the ground box `bbox` (working CRS): roads when the run has roads.geojson, water
+ * from its river input and its OSM extracts.
+ */
+export async function loadBaseLayer(run: RunLayers, bbox: Bbox, warnings: Warnings): Promise<BaseLayer> {
+  const out: BaseLayer = { roads: [], waterAreas: [], waterLines: [], waterFiles: [] };
+  if (hasRunFile(run.dir, 'roads')) {
+    const fc = await readRoads(run.dir);
+    const tr = transformer(WGS84, run.crs);
+    for (const f of fc.features) {
+      const g = f.geometry as { type?: string; coordinates?: unknown } | null;
+      const lines = g?.type === 'LineString' ? [g.coordinates as number[][]] : g?.type === 'MultiLineString' ? (g.coordinates as number[][][]) : [];
+      for (const l of lines) {
+        if (!Array.isArray(l) || l.length < 2) continue;
+        const a = new Float64Array(l.length * 2);
+        for (let i = 0; i < l.length; i++) {
+          a[2 * i] = Number(l[i]![0]);
+          a[2 * i + 1] = Number(l[i]![1]);
+        }
+        tr.forwardFlat(a);
+        if (a.every(Number.isFinite) && meets(bboxOf([a]), bbox)) out.roads.push(a);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  for (const r of run.manifest.inputs ?? []) {
+    const p = typeof r?.path === 'string' ? r.path : '';
+    if (!p || seen.has(p)) continue;
+    const osm = OSM_FILE.test(p);
+    if (!osm && r.role !== 'rivers') continue;
+    seen.add(p);
+    if (!existsSync(p)) {
+      warnings.add('base-water-missing', 'base layer: an input the water is drawn from is no longer where the run read it; water not drawn from it', { file: p });
+      continue;
+    }
+    const before = out.waterAreas.length + out.waterLines.length;
+    try {
+      if (osm) await osmWater(p, run.crs, bbox, out);
+      else await riverInputWater(p, run.crs, bbox, out, warnings);
+    } catch (e) {
+      warnings.add('base-water-unreadable', 'base layer: water could not be read from an input; not drawn', { file: p, message: (e as Error).message });
+      continue;
+    }
+    if (out.waterAreas.length + out.waterLines.length > before) out.waterFiles.push(p);
+  }
+  return out;
+}
+
+/** roads.geojson of a run, for messages. */
+export const roadsFile = (run: RunLayers): string => runFile(run.dir, 'roads');
