@@ -7,6 +7,7 @@
  * why it cannot (host unreachable, unknown host, no answer, wrong password, TLS), naming the host.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { HeatplanError, UsageError } from '../errors.js';
 
@@ -114,7 +115,8 @@ export function redisOptions(t: QueueTarget, o: { blocking?: boolean } = {}): Re
     db: t.db,
     username: t.username,
     password: t.password,
-    ...(t.tls ? { tls: { servername: t.host, ...(t.ca ? { ca: t.ca } : {}) } } : {}),
+    // TLS: the certificate is checked against the host (SNI only for names: RFC 6066 has no IP server names)
+    ...(t.tls ? { tls: { ...(isIP(t.host) ? {} : { servername: t.host }), ...(t.ca ? { ca: t.ca } : {}) } } : {}),
     connectionName: 'heatplan',
     connectTimeout: 10_000,
     ...(o.blocking ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 3 }),
@@ -137,9 +139,9 @@ export function newRedis(t: QueueTarget, o: { blocking?: boolean; onError?: (lin
 /** What a Redis client error means, in plain words. */
 export function describeRedisError(e: unknown, t: QueueTarget): string {
   const err = e as NodeJS.ErrnoException & { message: string };
-  const msg = String(err?.message ?? e);
+  const msg = String(err?.message ?? e).split('\n')[0]!.replace(/\.+$/, '');
   const where = `${t.host}:${t.port}`;
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return `the Redis server at ${where} refused the password${t.passwordFrom ? ` (from ${t.passwordFrom})` : ''}${t.username ? ` for user ${t.username}` : ''}: ${msg.split('\n')[0]}`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return `the Redis server at ${where} refused the password${t.passwordFrom ? ` (from ${t.passwordFrom})` : ''}${t.username ? ` for user ${t.username}` : ''}: ${msg}`;
   if (/NOAUTH/i.test(msg)) return `the Redis server at ${where} needs a password: give it with HEATPLAN_QUEUE_PASSWORD or --queue-password-file`;
   if (/without any password configured/i.test(msg)) return `the Redis server at ${where} has no password set, but one was given${t.passwordFrom ? ` (from ${t.passwordFrom})` : ''}`;
   switch (err?.code) {
@@ -188,7 +190,7 @@ export async function checkQueue(t: QueueTarget, timeoutMs = 5000): Promise<void
   } catch (e) {
     // ioredis rejects connect() with a generic "Connection is closed" after the error event that says why
     const cause = /Connection is closed|Stream isn't writeable/i.test(String((e as Error)?.message)) && lastError ? lastError : e;
-    throw new QueueError('queue-unreachable', maskSecrets(describeRedisError(cause, t), t), { hint: `queue ${t.masked}` });
+    throw new QueueError('queue-unreachable', maskSecrets(describeRedisError(cause, t), t));
   } finally {
     if (timer) clearTimeout(timer);
     r.disconnect();

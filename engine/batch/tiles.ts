@@ -119,7 +119,7 @@ export function planTiles(scans: ScanResult[], o: DemandOpts, spec: TilesSpec, o
   let crs: Crs;
   if (o.crs) {
     crs = { ...parseCrs(String(o.crs)), reason: `given with --crs ${o.crs}` };
-    if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS must be projected (metres)', { value: String(o.crs) });
+    if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS (crs, --crs) must be projected (metres)', { value: String(o.crs), hint: 'give a projected CRS such as a JGD2011 plane zone (EPSG:6669-6687) or UTM, or leave crs out to have one chosen' });
   } else crs = chooseWorkingCrs(ll);
   const tr = transformer(LONLAT, crs);
   const fileBoxes = scans.map((s) => (s.bbox ? projectBox(s.bbox, tr, overlapM) : null));

@@ -6,8 +6,12 @@
  * Hot water: litres/m²·a x 4.2 kJ/(L·K) x (43 °C - Tw), Tw = a·Toa + b with the site's annual mean Toa (METHODS.md s.2).
  * Peak: space heating through the same degree-day model, H = Q / (HDD·24 h), peak = H x (18 °C - design temperature);
  * hot water as annual / full-load hours (an option); greenhouse 5.6 W/m²K x (18 °C - design temperature).
+ * Cooling (issue 11): floor area x the table's annual cooling intensity of the building's use in the site's climate
+ * region (kWh/m²·a, cool_kWh_m2a_r1..8), design cooling peak = floor area x the region's peak intensity (W/m²,
+ * coolPeak_W_m2_r1..8). A use or region without a value in the table gets no cooling and is reported (`notGiven`),
+ * never estimated. Cooling is kept beside heat: heat_MWh stays space heating + hot water.
  */
-import { CATEGORY_INDEX, type BuildingTable } from '../buildings/table.js';
+import { CATEGORY_INDEX, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import type { ClimateRegion, IntensityRow } from './tables.js';
 
 export interface DemandOptions {
@@ -32,6 +36,31 @@ export interface DemandTotals {
   hotWater_MWh: number;
   annualHeat_MWh: number;
   peak_kW: number;
+  cooling_MWh: number;
+  coolingPeak_kW: number;
+  /** Use categories with floor area but no cooling value for the region in the table. */
+  coolingNotGiven: string[];
+}
+
+/** Per-building cooling: annual MWh/a and design peak kW (the building table has no cooling columns of its own). */
+export interface CoolingColumns {
+  coolMWh: Float64Array;
+  coolPeakKw: Float64Array;
+}
+
+const coolingByTable = new WeakMap<BuildingTable, CoolingColumns>();
+
+/**
+ * The cooling columns computeDemand derived for `t` (zeros when it has not run on this table, so that a table from
+ * elsewhere rasterizes to empty cooling bands rather than failing).
+ */
+export function coolingColumns(t: BuildingTable): CoolingColumns {
+  let c = coolingByTable.get(t);
+  if (!c || c.coolMWh.length !== t.count) {
+    c = { coolMWh: new Float64Array(t.count), coolPeakKw: new Float64Array(t.count) };
+    coolingByTable.set(t, c);
+  }
+  return c;
 }
 
 export function resolvedDemandParameters(o: DemandOptions) {
@@ -65,7 +94,11 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
   const degreeHours = p.hdd18_Kd * 24; // K·h
   const dT = Math.max(0, p.baseTemp_C - p.designTemp_C);
   const gh = CATEGORY_INDEX.greenhouse;
-  const tot: DemandTotals = { floorArea_m2: 0, spaceHeat_MWh: 0, hotWater_MWh: 0, annualHeat_MWh: 0, peak_kW: 0 };
+  const tot: DemandTotals = { floorArea_m2: 0, spaceHeat_MWh: 0, hotWater_MWh: 0, annualHeat_MWh: 0, peak_kW: 0, cooling_MWh: 0, coolingPeak_kW: 0, coolingNotGiven: [] };
+  const cool = coolingColumns(t);
+  // the climate region's cooling column (regions 1-8; none outside Japan, region 0)
+  const rj = Number.isInteger(p.climateRegion) && p.climateRegion >= 1 && p.climateRegion <= 8 ? p.climateRegion - 1 : -1;
+  const notGiven = new Set<number>();
   for (let i = 0; i < t.count; i++) {
     const c = t.category[i]!;
     const row = intensity[c]!;
@@ -85,11 +118,24 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
     t.hotWaterMWh[i] = hwKwh / 1000;
     t.heatMWh[i] = (shKwh + hwKwh) / 1000;
     t.peakKw[i] = peakSh + peakHw;
+    const ca = rj >= 0 ? row.coolKwhM2a[rj] : undefined;
+    const cp = rj >= 0 ? row.coolPeakWm2[rj] : undefined;
+    if (ca === undefined || cp === undefined) {
+      if (fa > 0) notGiven.add(c);
+      cool.coolMWh[i] = 0;
+      cool.coolPeakKw[i] = 0;
+    } else {
+      cool.coolMWh[i] = (fa * ca) / 1000;
+      cool.coolPeakKw[i] = (fa * cp) / 1000;
+    }
+    tot.cooling_MWh += cool.coolMWh[i]!;
+    tot.coolingPeak_kW += cool.coolPeakKw[i]!;
     tot.floorArea_m2 += fa;
     tot.spaceHeat_MWh += t.spaceHeatMWh[i]!;
     tot.hotWater_MWh += t.hotWaterMWh[i]!;
     tot.annualHeat_MWh += t.heatMWh[i]!;
     tot.peak_kW += t.peakKw[i]!;
   }
+  tot.coolingNotGiven = [...notGiven].sort((a, b) => a - b).map((c) => USE_CATEGORIES[c]!);
   return tot;
 }

@@ -85,7 +85,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
   let crs: Crs;
   if (o.crs) {
     crs = { ...parseCrs(o.crs), reason: `given with --crs ${o.crs}` };
-    if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS must be projected (metres)', { value: o.crs });
+    if (crs.geographic) throw new InputError('crs-geographic', 'the working CRS (crs, --crs) must be projected (metres)', { value: o.crs, hint: 'give a projected CRS such as a JGD2011 plane zone (EPSG:6669-6687) or UTM, or leave crs out to have one chosen' });
   } else crs = chooseWorkingCrs(tableBBox(read));
   // each building's position in lon/lat, for naming the ones far out if the grid is too large
   let lonLat = firstVertices(read);

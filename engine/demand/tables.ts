@@ -18,7 +18,21 @@ export interface IntensityRow {
   hotWaterLM2a: number;
   defaultStoreys: number;
   source: string;
+  /**
+   * Annual cooling demand, kWh per m² floor area per year, by climate region 1-8 (index region - 1); undefined where
+   * the table gives no value (no cited source: the use's cooling is then 0 and reported, never estimated).
+   */
+  coolKwhM2a: (number | undefined)[];
+  /** Design cooling peak, W per m² floor area, by climate region 1-8 (index region - 1). */
+  coolPeakWm2: (number | undefined)[];
+  coolSource: string;
+  coolYear: string;
 }
+
+/** Climate regions the cooling columns are given for (cool_kWh_m2a_r1..8, coolPeak_W_m2_r1..8). */
+export const COOLING_REGIONS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const coolColumn = (region: number) => `cool_kWh_m2a_r${region}`;
+export const coolPeakColumn = (region: number) => `coolPeak_W_m2_r${region}`;
 
 export interface ClimateRegion {
   region: number;
@@ -41,6 +55,12 @@ function num(v: string | undefined, file: string, record: number, col: string): 
   return x;
 }
 
+/** An optional number: '' or a missing column is undefined; anything else must be a number. */
+function optNum(v: string | undefined, file: string, record: number, col: string): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  return num(v.trim(), file, record, col);
+}
+
 export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
   const rows = readCsv(file);
   requireColumns(rows, ['category', 'spaceHeatRef_kWh_m2a', 'hotWater_L_m2a', 'defaultStoreys', 'source'], file);
@@ -54,9 +74,21 @@ export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
       hotWaterLM2a: num(r.hotWater_L_m2a, file, k + 2, 'hotWater_L_m2a'),
       defaultStoreys: num(r.defaultStoreys, file, k + 2, 'defaultStoreys'),
       source: r.source ?? '',
+      coolKwhM2a: COOLING_REGIONS.map((g) => optNum(r[coolColumn(g)], file, k + 2, coolColumn(g))),
+      coolPeakWm2: COOLING_REGIONS.map((g) => optNum(r[coolPeakColumn(g)], file, k + 2, coolPeakColumn(g))),
+      coolSource: r.coolSource ?? '',
+      coolYear: r.coolYear ?? '',
     };
     if (row.spaceHeatRefKwhM2a < 0 || row.hotWaterLM2a < 0 || row.defaultStoreys <= 0)
       throw new InputError('intensity-range', 'intensities must be >= 0 and default storeys > 0', { file, record: k + 2, value: r });
+    COOLING_REGIONS.forEach((g, j) => {
+      const a = row.coolKwhM2a[j], p = row.coolPeakWm2[j];
+      if ((a === undefined) !== (p === undefined))
+        throw new InputError('intensity-cooling', `${coolColumn(g)} and ${coolPeakColumn(g)} must be given together (annual cooling and its design peak)`, { file, record: k + 2, value: `${a ?? ''} / ${p ?? ''}` });
+      if ((a ?? 0) < 0 || (p ?? 0) < 0) throw new InputError('intensity-range', 'cooling intensities must be >= 0', { file, record: k + 2, value: `${a} / ${p}` });
+      if (a !== undefined && !row.coolSource)
+        throw new InputError('intensity-cooling-source', 'a cooling intensity needs its source (coolSource column)', { file, record: k + 2, value: r.category });
+    });
     out[CATEGORY_INDEX[cat]] = row;
   });
   const missing = USE_CATEGORIES.filter((_, i) => !out[i]);

@@ -23,7 +23,7 @@ import { cellAreaHa } from '../grid/grid.js';
 import { encodeGeoTiff } from '../io/geotiff.js';
 import { replaceRun, siblingPath, trackStaging } from '../io/run-folder.js';
 import { outputError, writeOutput } from '../io/write.js';
-import { areasCellThreshold, featuresOfKind, FILES, routeThresholdKwPerM, type Manifest, type NetworkKind } from '../run/contract.js';
+import { areasCellThreshold, DEMAND_BANDS, featuresOfKind, FILES, routeThresholdKwPerM, type Manifest, type NetworkKind } from '../run/contract.js';
 import { hasRunFile, readAreas, readBlocks, readBuildings, readDemand, readNetwork, readRun } from '../run/read.js';
 import { classIndex, pipeKwPerMScale } from '../style/palette.js';
 import { Warnings } from '../util/warnings.js';
@@ -411,11 +411,9 @@ function readme(
         ? `${EXPORT_FILES.heatDensity}: 1バンド heat_density、単位 MWh/ha（年間熱需要／土地面積、Hotmaps の熱需要密度と同じ単位）、${raster.crs}、${raster.cell} m セル、nodata 0。demand.tif の annual_heat バンド（セル当たり MWh/a）をセル面積 ${(raster.cell * raster.cell) / 10000} ha で割った値。`
         : `${EXPORT_FILES.heatDensity}: one band heat_density, unit MWh/ha (annual heat demand per hectare of land, the unit of Hotmaps heat density maps), ${raster.crs}, ${raster.cell} m cells, nodata 0: demand.tif's annual_heat band (MWh/a per cell) divided by the cell area of ${(raster.cell * raster.cell) / 10000} ha.`,
     );
-    L.push(
-      ja
-        ? '  参考: demand.tif のバンド単位は 1 floor_area m²（セル当たり）、2 annual_heat MWh/a（セル当たり）、3 peak kW（セル当たり）。'
-        : "  For reference, demand.tif's bands: 1 floor_area m² per cell, 2 annual_heat MWh/a per cell, 3 peak kW per cell.",
-    );
+    // demand.tif's bands as the contract declares them: every value is per cell
+    const bands = DEMAND_BANDS.map((b, i) => `${i + 1} ${b.name} ${b.unit}${ja ? '（セル当たり）' : ' per cell'}`).join(ja ? '、' : ', ');
+    L.push(ja ? `  参考: demand.tif のバンド単位は ${bands}。` : `  For reference, demand.tif's bands: ${bands}.`);
   }
   L.push('');
   if (m.crs) L.push(`${ja ? '作業座標系' : 'Working CRS'}: ${m.crs.name} (${m.crs.code})`);

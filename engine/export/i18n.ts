@@ -4,32 +4,18 @@
  * network drop reasons. Messages the stages recorded stay as recorded (English); the Japanese title stands beside
  * them. No Node imports.
  */
+import { useLabel } from '../style/palette.js';
+import { USE_LABELS_JA } from './map/i18n.js';
 
 export const LANGS = ['en', 'ja'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** Building use categories (engine/buildings/table.ts USE_CATEGORIES) by language. */
-const USE_NAMES: Record<string, { en: string; ja: string }> = {
-  office: { en: 'Office', ja: '業務施設' },
-  commercial: { en: 'Commercial', ja: '商業施設' },
-  lodging: { en: 'Lodging', ja: '宿泊施設' },
-  residential_detached: { en: 'Residential detached', ja: '戸建住宅' },
-  residential_apartment: { en: 'Residential apartment', ja: '共同住宅' },
-  education: { en: 'Education', ja: '文教施設' },
-  medical_welfare: { en: 'Medical welfare', ja: '医療福祉施設' },
-  public_office: { en: 'Public office', ja: '官公庁施設' },
-  factory_warehouse: { en: 'Factory warehouse', ja: '工場・倉庫' },
-  greenhouse: { en: 'Greenhouse', ja: '温室' },
-  unheated: { en: 'Unheated', ja: '非暖房' },
-  unknown: { en: 'Unknown', ja: '用途不明' },
-};
-
-/** A use category's name ('factory_warehouse' -> 'Factory warehouse' / '工場・倉庫'); unknown codes as written. */
+/**
+ * A use category's name ('factory_warehouse' -> 'Factory warehouse' / '工場・運輸倉庫施設'): the plan sheets' names
+ * (engine/export/map/i18n.ts, after PLATEAU's Building_usage code list), so report, sheets and exports agree.
+ */
 export function useName(use: string, lang: Lang): string {
-  const n = USE_NAMES[use];
-  if (n) return n[lang];
-  const s = use.replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  return lang === 'ja' ? (USE_LABELS_JA[use] ?? use) : useLabel(use);
 }
 
 /** Japanese titles of the warning codes the stages record (the recorded English message follows them). */
@@ -103,7 +89,7 @@ const EN = {
   areas: 'Supply areas',
   areaCount: 'Candidate areas',
   areaDemand: 'Demand inside the areas',
-  areaShare: 'share of all demand',
+  areaShare: 'of all demand',
   cellThreshold: 'Cell threshold',
   areaThreshold: 'Area threshold',
   method: 'Method',
@@ -199,7 +185,7 @@ const JA: Words = {
   areas: '供給区域',
   areaCount: '候補区域数',
   areaDemand: '区域内の熱需要',
-  areaShare: '全需要に対する割合',
+  areaShare: '全需要の',
   cellThreshold: 'セルの基準',
   areaThreshold: '区域の基準',
   method: '手法',

@@ -101,7 +101,7 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
   const a = m.areas;
   if (a) {
     const rows: Row[] = [{ label: w.areaCount, value: v(a.count, ''), note: `${w.method}: ${a.method}` }];
-    if (isNum(a.demand_MWh)) rows.push({ label: w.areaDemand, value: v(a.demand_MWh, 'MWh/a'), note: isNum(a.totalDemand_MWh) && a.totalDemand_MWh > 0 ? `${pct(a.demand_MWh / a.totalDemand_MWh)} ${w.areaShare}` : undefined });
+    if (isNum(a.demand_MWh)) rows.push({ label: w.areaDemand, value: v(a.demand_MWh, 'MWh/a'), note: isNum(a.totalDemand_MWh) && a.totalDemand_MWh > 0 ? (lang === 'ja' ? `${w.areaShare} ${pct(a.demand_MWh / a.totalDemand_MWh)}` : `${pct(a.demand_MWh / a.totalDemand_MWh)} ${w.areaShare}`) : undefined });
     if (isNum(a.cellThreshold_MWh_per_ha)) rows.push({ label: w.cellThreshold, value: v(a.cellThreshold_MWh_per_ha, 'MWh/(ha·a)') });
     if (isNum(a.areaThreshold_GWh)) rows.push({ label: w.areaThreshold, value: v(a.areaThreshold_GWh, 'GWh/a') });
     parts.push(table(w.areas, rows));

@@ -53,6 +53,8 @@ export const PLATEAU_LAYERS: Record<string, string> = {
 
 const GML = /\.gml(\.gz)?$/i;
 const APPEARANCE = /_appearance$/i;
+/** macOS leftovers in zips and copied folders: `__MACOSX/` trees and `._name` AppleDouble files (not CityGML). */
+const MAC_JUNK = /(^|\/)(__MACOSX\/|\._[^/]*$)/;
 
 export interface PlateauLayout {
   kind: 'zip' | 'folder';
@@ -77,7 +79,7 @@ function gmlBelow(dir: string): string[] {
       const p = join(d, ent.name);
       if (ent.isDirectory()) {
         if (!APPEARANCE.test(ent.name)) walk(p);
-      } else if (GML.test(ent.name)) out.push(p);
+      } else if (GML.test(ent.name) && !ent.name.startsWith('._')) out.push(p);
     }
   };
   walk(dir);
@@ -127,6 +129,7 @@ export async function openPlateauZip(path: string): Promise<PlateauLayout> {
   const zip = await openZip(path);
   const prefixes = new Set<string>();
   for (const e of zip.entries) {
+    if (MAC_JUNK.test(e.name)) continue;
     const m = UDX_ENTRY.exec(e.name);
     if (m && (m[3] !== undefined || e.isDirectory)) prefixes.add(m[1]!);
   }
@@ -143,7 +146,7 @@ export async function openPlateauZip(path: string): Promise<PlateauLayout> {
   const entries = new Map<string, ZipEntry>();
   for (const e of zip.entries) {
     const m = UDX_ENTRY.exec(e.name);
-    if (!m || m[1] !== prefix) continue;
+    if (!m || m[1] !== prefix || MAC_JUNK.test(e.name)) continue;
     const layer = m[2]!;
     const list = layers.get(layer) ?? [];
     layers.set(layer, list);
@@ -158,7 +161,7 @@ export async function openPlateauZip(path: string): Promise<PlateauLayout> {
 }
 
 /** Whether a zip holds a PLATEAU udx/ tree. */
-export const hasUdx = (zip: ZipArchive): boolean => zip.entries.some((e) => UDX_ENTRY.test(e.name));
+export const hasUdx = (zip: ZipArchive): boolean => zip.entries.some((e) => UDX_ENTRY.test(e.name) && !MAC_JUNK.test(e.name));
 
 /** What a zip holds, for messages: `it holds 3 files: a.shp, a.dbf, a.prj` (the first 12 named). */
 export function zipHolds(zip: ZipArchive): string {

@@ -364,15 +364,25 @@ export async function lockRun(dir: string, o: LockOptions = {}): Promise<RunLock
   return lockHandle(path);
 }
 
-/** Remove a dead holder's lock file; a guard file (O_EXCL too) keeps two processes from taking over at once. */
-function takeOver(path: string, dead: RunLockInfo | undefined, note: (line: string) => void, abs: string): void {
+/**
+ * Remove a dead holder's lock file; a guard file (O_EXCL too, holding the taker's pid and start time) keeps two
+ * processes from taking over at once. A guard whose process is dead (killed while taking over) is removed at once;
+ * an empty guard is given a moment (its writer may be between creating and writing it) and then counts as dead.
+ */
+function takeOver(path: string, dead: RunLockInfo | undefined, note: (line: string) => void, abs: string, retry = true): void {
   const guard = `${path}.takeover`;
   try {
-    closeSync(openSync(guard, 'wx'));
+    const fd = openSync(guard, 'wx');
+    try {
+      writeSync(fd, `${process.pid} ${processStart(process.pid) ?? ''}\n`);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
-    const s = statSync(guard, { throwIfNoEntry: false });
-    // a guard older than 10 s belongs to a process that died taking over
-    if (s && Date.now() - s.mtimeMs > 10_000) rmSync(guard, { force: true });
+    if (retry && guardIsStale(guard)) {
+      rmSync(guard, { force: true });
+      takeOver(path, dead, note, abs, false);
+    }
     return;
   }
   try {
@@ -388,6 +398,27 @@ function takeOver(path: string, dead: RunLockInfo | undefined, note: (line: stri
   } finally {
     rmSync(guard, { force: true });
   }
+}
+
+/** Whether a takeover guard was left by a process that is gone. */
+function guardIsStale(guard: string): boolean {
+  const read = () => {
+    try {
+      return readFileSync(guard, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  let text = read();
+  if (text === undefined) return false; // gone: the other taker finished
+  if (text === '') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    text = read();
+    if (text === undefined) return false;
+    if (text === '') return true;
+  }
+  const [pid, start] = text.split(' ');
+  return !pidAlive(Number(pid), start || undefined);
 }
 
 function lockHandle(path: string): RunLock {
@@ -800,6 +831,16 @@ export class RunTransaction {
     const lock = await lockRun(abs, o);
     try {
       const manifest = await readManifest(abs);
+      // a stage adds itself to the manifest's lists: a manifest without them is not a run this version wrote
+      for (const key of ['stages', 'inputs'] as const) {
+        if (!Array.isArray((manifest as unknown as Record<string, unknown>)?.[key])) {
+          throw new InputError('run-bad-manifest', `manifest.json is not a heatplan manifest: it has no ${key} list`, {
+            file: join(abs, MANIFEST),
+            value: (manifest as unknown as Record<string, unknown>)?.[key] ?? null,
+            hint: 'the run folder is damaged or was not written by heatplan; make it again with `heatplan demand --out DIR` (or `heatplan run`)',
+          });
+        }
+      }
       let ms = Date.now();
       while (existsSync(join(abs, `.heatplan-tmp-${process.pid}-${ms}`))) ms++;
       const staging = join(abs, `.heatplan-tmp-${process.pid}-${ms}`);

@@ -465,13 +465,15 @@ export async function* readEntry(zip: ZipArchive, e: ZipEntry): AsyncGenerator<B
 /**
  * Copy entry `e` into folder `dir` as a file that heatplan's streaming readers take: a deflated entry becomes a gzip
  * file (its compressed bytes unchanged between a gzip header and a trailer of the entry's CRC-32 and size, RFC 1952,
- * so nothing is inflated here and the reader's gunzip checks the data), a stored entry is copied with its CRC-32
- * checked. Returns the file's path: the entry's base name, plus '.gz' when gzipped.
+ * so nothing is inflated here and the reader's gunzip checks the data), a stored entry or one gzipped itself
+ * (tile.gml.gz) is copied out inflated, its CRC-32 checked. Returns the file's path: the entry's base name, plus '.gz'
+ * when wrapped in gzip.
  */
 export async function extractEntryForStreaming(zip: ZipArchive, e: ZipEntry, dir: string): Promise<string> {
   checkReadable(zip, e);
   const safe = basename(e.name).replace(/[^\w.\-]/g, '_') || 'entry';
-  const gz = e.method === 8;
+  // an entry that is gzipped itself (tile.gml.gz) is inflated once to its gzip bytes: readers unwrap one gzip layer
+  const gz = e.method === 8 && !/\.gz$/i.test(safe);
   const dest = `${dir}/${safe}${gz ? '.gz' : ''}`;
   async function* bytes(): AsyncGenerator<Buffer> {
     if (gz) {

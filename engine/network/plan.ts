@@ -232,7 +232,7 @@ export function planNetwork(
   if (active.length === 0) {
     throw new InputError('route-plant-unreachable', `the roads at the plant${plants.length > 1 ? 's' : ''} do not reach any of the ${connected.length} consumers`, {
       record: plants.map((p) => p.id).join(','),
-      hint: 'the plant sits on a road piece that is not connected to the consumers\' roads; move it or check the road classes',
+      hint: 'the plant sits on a road piece that is not connected to the consumers\' roads; move it (plant or plants, --plant / --plants) or check the road classes (roadClasses, --road-classes)',
     });
   }
   let plantComponentNodes = 0;

@@ -178,7 +178,16 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     });
   } else if (o.plantsFile) plants = await readPlantsFile(o.plantsFile, crs);
   else if (fromPotential) plants = [fromPotential.plant];
-  const result = planNetwork({ graph: roadGraph.csr, consumers, plants }, { ...o.plan, warnings, onProgress: o.onProgress });
+  let result: NetworkResult;
+  try {
+    result = planNetwork({ graph: roadGraph.csr, consumers, plants }, { ...o.plan, warnings, onProgress: o.onProgress });
+  } catch (e) {
+    // the planner knows the graph, not the file it came from: name the roads file
+    if (e instanceof InputError && e.code === 'route-plant-unreachable' && !e.file) {
+      throw new InputError(e.code, e.message.replace(/^record [^:]*: /, '').replace(/\. .*$/s, ''), { file: o.roads, record: e.record, hint: e.hint });
+    }
+    throw e;
+  }
   const s = result.summary;
   const summary: RouteSummary = {
     ...s,

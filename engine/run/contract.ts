@@ -82,21 +82,29 @@ export interface BandSpec {
   unit: string;
 }
 
-/** demand.tif's bands, in order: floor area m², annual heat MWh/a and design peak kW per cell. */
+/**
+ * demand.tif's bands, in order: floor area m², annual heat MWh/a and design heating peak kW per cell, then annual
+ * cooling MWh/a and design cooling peak kW per cell (the cooling bands come after the first three so that readers
+ * indexing those keep their positions).
+ */
 export const DEMAND_BANDS = [
   { name: 'floor_area', unit: 'm2' },
   { name: 'annual_heat', unit: 'MWh/a' },
   { name: 'peak', unit: 'kW' },
+  { name: 'annual_cooling', unit: 'MWh/a' },
+  { name: 'cooling_peak', unit: 'kW' },
 ] as const satisfies readonly BandSpec[];
 
 /** Band index of each demand quantity in demand.tif. */
-export const DEMAND_BAND = { floorArea: 0, annualHeat: 1, peak: 2 } as const;
+export const DEMAND_BAND = { floorArea: 0, annualHeat: 1, peak: 2, annualCooling: 3, coolingPeak: 4 } as const;
 
 /** Display labels of demand.tif's bands (viewer), in band order. */
 export const DEMAND_BAND_LABELS = [
   { name: 'floor area', unit: 'm²' },
   { name: 'heat demand', unit: 'MWh/a' },
   { name: 'peak load', unit: 'kW' },
+  { name: 'cooling demand', unit: 'MWh/a' },
+  { name: 'cooling peak load', unit: 'kW' },
 ] as const satisfies readonly BandSpec[];
 
 /**
@@ -151,6 +159,14 @@ export interface BlockProperties {
   plotRatio: number;
   /** Sum of building shares. */
   buildings: number;
+  /** Annual cooling demand, MWh/a, and design cooling peak, kW (demand stage since issue 11; absent in older runs). */
+  cool_MWh?: number;
+  coolPeak_kW?: number;
+  /** Annual cooling per land area, MWh/(ha·a). */
+  coolDensity_MWh_per_ha_a?: number;
+  /** heat_MWh + cool_MWh, and per land area, MWh/(ha·a). */
+  heatCool_MWh?: number;
+  heatCoolDensity_MWh_per_ha_a?: number;
   row?: number;
   col?: number;
 }
@@ -179,6 +195,9 @@ export interface BuildingProperties {
   /** spaceHeat_MWh + hotWater_MWh exactly. */
   heat_MWh: number;
   peak_kW: number;
+  /** Annual cooling demand, MWh/a, and design cooling peak, kW (absent where the writer does not carry cooling). */
+  cool_MWh?: number;
+  coolPeak_kW?: number;
   /** Footprint centroid in the run's working CRS, m. */
   x: number;
   y: number;

@@ -51,6 +51,22 @@ export interface UseTotals {
   buildings: number;
   floorArea_m2: number;
   annualHeat_MWh: number;
+  /** Annual cooling, MWh/a, and heat + cooling (absent in runs before issue 11). */
+  cooling_MWh?: number;
+  heatAndCooling_MWh?: number;
+}
+
+/** Cooling of the demand stage (issue 11): totals, the grid's sums, and the uses without a cooling intensity. */
+export interface CoolingSummary {
+  cooling_MWh: number;
+  coolingPeak_kW: number;
+  /** annualHeat_MWh + cooling_MWh. */
+  heatAndCooling_MWh: number;
+  grid: { cooling_MWh: number; coolingPeak_kW: number };
+  /** Densities over the cells with demand (heat or cold), MWh/(ha·a): heat, cold, both. */
+  density_MWh_per_ha_a: { heat: number; cooling: number; heatAndCooling: number };
+  /** Use categories with floor area but no cooling intensity in the table (their cooling is 0, not estimated). */
+  notGiven: string[];
 }
 
 /** What the demand stage computes (engine/demand/pipeline.ts `runDemandStage().summary`). */
@@ -67,6 +83,8 @@ export interface DemandStageSummary {
   annualHeat_MWh: number;
   peak_kW: number;
   grid: { floorArea_m2: number; annualHeat_MWh: number; peak_kW: number; width: number; height: number; cellsWithDemand: number };
+  /** Cooling beside heating (absent in runs before issue 11 and in tiled batch runs that do not merge it yet). */
+  cooling?: CoolingSummary;
   crs: string;
   crsReason: string;
   cellSize_m: number;

@@ -38,6 +38,8 @@ export interface OptionIssue {
   /** The key as the caller wrote it (an old spelling stays as written). */
   key: string;
   message: string;
+  /** The value as given (absent for a missing key). */
+  value?: unknown;
 }
 
 export interface ParsedOptions {
@@ -76,7 +78,7 @@ export function parseStageOptions(name: StageName, raw: Record<string, unknown>,
     if (!(key in def.fields)) {
       const now = aliases.get(written);
       if (!now) {
-        issues.push({ key: written, message: `unknown option "${written}" of stage ${name}${hintFor(written, Object.keys(def.fields))}; valid: ${Object.keys(def.fields).join(', ')}` });
+        issues.push({ key: written, message: `unknown option "${written}" of stage ${name}${hintFor(written, Object.keys(def.fields))}; valid: ${Object.keys(def.fields).join(', ')}`, value: v });
         continue;
       }
       renamed.push([written, now]);
@@ -84,7 +86,7 @@ export function parseStageOptions(name: StageName, raw: Record<string, unknown>,
     }
     const f = def.fields[key] as FieldSpec;
     const r = f.schema.safeParse(v);
-    if (!r.success) issues.push({ key: written, message: r.error.issues[0]!.message });
+    if (!r.success) issues.push({ key: written, message: r.error.issues[0]!.message, value: v });
     else options[key] = r.data;
   }
   if (o.requireAll !== false) {
@@ -146,6 +148,14 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** " (value: ...)" for an issue whose message does not already quote the value given. */
+function valueNote(i: OptionIssue): string {
+  if (i.value === undefined || i.message.startsWith('unknown option')) return '';
+  const shown = typeof i.value === 'string' ? i.value : JSON.stringify(i.value);
+  if (shown === undefined || i.message.includes(shown) || i.message.includes(String(i.value))) return '';
+  return ` (value: ${shown.length > 120 ? shown.slice(0, 117) + '...' : shown})`;
+}
+
 export interface RunStageOptions extends StageContext {
   /** How the caller names an option in messages (the CLI: its flag; files: the key). Default: the key. */
   optionName?: (key: string) => string;
@@ -160,7 +170,7 @@ export async function runStage<N extends StageName>(name: N, runDir: string, opt
   const p = parseStageOptions(name, options as Record<string, unknown>);
   const show = ctx.optionName ?? ((k: string) => k);
   if (p.issues.length) {
-    const lines = p.issues.map((i) => `${show(i.key)}: ${i.message}`);
+    const lines = p.issues.map((i) => `${show(i.key)}: ${i.message}${valueNote(i)}`);
     throw new UsageError('stage-options', lines.length === 1 ? `stage ${name}: ${lines[0]}` : `stage ${name}: ${lines.length} bad options:\n  ${lines.join('\n  ')}`);
   }
   for (const [was, now] of p.renamed) ctx.note?.(`note: option "${was}" is now spelled "${now}" (the old spelling is accepted until heatplan 0.3)`);

@@ -366,6 +366,19 @@ export function sheetPipeScale(thresholdKwPerM = 0.17): ClassedScale {
   return { title: 'Pipes, heat-supply density', unit: 'kW/m', classes: classesFromBreaks([t / 2, t, 2 * t], SHEET_PIPE_COLORS) };
 }
 
+/**
+ * Potential classes of plan sheets (an orchid ramp, CIELAB hue 328°): apart from every use fill drawn over it and
+ * from the demand ramp it alternates with; the pipes drawn on top keep their white casing. Not the viewer's blues:
+ * on a sheet those are the pipes' and the water's colours.
+ */
+export const SHEET_POTENTIAL_COLORS = ['#fae1f8', '#dcafd8', '#b980b6', '#935790', '#6a3168'];
+
+/** potentialScale's classes in the sheet's potential colours. */
+export function sheetPotentialScale(maxKw: number, title = 'Extractable heat of the sources'): ClassedScale {
+  const s = potentialScale(maxKw, title);
+  return { ...s, classes: s.classes.map((c, i) => ({ ...c, color: SHEET_POTENTIAL_COLORS[i]! })) };
+}
+
 /** Fixed colours of plan sheets' point, line and outline symbols and of the base layer. */
 export const SHEET_STYLE = {
   areaStroke: '#00441b',
@@ -375,8 +388,9 @@ export const SHEET_STYLE = {
   consumer: '#222222',
   /** cut-off consumers: small grey dots, drawn under the network */
   dropped: '#8c8c8c',
-  plantFill: '#000000',
-  plantStroke: '#ffffff',
+  /** plants: a magenta square with a black outline, apart from every fill and dot of the sheet */
+  plantFill: '#ff00ff',
+  plantStroke: '#000000',
   buildingStroke: '#333333',
   /** base layer: the routed road graph, thin and light */
   road: '#bdbdbd',

@@ -3,7 +3,10 @@
  * starts the server for the run folder on 127.0.0.1 and opens a browser.
  */
 import { spawn } from 'node:child_process';
-import { UsageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { FILES } from '../run/contract.js';
 import { ensureViewerBuilt } from './build.js';
 import { DEFAULT_VIEW_PORT, startViewServer, type ViewServer } from './server.js';
 
@@ -17,6 +20,13 @@ export interface ViewOptions {
 
 /** Start the viewer for `dir`; resolves with the running server (the CLI keeps it open until Ctrl-C). */
 export async function runView(dir: string, opts: ViewOptions): Promise<ViewServer> {
+  // only a run folder is served: never a folder of other files someone pointed the viewer at
+  if (!existsSync(join(dir, FILES.manifest))) {
+    throw new InputError('run-missing', `not a heatplan run folder (no ${FILES.manifest}): the viewer serves run folders only`, {
+      file: resolve(dir),
+      hint: 'give the folder a stage wrote (heatplan demand --out DIR, heatplan run, heatplan demo)',
+    });
+  }
   let port = DEFAULT_VIEW_PORT;
   if (opts.port !== undefined) {
     port = Number(opts.port);

@@ -93,7 +93,7 @@ describe('heatplan export', () => {
     const buildings = readFileSync(join(r.dir, 'styles', 'buildings.qml'), 'utf8');
     expect(buildings).toContain('type="categorizedSymbol" attr="use"');
     expect(buildings).toContain('value="office" label="業務施設"');
-    expect(buildings).toContain('value="residential_detached" label="戸建住宅"');
+    expect(buildings).toContain('value="residential_detached" label="住宅"');
     for (const f of readdirSync(join(r.dir, 'styles'))) expect(readFileSync(join(r.dir, 'styles', f), 'utf8')).toMatch(/^<!DOCTYPE qgis[\s\S]*<\/qgis>\n$/);
     if (!havePeer('ogrinfo')) return;
     const rows = peer('ogrinfo', ['-ro', '-q', join(r.dir, 'heatplan.gpkg'), '-sql', 'SELECT f_table_name, f_geometry_column, useAsDefault, styleQML FROM layer_styles ORDER BY id']);
@@ -131,7 +131,7 @@ describe('heatplan export', () => {
     expect(rows).toHaveLength(7);
     const first = Object.fromEntries(h.map((k, i) => [k, rows[1]![i]]));
     expect(first).toMatchObject({ id: JA_ID, use: 'office', use_label: '業務施設', source_file: '/データ/大阪市/51357309_bldg_6697_op.gml', heat_MWh: '100' });
-    expect(rows.map((x) => x[h.indexOf('use_label')])).toEqual(['use_label', '業務施設', '商業施設', '戸建住宅', '共同住宅', '文教施設', '用途不明']);
+    expect(rows.map((x) => x[h.indexOf('use_label')])).toEqual(['use_label', '業務施設', '商業施設', '住宅', '共同住宅', '文教厚生施設', '用途不明・その他']);
     const pipes = parseCsv(readFileSync(join(r.dir, 'pipes.csv'), 'utf8'));
     expect(pipes[0]!.slice(0, 4)).toEqual(['id', 'kw_per_m', 'kw_per_m_class', 'meets_kw_per_m']);
     expect(pipes.slice(1).map((x) => x.slice(0, 4))).toEqual([

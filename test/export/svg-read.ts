@@ -73,3 +73,22 @@ export function readScaleText(root: XNode): number {
   if (!t) throw new Error('no "Scale 1:N" text');
   return Number(t.slice('Scale 1:'.length).replace(/,/g, ''));
 }
+
+/** The denominator of the sheet's scale text in either language ('Scale 1:N' or '縮尺 1:N'). */
+export function readScaleTextAnyLang(root: XNode): number {
+  const t = allText(root).find((s) => /^(Scale|縮尺) 1:[\d,]+$/.test(s));
+  if (!t) throw new Error('no "Scale 1:N" or "縮尺 1:N" text');
+  return Number(t.replace(/^(Scale|縮尺) 1:/, '').replace(/,/g, ''));
+}
+
+/** The map frame's clip rectangle (mm) and the facts the map group carries (scale, fill ratios, what it frames). */
+export function readMapFrame(root: XNode): { x: number; y: number; w: number; h: number; data: Record<string, string> } {
+  const g = byId(root, 'map');
+  if (!g) throw new Error('no map group');
+  const clipId = /url\(#([^)]+)\)/.exec(g.attrs['clip-path'] ?? '')?.[1];
+  const clip = clipId ? [...walk(root)].find((n) => n.name === 'clipPath' && n.attrs.id === clipId) : undefined;
+  const r = clip?.children.find((n) => n.name === 'rect');
+  if (!r) throw new Error('no clip rectangle of the map frame');
+  const data = Object.fromEntries(Object.entries(g.attrs).filter(([k]) => k.startsWith('data-')).map(([k, v]) => [k.slice(5), v]));
+  return { x: Number(r.attrs.x), y: Number(r.attrs.y), w: Number(r.attrs.width), h: Number(r.attrs.height), data };
+}

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BuildingTable } from '../../engine/buildings/table.js';
 import { parseCrs } from '../../engine/crs/index.js';
@@ -130,12 +131,16 @@ describeData('a PLATEAU download as published gives the buildings of its tiles',
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('heatplan-zip-'))).toEqual([]);
   });
 
-  it('the zip with udx/ at its root, stored entries, data descriptors and ZIP64 records', async () => {
+  it('the zip with udx/ at its root, stored entries, data descriptors, ZIP64 records, macOS leftovers', async () => {
     for (const [name, entries, o] of [
       ['root.zip', plateauEntries(''), {}],
       ['stored.zip', plateauEntries(`${CITY}/`, 0), {}],
       ['descriptor.zip', plateauEntries(`${CITY}/`), { descriptor: true }],
       ['zip64.zip', plateauEntries(`${CITY}/`), { zip64: true }],
+      // tiles gzipped inside the zip (as the Osaka tiles in ../shared/datasets are kept)
+      ['gz-tiles.zip', plateauEntries(`${CITY}/`).map((e) => (e.name.endsWith('_op.gml') && e.name.includes('/bldg/') ? { name: `${e.name}.gz`, data: gzipSync(e.data!) } : e)), {}],
+      // zipped again on a Mac: __MACOSX/ and ._ AppleDouble files beside the tiles
+      ['macos.zip', [...plateauEntries(`${CITY}/`), { name: `__MACOSX/${CITY}/udx/bldg/._49303425_bldg_6697_op.gml`, data: Buffer.from([0, 5, 22, 7]) }, { name: `${CITY}/udx/bldg/._52397519_bldg_6697_op.gml`, data: Buffer.from([0, 5, 22, 7]) }], {}],
     ] as const) {
       const zip = writeZip(name, [...entries], o);
       const r = await read([zip]);

@@ -72,9 +72,9 @@ describe('options as data', () => {
   it('every bad value at once, with what was expected and the unit', () => {
     const p = parseStageOptions('route', { roads: 'r.geojson', minKwPerM: -1, maxService_m: '50 m', consumers: 'cells' });
     expect(p.issues).toEqual([
-      { key: 'minKwPerM', message: 'expected a non-negative number of kW per metre (design output / (2 x route length); 0 = off, kW/m): it must be >= 0, got number -1' },
-      { key: 'maxService_m', message: 'expected a positive number of metres (m), got the string "50 m"; write the number alone: 50' },
-      { key: 'consumers', message: 'expected one of "buildings", "blocks", got the string "cells"' },
+      { key: 'minKwPerM', message: 'expected a non-negative number of kW per metre (design output / (2 x route length); 0 = off, kW/m): it must be >= 0, got number -1', value: -1 },
+      { key: 'maxService_m', message: 'expected a positive number of metres (m), got the string "50 m"; write the number alone: 50', value: '50 m' },
+      { key: 'consumers', message: 'expected one of "buildings", "blocks", got the string "cells"', value: 'cells' },
     ]);
     expect(parseStageOptions('route', {}).issues).toEqual([{ key: 'roads', message: 'missing: expected a path (roads: OSM .pbf, .shp or .geojson lines)' }]);
   });
@@ -123,6 +123,7 @@ describe('impossible options are refused before a stage runs', () => {
     ['demand', { buildings: ['b.gml'], hdd_Kd: -100 }, /hdd_Kd: expected a non-negative number of kelvin-days .*it must be >= 0/],
     ['demand', { buildings: ['b.gml'], hddScaling: 'cubic' }, /hddScaling: expected one of "linear", "sqrt", got the string "cubic"/],
     ['route', { roads: 'r.geojson', crossings: 'maybe' }, /crossings: expected true or false \(yes or no\), got the string "maybe"/],
+    ['route', { roads: 'r.geojson', plant: ['142.63,95,700,biomass'] }, /plant: expected a latitude -90\.\.90 \(value: \["142\.63,95,700,biomass"\]\)/],
   ] as const)('%s %j', async (stage, options, message) => {
     const e = await runStage(stage, dir, options).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UsageError);

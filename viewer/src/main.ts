@@ -38,6 +38,10 @@ interface HeatplanHandle {
   /** The cases of hourly.csv (ids), in file order. */
   caseIds: string[];
   setVisible(id: string, on: boolean): Promise<void>;
+  /** Back to the view the viewer opened with (the run's extent, north up, no tilt). */
+  resetView(): Promise<void>;
+  /** Show exactly these layers (the others hidden), in one update. */
+  showOnly(ids: string[]): Promise<void>;
   setHour(h: number): Promise<void>;
   /** Extrude the demand grid and tilt the view (as the panel's checkbox). */
   setExtruded(on: boolean): Promise<void>;
@@ -66,6 +70,19 @@ const handle: HeatplanHandle = {
     state.visible[id] = on;
     const box = document.querySelector<HTMLInputElement>(`input[data-layer="${id}"]`);
     if (box) box.checked = on;
+    await update();
+  },
+  resetView: async () => {
+    viewState = { ...fitView(), pitch: state.extruded ? 45 : 0 };
+    deck?.setProps({ initialViewState: { ...viewState } });
+    await update();
+  },
+  showOnly: async (ids) => {
+    for (const id of handle.layerIds) {
+      state.visible[id] = ids.includes(id);
+      const box = document.querySelector<HTMLInputElement>(`input[data-layer="${id}"]`);
+      if (box) box.checked = state.visible[id]!;
+    }
     await update();
   },
   setHour: async (h) => {

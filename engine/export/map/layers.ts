@@ -7,8 +7,8 @@ import {
   classColor,
   demandDensityScale,
   hexToRgb,
-  potentialScale,
   sheetPipeScale,
+  sheetPotentialScale,
   sheetUseColor,
   type ClassedScale,
 } from '../../style/palette.js';
@@ -263,7 +263,7 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     const tot = potentialTotal(run.potential);
     let max = 0;
     for (const x of tot) if (x > max) max = x;
-    const s = potentialScale(max, w.potentialTitle);
+    const s = sheetPotentialScale(max, w.potentialTitle);
     b.group({ id: 'layer-potential' }, () => rasterImage(b, v, run.potential!, (i) => (tot[i]! > 0 ? classColor(s, tot[i]!) : undefined)));
     const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w)].join('\n'));
     legend.push({ ...block, unit: w.potentialUnit, id: 'potential' });

@@ -154,10 +154,13 @@ const NO_LINE_START = new Set([...'、。，．・：；？！）」』】〕〉
  * Split `text` into lines no wider than `maxMm`: at spaces, and between Japanese characters (which have no spaces
  * between words), never before closing punctuation.
  */
-export function wrapText(text: string, sizeMm: number, maxMm: number, keep: readonly string[] = []): string[] {
+export function wrapText(text: string, sizeMm: number, maxMm: number, keep: readonly (string | RegExp)[] = []): string[] {
   // phrases in `keep` (licence names: "CC BY 4.0") are not broken: their spaces are glued until the end
   const GLUE = '\u0001';
-  for (const k of keep) if (k.includes(' ')) text = text.split(k).join(k.replace(/ /g, GLUE));
+  for (const k of keep) {
+    if (typeof k === 'string') text = text.split(k).join(k.replace(/ /g, GLUE));
+    else text = text.replace(new RegExp(k.source, k.flags.includes('g') ? k.flags : k.flags + 'g'), (m) => m.replace(/ /g, GLUE));
+  }
   // tokens: a Latin word with the space before it, or one CJK character
   const tokens: { t: string; space: boolean }[] = [];
   for (const word of text.split(/\s+/).filter(Boolean)) {

@@ -104,7 +104,7 @@ function legendBox(block: LegendBlock, w: number, fs: number): Box_ {
               b.add({ kind: 'circle', cx: x + sw / 2, cy: cyy, rMm: it.sizeMm ?? 0.7, fill: '#ffffff', stroke: it.color, strokeWidthMm: 0.3 });
               break;
             case 'square':
-              b.rect(x + sw / 2 - 1.4, cyy - 1.4, 2.8, 2.8, { fill: it.color, stroke: it.color === '#000000' ? '#ffffff' : '#000000', strokeWidthMm: 0.35 });
+              b.rect(x + sw / 2 - 1.4, cyy - 1.4, 2.8, 2.8, { fill: it.color, stroke: '#000000', strokeWidthMm: 0.35 });
               break;
           }
           b.text(x + sw + 2, yy + row / 2 + t * 0.35, it.label, t);
@@ -119,7 +119,7 @@ function legendBox(block: LegendBlock, w: number, fs: number): Box_ {
   };
 }
 
-function textBox(id: string, lines: string[], w: number, sizeMm: number, color = '#222222', keep: readonly string[] = []): Box_ {
+function textBox(id: string, lines: string[], w: number, sizeMm: number, color = '#222222', keep: readonly (string | RegExp)[] = []): Box_ {
   const wrapped = lines.flatMap((l) => wrapText(l, sizeMm, w, keep));
   return {
     heightMm: wrapped.length * sizeMm * 1.3 + sizeMm * 0.6,

@@ -10,7 +10,7 @@ import type { InputRecord, Manifest } from '../../run/contract.js';
 import { words, type Lang } from './i18n.js';
 
 /** Names and licences a source line keeps on one line when it wraps. */
-export const KEEP_TOGETHER = [
+export const KEEP_TOGETHER: (string | RegExp)[] = [
   'MLIT Project PLATEAU, CC BY 4.0',
   '国土交通省 Project PLATEAU',
   'CC BY 4.0',
@@ -18,6 +18,7 @@ export const KEEP_TOGETHER = [
   '© OpenStreetMap contributors',
   'Hotmaps project (H2020)',
   'reference-year weather',
+  /\(\d[\d,]* files?\)/,
 ];
 
 /** One dataset of the run's inputs. */

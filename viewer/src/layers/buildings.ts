@@ -6,10 +6,20 @@ import { SolidPolygonLayer } from '@deck.gl/layers';
 import { BUILDING_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { BuildingsMeta } from '../data.js';
 import type { LayerContext } from './context.js';
-import { USE_PALETTE, VIEWER_STYLE } from '../../../engine/style/palette.js';
+import { hexToRgb, USE_COLORS, USE_PALETTE, VIEWER_STYLE, type Rgba } from '../../../engine/style/palette.js';
 import { memo } from './memo.js';
 
 const colorCache = new WeakMap<object, Uint8Array>();
+
+/**
+ * Colour of use i of the buildings' use dictionary: the plan sheets' colour of a use category (USE_COLORS: unknown is
+ * light grey), else the qualitative palette by position (uses outside the category table).
+ */
+export function useRgba(uses: readonly string[], i: number): Rgba {
+  const hex = USE_COLORS[uses[i] ?? ''];
+  if (hex) return [...hexToRgb(hex), 255] as Rgba;
+  return USE_PALETTE[i % USE_PALETTE.length]!;
+}
 
 function vertexColors(b: Unpacked<BuildingsMeta>): Uint8Array {
   const hit = colorCache.get(b);
@@ -18,8 +28,10 @@ function vertexColors(b: Unpacked<BuildingsMeta>): Uint8Array {
   const owner = b.arrays[BUILDING_ARRAYS.owner] as Uint32Array;
   const use = b.arrays[BUILDING_ARRAYS.code('use')] as Uint16Array;
   const out = new Uint8Array(starts[starts.length - 1]! * 4);
+  const uses = b.meta.dictionaries.use;
+  const colors = uses.map((_, i) => useRgba(uses, i));
   for (let p = 0; p + 1 < starts.length; p++) {
-    const c = USE_PALETTE[use[owner[p]!]! % USE_PALETTE.length]!;
+    const c = colors[use[owner[p]!]!] ?? USE_PALETTE[0]!;
     for (let v = starts[p]!; v < starts[p + 1]!; v++) out.set(c, v * 4);
   }
   colorCache.set(b, out);
