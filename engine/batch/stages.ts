@@ -40,6 +40,8 @@ export function stageDone(stage: StageName, dir: string, manifestStages: string[
   const m = MANIFEST_STAGE[stage];
   if (m) return manifestStages.includes(m);
   if (stage === 'report') return existsSync(join(dir, FILES.report));
+  // the export stage's GeoPackage in its default folder (engine/export/gis.ts EXPORT_DIR)
+  if (stage === 'export') return existsSync(join(dir, 'export', 'heatplan.gpkg'));
   if (!existsSync(dir)) return false;
   return readdirSync(dir).some((f) => /^map\.(png|pdf|svg)$/.test(f));
 }

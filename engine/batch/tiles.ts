@@ -21,7 +21,7 @@ import { tableBBox, projectTable } from '../buildings/geometry.js';
 import type { BuildingTable } from '../buildings/table.js';
 import { chooseWorkingCrs, lookupEpsg, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { resolveClimate, type ClimateChoice } from '../demand/climate.js';
-import { demandByUse, demandParameters, deriveBuildingDemand, DROP_CODES, rasterizeDemand, stretchingFiles, type DerivationOptions } from '../demand/pipeline.js';
+import { addGridCooling, demandByUse, demandParameters, deriveBuildingDemand, DROP_CODES, rasterizeDemand, stretchingFiles, type DerivationOptions } from '../demand/pipeline.js';
 import { DEFAULT_CLIMATE, loadClimate, type ClimateRegion } from '../demand/tables.js';
 import { InputError } from '../errors.js';
 import { gridCellsAsBlocks } from '../grid/blocks.js';
@@ -285,7 +285,7 @@ export async function mergeTiles(m: MergeTask): Promise<DemandSummary> {
   const spec = gridForBBox(m.plan.crs.code, [xmin, ymin, xmax, ymax], cs);
   checkGridSize(spec, { maxCells: m.plan.maxCells ?? DEFAULT_MAX_CELLS, bands: DEMAND_BANDS.length, explain: () => stretchingFiles(m.scans) });
   const n = spec.width * spec.height;
-  const bands = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const bands = DEMAND_BANDS.map(() => new Float64Array(n));
   for (let k = 0; k < tiles.length; k++) {
     const s = tiles[k]!.spec;
     if (!s) continue;
@@ -293,7 +293,7 @@ export async function mergeTiles(m: MergeTask): Promise<DemandSummary> {
     const data = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
     const dc = Math.round((s.x0 - spec.x0) / cs), dr = Math.round((spec.y0 - s.y0) / cs);
     const tn = s.width * s.height;
-    for (let b = 0; b < 3; b++) {
+    for (let b = 0; b < DEMAND_BANDS.length; b++) {
       const dst = bands[b]!;
       for (let r = 0; r < s.height; r++) {
         const so = b * tn + r * s.width, d0 = (r + dr) * spec.width + dc;
@@ -307,6 +307,7 @@ export async function mergeTiles(m: MergeTask): Promise<DemandSummary> {
   await withRun(tx, async (tx) => {
     await writeGeoTiff(tx.path(FILES.demand), { ...spec, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) });
     const blocks = gridCellsAsBlocks(spec, { floorAreaM2: bands[0]!, heatMWh: bands[1]!, peakKw: bands[2]! }, transformer(crs, WGS84));
+    addGridCooling(blocks, spec, bands[3]!, bands[4]!);
     await writeFile(tx.path(FILES.blocks), JSON.stringify(blocks) + '\n');
     (summary.blocks as Record<string, unknown>).count = blocks.features.length;
     await concatBuildings(tx.path(FILES.buildings), m.prefixes.map((p) => `${p}.ndjson`), m.plan.files);

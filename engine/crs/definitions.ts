@@ -76,6 +76,61 @@ for (let zone = 28; zone <= 38; zone++) {
 }
 for (const d of DEFS.values()) proj4.defs(d.code, d.proj4);
 
+/**
+ * Area of use of a projected CRS heatplan defines, in lon/lat degrees, derived from its definition (not an EPSG
+ * table): where data in that CRS can lie. Only CRSs whose definition fixes an area are listed.
+ *  - UTM zone z (WGS 84 32601-32660 N, 32701-32760 S; ETRS89 25828-25838 N): the zone's 6° band, west edge
+ *    -180 + 6 (z - 1), and its hemisphere (N: 0..84°N, S: 80°S..0, the UTM grid's latitude limits; the N and S
+ *    variants differ only by the false northing that makes the other hemisphere's northings negative). As EPSG
+ *    gives it: 32654 is "between 138°E and 144°E, northern hemisphere between equator and 84°N".
+ *  - Japan's plane rectangular systems (JGD2011 6669-6687, JGD2000 2443-2461, Tokyo 30161-30179): legally assigned
+ *    by prefecture (国土交通省告示第九号), boundaries heatplan does not have; their area is Japan, the extent
+ *    `inJapan` (engine/crs/index.ts) uses for "the plane systems apply": 122-154.5°E, 20-46°N (Yonaguni to
+ *    Minamitorishima, Okinotorishima to Etorofu).
+ * `lonSlack` is how far outside the west/east edges data may still legitimately lie (degrees): a UTM zone is often
+ * kept for a city across a zone boundary, so half a zone (3°); 0 for the Japan extent, which has its margin.
+ */
+export interface AreaOfUse {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+  lonSlack: number;
+  /** The area in words, for messages. */
+  text: string;
+}
+
+/** The plane rectangular systems' area: the same numbers as inJapan (engine/crs/index.ts). */
+export const JAPAN_PLANE_AREA: AreaOfUse = { west: 122, south: 20, east: 154.5, north: 46, lonSlack: 0, text: 'Japan (122-154.5°E, 20-46°N)' };
+
+const AREAS = new Map<string, AreaOfUse>();
+for (const z of JAPAN_PLANE_ZONE_ORIGINS) for (const base of [6668, 2442, 30160]) AREAS.set(`EPSG:${base + z.zone}`, JAPAN_PLANE_AREA);
+const utmArea = (zone: number, north: boolean): AreaOfUse => {
+  const west = -180 + 6 * (zone - 1);
+  const lon = (x: number) => `${Math.abs(x)}°${x < 0 ? 'W' : 'E'}`;
+  return {
+    west, east: west + 6, south: north ? 0 : -80, north: north ? 84 : 0, lonSlack: 3,
+    text: `UTM zone ${zone}${north ? 'N' : 'S'}: ${lon(west)}-${lon(west + 6)}, ${north ? 'northern hemisphere (0-84°N)' : 'southern hemisphere (80°S-0)'}`,
+  };
+};
+for (let zone = 1; zone <= 60; zone++) {
+  AREAS.set(`EPSG:${32600 + zone}`, utmArea(zone, true));
+  AREAS.set(`EPSG:${32700 + zone}`, utmArea(zone, false));
+}
+for (let zone = 28; zone <= 38; zone++) AREAS.set(`EPSG:${25800 + zone}`, utmArea(zone, true));
+
+/** The area of use of CRS `code` ('EPSG:32654'), or undefined where the definition fixes none (see AreaOfUse). */
+export function areaOfUse(code: string): AreaOfUse | undefined {
+  return AREAS.get(code);
+}
+
+/** Whether lon/lat lies in `a` (west/east widened by its lonSlack). */
+export function inAreaOfUse(a: AreaOfUse, lon: number, lat: number): boolean {
+  if (!(lat >= a.south && lat <= a.north)) return false;
+  // across the antimeridian too (zone 1's slack reaches 177°E)
+  return [lon, lon - 360, lon + 360].some((x) => x >= a.west - a.lonSlack && x <= a.east + a.lonSlack);
+}
+
 /** The definition for an EPSG code ('EPSG:6677', 'epsg:6677' or 6677), or undefined if heatplan does not know it. */
 export function lookupEpsg(code: string | number): CrsDefinition | undefined {
   const m = /^(?:epsg:)?(\d+)$/i.exec(String(code).trim());

@@ -7,6 +7,7 @@ import { CrsError } from '../errors.js';
 import { JAPAN_PLANE_ZONE_ORIGINS, lookupEpsg, romanZone, type CrsDefinition } from './definitions.js';
 
 export { JAPAN_PLANE_ZONE_ORIGINS, lookupEpsg, knownEpsgCodes, type CrsDefinition } from './definitions.js';
+export { areaOfUse, inAreaOfUse, JAPAN_PLANE_AREA, type AreaOfUse } from './definitions.js';
 
 /** A CRS in use: its definition plus, for a chosen working CRS, why it was chosen. */
 export interface Crs extends CrsDefinition {

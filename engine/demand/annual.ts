@@ -3,7 +3,10 @@
  *
  * Space heating: intensity at the reference climate (kWh/m²·a, table) x HDD18(site) / HDD18(reference), linear by
  * default (THERMOS uses sqrt; `hddScaling: 'sqrt'`). Greenhouses: ground area x 1.9 W/m²K x HDD18 x 24 h.
- * Hot water: litres/m²·a x 4.2 kJ/(L·K) x (43 °C - Tw), Tw = a·Toa + b with the site's annual mean Toa (METHODS.md s.2).
+ * Hot water: volume x 4.2 kJ/(L·K) x (43 °C - Tw), Tw = a·Toa + b with the site's annual mean Toa (METHODS.md s.2).
+ * The volume (issue 11): residential per person, persons = dwellings x persons per dwelling, dwellings = 1 per detached
+ * house or floor area / m² per dwelling (at least 1); non-residential litres per m² of the served room type x the share
+ * of the floor area that is that room (hotWaterServedShare). Options override the table's residential values.
  * Peak: space heating through the same degree-day model, H = Q / (HDD·24 h), peak = H x (18 °C - design temperature);
  * hot water as annual / full-load hours (an option); greenhouse 5.6 W/m²K x (18 °C - design temperature).
  * Cooling (issue 11): floor area x the table's annual cooling intensity of the building's use in the site's climate
@@ -12,6 +15,7 @@
  * never estimated. Cooling is kept beside heat: heat_MWh stays space heating + hot water.
  */
 import { CATEGORY_INDEX, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
+import type { Warnings } from '../util/warnings.js';
 import type { ClimateRegion, IntensityRow } from './tables.js';
 
 export interface DemandOptions {
@@ -28,6 +32,38 @@ export interface DemandOptions {
   greenhousePeakWm2K?: number;
   /** Indoor base temperature of the degree days, °C (18). */
   baseTempC?: number;
+  /**
+   * Residential hot water basis: 'per-dwelling' (persons x litres per person, the table's hotWater_L_person_day) or
+   * 'per-m2' (the table's hotWater_L_m2a, heatplan 0.1's rule, about twice the national average per dwelling).
+   * Default 'per-dwelling' (issue 11: the method the household statistics support).
+   */
+  residentialHotWater?: 'per-dwelling' | 'per-m2';
+  /** Residential hot water overrides (else the intensity table's): persons per dwelling, m² per dwelling, L/person·day. */
+  personsPerDwelling?: number;
+  m2PerDwelling?: number;
+  hotWaterPerPersonLDay?: number;
+  /** Residential hot water per dwelling, L/day at 43 °C: replaces persons x litres per person. */
+  hotWaterPerDwellingLDay?: number;
+}
+
+/** The default residential hot-water basis (see DemandOptions.residentialHotWater). */
+export const DEFAULT_RESIDENTIAL_HOT_WATER = 'per-dwelling' as const;
+
+/** Dwellings of a residential building by the row's rule (undefined for a row on the per-m² basis). */
+export function dwellingsOf(row: IntensityRow, floorAreaM2: number, o: Pick<DemandOptions, 'm2PerDwelling' | 'residentialHotWater'> = {}): number | undefined {
+  if (row.hotWaterLPersonDay === undefined || (o.residentialHotWater ?? DEFAULT_RESIDENTIAL_HOT_WATER) !== 'per-dwelling') return undefined;
+  if (row.dwellingsPerBuilding !== undefined && row.dwellingsPerBuilding > 0) return row.dwellingsPerBuilding;
+  const m2 = o.m2PerDwelling ?? row.m2PerDwelling!;
+  return Math.max(1, floorAreaM2 / m2);
+}
+
+/** Hot water volume of one building, litres a year at 43 °C. */
+export function hotWaterLitres(row: IntensityRow, floorAreaM2: number, o: DemandOptions): number {
+  const d = dwellingsOf(row, floorAreaM2, o);
+  if (d === undefined) return floorAreaM2 * row.hotWaterServedShare * row.hotWaterLM2a;
+  if (floorAreaM2 <= 0) return 0;
+  const perDwellingDay = o.hotWaterPerDwellingLDay ?? (o.personsPerDwelling ?? row.personsPerDwelling!) * (o.hotWaterPerPersonLDay ?? row.hotWaterLPersonDay!);
+  return d * perDwellingDay * 365;
 }
 
 export interface DemandTotals {
@@ -78,6 +114,11 @@ export function resolvedDemandParameters(o: DemandOptions) {
     greenhouseMean_W_m2K: o.greenhouseMeanWm2K ?? 1.9,
     greenhousePeak_W_m2K: o.greenhousePeakWm2K ?? 5.6,
     baseTemp_C: o.baseTempC ?? 18,
+    residentialHotWater: o.residentialHotWater ?? DEFAULT_RESIDENTIAL_HOT_WATER,
+    personsPerDwelling: o.personsPerDwelling ?? 'intensity table',
+    m2PerDwelling: o.m2PerDwelling ?? 'intensity table',
+    hotWaterPerPerson_L_day: o.hotWaterPerPersonLDay ?? 'intensity table',
+    hotWaterPerDwelling_L_day: o.hotWaterPerDwellingLDay ?? null,
   };
 }
 
@@ -86,7 +127,12 @@ export function mainsWaterTemp(c: ClimateRegion): number {
   return c.hwA * c.meanTempC + c.hwB;
 }
 
-export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: DemandOptions): DemandTotals {
+/** The warning of a building whose use has no cooling value for the region (one per building, as tiles add up). */
+export const COOLING_NOT_GIVEN = 'cooling-not-given';
+const COOLING_NOT_GIVEN_MESSAGE =
+  "no cooling intensity for the building's use in the climate region in the intensity table: its cooling is 0, not estimated (give --intensity with cool_kWh_m2a_rN and coolPeak_W_m2_rN)";
+
+export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: DemandOptions, warnings?: Warnings): DemandTotals {
   const p = resolvedDemandParameters(o);
   const ratio = p.hdd18_Kd / p.refHdd18_Kd;
   const scale = p.hddScaling === 'sqrt' ? Math.sqrt(ratio) : ratio;
@@ -112,7 +158,7 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
       shKwh = fa * row.spaceHeatRefKwhM2a * scale;
       peakSh = degreeHours > 0 ? (shKwh / degreeHours) * dT : 0;
     }
-    const hwKwh = Math.max(0, fa * row.hotWaterLM2a * kwhPerL);
+    const hwKwh = Math.max(0, hotWaterLitres(row, fa, o) * kwhPerL);
     const peakHw = hwKwh / p.hotWaterFullLoadHours_h;
     t.spaceHeatMWh[i] = shKwh / 1000;
     t.hotWaterMWh[i] = hwKwh / 1000;
@@ -121,7 +167,10 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
     const ca = rj >= 0 ? row.coolKwhM2a[rj] : undefined;
     const cp = rj >= 0 ? row.coolPeakWm2[rj] : undefined;
     if (ca === undefined || cp === undefined) {
-      if (fa > 0) notGiven.add(c);
+      if (fa > 0) {
+        notGiven.add(c);
+        warnings?.add(COOLING_NOT_GIVEN, COOLING_NOT_GIVEN_MESSAGE, { file: t.files[t.fileIndex[i]!], record: t.id[i], message: `${USE_CATEGORIES[c]} in region ${p.climateRegion || '(none: outside Japan)'}` });
+      }
       cool.coolMWh[i] = 0;
       cool.coolPeakKw[i] = 0;
     } else {

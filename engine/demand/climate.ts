@@ -40,7 +40,7 @@ export function resolveClimate(regions: ClimateRegion[], choice: ClimateChoice, 
   } else {
     if (choice.hdd18Kd === undefined) {
       throw new UsageError('climate-missing', `data at ${lon.toFixed(3)}, ${lat.toFixed(3)} is outside Japan: give the site's heating degree days`, {
-        hint: 'give hdd_Kd (--hdd, K·d base 18 °C) and preferably meanTemp_C and designTemp_C (--mean-temp, --design-temp, °C)',
+        hint: 'give a weather file (--weather: HASP, CSV, EPW) or hdd_Kd (--hdd, K·d base 18 °C) and preferably meanTemp_C and designTemp_C (--mean-temp, --design-temp, °C)',
       });
     }
     // Outside Japan the Tw formula of regions 3-4 is used (an assumption, stated in the manifest).

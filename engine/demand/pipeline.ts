@@ -14,8 +14,9 @@ import { rasterizeBuildings, type RasterizeStats } from '../grid/rasterize-exact
 import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-input.js';
 import { DEMAND_BANDS, type DemandStageSummary } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
+import { heatingDegreeDays, readWeather, type Weather } from '../io/weather.js';
 import { Warnings } from '../util/warnings.js';
-import { computeDemand, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
+import { computeDemand, coolingColumns, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
 import { resolveClimate, type ClimateChoice } from './climate.js';
 import { DEFAULT_CLIMATE, DEFAULT_INTENSITY, loadClimate, loadIntensity, type ClimateRegion, type IntensityRow } from './tables.js';
 
@@ -33,9 +34,25 @@ export interface DemandStageOptions extends BuildingInputOptions {
   intensity?: string;
   climateTable?: string;
   climate?: ClimateChoice;
+  /**
+   * Weather file (HASP, CSV, EPW): heating degree days (base 18 °C, daily means), the annual mean and the design
+   * temperature (the 0.4 % coldest hour) from it, where the climate choice does not give them (then --hdd is not
+   * needed outside Japan).
+   */
+  weather?: string;
   hddScaling?: 'linear' | 'sqrt';
   includeBasement?: boolean;
   hotWaterFullLoadHours?: number;
+  /** Storey height for storeys from measured height, m, for every use (default: the intensity table's storeyHeight_m by use). */
+  storeyHeightM?: number;
+  /** Height offset of the storey rule 1 + floor((h - offset) / storey height), m, for every use (default: by use). */
+  heightOffsetM?: number;
+  /** Residential hot water basis and overrides (engine/demand/annual.ts DemandOptions). */
+  residentialHotWater?: 'per-dwelling' | 'per-m2';
+  personsPerDwelling?: number;
+  m2PerDwelling?: number;
+  hotWaterPerPersonLDay?: number;
+  hotWaterPerDwellingLDay?: number;
   onProgress?: ProgressFn;
 }
 
@@ -101,28 +118,48 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
   // reported there as "outside Japan") and before anything is allocated
   demandGrid(table, crs, cellM, o.maxCells, lonLat);
 
-  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), o.climate ?? {}, tr4326Centre(table, crs), warnings);
+  const choice: ClimateChoice = { ...o.climate };
+  let weatherClimate: WeatherClimate | undefined;
+  if (o.weather) {
+    weatherClimate = climateFromWeather(await readWeather(o.weather, { warnings }));
+    choice.hdd18Kd ??= weatherClimate.hdd18Kd;
+    choice.meanTempC ??= weatherClimate.meanTempC;
+    choice.designTempC ??= weatherClimate.designTempC;
+  }
+  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), choice, tr4326Centre(table, crs), warnings);
+  if (weatherClimate) climate.reason += `; degree days ${Math.round(choice.hdd18Kd!)} K·d, mean ${choice.meanTempC!.toFixed(1)} °C, design ${choice.designTempC!.toFixed(1)} °C from ${o.weather} (where not given)`;
   const derived = deriveBuildingDemand(table, o, climate, warnings);
   const totals = derived.totals;
   const { grid, stats: rstats } = rasterizeDemand(table, crs, cellM, warnings, o.onProgress, o.maxCells);
   const spec: GridSpec = grid;
-  const [fa, heat, peak] = grid.bands;
+  const [fa, heat, peak, cool, coolPeak] = grid.bands;
 
   const toWgs = transformer(crs, WGS84);
+  const cc = coolingColumns(table);
   let blocks: GeoJSON.FeatureCollection;
   let outside = 0;
   if (o.blocks) {
     const layer = await readBlockPolygons(o.blocks, crs, warnings);
     const totals = aggregateToBlocks(table, layer, warnings);
     blocks = blocksToGeoJson(layer, totals, toWgs);
+    // the same split of every building over the blocks, for its cooling (its warnings are the heat pass's again)
+    const ct = aggregateToBlocks(table, layer, new Warnings(), { floorAreaM2: table.floorAreaM2, heatMWh: cc.coolMWh, peakKw: cc.coolPeakKw });
+    addBlockCooling(blocks, layer.id.map((_, k) => [ct.heatMWh[k]!, ct.peakKw[k]!]));
     outside = totals.outside.buildings;
   } else {
     blocks = gridCellsAsBlocks(spec, { floorAreaM2: fa!, heatMWh: heat!, peakKw: peak! }, toWgs);
+    addGridCooling(blocks, spec, cool!, coolPeak!);
   }
 
   const byUse = demandByUse(table);
   let cellsWithDemand = 0;
-  for (let i = 0; i < heat!.length; i++) if (heat![i]! > 0) cellsWithDemand++;
+  let cellsWithHeatOrCold = 0;
+  for (let i = 0; i < heat!.length; i++) {
+    if (heat![i]! > 0) cellsWithDemand++;
+    if (heat![i]! > 0 || cool![i]! > 0) cellsWithHeatOrCold++;
+  }
+  const gridCool = gridSum(cool!), gridHeat = gridSum(heat!);
+  const ha = (cellsWithHeatOrCold * cellM * cellM) / 1e4;
 
   const summary: DemandStageSummary = {
     buildings: table.count,
@@ -135,12 +172,24 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     hotWater_MWh: totals.hotWater_MWh,
     annualHeat_MWh: totals.annualHeat_MWh,
     peak_kW: totals.peak_kW,
-    grid: { floorArea_m2: gridSum(fa!), annualHeat_MWh: gridSum(heat!), peak_kW: gridSum(peak!), width: spec.width, height: spec.height, cellsWithDemand },
+    grid: { floorArea_m2: gridSum(fa!), annualHeat_MWh: gridHeat, peak_kW: gridSum(peak!), width: spec.width, height: spec.height, cellsWithDemand },
+    cooling: {
+      cooling_MWh: totals.cooling_MWh,
+      coolingPeak_kW: totals.coolingPeak_kW,
+      heatAndCooling_MWh: totals.annualHeat_MWh + totals.cooling_MWh,
+      grid: { cooling_MWh: gridCool, coolingPeak_kW: gridSum(coolPeak!) },
+      density_MWh_per_ha_a: {
+        heat: ha > 0 ? gridHeat / ha : 0,
+        cooling: ha > 0 ? gridCool / ha : 0,
+        heatAndCooling: ha > 0 ? (gridHeat + gridCool) / ha : 0,
+      },
+      notGiven: totals.coolingNotGiven,
+    },
     crs: crs.code,
     crsReason: crs.reason ?? '',
     cellSize_m: cellM,
     blocks: { source: o.blocks ?? 'grid cells', count: blocks.features.length, outsideBuildings: outside },
-    parameters: { ...demandParameters(derived, o), climateReason: climate.reason, climateSource: climate.source, climateTable: o.climateTable ?? DEFAULT_CLIMATE },
+    parameters: { ...demandParameters(derived, o), ...(weatherClimate ? { weather: o.weather, weatherClimate } : {}), climateReason: climate.reason, climateSource: climate.source, climateTable: o.climateTable ?? DEFAULT_CLIMATE },
     rasterize: rstats,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -148,6 +197,51 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
 }
 
 
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Cooling properties of one block: annual and peak, density, and heat + cooling (contract BlockProperties). */
+function coolingProperties(p: Record<string, unknown>, coolMWh: number, coolPeakKw: number): void {
+  const landHa = Number(p.land_ha) || 0;
+  const heat = Number(p.heat_MWh) || 0;
+  p.cool_MWh = round3(coolMWh);
+  p.coolPeak_kW = round3(coolPeakKw);
+  p.coolDensity_MWh_per_ha_a = landHa > 0 ? round3(coolMWh / landHa) : 0;
+  p.heatCool_MWh = round3(heat + coolMWh);
+  p.heatCoolDensity_MWh_per_ha_a = landHa > 0 ? round3((heat + coolMWh) / landHa) : 0;
+}
+
+/** Add each block's cooling (annual MWh, peak kW, in the features' order) to blocks.geojson's features. */
+export function addBlockCooling(blocks: GeoJSON.FeatureCollection, values: [number, number][]): void {
+  blocks.features.forEach((f, k) => coolingProperties((f.properties ??= {}) as Record<string, unknown>, values[k]?.[0] ?? 0, values[k]?.[1] ?? 0));
+}
+
+/** Add the grid cells' cooling bands to the cell blocks of gridCellsAsBlocks (ids r{row}c{col}). */
+export function addGridCooling(blocks: GeoJSON.FeatureCollection, spec: GridSpec, cool: ArrayLike<number>, coolPeak: ArrayLike<number>): void {
+  for (const f of blocks.features) {
+    const p = (f.properties ??= {}) as Record<string, unknown>;
+    const i = Number(p.row) * spec.width + Number(p.col);
+    coolingProperties(p, cool[i] ?? 0, coolPeak[i] ?? 0);
+  }
+}
+
+/** Degree days, mean and design temperature of a weather file (the demand stage's --weather). */
+export interface WeatherClimate {
+  hdd18Kd: number;
+  meanTempC: number;
+  /** The 0.4 % coldest hour's temperature (35 of 8,760 hours), as engine/demand/climate-regions.csv computes it for regions 1-2. */
+  designTempC: number;
+  hours: number;
+}
+
+export function climateFromWeather(w: Weather): WeatherClimate {
+  const a = w.airC;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]!;
+  const sorted = Float64Array.from(a).sort();
+  const k = Math.min(sorted.length - 1, Math.max(0, Math.floor(0.004 * sorted.length)));
+  return { hdd18Kd: heatingDegreeDays(a, 18), meanTempC: sum / a.length, designTempC: sorted[k]!, hours: a.length };
+}
 
 function tr4326Centre(t: BuildingTable, crs: Crs): [number, number] {
   const [xmin, ymin, xmax, ymax] = tableBBox(t);
@@ -164,15 +258,38 @@ export interface DemandDerivation {
 }
 
 /** Demand options that shape the per-building derivation (the subset a batch tile passes on). */
-export type DerivationOptions = Pick<DemandStageOptions, 'useMapping' | 'intensity' | 'includeBasement' | 'hddScaling' | 'hotWaterFullLoadHours'>;
+export type DerivationOptions = Pick<
+  DemandStageOptions,
+  'useMapping' | 'intensity' | 'includeBasement' | 'hddScaling' | 'hotWaterFullLoadHours' | 'storeyHeightM' | 'heightOffsetM' | 'residentialHotWater' | 'personsPerDwelling' | 'm2PerDwelling' | 'hotWaterPerPersonLDay' | 'hotWaterPerDwellingLDay'
+>;
 
 export function deriveBuildingDemand(table: BuildingTable, o: DerivationOptions, climate: ClimateRegion, warnings: Warnings): DemandDerivation {
   const useMapping = loadUseMapping(o.useMapping?.length ? [DEFAULT_USE_MAPPING, ...o.useMapping] : [DEFAULT_USE_MAPPING]);
   const intensity = loadIntensity(o.intensity ?? DEFAULT_INTENSITY);
   assignCategories(table, useMapping, warnings);
-  const floorAreaSource = deriveFloorArea(table, { defaultStoreys: intensity.map((r) => r.defaultStoreys), includeBasement: o.includeBasement }, warnings);
-  const demandOptions: DemandOptions = { climate, hddScaling: o.hddScaling, hotWaterFullLoadHours: o.hotWaterFullLoadHours };
-  const totals = computeDemand(table, intensity, demandOptions);
+  const floorAreaSource = deriveFloorArea(
+    table,
+    {
+      defaultStoreys: intensity.map((r) => r.defaultStoreys),
+      includeBasement: o.includeBasement,
+      storeyHeightByCategory: intensity.map((r) => r.storeyHeightM),
+      heightOffsetByCategory: intensity.map((r) => r.heightOffsetM),
+      storeyHeightM: o.storeyHeightM,
+      heightOffsetM: o.heightOffsetM,
+    },
+    warnings,
+  );
+  const demandOptions: DemandOptions = {
+    climate,
+    hddScaling: o.hddScaling,
+    hotWaterFullLoadHours: o.hotWaterFullLoadHours,
+    residentialHotWater: o.residentialHotWater,
+    personsPerDwelling: o.personsPerDwelling,
+    m2PerDwelling: o.m2PerDwelling,
+    hotWaterPerPersonLDay: o.hotWaterPerPersonLDay,
+    hotWaterPerDwellingLDay: o.hotWaterPerDwellingLDay,
+  };
+  const totals = computeDemand(table, intensity, demandOptions, warnings);
   return { useMappingFile: useMapping.file, intensity, floorAreaSource, demandOptions, totals };
 }
 
@@ -183,7 +300,34 @@ export function demandParameters(d: DemandDerivation, o: DerivationOptions): Rec
     useMapping: d.useMappingFile,
     intensityTable: o.intensity ?? DEFAULT_INTENSITY,
     includeBasement: o.includeBasement ?? false,
-    intensities: Object.fromEntries(d.intensity.map((r) => [r.category, { spaceHeatRef_kWh_m2a: r.spaceHeatRefKwhM2a, hotWater_L_m2a: r.hotWaterLM2a, defaultStoreys: r.defaultStoreys, source: r.source }])),
+    storeyHeight_m: o.storeyHeightM ?? 'intensity table by use',
+    heightOffset_m: o.heightOffsetM ?? 'intensity table by use',
+    intensities: Object.fromEntries(
+      d.intensity.map((r) => {
+        const rj = d.demandOptions.climate.region - 1;
+        return [
+          r.category,
+          {
+            spaceHeatRef_kWh_m2a: r.spaceHeatRefKwhM2a,
+            hotWater_L_m2a: r.hotWaterLM2a,
+            hotWaterServedShare: r.hotWaterServedShare,
+            hotWater_L_person_day: r.hotWaterLPersonDay ?? null,
+            personsPerDwelling: r.personsPerDwelling ?? null,
+            m2PerDwelling: r.m2PerDwelling ?? null,
+            dwellingsPerBuilding: r.dwellingsPerBuilding ?? null,
+            defaultStoreys: r.defaultStoreys,
+            storeyHeight_m: r.storeyHeightM,
+            heightOffset_m: r.heightOffsetM,
+            storeySource: r.storeySource,
+            source: r.source,
+            cool_kWh_m2a: r.coolKwhM2a[rj] ?? null,
+            coolPeak_W_m2: r.coolPeakWm2[rj] ?? null,
+            coolSource: r.coolSource,
+            coolYear: r.coolYear,
+          },
+        ];
+      }),
+    ),
   };
 }
 
@@ -202,7 +346,9 @@ export function rasterizeDemand(
 ): { grid: Raster; stats: RasterizeStats } {
   const spec = demandGrid(table, crs, cellM, maxCells);
   const stats: RasterizeStats = { buildings: 0, singleCell: 0, multiCell: 0, zeroArea: 0, negativeCoverage: 0 };
-  const bands = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw], { stats, warnings, onProgress });
+  const cc = coolingColumns(table);
+  // in DEMAND_BANDS order: floor area, heat, heating peak, cooling, cooling peak
+  const bands = rasterizeBuildings(table, spec, [table.floorAreaM2, table.heatMWh, table.peakKw, cc.coolMWh, cc.coolPeakKw], { stats, warnings, onProgress });
   return { grid: { ...spec, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) }, stats };
 }
 
@@ -308,12 +454,15 @@ function nearest(t: BuildingTable, x: number, y: number): number {
 
 /** Buildings, floor area and annual heat per use category. */
 export function demandByUse(t: BuildingTable): DemandStageSummary['byUse'] {
+  const cc = coolingColumns(t);
   const byUse: DemandStageSummary['byUse'] = {};
   for (let i = 0; i < t.count; i++) {
-    const e = (byUse[USE_CATEGORIES[t.category[i]!] ?? 'unknown'] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0 });
+    const e = (byUse[USE_CATEGORIES[t.category[i]!] ?? 'unknown'] ??= { buildings: 0, floorArea_m2: 0, annualHeat_MWh: 0, cooling_MWh: 0, heatAndCooling_MWh: 0 });
     e.buildings++;
     e.floorArea_m2 += t.floorAreaM2[i]!;
     e.annualHeat_MWh += t.heatMWh[i]!;
+    e.cooling_MWh = (e.cooling_MWh ?? 0) + cc.coolMWh[i]!;
+    e.heatAndCooling_MWh = (e.heatAndCooling_MWh ?? 0) + t.heatMWh[i]! + cc.coolMWh[i]!;
   }
   return byUse;
 }

@@ -99,8 +99,16 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
       intensity: o.intensity,
       climateTable: o.climateTable,
       climate: { region: o.climateRegion, hdd18Kd: o.hdd_Kd, meanTempC: o.meanTemp_C, designTempC: o.designTemp_C },
+      weather: o.weather,
       hddScaling: o.hddScaling,
       includeBasement: o.includeBasement,
+      storeyHeightM: o.storeyHeight_m,
+      heightOffsetM: o.heightOffset_m,
+      residentialHotWater: o.residentialHotWater,
+      personsPerDwelling: o.personsPerDwelling,
+      m2PerDwelling: o.m2PerDwelling,
+      hotWaterPerPersonLDay: o.hotWaterPerPerson_L_day,
+      hotWaterPerDwellingLDay: o.hotWaterPerDwelling_L_day,
       onProgress: ctx.onProgress,
     });
     // the manifest names what was read: a PLATEAU download's udx/bldg files (a zip's entries), not only the path given

@@ -14,9 +14,26 @@ export interface IntensityRow {
   category: UseCategory;
   /** Space heating at the reference climate (region 6 by default), kWh per m² floor area per year. */
   spaceHeatRefKwhM2a: number;
-  /** Hot water volume at 43 °C, litres per m² floor area per year. */
+  /**
+   * Hot water volume at 43 °C, litres per m² of served room area per year (non-residential: builelib's per-room value
+   * of the use's main room type); used where no per-person value is given.
+   */
   hotWaterLM2a: number;
+  /** Share of the floor area that is the served room type hotWaterLM2a holds for (column hotWaterServedShare; 1 when absent). */
+  hotWaterServedShare: number;
+  /** Residential: hot water at 43 °C, litres per person per day (column hotWater_L_person_day); undefined = per m². */
+  hotWaterLPersonDay?: number;
+  /** Residential: persons per dwelling (column personsPerDwelling). */
+  personsPerDwelling?: number;
+  /** Residential: floor area per dwelling, m² (column m2PerDwelling): dwellings = floor area / it (at least 1). */
+  m2PerDwelling?: number;
+  /** Residential: dwellings per building (column dwellingsPerBuilding, a detached house: 1); takes precedence over m2PerDwelling. */
+  dwellingsPerBuilding?: number;
   defaultStoreys: number;
+  /** Storeys from measured height: 1 + floor((h - heightOffsetM) / storeyHeightM) (columns storeyHeight_m, heightOffset_m; 4.2 and 4.89 m when absent). */
+  storeyHeightM: number;
+  heightOffsetM: number;
+  storeySource: string;
   source: string;
   /**
    * Annual cooling demand, kWh per m² floor area per year, by climate region 1-8 (index region - 1); undefined where
@@ -78,7 +95,23 @@ export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
       coolPeakWm2: COOLING_REGIONS.map((g) => optNum(r[coolPeakColumn(g)], file, k + 2, coolPeakColumn(g))),
       coolSource: r.coolSource ?? '',
       coolYear: r.coolYear ?? '',
+      storeyHeightM: optNum(r.storeyHeight_m, file, k + 2, 'storeyHeight_m') ?? 4.2,
+      heightOffsetM: optNum(r.heightOffset_m, file, k + 2, 'heightOffset_m') ?? 4.89,
+      storeySource: r.storeySource ?? (r.storeyHeight_m ? '' : 'PLATEAU sewage-heat tool default 1 + floor((h - 4.89) / 4.2)'),
+      hotWaterServedShare: optNum(r.hotWaterServedShare, file, k + 2, 'hotWaterServedShare') ?? 1,
+      hotWaterLPersonDay: optNum(r.hotWater_L_person_day, file, k + 2, 'hotWater_L_person_day'),
+      personsPerDwelling: optNum(r.personsPerDwelling, file, k + 2, 'personsPerDwelling'),
+      m2PerDwelling: optNum(r.m2PerDwelling, file, k + 2, 'm2PerDwelling'),
+      dwellingsPerBuilding: optNum(r.dwellingsPerBuilding, file, k + 2, 'dwellingsPerBuilding'),
     };
+    if (!(row.storeyHeightM > 0) || row.heightOffsetM < 0)
+      throw new InputError('intensity-range', 'storeyHeight_m must be > 0 and heightOffset_m >= 0', { file, record: k + 2, value: `${row.storeyHeightM} / ${row.heightOffsetM}` });
+    if (row.hotWaterServedShare < 0 || row.hotWaterServedShare > 1)
+      throw new InputError('intensity-range', 'hotWaterServedShare must be between 0 and 1', { file, record: k + 2, value: row.hotWaterServedShare });
+    if (row.hotWaterLPersonDay !== undefined) {
+      if (row.hotWaterLPersonDay < 0 || !(row.personsPerDwelling! > 0) || !((row.m2PerDwelling ?? 0) > 0 || (row.dwellingsPerBuilding ?? 0) > 0))
+        throw new InputError('intensity-dwelling', 'hot water per person needs personsPerDwelling > 0 and m2PerDwelling or dwellingsPerBuilding > 0', { file, record: k + 2, value: r.category });
+    }
     if (row.spaceHeatRefKwhM2a < 0 || row.hotWaterLM2a < 0 || row.defaultStoreys <= 0)
       throw new InputError('intensity-range', 'intensities must be >= 0 and default storeys > 0', { file, record: k + 2, value: r });
     COOLING_REGIONS.forEach((g, j) => {

@@ -41,7 +41,7 @@ export interface MapOptions {
   landscape?: boolean;
   /** PNG resolution, pixels per inch (default 300). */
   dpi?: number;
-  /** Force the scale denominator (1:scale); default the smallest of 1, 2, 2.5, 5 x 10^k that fits. */
+  /** Force the scale denominator (1:scale); default the smallest of the standard series 1, 2.5, 5 x 10^k that fits. */
   scale?: number;
   /** Pipe colour break, kW/m (default: the run's route threshold, else 0.17). */
   pipeThresholdKwPerM?: number;
@@ -165,9 +165,10 @@ export async function buildMapSheet(
 }
 
 /** Render a drawing in `format`. */
-export async function renderDrawing(drawing: Drawing, format: MapFormat, dpi = 300): Promise<Buffer> {
+export async function renderDrawing(drawing: Drawing, format: MapFormat, dpi = 300, date?: string): Promise<Buffer> {
   if (format === 'svg') return Buffer.from(renderSvg(drawing), 'utf8');
-  if (format === 'pdf') return (await renderPdf(drawing)).bytes;
+  // the PDF is dated by the run (or SOURCE_DATE_EPOCH), never the clock: the same run gives the same bytes
+  if (format === 'pdf') return (await renderPdf(drawing, { date })).bytes;
   return renderPng(drawing, dpi);
 }
 
@@ -179,7 +180,7 @@ export async function exportMap(runDir: string, options: MapOptions = {}): Promi
   checkOptions(options);
   checkFont(format, options.lang);
   const { drawing, info, run, warnings, base } = await buildMapSheet(runDir, options);
-  const bytes = await renderDrawing(drawing, format, options.dpi ?? 300);
+  const bytes = await renderDrawing(drawing, format, options.dpi ?? 300, run.manifest.updated);
   // write then rename: a reader never sees half a file; a failed write is an OutputError naming `out`
   await writeOutputAtomic(out, bytes);
   return {

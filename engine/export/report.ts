@@ -48,6 +48,31 @@ const MANIFEST_CORE = new Set(['heatplan', 'created', 'updated', 'crs', 'inputs'
 
 const esc = (v: unknown): string => escapeXml(String(v));
 
+/**
+ * SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) as a Date, when set and valid. The report
+ * names no other time: the same run gives the same bytes (the run's and its stages' times are in manifest.json).
+ */
+export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): Date | undefined {
+  const v = env.SOURCE_DATE_EPOCH?.trim();
+  if (!v || !/^\d+$/.test(v)) return undefined;
+  const d = new Date(Number(v) * 1000);
+  return Number.isFinite(d.getTime()) ? d : undefined;
+}
+
+/** Manifest keys that hold wall-clock times or durations: in manifest.json only, not in the report. */
+const TIME_KEYS = new Set(['created', 'updated', 'finished', 'started', 'seconds']);
+
+/**
+ * A manifest value as the report shows it: without times and durations, and with the run folder's absolute path
+ * replaced by the run's name (so the same run gives the same report wherever it lies).
+ */
+function reportValue(v: unknown, dir: string, name: string): unknown {
+  if (typeof v === 'string') return v.includes(dir) ? v.split(dir).join(name) : v;
+  if (Array.isArray(v)) return v.map((x) => reportValue(x, dir, name));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !TIME_KEYS.has(k)).map(([k, x]) => [k, reportValue(x, dir, name)]));
+  return v;
+}
+
 function fmtNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
@@ -156,15 +181,13 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   const ja = lang === 'ja';
   const crsText = manifest.crs ? `${manifest.crs.name} (${manifest.crs.code})` : undefined;
   parts.push(
-    `<p class="meta">${[`${ja ? 'ランフォルダ' : 'Run folder'} <code>${esc(dir)}</code>`, manifest.updated ? `${ja ? '更新' : 'updated'} ${esc(manifest.updated)}` : '', Array.isArray(manifest.stages) && manifest.stages.length ? `${ja ? '段階' : 'stages'}: ${esc(manifest.stages.join(', '))}` : '', crsText ? esc(crsText) : ''].filter(Boolean).join(' · ')}</p>`,
+    `<p class="meta">${[`${ja ? 'ランフォルダ' : 'Run folder'} <code>${esc(name)}</code>`, Array.isArray(manifest.stages) && manifest.stages.length ? `${ja ? '段階' : 'stages'}: ${esc(manifest.stages.join(', '))}` : '', crsText ? esc(crsText) : ''].filter(Boolean).join(' · ')}</p>`,
   );
   const metaTable =
     valueHtml({
-      [ja ? 'ランフォルダ' : 'Run folder']: dir,
+      [ja ? 'ランフォルダ' : 'Run folder']: name,
       [ja ? 'heatplan 版（ラン）' : 'heatplan version (run)']: manifest.heatplan?.version,
       [ja ? 'heatplan 版（報告書）' : 'heatplan version (report)']: VERSION,
-      [ja ? '作成' : 'Created']: manifest.created,
-      [ja ? '更新' : 'Updated']: manifest.updated,
       [ja ? '実行した段階' : 'Stages completed']: Array.isArray(manifest.stages) ? manifest.stages.join(', ') : undefined,
       [ja ? '座標参照系' : 'Working CRS']: manifest.crs ? `${manifest.crs.name} (${manifest.crs.code})` : undefined,
       [ja ? '座標参照系の選定理由' : 'Why this CRS']: manifest.crs?.reason,
@@ -184,7 +207,9 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   for (const f of RUN_FILES) {
     const p = join(dir, f);
     const ok = existsSync(p);
-    detail.push(`<tr><td><code>${esc(f)}</code></td><td class="${ok ? 'ok' : 'missing'}">${ok ? (ja ? esc(w.present) : 'present') : ja ? esc(w.missing) : 'missing'}</td><td class="num">${ok ? esc(fmtNumber(statSync(p).size)) : ''}</td></tr>`);
+    // manifest.json's size varies with its times and paths: not shown, so the same run gives the same report
+    const size = ok && f !== FILES.manifest ? esc(fmtNumber(statSync(p).size)) : '';
+    detail.push(`<tr><td><code>${esc(f)}</code></td><td class="${ok ? 'ok' : 'missing'}">${ok ? (ja ? esc(w.present) : 'present') : ja ? esc(w.missing) : 'missing'}</td><td class="num">${size}</td></tr>`);
   }
   detail.push('</tbody></table>');
   if (missing.length) detail.push(`<p class="muted">Missing files: the stages that write them have not run on this folder (${esc(missing.join(', '))}).</p>`);
@@ -250,7 +275,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
     (s) => manifestEntry(manifest, s) !== undefined,
   );
   for (const s of stages) {
-    const summary = manifestEntry(manifest, s);
+    const summary = reportValue(manifestEntry(manifest, s), dir, name);
     detail.push(`<h2>Stage: ${esc(s)}${stale.some((x) => x.stage === s) ? ' (stale)' : ''}</h2>`);
     if (isObj(summary)) {
       // warnings and warningDetails are in the warnings table at the front
@@ -274,7 +299,9 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   const attribution = attributionLines(manifest, true);
   detail.push(`<h2>${esc(w.sources)}</h2>`, attribution.length ? `<ul>${attribution.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="muted">None recorded.</p>');
   parts.push(`<div class="detail"><h2 id="detail">${esc(w.detail)}</h2>`, ...detail, '</div>');
-  parts.push(`<p class="muted">Written by heatplan ${esc(VERSION)} on ${esc(new Date().toISOString())}.</p>`);
+  // no clock time: the same run gives the same bytes (SOURCE_DATE_EPOCH, when set, dates the report)
+  const written = sourceDateEpoch();
+  parts.push(`<p class="muted">Written by heatplan ${esc(VERSION)}${written ? ` on ${esc(written.toISOString())}` : ''} from the run's manifest.json (times of the run and its stages are there).</p>`);
 
   const html = `<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -4,6 +4,7 @@
  */
 import { FLOOR_AREA_RULES, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { transformer, WGS84 } from '../crs/index.js';
+import { coolingColumns } from '../demand/annual.js';
 import { withOutputStream } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -16,6 +17,7 @@ export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Pro
 
 async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
   const tr = transformer(t.crs, WGS84);
+  const cc = coolingColumns(t);
   await write('{"type":"FeatureCollection","features":[\n');
   for (let b = 0; b < t.count; b++) {
     const polys: number[][][][] = [];
@@ -44,6 +46,8 @@ async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<voi
       // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
       heat_MWh: r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)),
       peak_kW: r4(t.peakKw[b]!),
+      cool_MWh: r4(cc.coolMWh[b]!),
+      coolPeak_kW: r4(cc.coolPeakKw[b]!),
       x: r2(t.cx[b]!),
       y: r2(t.cy[b]!),
     };

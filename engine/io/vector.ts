@@ -27,15 +27,17 @@
  *
  * Errors (InputError unless said): 'file-not-found'; 'unknown-format' (not .shp/.geojson/.json); 'geojson-invalid'
  * (not JSON, not a FeatureCollection or Feature, a member that is not a Feature); 'shp-missing-dbf';
- * 'shp-truncated' (with the record number and byte offset) and 'shp-corrupt'; 'dbf-corrupt'; 'bad-encoding';
- * CrsError 'crs-missing', 'crs-lonlat-range', 'crs-unknown'. Callers whose own codes are documented may rename the
+ * 'shp-truncated' (with the record number and byte offset) and 'shp-corrupt'; 'dbf-truncated' (a .dbf shorter than
+ * the records its header declares, with the record it ends in) and 'dbf-corrupt'; 'bad-encoding';
+ * CrsError 'crs-missing', 'crs-lonlat-range', 'crs-unknown', and 'crs-outside-area' (a declared UTM or Japan plane CRS
+ * none of whose features lies in the CRS's area of use, engine/crs areaOfUse). Callers whose own codes are documented may rename the
  * format / invalid / not-found codes (`codes`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as shapefile from 'shapefile';
-import { parseCrs, WGS84, type Crs } from '../crs/index.js';
+import { areaOfUse, inAreaOfUse, parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { CrsError, InputError } from '../errors.js';
 import type { Warnings } from '../util/warnings.js';
 
@@ -188,7 +190,9 @@ const optionWithKey = (opts: OpenVectorOptions): string => {
  */
 async function* checked(file: Omit<VectorFile, 'features'>, opts: OpenVectorOptions, source: AsyncGenerator<VectorFeature, void, undefined>): AsyncGenerator<VectorFeature, void, undefined> {
   const lonLat = file.crs.geographic;
+  const area = declaredArea(file);
   for await (const f of source) {
+    if (area) area.see(f);
     const bad = badPosition(f.geometry, lonLat);
     if (bad) {
       const finite = Number.isFinite(bad[0]) && Number.isFinite(bad[1]);
@@ -209,7 +213,68 @@ async function* checked(file: Omit<VectorFile, 'features'>, opts: OpenVectorOpti
     }
     yield f;
   }
+  area?.finish(opts);
 }
+
+/** The first position of `g` with two finite numbers, if any. */
+function firstPosition(g: VectorGeometry | null): [number, number] | undefined {
+  if (!g) return undefined;
+  if (g.type === 'GeometryCollection') {
+    for (const c of g.geometries ?? []) {
+      const p = firstPosition(c);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  let c: unknown = g.coordinates;
+  while (Array.isArray(c) && Array.isArray(c[0])) c = c[0];
+  if (!Array.isArray(c)) return undefined;
+  const [x, y] = c as unknown[];
+  return typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y) ? [x, y] : undefined;
+}
+
+/**
+ * The area-of-use check of a CRS the file declares (.prj or crs member) where its definition fixes an area
+ * (engine/crs/definitions.ts areaOfUse: UTM zones, Japan's plane systems): every feature's first position is taken
+ * to lon/lat; when not one of them lies in the area, the declaration cannot be the data's CRS (zone IX metres under
+ * a UTM 54N .prj land on the equator, south of the zone's hemisphere): CrsError 'crs-outside-area' naming the file,
+ * the CRS, its area and the first record. A CRS given with --source-crs is the user's word and is not checked.
+ */
+function declaredArea(file: Omit<VectorFile, 'features'>) {
+  if (file.crs.geographic || (file.crsFrom !== 'prj' && file.crsFrom !== 'geojson-crs')) return undefined;
+  const area = areaOfUse(file.crs.code);
+  if (!area) return undefined;
+  const toLonLat = transformer(file.crs, WGS84);
+  let seen = 0, inside = 0;
+  let first: { record: number; lonLat: [number, number] } | undefined;
+  return {
+    see(f: VectorFeature): void {
+      const p = firstPosition(f.geometry);
+      if (!p) return;
+      const [lon, lat] = toLonLat.forward(p[0], p[1]);
+      seen++;
+      if (inAreaOfUse(area, lon, lat)) inside++;
+      else if (!first) first = { record: f.record, lonLat: [Math.round(lon * 1e4) / 1e4, Math.round(lat * 1e4) / 1e4] };
+    },
+    finish(opts: OpenVectorOptions): void {
+      if (seen === 0 || inside > 0 || !first) return;
+      const from = file.crsFrom === 'prj' ? 'the .prj' : 'the crs member';
+      const [lon, lat] = first.lonLat;
+      throw new CrsError(
+        'crs-outside-area',
+        `${opts.what}: ${from} says ${file.crs.code} (${file.crs.name}), defined over ${area.text}, but none of the ${seen} features lies there (record ${first.record} is at ${Number.isFinite(lon) ? `${lon}, ${lat}` : 'no lon/lat position'}): the declaration is not the data's CRS`,
+        {
+          file: file.path,
+          record: first.record,
+          value: p2(first.lonLat),
+          hint: `pass the data's CRS with ${optionWithKey(opts)} EPSG:N (e.g. EPSG:6677 for JGD2011 plane zone IX); given there, ${file.crs.code} is used as it is`,
+        },
+      );
+    },
+  };
+}
+
+const p2 = (p: [number, number]) => p.map((v) => (Number.isFinite(v) ? v : String(v)));
 
 // ---------------------------------------------------------------------------------------------------------------
 // GeoJSON
@@ -287,6 +352,11 @@ interface DbfHeader {
   records: number;
   columns: string[];
   ldid: number;
+  /** Bytes of the header (bytes 8-9) and of one record (bytes 10-11), as the header states them. */
+  headerLen: number;
+  recordLen: number;
+  /** Size of the .dbf file, bytes. */
+  size: number;
 }
 
 async function readDbfHeader(dbf: string, decoder: TextDecoder, invalid: string): Promise<DbfHeader> {
@@ -304,7 +374,7 @@ async function readDbfHeader(dbf: string, decoder: TextDecoder, invalid: string)
       while (j < 11 && body[n + j] !== 0) j++;
       columns.push(decoder.decode(body.subarray(n, n + j)));
     }
-    return { records: head.readUInt32LE(4), columns, ldid: head[29]! };
+    return { records: head.readUInt32LE(4), columns, ldid: head[29]!, headerLen, recordLen: head.readUInt16LE(10), size: (await fh.stat()).size };
   } finally {
     await fh.close();
   }
@@ -329,6 +399,24 @@ function checkShp(shp: string): { record: number; offset: number; why: string } 
   }
   if (declared !== buf.length) return { record: rec, offset: off, why: `the header says ${declared} bytes, the file has ${buf.length}` };
   return null;
+}
+
+/**
+ * Check the .dbf's size against its header: the records it declares (count x record length after the header) must
+ * all be there, else the file was cut and the attributes of the last records would be lost without a word. Returns
+ * null when whole, else the 1-based record the file ends in and its byte offset. (The closing 0x1A is optional.)
+ */
+export function checkDbfSize(h: Pick<DbfHeader, 'records' | 'headerLen' | 'recordLen' | 'size'>): { record: number; offset: number; why: string } | null {
+  if (h.headerLen < 33 || h.recordLen < 1) return { record: 0, offset: 0, why: `the header states ${h.headerLen} header bytes and ${h.recordLen}-byte records` };
+  const need = h.headerLen + h.records * h.recordLen;
+  if (h.size >= need) return null;
+  if (h.size < h.headerLen) return { record: 0, offset: h.size, why: `the file ends inside its ${h.headerLen}-byte header (${h.size} bytes)` };
+  const whole = Math.floor((h.size - h.headerLen) / h.recordLen);
+  return {
+    record: whole + 1,
+    offset: h.headerLen + whole * h.recordLen,
+    why: `the header declares ${h.records} records of ${h.recordLen} bytes (${need} bytes with the header), the file has ${h.size}: cut in record ${whole + 1}`,
+  };
 }
 
 /** The file beside `path` with extension `ext` (lower or upper case), if there is one. */
@@ -368,6 +456,13 @@ async function openShapefile(path: string, opts: OpenVectorOptions): Promise<Vec
       opts.warnings?.add('encoding-assumed', 'no .cpg and no language driver in the .dbf: text read as UTF-8 (pass --encoding, e.g. Shift_JIS)', { file: path });
   }
   const header = await readDbfHeader(dbf, new TextDecoder(encoding), opts.codes?.invalid ?? 'dbf-corrupt');
+  const cutDbf = checkDbfSize(header);
+  if (cutDbf)
+    throw new InputError(opts.codes?.invalid ?? (cutDbf.record === 0 ? 'dbf-corrupt' : 'dbf-truncated'), `broken .dbf (attribute table): ${cutDbf.why}`, {
+      file: dbf,
+      record: cutDbf.record === 0 ? undefined : `${cutDbf.record} (byte ${cutDbf.offset})`,
+      hint: 'the file was cut short or damaged; copy it again',
+    });
   const info = { path, format: 'shapefile' as const, crs, crsFrom: from, encoding, columns: header.columns, count: header.records };
 
   async function* all(): AsyncGenerator<VectorFeature, void, undefined> {

@@ -74,11 +74,13 @@ export async function readWeather(path: string, opts: WeatherOptions = {}): Prom
  */
 export function parseHasp(text: string, file: string, opts: WeatherOptions = {}): Weather {
   const lines = text.split(/\r?\n/);
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  // trailing blank lines and a DOS end-of-file mark (Ctrl-Z, as the reference-year files end)
+  while (lines.length && /^[\s\x1a]*$/.test(lines[lines.length - 1])) lines.pop();
   const days: number[][] = [];
   let firstWeekdayCode: number | undefined;
   const missing: boolean[] = [];
   for (let i = 0; i < lines.length; i++) {
+    checkHaspLine(lines, i, file);
     const line = lines[i].padEnd(80, ' ');
     const element = line[79];
     if (element === '2' && firstWeekdayCode === undefined) {
@@ -113,6 +115,33 @@ export function parseHasp(text: string, file: string, opts: WeatherOptions = {})
   const start = opts.startWeekday ?? (firstWeekdayCode !== undefined ? (firstWeekdayCode + 5) % 7 : 0);
   const region = opts.climateRegion ?? HASP_REGION[basename(file)];
   return finishWeather(air, file, 'hasp', { ...opts, startWeekday: start, climateRegion: region }, undefined);
+}
+
+/**
+ * The layout of HASP line `i` (0-based): 80 columns, element number (column 80) 1..7 in turn, the date (year, month,
+ * day in columns 73-78) the same on the 7 lines of a day. A line that breaks it (random bytes, a line cut or split,
+ * a day's line missing) is an InputError 'weather-bad-line' naming the file, the line and the day, instead of the
+ * day being skipped and the year coming out short.
+ */
+function checkHaspLine(lines: string[], i: number, file: string): void {
+  const line = lines[i].replace(/\s+$/, '');
+  const day = Math.floor(i / 7) + 1;
+  const want = String((i % 7) + 1);
+  const first = lines[i - (i % 7)]!;
+  const date = (l: string) => l.slice(72, 78);
+  // the date as the day's first line gives it (month/day), when that line has one
+  const md = first.replace(/\s+$/, '').length === 80 && /^[ \d]{2}[ \d]\d[ \d]\d$/.test(date(first)) ? ` (${Number(first.slice(74, 76))}/${Number(first.slice(76, 78))})` : '';
+  let why: string | undefined;
+  if (line.length !== 80) why = `the line has ${line.length} columns, not 80`;
+  else if (line[79] !== want) why = `column 80 holds element ${JSON.stringify(line[79])}, expected ${want} (line ${(i % 7) + 1} of the day's 7)`;
+  else if (i % 7 !== 0 && date(line) !== date(first)) why = `the date columns 73-78 ${JSON.stringify(date(line))} differ from the day's first line ${JSON.stringify(date(first))}`;
+  if (why)
+    throw new InputError('weather-bad-line', `HASP day ${day}${md}: ${why}`, {
+      file,
+      record: `line ${i + 1}`,
+      value: line.length > 80 ? line.slice(0, 80) + '...' : line,
+      hint: 'each day is 7 lines of 80 columns (24 three-digit fields, date, weekday, element 1-7); the file is damaged: copy it again',
+    });
 }
 
 /**

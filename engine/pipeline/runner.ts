@@ -130,7 +130,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
     }
     const seconds = (performance.now() - t0) / 1000;
     log(`${prefix}: done in ${seconds.toFixed(1)} s; run folder ${displayPath(out)}`);
-    return { out: s.out, stages: results, seconds };
+    return { out: s.out, stages: results.filter((r) => r.status !== 'omitted'), seconds };
   } finally {
     if (build) await build.dispose();
     lock.release();
@@ -221,7 +221,8 @@ async function recordRun(s: ResolvedScenario, runDir: string, results: StageResu
       sha256: input!.sha256,
       name: s.name ?? null,
       finished: new Date().toISOString(),
-      stages: results.map((r) => ({ stage: r.label, status: r.status, ...(r.argv ? { command: showArgv(r.argv), seconds: Math.round(r.seconds! * 100) / 100 } : { reason: r.reason }) })),
+      // the stages the scenario names (ok, skipped with the reason); stages it leaves out are not part of its record
+      stages: results.filter((r) => r.status !== 'omitted').map((r) => ({ stage: r.label, status: r.status, ...(r.argv ? { command: showArgv(r.argv), seconds: Math.round(r.seconds! * 100) / 100 } : { reason: r.reason }) })),
     }];
   });
 }

@@ -7,8 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
-import { UsageError } from '../errors.js';
-import { sameGrid } from '../grid/grid.js';
+import { InputError, UsageError } from '../errors.js';
+import { sameGrid, type GridSpec } from '../grid/grid.js';
 import { readGeoTiff } from '../io/geotiff.js';
 import { describeInputs, MANIFEST, RunTransaction, withRun } from '../io/run-folder.js';
 import { readBlocks } from '../run/read.js';
@@ -41,6 +41,8 @@ export async function runAreas(o: RunAreasOptions) {
   }
   const warnings = new Warnings();
   const demand: CellDemandGrid = o.demandRaster ? await readDemandRaster(o.demandRaster, o.band ?? 1) : await readRunDemand(o.run);
+  // a raster of another place must not replace the run's areas: it has to overlap the run's demand grid
+  if (o.demandRaster && runExists && existsSync(join(o.run, FILES.demand))) checkRasterOverlap(o.demandRaster, demand.grid, (await readRunDemand(o.run)).grid, o.run);
   let blocks: BlockInput[] | undefined;
   const blocksPath = join(o.run, FILES.blocks);
   if (o.method === 'blocks' && !o.demandRaster && runExists && existsSync(blocksPath)) blocks = await runBlocks(o.run, demand.grid.crs);
@@ -76,6 +78,58 @@ export async function runAreas(o: RunAreasOptions) {
     tx.setStage('areas', out);
     return out;
   });
+}
+
+type LonLatBox = [west: number, south: number, east: number, north: number];
+
+/** A grid's extent in lon/lat: its edges sampled (8 points a side) and transformed; undefined when no point transforms. */
+function lonLatExtent(g: GridSpec): LonLatBox | undefined {
+  const w = g.width * g.cellSize;
+  const h = g.height * g.cellSize;
+  const n = 8;
+  const xy: number[] = [];
+  for (let i = 0; i <= n; i++) {
+    const f = i / n;
+    xy.push(g.x0 + f * w, g.y0, g.x0 + f * w, g.y0 - h, g.x0, g.y0 - f * h, g.x0 + w, g.y0 - f * h);
+  }
+  const a = Float64Array.from(xy);
+  try {
+    transformer(parseCrs(g.crs), WGS84).forwardFlat(a);
+  } catch {
+    return undefined;
+  }
+  const box: LonLatBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < a.length; i += 2) {
+    const x = a[i]!, y = a[i + 1]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
+  }
+  return box[0] <= box[2] && box[1] <= box[3] ? box : undefined;
+}
+
+const fmtBox = (b: LonLatBox | undefined): string =>
+  b ? `lon ${b[0].toFixed(3)}..${b[2].toFixed(3)}, lat ${b[1].toFixed(3)}..${b[3].toFixed(3)}` : 'outside the range of its CRS';
+
+/**
+ * Refuse a demand raster whose extent does not overlap the run's demand grid (both compared in lon/lat): areas of
+ * another place would replace the run's. Nothing is written.
+ */
+function checkRasterOverlap(raster: string, rasterGrid: GridSpec, runGrid: GridSpec, run: string): void {
+  const r = lonLatExtent(rasterGrid);
+  const d = lonLatExtent(runGrid);
+  if (r && d && r[0] <= d[2] && d[0] <= r[2] && r[1] <= d[3] && d[1] <= r[3]) return;
+  if (!d) return; // the run's own grid cannot be placed: nothing to compare with
+  throw new InputError(
+    'demand-raster-elsewhere',
+    `the demand raster (${fmtBox(r)}) does not overlap the run's demand grid (${fmtBox(d)}); the run's areas are left as they are`,
+    {
+      file: raster,
+      hint: `give a heat-density raster that covers the run's area, or write the raster's areas into a new run folder (--run NEWDIR) instead of ${run}`,
+    },
+  );
 }
 
 /** The run's blocks.geojson (WGS84) into block inputs in the working CRS; cell features (row/col) mean "no blocks". */

@@ -14,6 +14,26 @@ import { InputError } from '../errors.js';
 import type { Warnings } from '../util/warnings.js';
 import { numberProp, type SourceFeature } from './vector-input.js';
 
+/**
+ * Largest sewer flow taken as real, m³/day: 1e8 (about 1,160 m³/s). The largest sewage treatment plants take in a few
+ * million m³/day (order 1e6-1e7: Bahr el-Baqar in Egypt and Stickney in Chicago at their design peaks, about 5-6
+ * million; Japan's largest, Morigasaki in Tokyo, about 1.5 million), and no single pipe carries more than the plant
+ * it drains to; 1e8 is more than an order of magnitude above any of them (it is about half the mean discharge of the
+ * Rhine). A larger value is a unit or data error (litres for m³, a sentinel, 1e300 that makes the kW non-finite):
+ * InputError 'sewage-flow-implausible' naming the file, the record and the value.
+ */
+export const MAX_SEWER_FLOW_M3_PER_DAY = 1e8;
+
+/** The error for a flow above MAX_SEWER_FLOW_M3_PER_DAY. */
+export function implausibleFlow(file: string | undefined, record: string, value: number, what = 'sewer flow'): InputError {
+  return new InputError('sewage-flow-implausible', `${what} above ${MAX_SEWER_FLOW_M3_PER_DAY.toExponential(0)} m³/day, more than an order of magnitude above the inflow of the largest sewage treatment plants (a few million m³/day; MAX_SEWER_FLOW_M3_PER_DAY)`, {
+    file,
+    record,
+    value,
+    hint: 'check the unit (m³/day, not litres) and the value',
+  });
+}
+
 export const SEWAGE_DEFAULTS = {
   /** K; the national sewage-heat potential-map guide (MoE/MLIT 2014). */
   dTK: 5,
@@ -118,6 +138,7 @@ export function sewagePipes(
       if (v !== undefined && !(v >= 0)) {
         throw new InputError('sewage-bad-flow', 'sewer flow must be a number >= 0 m³/day', { file: o.file, record: f.id, value: v, hint: 'fix or delete the value' });
       }
+      if (v !== undefined && v > MAX_SEWER_FLOW_M3_PER_DAY) throw implausibleFlow(o.file, f.id, v);
     }
     for (const line of f.lines) {
       const n = line.length / 2;

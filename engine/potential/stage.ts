@@ -20,7 +20,7 @@ import { readRunDemand } from './demand-input.js';
 import { GROUND_DEFAULTS, groundKw } from './ground.js';
 import { readSourceRaster } from './raster-input.js';
 import { riverSources } from './river.js';
-import { SEWAGE_DEFAULTS, sewagePipes, type KnownFlow } from './sewage.js';
+import { implausibleFlow, MAX_SEWER_FLOW_M3_PER_DAY, SEWAGE_DEFAULTS, sewagePipes, type KnownFlow } from './sewage.js';
 import { numberProp, readSourceFeatures } from './vector-input.js';
 import { wasteHeatSources } from './waste-heat.js';
 import { FILES } from '../run/contract.js';
@@ -41,9 +41,12 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
   const warnings = new Warnings();
   const inputs: PotentialInputs = {};
   const inputFiles: [string, string][] = [];
+  // source layers with no features, checked once every source is read (emptySources)
+  const empty: { file: string; role: string }[] = [];
   if (opts.sewers) {
     inputFiles.push([opts.sewers, 'sewers']);
     const feats = await readSourceFeatures(opts.sewers, working, { cityGmlFeatures: ['SewerPipe', 'Pipe', 'DrainagePipe'], cityGmlLines: true, sourceCrs: opts.sourceCrs, warnings });
+    if (feats.length === 0) empty.push({ file: opts.sewers, role: 'sewers' });
     const known: KnownFlow[] = [];
     if (opts.sewagePoints) {
       inputFiles.push([opts.sewagePoints, 'sewage-points']);
@@ -54,6 +57,7 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
           throw new InputError('sewage-point-bad', 'known-flow point needs a point geometry and a flow >= 0 m³/day', { file: opts.sewagePoints, record: p.id, value: flow });
         }
         const summer = numberProp(p.props, SEWAGE_DEFAULTS.summerFields);
+        for (const v of [flow, summer]) if (v !== undefined && v > MAX_SEWER_FLOW_M3_PER_DAY) throw implausibleFlow(opts.sewagePoints, p.id, v, 'known flow');
         known.push({ id: p.id, x: p.points[0]!, y: p.points[1]!, flowM3PerDay: flow, summerM3PerDay: summer !== undefined && summer >= 0 ? summer : undefined });
       }
     }
@@ -69,6 +73,7 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
   if (opts.rivers) {
     inputFiles.push([opts.rivers, 'rivers']);
     const feats = await readSourceFeatures(opts.rivers, working, { cityGmlFeatures: opts.riverFeatures ?? ['WaterBody'], sourceCrs: opts.sourceCrs, warnings });
+    if (feats.length === 0) empty.push({ file: opts.rivers, role: 'rivers' });
     inputs.river = riverSources(feats, warnings, {
       waterTempC: opts.riverTemp_C?.length === 1 ? opts.riverTemp_C[0] : opts.riverTemp_C,
       defaultFlowM3s: opts.riverFlow_m3_s,
@@ -97,8 +102,10 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
   if (opts.wasteHeat) {
     inputFiles.push([opts.wasteHeat, 'waste-heat']);
     const feats = await readSourceFeatures(opts.wasteHeat, working, { sourceCrs: opts.sourceCrs, warnings });
+    if (feats.length === 0) empty.push({ file: opts.wasteHeat, role: 'waste-heat' });
     inputs.wasteHeat = wasteHeatSources(feats, warnings, { file: opts.wasteHeat });
   }
+  emptySources(empty, [opts.sewers, opts.rivers, opts.ground, opts.wasteHeat].filter(Boolean).length, warnings);
   const r = computePotentials(grid, { heatMWh: demand.heatMWh, peakKw: demand.peakKw }, inputs, {
     sewageAccessM: opts.sewageAccess_m,
     riverAccessM: opts.riverAccess_m,
@@ -125,6 +132,22 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
     tx.setStage('potential', summary);
     return summary;
   });
+}
+
+/**
+ * Source layers that hold no features: when every source given is such a layer, nothing would be computed and the
+ * stage would report 0 kW as if the area had no potential: InputError 'source-empty' naming the file(s). When another
+ * source is given, each empty layer is a counted warning 'source-empty' naming its file.
+ */
+export function emptySources(empty: { file: string; role: string }[], given: number, warnings: Warnings): void {
+  if (empty.length === 0) return;
+  if (empty.length >= given) {
+    throw new InputError('source-empty', `the ${empty.map((e) => e.role).join(' and ')} layer${empty.length > 1 ? 's hold' : ' holds'} no features and no other source is given: there is no potential to compute`, {
+      file: empty.map((e) => e.file).join(', '),
+      hint: 'check the file (an export with a filter that matched nothing, the wrong layer), or give another source',
+    });
+  }
+  for (const e of empty) warnings.add('source-empty', 'a source layer holds no features: that source adds no potential', { file: e.file, message: `${e.role}: no features` });
 }
 
 /** Building centroids (working CRS x, y) and floor areas from the run's buildings.geojson, if any. */

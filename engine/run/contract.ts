@@ -277,6 +277,9 @@ export interface ConsumerProperties {
   id: string;
   heat_MWh: number;
   peak_kW: number;
+  /** Annual cooling demand, MWh/a, and design cooling peak, kW (0 where the intensity table gives no cooling; absent for block consumers). */
+  cool_MWh?: number;
+  coolPeak_kW?: number;
   service_m: number;
   branch: number;
   plant?: string;

@@ -416,7 +416,8 @@ export interface SimCaseRecord {
 /** sim.json: everything of the simulation but the hourly series (those are in hourly.csv). */
 export interface SimFile {
   weather: SimWeatherRecord;
-  summary: SimSummary;
+  /** manifest.sim without the wall time (`seconds` is in the manifest only: sim.json is the same bytes for the same inputs). */
+  summary: Omit<SimSummary, 'seconds'>;
   warnings: WarningSummary[];
   cases: SimCaseRecord[];
 }

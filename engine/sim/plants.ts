@@ -112,7 +112,8 @@ export const plantRecordSchema = z
     id: z.union([z.string(), z.number()]).transform(String),
     type: z.string(),
     capacity_kW: z.number().positive(),
-    fuel: z.string().optional(),
+    // network.geojson writes fuel: null for a plant given by position and type only: the type's default fuel then
+    fuel: z.string().nullish().transform((f) => f ?? undefined),
     efficiency: z.number().positive().max(1.2).optional(),
     minLoadFraction: z.number().min(0).max(1).optional(),
     belowMinLoad: z.enum(['surplus', 'off']).optional(),

@@ -16,7 +16,7 @@ import { plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } f
 import { readScenario, runScenario, type CaseResult, type Scenario } from './scenario.js';
 import type { SimOptions } from './simulate.js';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 const plantsFileSchema = z.union([
   z.array(plantRecordSchema),
@@ -43,6 +43,16 @@ export async function readPlantsFile(file: string): Promise<{ plants: PlantSpec[
   const plants = list.map((p, i) => plantFromRecord(p, file, `plants.${i}`));
   const b = Array.isArray(r.data) ? undefined : r.data.backup;
   return { plants, backup: b ? { fuel: b.fuel, efficiency: b.efficiency, capacityKw: b.capacity_kW ?? Infinity, enabled: b.enabled } : undefined };
+}
+
+/** `file` relative to the first of `dirs` it lies in (a run folder's own file), else unchanged (an input). */
+function runRelative(file: string, dirs: string[]): string {
+  if (!file || !isAbsolute(file)) return file;
+  for (const d of dirs) {
+    const r = relative(d, file);
+    if (r && !r.startsWith('..') && !isAbsolute(r)) return r.split(sep).join('/');
+  }
+  return file;
 }
 
 export interface SimulateStageOptions extends Omit<SimOptions, 'warnings' | 'constantKw' | 'useProfiles'> {
@@ -76,7 +86,11 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
       ...simOpts, ...(pf?.backup ? { backup: { ...(simOpts.backup ?? {}), ...pf.backup } } : {}), warnings,
     });
     const summary: SimSummary = { ...simSummary(cases), weather: { file: weather.file, hours: weather.hours, groundSource: weather.groundSource, climateRegion: weather.climateRegion }, electricityPrimary_MJ_per_kWh: cases[0].networks[0]?.parameters.electricityPrimaryMjPerKwh, warnings: warnings.counts(), seconds: Math.round((performance.now() - t0) / 10) / 100 };
-    await writeFile(tx.path(FILES.sim), JSON.stringify(simJson(cases, weather, { summary, warnings: warnings.list() }), null, 1) + '\n');
+    // sim.json is the same bytes for the same inputs: the wall time stays in manifest.sim only, and the run folder's
+    // own files are named relative to the run (a run moved or built in a staging folder names them the same)
+    const { seconds: _sec, ...fileSummary } = summary;
+    const simWarnings = warnings.list().map((w) => ({ ...w, examples: w.examples.map((e) => (e.file ? { ...e, file: runRelative(e.file, [tx.dir, tx.stagingDir]) } : e)) }));
+    await writeFile(tx.path(FILES.sim), JSON.stringify(simJson(cases, weather, { summary: fileSummary, warnings: simWarnings }), null, 1) + '\n');
     await writeHourlyCsv(tx.path(FILES.hourly), cases, weather);
     const inputs = [o.weatherPath, o.plantsPath, o.scenarioPath].filter((x): x is string => !!x);
     tx.addInputs(await describeInputs(inputs, 'simulate'));

@@ -9,7 +9,7 @@ const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 export const demandFields = {
   buildings: required(path('--buildings', 'in', 'PLATEAU CityGML .gml/.gml.gz or folder of tiles, OSM .pbf, .shp or .geojson', {
     list: true,
-    help: 'PLATEAU CityGML (.gml, .gml.gz, folder of tiles), OSM .pbf, .shp or .geojson',
+    help: 'PLATEAU CityGML (.gml, .gml.gz, a folder of tiles, or a PLATEAU city download as published: the .zip, the city folder or its udx/), OSM .pbf, .shp or .geojson',
   })),
   crs: crs('--crs', { help: 'projected working CRS (default: JGD2011 plane zone in Japan, UTM elsewhere)' }),
   cell_m: num('--cell', U.m, { positive: true }, 'grid cell size', { default: 100, aliases: ['cell'], help: 'grid cell size in metres' }),
@@ -26,10 +26,18 @@ export const demandFields = {
   intensity: path('--intensity', 'in', 'demand intensity CSV', { help: 'demand intensity table (see engine/demand/intensity.csv)' }),
   climateTable: path('--climate-table', 'in', 'climate region CSV', { help: 'climate region table (see engine/demand/climate-regions.csv)' }),
   climateRegion: num('--climate-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: 'Japanese climate region 1-8 (default: nearest reference city)' }),
-  hdd_Kd: num('--hdd', U.Kd, { min: 0 }, 'heating degree days, base 18 °C', { aliases: ['hdd'], help: 'heating degree days base 18 °C (required outside Japan)' }),
+  weather: path('--weather', 'in', 'weather file: HASP .has, CSV or EPW', { help: 'weather file (HASP .has, CSV, EPW): degree days, mean and design temperature from it where --hdd, --mean-temp, --design-temp are not given' }),
+  hdd_Kd: num('--hdd', U.Kd, { min: 0 }, 'heating degree days, base 18 °C', { aliases: ['hdd'], help: 'heating degree days base 18 °C (required outside Japan unless --weather is given)' }),
   meanTemp_C: num('--mean-temp', U.C, {}, 'annual mean outdoor temperature', { aliases: ['meanTemp'], help: 'annual mean outdoor temperature °C (mains water temperature)' }),
   designTemp_C: num('--design-temp', U.C, {}, 'design outdoor temperature', { aliases: ['designTemp'], help: 'design outdoor temperature °C (peaks)' }),
   hddScaling: oneOf('--hdd-scaling', ['linear', 'sqrt'] as const, { default: 'linear', help: 'how space-heating intensity scales with degree days' }),
+  storeyHeight_m: num('--storey-height', U.m, { positive: true }, 'storey height for storeys from measured height', { help: 'storey height in metres for every use when storeys come from measured height (default: by use, intensity table storeyHeight_m)' }),
+  heightOffset_m: num('--height-offset', U.m, { min: 0 }, 'height offset of the storey rule', { help: 'offset in metres of storeys = 1 + floor((height - offset) / storey height) for every use (default: by use; 4.89 with 4.2 m storeys is the PLATEAU sewage-heat tool rule)' }),
+  residentialHotWater: oneOf('--residential-hot-water', ['per-dwelling', 'per-m2'] as const, { default: 'per-dwelling', help: 'residential hot water per dwelling and person (MoE household statistics, issue 11) or per m² of floor area (heatplan 0.1)' }),
+  personsPerDwelling: num('--persons-per-dwelling', undefined, { positive: true }, 'persons per dwelling', { help: 'residential hot water: persons per dwelling (default: intensity table, 2.2 from the 2020 census)' }),
+  m2PerDwelling: num('--m2-per-dwelling', undefined, { positive: true }, 'floor area per dwelling in m²', { help: 'residential hot water: floor area per dwelling of apartment blocks, m² (default: intensity table, 92 m² from the 2018 housing survey)' }),
+  hotWaterPerPerson_L_day: num('--hot-water-per-person', undefined, { min: 0 }, 'hot water per person in litres a day at 43 °C', { help: 'residential hot water, L per person and day at 43 °C (default: intensity table, 92.8 from the MoE FY2022 household statistics)' }),
+  hotWaterPerDwelling_L_day: num('--hot-water-per-dwelling', undefined, { min: 0 }, 'hot water per dwelling in litres a day at 43 °C', { help: 'residential hot water, L per dwelling and day at 43 °C (replaces persons x litres per person)' }),
   includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
   maxCells: num('--max-cells', undefined, { int: true, positive: true }, 'largest grid, in cells', { default: DEFAULT_MAX_CELLS, help: 'largest demand grid in cells (width x height), refused before it is allocated; the default is sized in engine/grid/grid.ts' }),
   force: bool('--force', false, { help: 'replace an existing run that holds more than a demand stage (its potential, areas, network, simulation, report, maps and any other files are removed); without it that is refused, listing them' }),
@@ -58,10 +66,16 @@ export const demand = defineStage({
   },
   line: (s) =>
     `${fmt(s.buildings)} buildings, ${fmt(s.floorArea_m2)} m² floor area, ${fmt(s.annualHeat_MWh)} MWh/a, peak ${fmt(s.peak_kW)} kW; ` +
+    (s.cooling ? `cooling ${fmt(s.cooling.cooling_MWh)} MWh/a, peak ${fmt(s.cooling.coolingPeak_kW)} kW; ` : '') +
     `grid ${s.grid.width}x${s.grid.height} cells of ${s.cellSize_m} m in ${s.crs}`,
   details: (s) => [
     `CRS: ${s.crsReason}`,
+    ...(s.parameters.climateReason ? [`climate: region ${String(s.parameters.climateRegion)} (${String(s.parameters.climateCity)}): ${String(s.parameters.climateReason)}`] : []),
     `floor area from: ${JSON.stringify(s.floorAreaSource)}`,
+    ...(s.byUse.unknown?.buildings
+      ? [`unknown use: ${fmt(s.byUse.unknown.buildings)} buildings, ${fmt(s.byUse.unknown.floorArea_m2)} m² (${((100 * s.byUse.unknown.floorArea_m2) / Math.max(1, s.floorArea_m2)).toFixed(1)} % of floor area), ${fmt(s.byUse.unknown.annualHeat_MWh)} MWh/a at the unknown row's intensity (engine/demand/intensity.csv)`]
+      : []),
+    ...(s.cooling?.notGiven.length ? [`cooling not given in the intensity table for: ${s.cooling.notGiven.join(', ')} (0, not estimated)`] : []),
     ...(Object.keys(s.warnings).length ? [`warnings: ${JSON.stringify(s.warnings)}`] : []),
   ],
 });

@@ -14,7 +14,7 @@ export const mapFields = {
   size: oneOf('--size', ['A4', 'A3'] as const, { default: 'A4', upper: true, help: 'paper size A4 or A3' }),
   landscape: bool('--landscape', false, { help: 'landscape orientation (legend at the right)' }),
   dpi: num('--dpi', 'pixels per inch', { int: true, min: 50, max: 1200 }, undefined, { default: 300, help: 'PNG resolution, pixels per inch' }),
-  scale: num('--scale', undefined, { positive: true }, 'scale denominator, 5000 for 1:5,000', { help: 'scale denominator, e.g. 5000 for 1:5,000 (default: the smallest 1/2/2.5/5 x 10^k that fits)' }),
+  scale: num('--scale', undefined, { positive: true }, 'scale denominator, 5000 for 1:5,000', { help: 'scale denominator, e.g. 5000 for 1:5,000 (default: the smallest of the standard series 1, 2.5, 5 x 10^k that fits)' }),
   pipeThreshold_kW_m: num('--pipe-threshold', U.kWM, { positive: true }, 'pipe colour break', { aliases: ['pipeThreshold'], help: "pipe colour break (default: the run's route threshold, else 0.17)" }),
   lang: oneOf('--lang', ['ja', 'en'] as const, { default: 'en', help: 'language of every label, legend, unit, use name, note and source line (ja: a font with Japanese glyphs is needed for PNG/PDF)' }),
   extent: str('--extent', 'lon1,lat1,lon2,lat2 (degrees) or a layer name', {
@@ -24,7 +24,7 @@ export const mapFields = {
   note: str('--note', 'a note text', { help: 'a note for the plan document, drawn in the panel (注記)' }),
   figure: str('--figure', 'a figure number', { placeholder: 'number', help: 'figure number at the top right, e.g. 3-2 (図番号)' }),
   municipality: str('--municipality', 'a municipality name', { placeholder: 'name', help: 'municipality drawn under the figure number, e.g. 玉名市' }),
-  base: bool('--base', true, { help: 'draw the base layer: the routed roads (roads.geojson) and water from the run\'s river and OSM inputs (--no-base leaves it out)' }),
+  base: bool('--base', true, { help: 'the base layer under the map: the routed roads (roads.geojson) and water from the run\'s river and OSM inputs (--no-base leaves it out)' }),
 };
 
 export const map = defineStage({

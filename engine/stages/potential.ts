@@ -13,7 +13,7 @@ const SOURCES = ['sewers', 'rivers', 'ground', 'wasteHeat'] as const;
 export const potentialFields = {
   sewers: path('--sewers', 'in', 'sewer lines with flow in m³/day', { help: 'sewer lines (.geojson, .shp, PLATEAU .gml) with flow in m³/day, or without (then sewagePoints)' }),
   sewagePoints: path('--sewage-points', 'in', 'known-flow points with flow_m3d', { help: 'points of known flow (treatment plants, pump stations) with flow_m3d; flow is allocated by upstream floor area' }),
-  rivers: path('--rivers', 'in', 'rivers or water bodies with flow in m³/s', { help: 'rivers/water bodies (.geojson, .shp, PLATEAU wtr .gml) with flow in m³/s' }),
+  rivers: path('--rivers', 'in', 'rivers or water bodies with flow in m³/s', { help: 'rivers/water bodies (.geojson, .shp, PLATEAU wtr .gml, or a PLATEAU city download: its udx/wtr is used) with flow in m³/s' }),
   ground: path('--ground', 'in', 'ground GeoTIFF', { help: 'ground raster (any CRS): extractable W per m of borehole, or conductivity with groundKind conductivity' }),
   wasteHeat: path('--waste-heat', 'in', 'waste-heat points with kw and temp_c', { help: 'waste-heat points (.geojson, .shp) with kw and temp_c' }),
   sewageFlowField: str('--sewage-flow-field', 'an attribute name (flow in m³/day)', { placeholder: 'name', help: 'sewer attribute with the flow in m³/day (default: first of flow_m3d, flow_m3_day, flow, Q, ...)' }),

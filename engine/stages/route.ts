@@ -5,7 +5,7 @@ import { bool, crs, num, oneOf, path, plantList, required, supplyAboveReturn, U,
 import { defineStage } from './types.js';
 
 export const routeFields = {
-  roads: required(path('--roads', 'in', 'roads: OSM .pbf, .shp or .geojson lines', { help: 'roads: OSM .pbf (highway=*), .shp or .geojson lines' })),
+  roads: required(path('--roads', 'in', 'roads: OSM .pbf, .shp or .geojson lines', { help: 'roads: OSM .pbf (highway=*), .shp or .geojson centre lines (GeoPackage/FlatGeobuf: convert with ogr2ogr; README "Roads for a Japanese town")' })),
   plant: plantList('--plant', { help: 'plant position lon,lat[,capacity_kW[,type]] (repeat for several)' }),
   plants: path('--plants', 'in', 'GeoJSON points with capacity_kW, type, fuel', { help: 'GeoJSON points with capacity_kW, type, fuel' }),
   minKwPerM: num('--min-kw-per-m', U.kWM, { min: 0 }, 'design output / (2 x route length); 0 = off', { default: 0.17, help: 'seed 003 threshold: design output / (2 x route length); 0 = off' }),

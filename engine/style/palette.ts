@@ -310,6 +310,8 @@ export const VIEWER_BASE_STYLE = {
   road: [165, 165, 165, 170] as Rgba,
   /** Consumers cut off by the route stage: small grey rings that do not hide the map. */
   droppedQuiet: [105, 105, 105, 170] as Rgba,
+  /** Buildings whose use is not known. */
+  unknownUse: [205, 205, 205, 255] as Rgba,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

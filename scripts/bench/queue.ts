@@ -12,7 +12,7 @@
  *   npx tsx scripts/bench/queue.ts [--buildings 1000000] [--tile 25000] [--workers 1,2,4] [--local 1,2] [--keep]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -149,7 +149,7 @@ const demand = `{ scheme: plateau, useColumn: usage, storeysColumn: storeys, hei
 const yaml = `stages: [demand, areas]\nareas:\n  - name: city\n    tiles: { size: ${tileM} }\n    demand: ${demand}\n    buildings:\n${files.map((f) => `      - ${f}`).join('\n')}\n`;
 const batchFile = join(dir, 'batch.yaml');
 writeFileSync(batchFile, yaml);
-console.error(`synthetic city: ${copies} copies x ${t.count} = ${(copies * t.count).toLocaleString('en-US')} buildings in ${dir}; Redis ${redisVersion} at ${url}`);
+console.log(`synthetic city: ${copies} copies x ${t.count} = ${(copies * t.count).toLocaleString('en-US')} buildings in ${dir}; Redis ${redisVersion} at ${url}`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // runs
@@ -176,13 +176,18 @@ for (const wk of localCounts) {
   const m = JSON.parse(readFileSync(join(out, 'city', 'manifest.json'), 'utf8'));
   rows.push({ run: `local pool, ${wk} worker thread(s)`, wallS: r.wallS, heatMWh: m.demand.annualHeat_MWh, tiles: m.demand.tiles.run.length });
   localWall.set(wk, r.wallS);
-  rmSync(out, { recursive: true, force: true });
+  if (!keep) rmSync(out, { recursive: true, force: true });
 }
 
 for (const wk of workerCounts) {
   const qname = `bench-${process.pid}-${wk}`;
   const out = join(dir, `queue-${wk}`);
-  const procs = Array.from({ length: wk }, () => spawn(process.execPath, [BIN, 'worker', '--queue', url!, '--queue-name', qname, '--concurrency', '1', '--quiet'], { stdio: 'ignore' }));
+  // with --keep, each worker's log is kept beside the outputs
+  const procs = Array.from({ length: wk }, (_, k) =>
+    spawn(process.execPath, [BIN, 'worker', '--queue', url!, '--queue-name', qname, '--concurrency', '1', ...(keep ? [] : ['--quiet'])], {
+      stdio: keep ? ['ignore', 'ignore', openSync(join(dir, `worker-${wk}-${k}.log`), 'w')] : 'ignore',
+    }),
+  );
   await sleep(1500); // the workers connect (their start-up is not the batch's time)
   const r = await runCli(['batch', batchFile, '--out', out, '--queue', url!, '--queue-name', qname, '--quiet']);
   if (r.code !== 0) throw new Error(`queued batch failed: ${r.out}`);
@@ -207,7 +212,7 @@ for (const wk of workerCounts) {
   for (const p of procs) p.kill('SIGTERM');
   await Promise.all(procs.map((p) => new Promise((res) => (p.exitCode !== null ? res(null) : p.on('exit', res)))));
   rows.push({ run: `queue, ${wk} worker process(es)`, wallS: r.wallS, jobs: jobs.length, heatMWh: m.demand.annualHeat_MWh, tiles: m.demand.tiles.run.length, byKind, jobSum });
-  rmSync(out, { recursive: true, force: true });
+  if (!keep) rmSync(out, { recursive: true, force: true });
 }
 
 const noop = await noopBench();

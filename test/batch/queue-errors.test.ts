@@ -3,7 +3,7 @@
  * enqueued, bounded time), a wrong password (refused, the password never printed; masked in batch.json too), and a
  * batch file changed between enqueue and --resume (refused, the queue left as it was). Needs HEATPLAN_TEST_REDIS.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,3 +158,52 @@ describeRedis('heatplan batch --queue: bad input', () => {
     expect(s.areas.map((a: { name: string }) => a.name)).toEqual(['demo']);
   }, 90_000);
 });
+
+/** redis-server and openssl for the TLS test (Debian's redis-server is built with TLS). */
+const HAVE_TLS_TOOLS = (() => {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!HAVE_TLS_TOOLS) {
+  if (process.env.CI === 'true') throw new Error('the queue TLS test needs redis-server and openssl (.ci/run installs redis-server)');
+  console.warn('\n*** SKIPPING the queue TLS test: redis-server or openssl not found ***\n');
+}
+
+(HAVE_TLS_TOOLS ? describe : describe.skip)('heatplan batch --queue rediss:// (TLS, loopback)', () => {
+  it('connects with the CA given; without it, or without TLS, says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heatplan-queue-tls-'));
+    const ssl = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: 'ignore' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=heatplan test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
+    writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'ext');
+    const port = await freePort();
+    const server = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--tls-cert-file', 'server.crt', '--tls-key-file', 'server.key', '--tls-ca-cert-file', 'ca.crt', '--tls-auth-clients', 'no', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { cwd: dir, stdio: 'ignore' });
+    try {
+      const out = join(dir, 'out');
+      let ok = await heatplan(['batch', '--status', '--out', out, '--queue', `rediss://127.0.0.1:${port}`, '--queue-ca', join(dir, 'ca.crt')]);
+      for (let k = 0; k < 30 && /connection refused/.test(ok.out); k++) {
+        await new Promise((r) => setTimeout(r, 200)); // the server is still starting
+        ok = await heatplan(['batch', '--status', '--out', out, '--queue', `rediss://127.0.0.1:${port}`, '--queue-ca', join(dir, 'ca.crt')]);
+      }
+      // connected over TLS and asked: there is no such batch
+      expect(ok.out).toMatch(/no batch into .* on rediss:\/\/127\.0\.0\.1:\d+ queue heatplan/);
+      expect(ok.code).toBe(2);
+      const noCa = await heatplan(['batch', '--status', '--out', out, '--queue', `rediss://127.0.0.1:${port}`]);
+      expect(noCa.code).toBe(1);
+      expect(noCa.out).toMatch(/TLS connection to the queue at 127\.0\.0\.1:\d+ failed: self-signed certificate in certificate chain/);
+      const plain = await heatplan(['batch', '--status', '--out', out, '--queue', `redis://127.0.0.1:${port}`]);
+      expect(plain.code).toBe(1);
+      expect(plain.out).toMatch(/closed the connection \(a TLS-only server\? use rediss:\/\/\)|no answer/);
+      expect(plain.seconds).toBeLessThan(20);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  }, 90_000);
+});
+

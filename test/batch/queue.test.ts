@@ -180,6 +180,13 @@ areas:
     expect(await st.exited).toBe(0);
     expect(st.log.join('\n')).toMatch(/areas: 5 done, 0 running, 1 failed, 0 waiting of 6/);
 
+    // --resume re-enqueues only what is missing: the broken area (demand, areas: it fails again) and the summary
+    const res = start(['batch', file, '--out', queued, '--queue', REDIS!, '--queue-name', QUEUE, '--resume']);
+    expect(await res.exited, res.log.join('\n')).toBe(1);
+    expect(res.log.join('\n')).toMatch(/enqueued run \S+: 3 jobs for 1 area\(s\) \(5 complete already\)/);
+    const rowsR = parseCsv(readFileSync(join(queued, 'summary.csv'), 'utf8'));
+    expect(rowsR.map((r) => `${r.name}:${r.status}:${r.stages_reused}`)).toEqual(rowsQ.map((r) => `${r.name}:${r.status}:${r.status === 'done' ? r.stages_ran : ''}`));
+
     // the remaining workers stop cleanly on SIGTERM
     for (const w of others) w.child.kill('SIGTERM');
     for (const w of others) expect(await w.exited).toBe(0);

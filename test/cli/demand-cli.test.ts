@@ -52,11 +52,11 @@ describe('heatplan demand', () => {
     expect(m.stages).toEqual(['demand']);
     expect(m.demand.annualHeat_MWh).toBeCloseTo(s.annualHeat_MWh, 6);
     expect(m.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
-    // the GeoTIFF holds the three bands whose sums are the totals
+    // the GeoTIFF holds the heat bands whose sums are the totals (and, since the cooling demand, two cooling bands after them)
     const buf = readFileSync(join(out, 'demand.tif'));
     const tif = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     const img = await tif.getImage();
-    expect(img.getSamplesPerPixel()).toBe(3);
+    expect(img.getSamplesPerPixel()).toBe(5);
     const bands = (await img.readRasters()) as unknown as Float32Array[];
     const sum = (a: Float32Array) => a.reduce((x, y) => x + (Number.isNaN(y) ? 0 : y), 0);
     expect(sum(bands[1]!) / s.annualHeat_MWh).toBeCloseTo(1, 5);

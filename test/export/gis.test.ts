@@ -13,7 +13,7 @@ import { exportRun, EXPORT_LAYERS } from '../../engine/export/gis.js';
 import { readGeoTiff } from '../../engine/io/geotiff.js';
 import { runStage } from '../../engine/stages/index.js';
 import { writeSyntheticRun } from './synthetic-run.js';
-import { havePeer, ogrLayers, peer } from './peer-tools.js';
+import { demandToContract, havePeer, ogrLayers, peer } from './peer-tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'heatplan-export-'));
 const RUN = join(tmp, 'run');
@@ -22,6 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const JA_ID = '大阪市北区-建物１';
 beforeAll(async () => {
   await writeSyntheticRun(RUN);
+  await demandToContract(RUN);
   // a building with a Japanese id and source path (as PLATEAU ids and folder names can be)
   const b = JSON.parse(readFileSync(join(RUN, 'buildings.geojson'), 'utf8'));
   b.features[0].properties.id = JA_ID;
@@ -105,6 +106,7 @@ describe('heatplan export', () => {
   it('a route threshold other than 0.17 moves the pipe break (from the manifest)', async () => {
     const dir = join(tmp, 'threshold');
     await writeSyntheticRun(dir);
+    await demandToContract(dir);
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     m.route.thresholds.minKwPerM = 0.25;
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
@@ -204,6 +206,7 @@ describe('heatplan export', () => {
   it('bad input: a broken run file fails before writing; the previous export stays as it was, no staging folder left', async () => {
     const dir = join(tmp, 'broken');
     await writeSyntheticRun(dir);
+    await demandToContract(dir);
     const first = await exportRun(dir);
     const before = readFileSync(join(first.dir, 'export.json'), 'utf8');
     writeFileSync(join(dir, 'network.geojson'), '{"type": "FeatureCollection", "features": [');

@@ -57,3 +57,17 @@ export function ogrLayers(file: string): [string, string][] {
   const out = peer('ogrinfo', ['-ro', '-q', file]);
   return [...out.matchAll(/^\d+: (\S+) \(([^)]+)\)/gm)].map((m) => [m[1]!, m[2]!]);
 }
+
+/**
+ * Give a synthetic run's demand.tif the contract's band count (DEMAND_BANDS; bands it lacks are zero), so these tests
+ * follow the contract while test/export/synthetic-run.ts writes the three heat bands.
+ */
+export async function demandToContract(dir: string): Promise<void> {
+  const [{ readGeoTiff, writeGeoTiff }, { DEMAND_BANDS }, { join }] = await Promise.all([import('../../engine/io/geotiff.js'), import('../../engine/run/contract.js'), import('node:path')]);
+  const file = join(dir, 'demand.tif');
+  const r = await readGeoTiff(file);
+  if (r.bands.length >= DEMAND_BANDS.length) return;
+  const n = r.width * r.height;
+  const bands = DEMAND_BANDS.map((_, i) => r.bands[i] ?? new Float64Array(n));
+  await writeGeoTiff(file, { ...r, bands, names: DEMAND_BANDS.map((b) => b.name), units: DEMAND_BANDS.map((b) => b.unit) });
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportHtml, writeReport } from '../../engine/export/report.js';
 import { runStage } from '../../engine/stages/index.js';
 import { writeSyntheticRun } from './synthetic-run.js';
-import { havePeer, peer, printToPdf } from './peer-tools.js';
+import { demandToContract, havePeer, peer, printToPdf } from './peer-tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'heatplan-report-doc-'));
 const RUN = join(tmp, 'run');
@@ -18,6 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
   await writeSyntheticRun(RUN);
+  await demandToContract(RUN);
   // three days of hourly.csv as the simulate stage writes it: time and weather columns, then the kW series
   const rows = ['hour,month,day,hourOfDay,air_C,ground_C,demand_kW,losses_kW,delivered_kW,produced_kW,backup_kW,plant:plant1_kW'];
   for (let h = 0; h < 72; h++) {

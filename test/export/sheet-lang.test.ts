@@ -56,7 +56,7 @@ describe('lang: ja', () => {
     expect(legend).toContain(`縮尺 1:${r.scale.toLocaleString('en-US')}`);
     const crs = allText(byId(svg, 'crs-note')!).join('');
     expect(crs).toContain('座標系：JGD2011 平面直角座標系 第II系（EPSG:6670）');
-    expect(crs).toMatch(/方位記号：座標北。図の中心で真北は座標北から東へ 0\.\d\d°/);
+    expect(crs).toMatch(/方位記号：座標北。図の中心で真北は座標北から東へ ?0\.\d\d°/);
     const src = allText(byId(svg, 'attribution')!).join('');
     expect(src).toContain('出典：');
     expect(src).toContain('建物：国土交通省 Project PLATEAU（3D都市モデル）、CC BY 4.0（1ファイル）');
@@ -80,7 +80,9 @@ describe('lang: ja', () => {
 
   it('lang: en keeps the legend free of Japanese', async () => {
     const { svg } = await sheet({ lang: 'en' });
-    const legend = allText(byId(svg, 'legend')!).filter((t) => !/PLATEAU/.test(t));
+    // (the source lines name Japanese datasets in Japanese too when a Japanese font is installed)
+    const sources = new Set(allText(byId(svg, 'attribution')!));
+    const legend = allText(byId(svg, 'legend')!).filter((t) => !sources.has(t));
     expect(legend.filter(needsCjk)).toEqual([]);
     expect(legend).toContain('Office (1)');
   });

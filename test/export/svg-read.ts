@@ -92,3 +92,12 @@ export function readMapFrame(root: XNode): { x: number; y: number; w: number; h:
   const data = Object.fromEntries(Object.entries(g.attrs).filter(([k]) => k.startsWith('data-')).map(([k, v]) => [k.slice(5), v]));
   return { x: Number(r.attrs.x), y: Number(r.attrs.y), w: Number(r.attrs.width), h: Number(r.attrs.height), data };
 }
+
+/**
+ * Lines of a wrapped text box joined back into one text: with a space between Latin words, without one where either
+ * side of the break is Japanese (the sheet breaks Japanese between characters; a space before a break is dropped).
+ */
+export function joinLines(lines: string[]): string {
+  const cjk = (c: string | undefined) => c !== undefined && /[\u2E80-\u9FFF\uFF00-\uFFEF\u3000-\u303F]/.test(c);
+  return lines.reduce((acc, l) => (acc === '' ? l : cjk(acc.at(-1)) || cjk(l[0]) ? acc + l : `${acc} ${l}`), '');
+}

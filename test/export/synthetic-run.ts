@@ -61,9 +61,10 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}
     await writeGeoTiff(join(dir, 'demand.tif'), {
       crs: SYN_CRS,
       ...g,
-      bands: [floor, heat, peak],
-      names: ['floor area', 'annual heat', 'peak'],
-      units: ['m2', 'MWh/a', 'kW'],
+      // the contract's five bands (DEMAND_BANDS): no cooling in the synthetic town
+      bands: [floor, heat, peak, new Float64Array(n), new Float64Array(n)],
+      names: ['floor area', 'annual heat', 'peak', 'annual cooling', 'cooling peak'],
+      units: ['m2', 'MWh/a', 'kW', 'MWh/a', 'kW'],
     });
   }
   const uses = ['office', 'commercial', 'residential_detached', 'residential_apartment', 'education', 'unknown'];

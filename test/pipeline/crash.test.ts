@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath, RunTransaction } from '../../engine/io/run-folder.js';
 import { loadScenario } from '../../engine/pipeline/load.js';
@@ -97,7 +97,7 @@ function expectCompleteNewRun(dir: string, before: { files: Record<string, strin
   expect(m.stale).toBeUndefined();
   // the run names its own path, never the staging folder it was built in
   for (const f of ['manifest.json', 'sim.json', 'report.html']) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain('.heatplan-run-');
-  expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(`<th>Run folder</th><td>${dir}</td>`);
+  expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(`<th>Run folder</th><td>${basename(dir)}</td>`);
 }
 
 describe('heatplan run killed over an existing complete run', () => {

@@ -24,4 +24,9 @@ describe('network.geojson plants', () => {
     expect(nets[0]!.plants).toHaveLength(1);
     expect(nets[0]!.plants[0]!.capacityKw).toBe(500);
   });
+  it('a plant given by position, capacity and type only (route writes fuel: null) gets its type\'s default fuel', () => {
+    const nets = parseNetworkGeojson(fc({ type: 'biomass_boiler', capacity_kW: 700, fuel: null }), 'net.geojson', new Warnings());
+    expect(nets[0]!.plants).toHaveLength(1);
+    expect(nets[0]!.plants[0]!.fuel).toBe('wood_chip');
+  });
 });

@@ -73,7 +73,11 @@ const handle: HeatplanHandle = {
     await update();
   },
   resetView: async () => {
-    viewState = { ...fitView(), pitch: state.extruded ? 45 : 0 };
+    // deck.gl applies a new initialViewState only when it differs from the last one given (deep compare): the
+    // fitted view is what it was given at start, so it is nudged by a nanodegree, alternately, to count as new
+    resets++;
+    const v = fitView();
+    viewState = { ...v, longitude: v.longitude + (resets % 2 ? 1e-9 : 0), pitch: state.extruded ? 45 : 0 };
     deck?.setProps({ initialViewState: { ...viewState } });
     await update();
   },
@@ -148,6 +152,7 @@ let threshold = DEFAULT_THRESHOLD_KW_PER_M;
 let wantFirst = false;
 let cases: HourlyCase[] = [];
 let lastScaleBar: ScaleBar | null = null;
+let resets = 0;
 
 /** The case shown in the chart and on the map. */
 function currentCase(): HourlyCase | undefined {
@@ -355,7 +360,6 @@ async function start(): Promise<void> {
     layers: [],
     onViewStateChange: ({ viewState: v }) => {
       viewState = v as ViewState;
-      requestAnimationFrame(updateScaleBar);
     },
     onHover,
     getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
@@ -368,6 +372,7 @@ async function start(): Promise<void> {
         const c = data.demand?.meta.count ?? 0;
         $('status').textContent = `${n.toLocaleString('en-US')} buildings, ${c.toLocaleString('en-US')} grid cells`;
       }
+      updateScaleBar();
       for (const w of frameWaiters.splice(0)) w();
     },
   });

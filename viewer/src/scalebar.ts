@@ -49,6 +49,8 @@ export function scaleBar(vp: Viewport, el: HTMLElement, _map: DOMRect): ScaleBar
   const px = metres / mPerPx;
   const label = lengthLabel(metres);
   el.hidden = false;
-  el.innerHTML = `<div class="bar" style="width:${px.toFixed(1)}px"></div><span>${label}</span>`;
+  const html = `<div class="bar" style="width:${px.toFixed(1)}px"></div><span>${label}</span>`;
+  // called after every frame: touch the DOM only when the bar changed
+  if (el.innerHTML !== html) el.innerHTML = html;
   return { metres, px, label };
 }

@@ -98,7 +98,7 @@ export function keyFigures(data: RunData): { title: string; rows: Row[] }[] {
   const warn: Row[] = [];
   for (const k of stageKeys(m)) {
     const w = obj(obj(m[k])?.warnings);
-    if (w && Object.keys(w).length) warn.push([k, Object.entries(w).map(([c, n]) => `${esc(c)} ${num(n, '', 0)}`).join(', ')]);
+    for (const [c, n] of Object.entries(w ?? {})) warn.push([`${k}: ${c}`, num(n, '', 0)]);
   }
   if (warn.length) out.push({ title: 'Warnings (code and count)', rows: warn });
   return out;

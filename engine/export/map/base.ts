@@ -16,8 +16,8 @@ import { transformer, WGS84, type Crs } from '../../crs/index.js';
 import { joinRings } from '../../io/osm-buildings.js';
 import { scanOsmPbf } from '../../io/osm-pbf.js';
 import { readSourceFeatures } from '../../potential/vector-input.js';
-import { hasRunFile, readRoads, runFile } from '../../run/read.js';
-import type { Warnings } from '../../util/warnings.js';
+import { hasRunFile, readRoads } from '../../run/read.js';
+import { Warnings } from '../../util/warnings.js';
 import type { RunLayers } from './load.js';
 
 export type Bbox = [number, number, number, number];
@@ -111,8 +111,9 @@ async function osmWater(path: string, crs: Crs, bbox: Bbox, out: BaseLayer): Pro
 }
 
 /** Water features of a potential-stage river input (PLATEAU wtr, GeoJSON, shapefile), projected to `crs`. */
-async function riverInputWater(path: string, crs: Crs, bbox: Bbox, out: BaseLayer, warnings: Warnings): Promise<void> {
-  const feats = await readSourceFeatures(path, crs, { cityGmlFeatures: ['WaterBody'], what: 'water', warnings });
+async function riverInputWater(path: string, crs: Crs, bbox: Bbox, out: BaseLayer): Promise<void> {
+  // the potential stage counted this file's problems already: the sheet does not count them again
+  const feats = await readSourceFeatures(path, crs, { cityGmlFeatures: ['WaterBody'], what: 'water', warnings: new Warnings() });
   for (const f of feats) {
     for (const poly of f.polygons) if (poly.length && meets(bboxOf(poly), bbox)) out.waterAreas.push(poly);
     for (const l of f.lines) if (meets(bboxOf([l]), bbox)) out.waterLines.push({ part: l, kind: 'river' });
@@ -157,7 +158,7 @@ export async function loadBaseLayer(run: RunLayers, bbox: Bbox, warnings: Warnin
     const before = out.waterAreas.length + out.waterLines.length;
     try {
       if (osm) await osmWater(p, run.crs, bbox, out);
-      else await riverInputWater(p, run.crs, bbox, out, warnings);
+      else await riverInputWater(p, run.crs, bbox, out);
     } catch (e) {
       warnings.add('base-water-unreadable', 'base layer: water could not be read from an input; not drawn', { file: p, message: (e as Error).message });
       continue;
@@ -166,6 +167,3 @@ export async function loadBaseLayer(run: RunLayers, bbox: Bbox, warnings: Warnin
   }
   return out;
 }
-
-/** roads.geojson of a run, for messages. */
-export const roadsFile = (run: RunLayers): string => runFile(run.dir, 'roads');

@@ -59,6 +59,7 @@ export interface SheetWords {
   potentialTitle: string;
   potentialUnit: string;
   potentialWhat: string;
+  potentialNone: string;
   baseTitle: string;
   roads: string;
   water: string;
@@ -97,6 +98,7 @@ const EN: SheetWords = {
   potentialTitle: 'Extractable heat of the sources',
   potentialUnit: 'kW per cell',
   potentialWhat: 'Heat the sources could give up within reach of the cell (the potential), not heat delivered to buildings.',
+  potentialNone: 'No cell with demand lies within reach of a source: nothing to draw.',
   baseTitle: 'Base map',
   roads: 'Roads (the routed road graph)',
   water: 'Water',
@@ -138,6 +140,7 @@ const JA: SheetWords = {
   potentialTitle: '熱源の賦存量',
   potentialUnit: 'kW/メッシュ',
   potentialWhat: '賦存量：メッシュから到達距離内で熱源から取り出し得る熱量。建物への供給熱量ではない。',
+  potentialNone: '熱需要のあるメッシュで到達距離内に熱源のあるものはない（描画なし）。',
   baseTitle: '背景図',
   roads: '道路（経路探索に用いた道路網）',
   water: '水域・河川',

@@ -265,8 +265,9 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     for (const x of tot) if (x > max) max = x;
     const s = sheetPotentialScale(max, w.potentialTitle);
     b.group({ id: 'layer-potential' }, () => rasterImage(b, v, run.potential!, (i) => (tot[i]! > 0 ? classColor(s, tot[i]!) : undefined)));
-    const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w)].join('\n'));
-    legend.push({ ...block, unit: w.potentialUnit, id: 'potential' });
+    const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w), ...(max > 0 ? [] : [w.potentialNone])].join('\n'));
+    // a potential that reaches no cell has no classes to show, only why
+    legend.push({ ...block, items: max > 0 ? block.items : [], unit: w.potentialUnit, id: 'potential' });
   }
 
   if (run.demand) {
@@ -305,7 +306,8 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
       title: w.areasTitle,
       id: 'supply-areas',
       items: [{ swatch: 'area', color: SHEET_STYLE.areaStroke, label: w.areaItem(areas.length), opacity: SHEET_STYLE.areaFillOpacity, sizeMm: 0.6 }],
-      note: t !== undefined ? w.areasNote(t) : undefined,
+      // the blocks method has no area threshold (0): no note then
+      note: t !== undefined && t > 0 ? w.areasNote(t) : undefined,
     });
   }
 

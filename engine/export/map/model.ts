@@ -155,22 +155,33 @@ const NO_LINE_START = new Set([...'、。，．・：；？！）」』】〕〉
  * between words), never before closing punctuation.
  */
 export function wrapText(text: string, sizeMm: number, maxMm: number, keep: readonly (string | RegExp)[] = []): string[] {
-  // phrases in `keep` (licence names: "CC BY 4.0") are not broken: their spaces are glued until the end
+  // phrases in `keep` (licence names: "CC BY 4.0", counts: "（68ファイル）") are not broken: they become one token,
+  // their spaces glued until the end
   const GLUE = '\u0001';
+  const OPEN = '\u0002';
+  const CLOSE = '\u0003';
+  const mark = (m: string) => OPEN + m.replace(/ /g, GLUE) + CLOSE;
   for (const k of keep) {
-    if (typeof k === 'string') text = text.split(k).join(k.replace(/ /g, GLUE));
-    else text = text.replace(new RegExp(k.source, k.flags.includes('g') ? k.flags : k.flags + 'g'), (m) => m.replace(/ /g, GLUE));
+    if (typeof k === 'string') text = text.split(k).join(mark(k));
+    else text = text.replace(new RegExp(k.source, k.flags.includes('g') ? k.flags : k.flags + 'g'), mark);
   }
-  // tokens: a Latin word with the space before it, or one CJK character
+  // tokens: a Latin word with the space before it, one CJK character, or one kept phrase
   const tokens: { t: string; space: boolean }[] = [];
   for (const word of text.split(/\s+/).filter(Boolean)) {
     let first = true;
     let latin = '';
+    let kept = false;
     const flush = () => {
       if (latin) tokens.push({ t: latin, space: first && tokens.length > 0 }), (first = false), (latin = '');
     };
     for (const ch of word) {
-      if (needsCjk(ch)) {
+      if (ch === OPEN) {
+        flush();
+        kept = true;
+      } else if (ch === CLOSE) {
+        flush();
+        kept = false;
+      } else if (!kept && needsCjk(ch)) {
         flush();
         tokens.push({ t: ch, space: first && tokens.length > 0 });
         first = false;

@@ -13,15 +13,41 @@ export interface PdfResult {
   cjkFont: boolean;
 }
 
+export interface PdfMeta {
+  author?: string;
+  subject?: string;
+  /** The document's date: the run's (manifest `updated`, an ISO string or Date); SOURCE_DATE_EPOCH overrides it. */
+  date?: Date | string;
+}
+
+/**
+ * The PDF's CreationDate and ModDate (and the XMP CreateDate): SOURCE_DATE_EPOCH (seconds since 1970, the
+ * reproducible-builds convention) when set, else `date` (the run's own: manifest `updated`), else the Unix epoch.
+ * Never the clock: the same drawing gives the same bytes (pdfkit's document ID is a hash of the info dictionary, date
+ * included).
+ */
+export function pdfDate(date?: Date | string, env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env.SOURCE_DATE_EPOCH?.trim();
+  if (epoch && /^\d+$/.test(epoch)) {
+    const d = new Date(Number(epoch) * 1000);
+    if (Number.isFinite(d.getTime())) return d;
+  }
+  const d = date === undefined ? undefined : date instanceof Date ? date : new Date(date);
+  return d && Number.isFinite(d.getTime()) ? new Date(Math.floor(d.getTime() / 1000) * 1000) : new Date(0);
+}
+
 /** Render a drawing to PDF bytes. */
-export async function renderPdf(d: Drawing, meta: { author?: string; subject?: string } = {}): Promise<PdfResult> {
+export async function renderPdf(d: Drawing, meta: PdfMeta = {}): Promise<PdfResult> {
   const fonts = findFonts();
+  const date = pdfDate(meta.date);
   const doc = new PDFDocument({
     size: [d.widthMm * PT_PER_MM, d.heightMm * PT_PER_MM],
     margin: 0,
     autoFirstPage: true,
     compress: true,
-    info: { Title: d.title, Producer: 'heatplan', Creator: 'heatplan export-map', Author: meta.author ?? '', Subject: meta.subject ?? '' },
+    // pdfkit would take CreationDate from the clock and hashes the info into the document ID: a given date keeps both
+    // reproducible
+    info: { Title: d.title, Producer: 'heatplan', Creator: 'heatplan export-map', Author: meta.author ?? '', Subject: meta.subject ?? '', CreationDate: date, ModDate: date },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -171,10 +171,19 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   const w = words(opts.lang ?? 'en');
   const framing = opts.frame ?? frameBox(run, parseExtent(undefined), ext);
   const fb = framing.box;
-  // the framed box is padded already (extent.ts pad): no second margin inside the frame
-  const fit = (l: typeof side) => opts.scale ?? chooseStandardScale(fb[2] - fb[0], fb[3] - fb[1], l.frame.w, l.frame.h, 0);
+  // the framed box is padded already (extent.ts pad): no second margin inside the frame; where the padding alone
+  // would push the sheet to the next scale of the series (x2 or x2.5), the content with a 1 % margin decides
+  const cb = framing.content;
+  const fit = (l: typeof side) =>
+    opts.scale ??
+    Math.min(
+      chooseStandardScale(fb[2] - fb[0], fb[3] - fb[1], l.frame.w, l.frame.h, 0),
+      chooseStandardScale(cb[2] - cb[0], cb[3] - cb[1], l.frame.w, l.frame.h, 0.01),
+    );
   const [first, second] = landscape ? [side, below] : [below, side];
-  const layout = fit(second) < fit(first) ? second : first;
+  // the larger scale wins; at the same scale, the layout where the padded box fits (the content clear of the edges)
+  const padded = (l: typeof side) => chooseStandardScale(fb[2] - fb[0], fb[3] - fb[1], l.frame.w, l.frame.h, 0) <= fit(l);
+  const layout = fit(second) < fit(first) || (fit(second) === fit(first) && padded(second) && !padded(first)) ? second : first;
   const { frame, panel } = layout;
   const scale = fit(layout);
   const view: View = { scale, cx: (fb[0] + fb[2]) / 2, cy: (fb[1] + fb[3]) / 2, frame };

@@ -19,6 +19,7 @@ export const KEEP_TOGETHER: (string | RegExp)[] = [
   'Hotmaps project (H2020)',
   'reference-year weather',
   /\(\d[\d,]* files?\)/,
+  /（\d[\d,]*ファイル）/,
 ];
 
 /** One dataset of the run's inputs. */

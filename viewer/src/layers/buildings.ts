@@ -6,17 +6,21 @@ import { SolidPolygonLayer } from '@deck.gl/layers';
 import { BUILDING_ARRAYS, type Unpacked } from '../../../engine/viewer/pack/format.js';
 import type { BuildingsMeta } from '../data.js';
 import type { LayerContext } from './context.js';
-import { hexToRgb, USE_COLORS, USE_PALETTE, VIEWER_STYLE, type Rgba } from '../../../engine/style/palette.js';
+import { hexToRgb, SHEET_USE_COLORS, USE_PALETTE, VIEWER_BASE_STYLE, VIEWER_STYLE, type Rgba } from '../../../engine/style/palette.js';
 import { memo } from './memo.js';
 
 const colorCache = new WeakMap<object, Uint8Array>();
 
 /**
- * Colour of use i of the buildings' use dictionary: the plan sheets' colour of a use category (USE_COLORS: unknown is
- * light grey), else the qualitative palette by position (uses outside the category table).
+ * Colour of use i of the buildings' use dictionary: the plan sheets' fill of a use category (SHEET_USE_COLORS, chosen
+ * apart from the demand classes drawn under the buildings), light grey for buildings whose use is not known (the
+ * sheets' white would vanish on the map's background), the qualitative palette by position for uses outside the
+ * category table.
  */
 export function useRgba(uses: readonly string[], i: number): Rgba {
-  const hex = USE_COLORS[uses[i] ?? ''];
+  const u = uses[i] ?? '';
+  if (u === '' || u === 'unknown') return VIEWER_BASE_STYLE.unknownUse;
+  const hex = SHEET_USE_COLORS[u];
   if (hex) return [...hexToRgb(hex), 255] as Rgba;
   return USE_PALETTE[i % USE_PALETTE.length]!;
 }
