@@ -16,6 +16,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { tableBBox, projectTable } from '../buildings/geometry.js';
 import type { BuildingTable } from '../buildings/table.js';
@@ -233,23 +234,26 @@ export async function runTile(task: TileTask): Promise<TileResult> {
   const global = new Map(plan.files.map((f, k) => [resolve(f), k]));
   for (let b = 0; b < t.count; b++) t.fileIndex[b] = global.get(resolve(t.files[t.fileIndex[b]!]!)) ?? 0;
   t.files = plan.files;
-  await writeBuildingsGeoJson(`${task.prefix}.ndjson.tmp`, t);
+  // temporary names per process and thread: two attempts of one tile (a queue worker that lost its lock and still
+  // runs, beside the one that took the job over) never write into each other's files; each renames its own whole
+  const tmp = `tmp-${process.pid}-${threadId}`;
+  await writeBuildingsGeoJson(`${task.prefix}.ndjson.${tmp}`, t);
   const bin = new Float64Array(bands.reduce((s, b) => s + b.length, 0));
   let off = 0;
   for (const b of bands) {
     bin.set(b, off);
     off += b.length;
   }
-  await writeFile(`${task.prefix}.bin.tmp`, new Uint8Array(bin.buffer));
+  await writeFile(`${task.prefix}.bin.${tmp}`, new Uint8Array(bin.buffer));
   const res: TileResult = {
     i: tile.i, j: tile.j, spec, buildings: t.count, floorAreaSource, byUse, totals, rasterize: rstats, warnings: warnings.list(),
     parameters: demandParameters(derived, dopts),
     seconds: (performance.now() - t0) / 1000,
   };
-  await rename(`${task.prefix}.ndjson.tmp`, `${task.prefix}.ndjson`);
-  await rename(`${task.prefix}.bin.tmp`, `${task.prefix}.bin`);
-  await writeFile(`${task.prefix}.json.tmp`, JSON.stringify(res));
-  await rename(`${task.prefix}.json.tmp`, `${task.prefix}.json`);
+  await rename(`${task.prefix}.ndjson.${tmp}`, `${task.prefix}.ndjson`);
+  await rename(`${task.prefix}.bin.${tmp}`, `${task.prefix}.bin`);
+  await writeFile(`${task.prefix}.json.${tmp}`, JSON.stringify(res));
+  await rename(`${task.prefix}.json.${tmp}`, `${task.prefix}.json`);
   return res;
 }
 
