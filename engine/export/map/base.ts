@@ -19,6 +19,7 @@ import { readSourceFeatures } from '../../potential/vector-input.js';
 import { hasRunFile, readRoads } from '../../run/read.js';
 import { Warnings } from '../../util/warnings.js';
 import type { RunLayers } from './load.js';
+import { partsBBox } from '../../geom/rings.js';
 
 export type Bbox = [number, number, number, number];
 
@@ -39,21 +40,7 @@ const AREA_TAGS = (t: Record<string, string>) =>
   t.natural === 'water' || t.waterway === 'riverbank' || t.waterway === 'dock' || t.landuse === 'reservoir' || t.landuse === 'basin' || t.natural === 'bay';
 const LINE_WATERWAYS = new Set(['river', 'stream', 'canal', 'drain', 'ditch', 'tidal_channel']);
 
-function bboxOf(parts: Float64Array[]): Bbox {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i += 2) {
-      if (p[i]! < x0) x0 = p[i]!;
-      if (p[i]! > x1) x1 = p[i]!;
-      if (p[i + 1]! < y0) y0 = p[i + 1]!;
-      if (p[i + 1]! > y1) y1 = p[i + 1]!;
-    }
-  }
-  return [x0, y0, x1, y1];
-}
+const bboxOf = (parts: Float64Array[]): Bbox => partsBBox(parts);
 
 /** Whether two boxes meet. */
 export const meets = (a: Bbox, b: Bbox): boolean => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];

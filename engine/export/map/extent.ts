@@ -11,17 +11,11 @@ export type Box = [number, number, number, number];
 
 export { EXTENT_LAYERS, parseExtent, type ExtentLayer, type ExtentSpec } from './extent-spec.js';
 import { EXTENT_LAYERS, type ExtentLayer, type ExtentSpec } from './extent-spec.js';
+import { partsBBox } from '../../geom/rings.js';
 
 function grow(b: Box | undefined, parts: readonly Float64Array[]): Box | undefined {
-  let [x0, y0, x1, y1] = b ?? [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i += 2) {
-      if (p[i]! < x0) x0 = p[i]!;
-      if (p[i]! > x1) x1 = p[i]!;
-      if (p[i + 1]! < y0) y0 = p[i + 1]!;
-      if (p[i + 1]! > y1) y1 = p[i + 1]!;
-    }
-  }
+  const p = partsBBox(parts);
+  const [x0, y0, x1, y1]: Box = b ? [Math.min(b[0], p[0]), Math.min(b[1], p[1]), Math.max(b[2], p[2]), Math.max(b[3], p[3])] : p;
   return x0 <= x1 ? [x0, y0, x1, y1] : b;
 }
 

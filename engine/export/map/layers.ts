@@ -17,6 +17,7 @@ import type { DrawingBuilder, PathPrim } from './model.js';
 import type { ProjFeature, RunLayers, RunRaster } from './load.js';
 import type { BaseLayer } from './base.js';
 import { words, type Lang, type SheetWords } from './i18n.js';
+import { partsBBox } from '../../geom/rings.js';
 
 /** World (working CRS metres) to paper mm: the map frame centred on (cx, cy) at scale 1:scale. */
 export interface View {
@@ -164,20 +165,7 @@ export function viewBox(v: View, padMm = 2): [number, number, number, number] {
 
 /** Whether any vertex box of a feature's parts meets the box. */
 function partsMeet(parts: readonly Float64Array[], b: [number, number, number, number]): boolean {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i += 2) {
-      const x = p[i]!;
-      const y = p[i + 1]!;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
+  const [x0, y0, x1, y1] = partsBBox(parts);
   return x0 <= b[2] && b[0] <= x1 && y0 <= b[3] && b[1] <= y1;
 }
 
