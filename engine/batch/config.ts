@@ -220,9 +220,13 @@ function validateStageOptions(stage: StageName, o: Record<string, unknown>, file
   return p.options;
 }
 
-/** The options a worker passes to `runStage` for one stage of an area (the demand stage also gets the buildings). */
+/** The options a worker passes to `runStage` for one stage of an area (the demand stage also gets the buildings and force). */
 export function areaStageOptions(area: BatchArea, stage: StageName): Record<string, unknown> {
   const o = { ...(area.options[stage] ?? {}) };
-  if (stage === 'demand') o.buildings = area.buildings;
+  if (stage === 'demand') {
+    o.buildings = area.buildings;
+    // a batch owns its area folders: a batch run (without --resume) remakes each area's run from its demand stage on
+    o.force = true;
+  }
   return o;
 }

@@ -15,7 +15,7 @@ export const STAGE_ORDER = STAGES;
 export const MANIFEST_STAGE: Partial<Record<StageName, string>> = Object.fromEntries(STAGES.filter((s) => stages[s].manifestKey).map((s) => [s, stages[s].manifestKey!]));
 
 /** Options the batch sets itself; a batch file may not set them. */
-export const BATCH_OWNED_OPTIONS = new Set(['run', 'out', 'json', 'quiet', 'buildings']);
+export const BATCH_OWNED_OPTIONS = new Set(['run', 'out', 'json', 'quiet', 'buildings', 'force']);
 
 const POTENTIAL_SOURCES = ['sewers', 'rivers', 'ground', 'wasteHeat'];
 

@@ -57,7 +57,7 @@ areas:
     expect(h!.options.route!.roads).toBe(join(dir, 'data/helsinki.osm.pbf'));
     expect(h!.run).toEqual(['demand', 'areas', 'route', 'simulate']);
     // what the worker passes to runStage, as data
-    expect(areaStageOptions(h!, 'demand')).toEqual({ buildings: [join(dir, 'data/helsinki.osm.pbf')], hdd_Kd: 4400, cell_m: 100, hddScaling: 'sqrt' });
+    expect(areaStageOptions(h!, 'demand')).toEqual({ buildings: [join(dir, 'data/helsinki.osm.pbf')], hdd_Kd: 4400, cell_m: 100, hddScaling: 'sqrt', force: true });
     expect(areaStageOptions(h!, 'simulate')).toEqual({ weather: join(dir, 'w/kitami.has') });
     expect(c.notes).toContain('line 15: areas[1].demand.hdd-scaling is now spelled hddScaling (the old spelling is accepted until heatplan 0.3)');
   });
