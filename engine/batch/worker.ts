@@ -4,6 +4,10 @@
  * same call the CLI and the scenario runner make, so a batch run folder is exactly what the single commands write.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { lockRun, replaceRun, rewritePaths, siblingPath, trackStaging } from '../io/run-folder.js';
+import { FILES } from '../run/contract.js';
 import { parentPort } from 'node:worker_threads';
 import { HeatplanError, OutputError } from '../errors.js';
 import { runStage } from '../stages/index.js';
@@ -56,13 +60,25 @@ function crashHook(area: string): void {
 
 async function runStages(t: Extract<Task, { kind: 'stages' }>, onStage: (s: StageName) => void): Promise<StagesResult> {
   crashHook(t.area.name);
+  // an area remade from its demand stage over an existing run is built beside it and swapped in when every stage is
+  // done (as `heatplan run` does), so a kill or a failed stage leaves the area's previous run as it was
+  const remake = (t.merge !== undefined || t.stages[0] === 'demand') && existsSync(join(t.dir, FILES.manifest));
+  // the area's run is locked while its new run is built (taking the lock also cleans what a killed worker left)
+  const lock = remake ? await lockRun(t.dir, { note: () => {} }) : undefined;
+  const build = remake ? await startAreaBuild(t.dir) : undefined;
+  const dir = build?.run ?? t.dir;
   const done: StageName[] = [];
+  const fail = async (stage: StageName, e: unknown): Promise<StagesResult> => {
+    await build?.dispose();
+    lock?.release();
+    return { done, failed: { stage, message: errorText(e) } };
+  };
   if (t.merge) {
     onStage('demand');
     try {
-      await mergeTiles(t.merge);
+      await mergeTiles({ ...t.merge, dir });
     } catch (e) {
-      return { done, failed: { stage: 'demand', message: errorText(e) } };
+      return fail('demand', e);
     }
     done.push('demand');
   }
@@ -70,13 +86,37 @@ async function runStages(t: Extract<Task, { kind: 'stages' }>, onStage: (s: Stag
     if (stage === 'demand' && t.merge) continue;
     onStage(stage);
     try {
-      await runStage(stage, t.dir, areaStageOptions(t.area, stage));
+      await runStage(stage, dir, areaStageOptions(t.area, stage));
     } catch (e) {
-      return { done, failed: { stage, message: errorText(e) } };
+      return fail(stage, e);
     }
     done.push(stage);
   }
+  if (build) {
+    try {
+      await rewritePaths(build.run, build.run, t.dir);
+      await replaceRun(build.run, t.dir);
+    } catch (e) {
+      return fail(done[done.length - 1] ?? 'demand', e);
+    }
+    await build.dispose();
+    lock?.release();
+  }
   return { done };
+}
+
+/** A staging folder beside the area's run (recovered like `heatplan run`'s if the worker dies). */
+async function startAreaBuild(out: string): Promise<{ run: string; dispose: () => Promise<void> }> {
+  const container = siblingPath(out, 'run');
+  const untrack = trackStaging(container);
+  await mkdir(container);
+  return {
+    run: join(container, basename(out)),
+    dispose: async () => {
+      await rm(container, { recursive: true, force: true });
+      untrack();
+    },
+  };
 }
 
 export async function runTask(task: Task, onStage: (s: StageName) => void): Promise<unknown> {
