@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { HeatplanError, UsageError } from '../errors.js';
 
@@ -195,4 +196,37 @@ export async function checkQueue(t: QueueTarget, timeoutMs = 5000): Promise<void
     if (timer) clearTimeout(timer);
     r.disconnect();
   }
+}
+
+/** BullMQ's key prefix of heatplan's queues. */
+export const QUEUE_PREFIX = 'bull';
+
+/** The Redis clients of one process on a queue, with the queue itself; `close` ends them all. */
+export interface QueueConnection {
+  queue: Queue;
+  redis: ReturnType<typeof newRedis>;
+  /** A new client (BullMQ leaves clients it is given open: `close` ends them all). */
+  client(blocking?: boolean): ReturnType<typeof newRedis>;
+  close(): Promise<void>;
+}
+
+/** Connect to the queue of `t`; connection errors go to `onError` as one line each. */
+export function connectQueue(t: QueueTarget, onError: (line: string) => void): QueueConnection {
+  const clients: ReturnType<typeof newRedis>[] = [];
+  const client = (blocking = false) => {
+    const r = newRedis(t, { onError, blocking });
+    clients.push(r);
+    return r;
+  };
+  const redis = client();
+  const queue = new Queue(t.name, { connection: client(), prefix: QUEUE_PREFIX });
+  return {
+    queue,
+    redis,
+    client,
+    async close() {
+      await queue.close();
+      for (const r of clients) r.disconnect();
+    },
+  };
 }

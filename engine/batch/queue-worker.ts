@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Queue, UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
 import { jobFingerprint, markStarted, stageComplete } from './jobs.js';
 import { WorkerPool } from './pool.js';
-import { checkQueue, maskSecrets, newRedis, type QueueTarget } from './queue-connection.js';
+import { checkQueue, connectQueue, maskSecrets, QUEUE_PREFIX, type newRedis, type QueueTarget } from './queue-connection.js';
 import {
   areaViews, batchManifest, completionsKey, jobOptions, tileId,
   type JobData, type ScanJobData, type ScanJobResult, type StageJobData, type StageJobResult, type SummaryJobData, type SummaryJobResult, type TileJobData, type TileJobResult,
@@ -52,7 +52,7 @@ export const DEFAULT_LOCK_MS = 30_000;
 export const DEFAULT_STALLED_MS = 30_000;
 export const DEFAULT_MAX_STALLED = 2;
 
-const PREFIX = 'bull';
+const PREFIX = QUEUE_PREFIX;
 
 /** Run jobs until `until` resolves; returns counts. */
 export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ completed: number; failed: number }> {
@@ -61,16 +61,8 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ completed
   await checkQueue(t);
   const concurrency = Math.max(1, o.concurrency ?? 1);
   const pool = new WorkerPool({ workers: concurrency, retries: 0, maxOldGenerationMb: o.workerMemoryMb });
-  const onError = (line: string) => log(`heatplan worker: ${line}`);
-  // BullMQ leaves the clients it is given open: they are ended here at the close
-  const clients: ReturnType<typeof newRedis>[] = [];
-  const client = (blocking = false) => {
-    const r = newRedis(t, { onError, blocking });
-    clients.push(r);
-    return r;
-  };
-  const redis = client();
-  const queue = new Queue(t.name, { connection: client(), prefix: PREFIX });
+  const conn = connectQueue(t, (line) => log(`heatplan worker: ${line}`));
+  const { queue, redis, client } = conn;
   const ctx: Ctx = { pool, queue, redis, log, target: t };
   const workerName = `${hostname()}:${process.pid}`;
   const worker = new Worker(t.name, (job: Job, token?: string) => processJob(ctx, job, token), {
@@ -98,8 +90,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ completed
   await worker.close();
   await running.catch(() => undefined);
   await pool.close();
-  await queue.close();
-  for (const r of clients) r.disconnect();
+  await conn.close();
   return { completed, failed };
 }
 

@@ -19,14 +19,14 @@ import { InputError, UsageError } from '../errors.js';
 import { loadBatchFile } from './config.js';
 import { batchJobs } from './jobs.js';
 import { BatchProgress } from './progress.js';
-import { checkQueue, maskSecrets, newRedis, type QueueTarget } from './queue-connection.js';
+import { checkQueue, connectQueue, maskSecrets, QUEUE_PREFIX, type QueueConnection, type QueueTarget } from './queue-connection.js';
 import {
   areaViews, batchManifest, batchPointerKey, buildFlow, completionsKey, newRunId, parseJobId, summaryId, viewJob,
   type AreaView, type StageJobResult, type SummaryJobData, type SummaryJobResult,
 } from './queue-flow.js';
 import { writeAtomic, writeSummary, type AreaRecord } from './summary.js';
 
-const PREFIX = 'bull';
+const PREFIX = QUEUE_PREFIX;
 
 export interface QueueBatchOptions {
   file: string;
@@ -61,33 +61,10 @@ interface Pointer {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-interface Conn {
-  queue: Queue;
-  redis: ReturnType<typeof newRedis>;
-  /** A new client (BullMQ leaves clients it is given open: `close` ends them all). */
-  client(blocking?: boolean): ReturnType<typeof newRedis>;
-  close(): Promise<void>;
-}
+type Conn = QueueConnection;
 
 function connect(t: QueueTarget, log: (l: string) => void): Conn {
-  const onError = (line: string) => log(`heatplan batch: ${line}`);
-  const clients: ReturnType<typeof newRedis>[] = [];
-  const client = (blocking = false) => {
-    const r = newRedis(t, { onError, blocking });
-    clients.push(r);
-    return r;
-  };
-  const redis = client();
-  const queue = new Queue(t.name, { connection: client(), prefix: PREFIX });
-  return {
-    queue,
-    redis,
-    client,
-    async close() {
-      await queue.close();
-      for (const r of clients) r.disconnect();
-    },
-  };
+  return connectQueue(t, (line) => log(`heatplan batch: ${line}`));
 }
 
 async function readPointer(c: Conn, t: QueueTarget, out: string): Promise<Pointer | undefined> {

@@ -34,6 +34,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
 import { PbfReader } from 'pbf';
 import { InputError } from '../errors.js';
+import { readAt } from './read-at.js';
 import type { ProgressFn } from '../util/progress.js';
 
 export interface OsmWay {
@@ -238,17 +239,6 @@ interface RawBlob extends BlobLocation {
   data: Uint8Array;
 }
 
-async function readExact(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(len);
-  let got = 0;
-  while (got < len) {
-    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === len ? buf : buf.subarray(0, got);
-}
-
 async function* readBlobs(fh: FileHandle, path: string, fileBytes: number): AsyncGenerator<RawBlob> {
   let offset = 0;
   let index = 0;
@@ -269,14 +259,14 @@ async function readBlobAt(fh: FileHandle, path: string, fileBytes: number, info:
       record: blockRecord(where),
       hint: 'the download or copy was cut short; fetch the file again',
     });
-  const lenBuf = await readExact(fh, info.offset, 4);
+  const lenBuf = await readAt(fh, info.offset, 4);
   if (lenBuf.length < 4) throw truncated('the block length');
   const headerLen = lenBuf.readUInt32BE(0);
   if (headerLen === 0 || headerLen > MAX_HEADER) {
     if (info.index === 0) throw notPbf(path, `the first 4 bytes give a block header length of ${headerLen}`, where);
     throw new InputError('pbf-corrupt', `corrupt OSM PBF file: block header length ${headerLen}`, { file: path, record: blockRecord(where) });
   }
-  const headerBuf = await readExact(fh, info.offset + 4, headerLen);
+  const headerBuf = await readAt(fh, info.offset + 4, headerLen);
   if (headerBuf.length < headerLen) throw truncated('the block header');
   let type = '';
   let dataSize = -1;
@@ -297,7 +287,7 @@ async function readBlobAt(fh: FileHandle, path: string, fileBytes: number, info:
     throw new InputError('pbf-corrupt', 'corrupt OSM PBF file: block header cannot be decoded', { file: path, record: blockRecord(where) });
   }
   if (info.index === 0 && type !== 'OSMHeader') throw notPbf(path, `the first block is '${type}', not 'OSMHeader'`, where);
-  const blobBuf = await readExact(fh, info.offset + 4 + headerLen, dataSize);
+  const blobBuf = await readAt(fh, info.offset + 4 + headerLen, dataSize);
   if (blobBuf.length < dataSize) throw truncated(`the ${type} block`);
   return { ...where, size: 4 + headerLen + dataSize, type, data: inflateBlob(blobBuf, path, where) };
 }

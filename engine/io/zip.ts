@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { HeatplanError, InputError } from '../errors.js';
+import { readAt } from './read-at.js';
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
@@ -67,17 +68,6 @@ function u64(b: Buffer, o: number, zip: string): number {
 
 const corrupt = (zip: string, what: string, record?: string): InputError =>
   new InputError('zip-corrupt', `the zip file is damaged: ${what}`, { file: zip, record, hint: 'download it again (`unzip -t` tests a zip)' });
-
-async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.alloc(len);
-  let got = 0;
-  while (got < len) {
-    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === len ? buf : buf.subarray(0, got);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 let sjis: TextDecoder | undefined;

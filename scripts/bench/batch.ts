@@ -8,12 +8,10 @@
  *   npx tsx scripts/bench/batch.ts [--buildings 1000000] [--tile 10000] [--workers 1,2] [--single] [--keep]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readBuildingInputs } from '../../engine/io/buildings-input.js';
-import { tableBBox } from '../../engine/buildings/geometry.js';
-import { Warnings } from '../../engine/util/warnings.js';
+import { syntheticCity } from './_synthetic-city.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,37 +25,9 @@ const keep = process.argv.includes('--keep');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DATA = resolve(process.env.HEATPLAN_DATA ?? join(ROOT, '..', 'shared', 'datasets'));
 
-const dir = mkdtempSync(join(tmpdir(), 'heatplan-bench-batch-'));
-const t = await readBuildingInputs([join(DATA, 'osaka')], new Warnings());
-const [w, s, e, n] = tableBBox(t);
-const copies = Math.ceil(target / t.count);
-const cols = Math.ceil(Math.sqrt(copies));
-const dLon = (e - w) * 1.05, dLat = (n - s) * 1.05;
-const files: string[] = [];
-const num = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
-for (let k = 0; k < copies; k++) {
-  const ox = (k % cols) * dLon, oy = Math.floor(k / cols) * dLat;
-  const lines: string[] = [];
-  for (let b = 0; b < t.count; b++) {
-    const polys: number[][][][] = [];
-    for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
-      const ring: number[][] = [];
-      for (let v = t.ringVertex[r]!; v < t.ringVertex[r + 1]!; v++) ring.push([t.coords[2 * v]! + ox, t.coords[2 * v + 1]! + oy]);
-      ring.push(ring[0]!);
-      if (t.ringHole[r] === 0) polys.push([ring]);
-      else polys[polys.length - 1]?.push(ring);
-    }
-    const props = { id: `${k}:${t.id[b]}`, usage: t.useCode[b], storeys: num(t.storeysAbove[b]!), height: num(t.heightM[b]!), floor: num(t.givenFloorAreaM2[b]!) };
-    lines.push(JSON.stringify({ type: 'Feature', properties: props, geometry: { type: 'MultiPolygon', coordinates: polys } }));
-  }
-  const f = join(dir, `copy-${String(k).padStart(3, '0')}.geojson`);
-  writeFileSync(f, `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`);
-  files.push(f);
-}
-const demand = `{ scheme: plateau, useColumn: usage, storeysColumn: storeys, heightColumn: height, floorAreaColumn: floor, idColumn: id, crs: "EPSG:6674", climateRegion: 6 }`;
-const yaml = `stages: [demand, areas]\nareas:\n  - name: city\n    tiles: { size: ${tileM} }\n    demand: ${demand}\n    buildings:\n${files.map((f) => `      - ${f}`).join('\n')}\n`;
+const { dir, files, copies, perCopy, yaml } = await syntheticCity(DATA, target, tileM, 'heatplan-bench-batch-');
 writeFileSync(join(dir, 'batch.yaml'), yaml);
-console.error(`synthetic city: ${copies} copies x ${t.count} = ${(copies * t.count).toLocaleString('en-US')} buildings in ${dir}`);
+console.error(`synthetic city: ${copies} copies x ${perCopy} = ${(copies * perCopy).toLocaleString('en-US')} buildings in ${dir}`);
 
 /** Run a heatplan command under /usr/bin/time -v: wall seconds and max RSS (MB) of the process and its threads. */
 function timedRss(args: string[]): { wallS: number; rssMb: number } {

@@ -12,15 +12,13 @@
  *   npx tsx scripts/bench/queue.ts [--buildings 1000000] [--tile 25000] [--workers 1,2,4] [--local 1,2] [--keep]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FlowProducer, Queue, Worker, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
-import { tableBBox } from '../../engine/buildings/geometry.js';
-import { readBuildingInputs } from '../../engine/io/buildings-input.js';
-import { Warnings } from '../../engine/util/warnings.js';
+import { syntheticCity } from './_synthetic-city.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,38 +116,10 @@ async function noopBench(): Promise<{ perJobMs: number; perHopMs: number; jobs: 
 // ---------------------------------------------------------------------------------------------------------------
 // the synthetic city (as scripts/bench/batch.ts builds it)
 
-const dir = mkdtempSync(join(tmpdir(), 'heatplan-bench-queue-'));
-const t = await readBuildingInputs([join(DATA, 'osaka')], new Warnings());
-const [w, s, e, n] = tableBBox(t);
-const copies = Math.ceil(target / t.count);
-const cols = Math.ceil(Math.sqrt(copies));
-const dLon = (e - w) * 1.05, dLat = (n - s) * 1.05;
-const files: string[] = [];
-const num = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
-for (let k = 0; k < copies; k++) {
-  const ox = (k % cols) * dLon, oy = Math.floor(k / cols) * dLat;
-  const lines: string[] = [];
-  for (let b = 0; b < t.count; b++) {
-    const polys: number[][][][] = [];
-    for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
-      const ring: number[][] = [];
-      for (let v = t.ringVertex[r]!; v < t.ringVertex[r + 1]!; v++) ring.push([t.coords[2 * v]! + ox, t.coords[2 * v + 1]! + oy]);
-      ring.push(ring[0]!);
-      if (t.ringHole[r] === 0) polys.push([ring]);
-      else polys[polys.length - 1]?.push(ring);
-    }
-    const props = { id: `${k}:${t.id[b]}`, usage: t.useCode[b], storeys: num(t.storeysAbove[b]!), height: num(t.heightM[b]!), floor: num(t.givenFloorAreaM2[b]!) };
-    lines.push(JSON.stringify({ type: 'Feature', properties: props, geometry: { type: 'MultiPolygon', coordinates: polys } }));
-  }
-  const f = join(dir, `copy-${String(k).padStart(3, '0')}.geojson`);
-  writeFileSync(f, `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`);
-  files.push(f);
-}
-const demand = `{ scheme: plateau, useColumn: usage, storeysColumn: storeys, heightColumn: height, floorAreaColumn: floor, idColumn: id, crs: "EPSG:6674", climateRegion: 6 }`;
-const yaml = `stages: [demand, areas]\nareas:\n  - name: city\n    tiles: { size: ${tileM} }\n    demand: ${demand}\n    buildings:\n${files.map((f) => `      - ${f}`).join('\n')}\n`;
+const { dir, files, copies, perCopy, yaml } = await syntheticCity(DATA, target, tileM, 'heatplan-bench-queue-');
 const batchFile = join(dir, 'batch.yaml');
 writeFileSync(batchFile, yaml);
-console.log(`synthetic city: ${copies} copies x ${t.count} = ${(copies * t.count).toLocaleString('en-US')} buildings in ${dir}; Redis ${redisVersion} at ${url}`);
+console.log(`synthetic city: ${copies} copies x ${perCopy} = ${(copies * perCopy).toLocaleString('en-US')} buildings in ${dir}; Redis ${redisVersion} at ${url}`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // runs
@@ -217,7 +187,7 @@ for (const wk of workerCounts) {
 
 const noop = await noopBench();
 
-console.log(`\nheatplan queue benchmark, ${cpus().length} cores (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, Redis ${redisVersion} on loopback; ${(copies * t.count).toLocaleString('en-US')} buildings, ${files.length} files, tiles ${tileM / 1000} km`);
+console.log(`\nheatplan queue benchmark, ${cpus().length} cores (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, Redis ${redisVersion} on loopback; ${(copies * perCopy).toLocaleString('en-US')} buildings, ${files.length} files, tiles ${tileM / 1000} km`);
 console.log('| run | jobs | tiles | annual heat MWh/a | wall s | sum of job times s | overhead vs local per job ms |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
