@@ -17,6 +17,7 @@
 import { CATEGORY_INDEX, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import type { Warnings } from '../util/warnings.js';
 import type { ClimateRegion, IntensityRow } from './tables.js';
+import { REGION_HDD18 } from './profiles.js';
 
 export interface DemandOptions {
   climate: ClimateRegion;
@@ -44,6 +45,12 @@ export interface DemandOptions {
   hotWaterPerPersonLDay?: number;
   /** Residential hot water per dwelling, L/day at 43 °C: replaces persons x litres per person. */
   hotWaterPerDwellingLDay?: number;
+  /**
+   * Outside Japan (climate region 0): the Japanese climate region 1-8 whose intensity columns (room-load heating and
+   * cooling) stand in for the site, space heat scaled by the degree-day ratio to that region's reference year.
+   * Default none: cooling not given, space heat = spaceHeatRef x the degree-day ratio to region 6.
+   */
+  intensityRegion?: number;
 }
 
 /** The default residential hot-water basis (see DemandOptions.residentialHotWater). */
@@ -119,6 +126,7 @@ export function resolvedDemandParameters(o: DemandOptions) {
     m2PerDwelling: o.m2PerDwelling ?? 'intensity table',
     hotWaterPerPerson_L_day: o.hotWaterPerPersonLDay ?? 'intensity table',
     hotWaterPerDwelling_L_day: o.hotWaterPerDwellingLDay ?? null,
+    intensityRegion: o.intensityRegion ?? null,
   };
 }
 
@@ -144,6 +152,14 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
   const cool = coolingColumns(t);
   // the climate region's cooling column (regions 1-8; none outside Japan, region 0)
   const rj = Number.isInteger(p.climateRegion) && p.climateRegion >= 1 && p.climateRegion <= 8 ? p.climateRegion - 1 : -1;
+  // the table's region columns in use: the site's region, or outside Japan the region the user names (intensityRegion)
+  const ir = o.intensityRegion;
+  const tj = rj >= 0 ? rj : ir !== undefined && ir >= 1 && ir <= 8 ? ir - 1 : -1;
+  // outside Japan with intensityRegion: space heat scaled by the site's HDD18 against that region's reference HDD18
+  const scaleFrom = (j: number) => {
+    const r = (p.hdd18_Kd / (REGION_HDD18[j + 1] ?? p.hdd18_Kd));
+    return p.hddScaling === 'sqrt' ? Math.sqrt(r) : r;
+  };
   const notGiven = new Set<number>();
   for (let i = 0; i < t.count; i++) {
     const c = t.category[i]!;
@@ -154,6 +170,11 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
       const ground = t.footprintAreaM2[i]!;
       shKwh = (ground * p.greenhouseMean_W_m2K * degreeHours) / 1000;
       peakSh = (ground * p.greenhousePeak_W_m2K * dT) / 1000;
+    } else if (tj >= 0 && row.heatKwhM2a[tj] !== undefined) {
+      // the room-load model's value for the region (intermittent operation: its peak is the model's highest hour)
+      shKwh = fa * row.heatKwhM2a[tj]!;
+      peakSh = (fa * row.heatPeakWm2[tj]!) / 1000;
+      if (rj < 0) shKwh *= scaleFrom(tj);
     } else {
       shKwh = fa * row.spaceHeatRefKwhM2a * scale;
       peakSh = degreeHours > 0 ? (shKwh / degreeHours) * dT : 0;
@@ -164,8 +185,8 @@ export function computeDemand(t: BuildingTable, intensity: IntensityRow[], o: De
     t.hotWaterMWh[i] = hwKwh / 1000;
     t.heatMWh[i] = (shKwh + hwKwh) / 1000;
     t.peakKw[i] = peakSh + peakHw;
-    const ca = rj >= 0 ? row.coolKwhM2a[rj] : undefined;
-    const cp = rj >= 0 ? row.coolPeakWm2[rj] : undefined;
+    const ca = tj >= 0 ? row.coolKwhM2a[tj] : undefined;
+    const cp = tj >= 0 ? row.coolPeakWm2[tj] : undefined;
     if (ca === undefined || cp === undefined) {
       if (fa > 0) {
         notGiven.add(c);

@@ -15,6 +15,9 @@ import { readBuildingInputs, type BuildingInputOptions } from '../io/buildings-i
 import { DEMAND_BANDS, type DemandStageSummary } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
 import { heatingDegreeDays, readWeather, type Weather } from '../io/weather.js';
+import { referenceWeatherFile } from '../util/data-dir.js';
+import { buildUseProfiles } from './profiles.js';
+import type { PeakConsistency } from '../run/summaries.js';
 import { Warnings } from '../util/warnings.js';
 import { computeDemand, coolingColumns, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
 import { resolveClimate, type ClimateChoice } from './climate.js';
@@ -53,6 +56,8 @@ export interface DemandStageOptions extends BuildingInputOptions {
   m2PerDwelling?: number;
   hotWaterPerPersonLDay?: number;
   hotWaterPerDwellingLDay?: number;
+  /** Outside Japan: the climate region whose intensity columns apply (DemandOptions.intensityRegion). */
+  intensityRegion?: number;
   onProgress?: ProgressFn;
 }
 
@@ -120,13 +125,15 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
 
   const choice: ClimateChoice = { ...o.climate };
   let weatherClimate: WeatherClimate | undefined;
+  let weatherRead: Weather | undefined;
   if (o.weather) {
-    weatherClimate = climateFromWeather(await readWeather(o.weather, { warnings }));
+    weatherRead = await readWeather(o.weather, { warnings });
+    weatherClimate = climateFromWeather(weatherRead);
     choice.hdd18Kd ??= weatherClimate.hdd18Kd;
     choice.meanTempC ??= weatherClimate.meanTempC;
     choice.designTempC ??= weatherClimate.designTempC;
   }
-  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), choice, tr4326Centre(table, crs), warnings);
+  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), choice, tr4326Centre(table, crs), warnings, table);
   if (weatherClimate) climate.reason += `; degree days ${Math.round(choice.hdd18Kd!)} K·d, mean ${choice.meanTempC!.toFixed(1)} °C, design ${choice.designTempC!.toFixed(1)} °C from ${o.weather} (where not given)`;
   const derived = deriveBuildingDemand(table, o, climate, warnings);
   const totals = derived.totals;
@@ -189,6 +196,7 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     crsReason: crs.reason ?? '',
     cellSize_m: cellM,
     blocks: { source: o.blocks ?? 'grid cells', count: blocks.features.length, outsideBuildings: outside },
+    peakConsistency: await peakConsistency(table, derived, climate.region, weatherRead, o.intensityRegion),
     parameters: { ...demandParameters(derived, o), ...(weatherClimate ? { weather: o.weather, weatherClimate } : {}), climateReason: climate.reason, climateSource: climate.source, climateTable: o.climateTable ?? DEFAULT_CLIMATE },
     rasterize: rstats,
     seconds: (performance.now() - t0) / 1000,
@@ -260,7 +268,7 @@ export interface DemandDerivation {
 /** Demand options that shape the per-building derivation (the subset a batch tile passes on). */
 export type DerivationOptions = Pick<
   DemandStageOptions,
-  'useMapping' | 'intensity' | 'includeBasement' | 'hddScaling' | 'hotWaterFullLoadHours' | 'storeyHeightM' | 'heightOffsetM' | 'residentialHotWater' | 'personsPerDwelling' | 'm2PerDwelling' | 'hotWaterPerPersonLDay' | 'hotWaterPerDwellingLDay'
+  'useMapping' | 'intensity' | 'includeBasement' | 'hddScaling' | 'hotWaterFullLoadHours' | 'storeyHeightM' | 'heightOffsetM' | 'residentialHotWater' | 'personsPerDwelling' | 'm2PerDwelling' | 'hotWaterPerPersonLDay' | 'hotWaterPerDwellingLDay' | 'intensityRegion'
 >;
 
 export function deriveBuildingDemand(table: BuildingTable, o: DerivationOptions, climate: ClimateRegion, warnings: Warnings): DemandDerivation {
@@ -288,6 +296,7 @@ export function deriveBuildingDemand(table: BuildingTable, o: DerivationOptions,
     m2PerDwelling: o.m2PerDwelling,
     hotWaterPerPersonLDay: o.hotWaterPerPersonLDay,
     hotWaterPerDwellingLDay: o.hotWaterPerDwellingLDay,
+    intensityRegion: o.intensityRegion,
   };
   const totals = computeDemand(table, intensity, demandOptions, warnings);
   return { useMappingFile: useMapping.file, intensity, floorAreaSource, demandOptions, totals };
@@ -304,7 +313,8 @@ export function demandParameters(d: DemandDerivation, o: DerivationOptions): Rec
     heightOffset_m: o.heightOffsetM ?? 'intensity table by use',
     intensities: Object.fromEntries(
       d.intensity.map((r) => {
-        const rj = d.demandOptions.climate.region - 1;
+        const reg = d.demandOptions.climate.region;
+        const rj = reg >= 1 && reg <= 8 ? reg - 1 : (d.demandOptions.intensityRegion ?? 0) - 1;
         return [
           r.category,
           {
@@ -320,6 +330,9 @@ export function demandParameters(d: DemandDerivation, o: DerivationOptions): Rec
             heightOffset_m: r.heightOffsetM,
             storeySource: r.storeySource,
             source: r.source,
+            heat_kWh_m2a: r.heatKwhM2a[rj] ?? null,
+            heatPeak_W_m2: r.heatPeakWm2[rj] ?? null,
+            roomLoadRoom: r.roomLoadRoom?.join('/') ?? null,
             cool_kWh_m2a: r.coolKwhM2a[rj] ?? null,
             coolPeak_W_m2: r.coolPeakWm2[rj] ?? null,
             coolSource: r.coolSource,
@@ -465,4 +478,60 @@ export function demandByUse(t: BuildingTable): DemandStageSummary['byUse'] {
     e.heatAndCooling_MWh = (e.heatAndCooling_MWh ?? 0) + t.heatMWh[i]! + cc.coolMWh[i]!;
   }
   return byUse;
+}
+
+/**
+ * How the design peaks the demand stage reports compare with the peaks the hourly profiles put on the same buildings
+ * (issue 11 step 4): per use, sum of design peaks against annual x the highest hourly share of the use's profile, for
+ * space heating and for cooling, on the weather given to demand (--weather) or the climate region's reference year.
+ * A ratio of 1 means the simulation on that weather peaks where the design peak says; uses whose heating follows the
+ * degree-day model (24 h heating) show how far that model is from the hourly profile.
+ */
+export async function peakConsistency(t: BuildingTable, d: DemandDerivation, region: number, weather: Weather | undefined, intensityRegion?: number): Promise<PeakConsistency | undefined> {
+  const reg = region >= 1 && region <= 8 ? region : intensityRegion;
+  let w = weather;
+  if (!w) {
+    if (!(reg !== undefined && reg >= 1 && reg <= 8)) return undefined;
+    w = await readWeather(referenceWeatherFile(reg));
+  }
+  const sums = new Map<string, { shMWh: number; coolMWh: number; shDesign: number; coolDesign: number }>();
+  const cc = coolingColumns(t);
+  const rj = reg !== undefined && reg >= 1 && reg <= 8 ? reg - 1 : -1;
+  for (let i = 0; i < t.count; i++) {
+    const c = t.category[i]!;
+    const use = USE_CATEGORIES[c] ?? 'unknown';
+    if (use === 'greenhouse' || use === 'unheated') continue;
+    const e = sums.get(use) ?? { shMWh: 0, coolMWh: 0, shDesign: 0, coolDesign: 0 };
+    const row = d.intensity[c]!;
+    const fa = t.floorAreaM2[i]!;
+    e.shMWh += t.spaceHeatMWh[i]!;
+    e.coolMWh += cc.coolMWh[i]!;
+    e.coolDesign += cc.coolPeakKw[i]!;
+    // the space-heating part of the design peak (peakKw also holds hot water)
+    const hp = rj >= 0 ? row.heatPeakWm2[rj] : undefined;
+    if (hp !== undefined) e.shDesign += (fa * hp) / 1000;
+    else {
+      const p = resolvedDemandParameters(d.demandOptions);
+      const dh = p.hdd18_Kd * 24;
+      e.shDesign += dh > 0 ? ((t.spaceHeatMWh[i]! * 1000) / dh) * Math.max(0, p.baseTemp_C - p.designTemp_C) : 0;
+    }
+    sums.set(use, e);
+  }
+  const profiles = buildUseProfiles(w, sums.keys(), { climateRegion: reg });
+  const max = (a: Float64Array) => a.reduce((m, v) => (v > m ? v : m), 0);
+  const byUse: PeakConsistency['byUse'] = {};
+  for (const [use, e] of sums) {
+    const p = profiles.get(use)!;
+    const shProfile = e.shMWh * 1000 * max(p.spaceHeat);
+    const coolProfile = e.coolMWh * 1000 * max(p.cooling);
+    byUse[use] = {
+      spaceHeatDesign_kW: e.shDesign,
+      spaceHeatProfile_kW: shProfile,
+      spaceHeatRatio: e.shDesign > 0 ? shProfile / e.shDesign : null,
+      coolingDesign_kW: e.coolDesign,
+      coolingProfile_kW: coolProfile,
+      coolingRatio: e.coolDesign > 0 ? coolProfile / e.coolDesign : null,
+    };
+  }
+  return { weather: w.file, region: reg ?? null, byUse };
 }

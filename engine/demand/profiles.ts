@@ -10,6 +10,10 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { bundledPath } from '../util/data-dir.js';
 import { dailyMeans, type Weather } from '../io/weather.js';
+import { referenceWeatherFile } from '../util/data-dir.js';
+import { ROOM_OF_USE } from './derive-intensity.js';
+import { loadRoomLoadTables, roomLoads } from './room-load.js';
+import { readHaspRadiation, type HourlyRadiation } from './solar.js';
 
 /** How one use category is turned into hourly profiles. */
 export interface UseProfileSpec {
@@ -21,6 +25,13 @@ export interface UseProfileSpec {
   windClass?: number;
   /** Japanese room schedule [building type, room type] in common_room_usage_schedule.json; none for dwellings. */
   schedule?: [string, string];
+  /**
+   * builelib building type / room type of the national room-load model (engine/demand/room-load.ts): when given, the
+   * space-heating and cooling profiles are that model's hourly loads on the run's weather (intermittent operation,
+   * warm-up after days off), the same model that derived the intensity table's values; none: BDEW space heating and
+   * no cooling profile.
+   */
+  room?: [string, string];
 }
 
 /**
@@ -28,14 +39,14 @@ export interface UseProfileSpec {
  * room schedule per category is an assumption of this engine (no Japanese table exists, METHODS.md 2); override it.
  */
 export const DEFAULT_USE_PROFILES: Record<string, UseProfileSpec> = {
-  office: { bdew: 'GKO', schedule: ['事務所等', '事務室'] },
-  public_office: { bdew: 'GKO', schedule: ['事務所等', '事務室'] },
-  commercial: { bdew: 'GHA', schedule: ['物販店舗等', '大型店の売場'] },
-  lodging: { bdew: 'GBH', schedule: ['ホテル等', '客室'] },
+  office: { bdew: 'GKO', schedule: ['事務所等', '事務室'], room: ROOM_OF_USE.office },
+  public_office: { bdew: 'GKO', schedule: ['事務所等', '事務室'], room: ROOM_OF_USE.public_office },
+  commercial: { bdew: 'GHA', schedule: ['物販店舗等', '大型店の売場'], room: ROOM_OF_USE.commercial },
+  lodging: { bdew: 'GBH', schedule: ['ホテル等', '客室'], room: ROOM_OF_USE.lodging },
   residential_detached: { bdew: 'EFH' },
   residential_apartment: { bdew: 'MFH' },
-  education: { bdew: 'GKO', schedule: ['学校等', '小中学校の教室'] },
-  medical_welfare: { bdew: 'GBH', schedule: ['病院等', '病室'] },
+  education: { bdew: 'GKO', schedule: ['学校等', '小中学校の教室'], room: ROOM_OF_USE.education },
+  medical_welfare: { bdew: 'GBH', schedule: ['病院等', '病室'], room: ROOM_OF_USE.medical_welfare },
   factory_warehouse: { bdew: 'GMK', schedule: ['事務所等', '事務室'] },
   greenhouse: { bdew: 'GGB' },
   unknown: { bdew: 'GHD' },
@@ -305,7 +316,45 @@ export function hotWaterProfile(weather: Weather, spec: UseProfileSpec, t: Profi
 export interface UseProfiles {
   spaceHeat: Float64Array;
   hotWater: Float64Array;
+  /** Cooling: sums to 1 over the year; all zeros for a use without a cooling model (dwellings, factories, unknown). */
+  cooling: Float64Array;
 }
+
+/**
+ * Hourly radiation and humidity for the room-load model: the weather file's own when it is a HASP file, else the
+ * climate region's reference-year HASP file (datasets/weather), day by day (a leap year repeats 28 February).
+ */
+export function radiationFor(weather: Weather, region: number): HourlyRadiation {
+  const own = weather.format === 'hasp' ? tryHasp(weather.file) : undefined;
+  const base = own && own.directNormalWm2.length === weather.hours ? own : readHaspRadiation(referenceWeatherFile(region));
+  if (base.directNormalWm2.length === weather.hours) return base;
+  const n = weather.hours;
+  const map = (a: Float64Array | undefined) => {
+    if (!a) return undefined;
+    const out = new Float64Array(n);
+    const days = n / 24, baseDays = a.length / 24;
+    for (let d = 0; d < days; d++) {
+      const src = days === 366 && baseDays === 365 ? (d <= 58 ? d : d - 1) : Math.min(d, baseDays - 1);
+      out.set(a.subarray(src * 24, src * 24 + 24), d * 24);
+    }
+    return out;
+  };
+  return { directNormalWm2: map(base.directNormalWm2)!, diffuseHorizontalWm2: map(base.diffuseHorizontalWm2)!, nightHorizontalWm2: map(base.nightHorizontalWm2)!, humidityKgKg: map(base.humidityKgKg) };
+}
+
+function tryHasp(file: string): HourlyRadiation | undefined {
+  try {
+    return readHaspRadiation(file);
+  } catch {
+    return undefined;
+  }
+}
+
+const sumOf = (a: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+};
 
 export interface ProfileOptions {
   /** Folder with the BDEW CSVs and room schedules; default defaultProfilesDir(). */
@@ -323,11 +372,24 @@ export function buildUseProfiles(weather: Weather, uses: Iterable<string>, opts:
   const mapping = { ...DEFAULT_USE_PROFILES, ...(opts.useProfiles ?? {}) };
   const region = opts.climateRegion ?? climateRegionOf(weather);
   const out = new Map<string, UseProfiles>();
+  let rad: HourlyRadiation | undefined;
+  const modelRegion = region >= 1 && region <= 8 ? region : 1;
   for (const use of new Set(uses)) {
     const spec = mapping[use] ?? mapping.unknown;
+    let spaceHeat: Float64Array | undefined;
+    let cooling: Float64Array = new Float64Array(weather.hours);
+    if (spec.room) {
+      rad ??= radiationFor(weather, modelRegion);
+      const L = roomLoads(loadRoomLoadTables(), { region: modelRegion, buildingType: spec.room[0], roomType: spec.room[1], airC: weather.airC, radiation: rad });
+      const h = L.heatWm2.slice(0, weather.hours), c = L.coolWm2.slice(0, weather.hours);
+      // a use the model gives no heating on this weather keeps the BDEW profile (the table may still give it heat)
+      if (sumOf(h) > 0) spaceHeat = normalise(h, `space heating ${spec.room.join('/')}`);
+      if (sumOf(c) > 0) cooling = normalise(c, `cooling ${spec.room.join('/')}`);
+    }
     out.set(use, {
-      spaceHeat: spaceHeatProfile(weather, spec, t, opts.nonResidentialHours ?? 'schedule'),
+      spaceHeat: spaceHeat ?? spaceHeatProfile(weather, spec, t, opts.nonResidentialHours ?? 'schedule'),
       hotWater: hotWaterProfile(weather, spec, t, region),
+      cooling,
     });
   }
   return out;

@@ -109,6 +109,7 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
       m2PerDwelling: o.m2PerDwelling,
       hotWaterPerPersonLDay: o.hotWaterPerPerson_L_day,
       hotWaterPerDwellingLDay: o.hotWaterPerDwelling_L_day,
+      intensityRegion: o.intensityRegion,
       onProgress: ctx.onProgress,
     });
     // the manifest names what was read: a PLATEAU download's udx/bldg files (a zip's entries), not only the path given

@@ -44,12 +44,23 @@ export interface IntensityRow {
   coolPeakWm2: (number | undefined)[];
   coolSource: string;
   coolYear: string;
+  /**
+   * Space heating, kWh per m² floor area per year, by climate region 1-8 (columns heat_kWh_m2a_r1..8), and its design
+   * peak, W/m² (heatPeak_W_m2_r1..8): derived from the national room-load model where the use has a room type
+   * (scripts/derive-intensity.ts); undefined elsewhere (then spaceHeatRef_kWh_m2a x the degree-day ratio).
+   */
+  heatKwhM2a: (number | undefined)[];
+  heatPeakWm2: (number | undefined)[];
+  /** builelib building type / room type whose room-load model gives the heating and cooling (column roomLoadRoom). */
+  roomLoadRoom?: [string, string];
 }
 
 /** Climate regions the cooling columns are given for (cool_kWh_m2a_r1..8, coolPeak_W_m2_r1..8). */
 export const COOLING_REGIONS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 export const coolColumn = (region: number) => `cool_kWh_m2a_r${region}`;
 export const coolPeakColumn = (region: number) => `coolPeak_W_m2_r${region}`;
+export const heatColumn = (region: number) => `heat_kWh_m2a_r${region}`;
+export const heatPeakColumn = (region: number) => `heatPeak_W_m2_r${region}`;
 
 export interface ClimateRegion {
   region: number;
@@ -78,6 +89,15 @@ function optNum(v: string | undefined, file: string, record: number, col: string
   return num(v.trim(), file, record, col);
 }
 
+/** The roomLoadRoom column: `building type/room type` of builelib's tables, or empty. */
+function roomOf(v: string | undefined, file: string, record: number): [string, string] | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const parts = v.split('/').map((s) => s.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new InputError('intensity-room', 'roomLoadRoom must be "building type/room type" of builelib (e.g. 事務所等/事務室)', { file, record, value: v });
+  return [parts[0], parts[1]];
+}
+
 export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
   const rows = readCsv(file);
   requireColumns(rows, ['category', 'spaceHeatRef_kWh_m2a', 'hotWater_L_m2a', 'defaultStoreys', 'source'], file);
@@ -95,6 +115,9 @@ export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
       coolPeakWm2: COOLING_REGIONS.map((g) => optNum(r[coolPeakColumn(g)], file, k + 2, coolPeakColumn(g))),
       coolSource: r.coolSource ?? '',
       coolYear: r.coolYear ?? '',
+      heatKwhM2a: COOLING_REGIONS.map((g) => optNum(r[heatColumn(g)], file, k + 2, heatColumn(g))),
+      heatPeakWm2: COOLING_REGIONS.map((g) => optNum(r[heatPeakColumn(g)], file, k + 2, heatPeakColumn(g))),
+      roomLoadRoom: roomOf(r.roomLoadRoom, file, k + 2),
       storeyHeightM: optNum(r.storeyHeight_m, file, k + 2, 'storeyHeight_m') ?? 4.2,
       heightOffsetM: optNum(r.heightOffset_m, file, k + 2, 'heightOffset_m') ?? 4.89,
       storeySource: r.storeySource ?? (r.storeyHeight_m ? '' : 'PLATEAU sewage-heat tool default 1 + floor((h - 4.89) / 4.2)'),
@@ -115,6 +138,10 @@ export function loadIntensity(file = DEFAULT_INTENSITY): IntensityRow[] {
     if (row.spaceHeatRefKwhM2a < 0 || row.hotWaterLM2a < 0 || row.defaultStoreys <= 0)
       throw new InputError('intensity-range', 'intensities must be >= 0 and default storeys > 0', { file, record: k + 2, value: r });
     COOLING_REGIONS.forEach((g, j) => {
+      const ha = row.heatKwhM2a[j], hp = row.heatPeakWm2[j];
+      if ((ha === undefined) !== (hp === undefined))
+        throw new InputError('intensity-heating', `${heatColumn(g)} and ${heatPeakColumn(g)} must be given together (annual space heat and its design peak)`, { file, record: k + 2, value: `${ha ?? ''} / ${hp ?? ''}` });
+      if ((ha ?? 0) < 0 || (hp ?? 0) < 0) throw new InputError('intensity-range', 'space-heating intensities must be >= 0', { file, record: k + 2, value: `${ha} / ${hp}` });
       const a = row.coolKwhM2a[j], p = row.coolPeakWm2[j];
       if ((a === undefined) !== (p === undefined))
         throw new InputError('intensity-cooling', `${coolColumn(g)} and ${coolPeakColumn(g)} must be given together (annual cooling and its design peak)`, { file, record: k + 2, value: `${a ?? ''} / ${p ?? ''}` });

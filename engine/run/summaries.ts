@@ -69,6 +69,16 @@ export interface CoolingSummary {
   notGiven: string[];
 }
 
+/**
+ * Design peaks against the peaks of the hourly profiles on the same weather, per use (engine/demand/pipeline.ts
+ * peakConsistency): ratio = profile peak / design peak (1 = consistent; null where the design peak is 0).
+ */
+export interface PeakConsistency {
+  weather: string;
+  region: number | null;
+  byUse: Record<string, { spaceHeatDesign_kW: number; spaceHeatProfile_kW: number; spaceHeatRatio: number | null; coolingDesign_kW: number; coolingProfile_kW: number; coolingRatio: number | null }>;
+}
+
 /** What the demand stage computes (engine/demand/pipeline.ts `runDemandStage().summary`). */
 export interface DemandStageSummary {
   buildings: number;
@@ -85,6 +95,8 @@ export interface DemandStageSummary {
   grid: { floorArea_m2: number; annualHeat_MWh: number; peak_kW: number; width: number; height: number; cellsWithDemand: number };
   /** Cooling beside heating (absent in runs before issue 11 and in tiled batch runs that do not merge it yet). */
   cooling?: CoolingSummary;
+  /** Design peaks against the hourly profiles' peaks per use (issue 11; absent outside Japan without weather). */
+  peakConsistency?: PeakConsistency;
   crs: string;
   crsReason: string;
   cellSize_m: number;
@@ -192,7 +204,63 @@ export interface AreasSummary extends AreasStageSummary {
 // route
 
 /** Why the planner left a consumer out of the network (network.geojson `dropped` features' `reason`). */
-export type DropReason = 'zero-demand' | 'no-location' | 'too-far-from-road' | 'unreachable' | 'below-kw-per-m' | 'below-mwh-per-m';
+export type DropReason =
+  | 'zero-demand'
+  | 'no-location'
+  | 'too-far-from-road'
+  | 'unreachable'
+  | 'below-kw-per-m'
+  | 'below-mwh-per-m'
+  /** the branch's computed loss share (pipes and service pipes) was above the limit */
+  | 'below-loss-share'
+  /** cut so that seed 003's plant output / (2 x route length) reaches its threshold */
+  | 'below-seed-kw-per-m'
+  /** on the user's forced-out list */
+  | 'forced-out';
+
+/** One medium of a network (hot water or chilled water) in the route summary (engine/network/plan.ts). */
+export interface MediumSummary {
+  supply_C: number;
+  return_C: number;
+  /** ground temperature the design W/m refer to, °C */
+  groundDesign_C: number;
+  /** design temperature difference water - ground (heat) or ground - water (cold), K */
+  designDelta_K: number;
+  /** annual loss (gain) = design W/m x length x these hours */
+  equivalentHours_h: number;
+  /** how the annual figure was obtained */
+  basis: string;
+  /** connected annual demand of this medium, MWh/a */
+  demand_MWh: number;
+  /** design load at the plants, kW */
+  design_kW: number;
+  /** heat lost (hot water) or gained (chilled water) by mains and service pipes, MWh/a */
+  loss_MWh_a?: number;
+  gain_MWh_a?: number;
+  mains_MWh_a: number;
+  service_MWh_a: number;
+  /** (loss or gain) / (demand + loss or gain), service pipes included */
+  lossShare: number;
+  /** design load / (2 x route length), kW/m */
+  designKwPerM: number;
+  /** demand / trench length, MWh/(m·a) */
+  mwhPerMA: number;
+  /** from the sized pipes' pressure drop along the critical path (engine/network/pumping.ts) */
+  pumping: {
+    criticalPath_m: number;
+    criticalConsumer: string | null;
+    pathDp_kPa: number;
+    substationDp_kPa: number;
+    plantDp_kPa: number;
+    minDp_kPa: number;
+    pumpEfficiency: number;
+    head_kPa: number;
+    flow_m3_h: number;
+    power_kW: number;
+    /** annual pump electricity, MWh/a; null without hourly loads (diversity fit) */
+    energy_MWh_a: number | null;
+  };
+}
 
 /** What the network planner returns (engine/network/plan.ts `planNetwork().summary`). */
 export interface NetworkPlanSummary {
@@ -203,12 +271,37 @@ export interface NetworkPlanSummary {
   service_m: number;
   connectedDemand_MWh: number;
   plantOutput_kW: number;
+  /** design load at the plants / (2 x route length), kW/m (= designKwPerM; the name 0.1 manifests carry) */
   kwPerM: number;
+  /** seed 003's heat-supply density: plant output / (2 x route length), kW/m; output = the plants' given capacity, else their design load */
+  seedKwPerM?: number;
+  seedPlantOutput_kW?: number;
+  seedOutputBasis?: 'capacity' | 'design' | 'mixed';
+  /** design load at the plants (coincident peak or diversified, as `loads`) / (2 x route length), kW/m */
+  designKwPerM?: number;
+  /** annual heat per trench metre, MWh/(m·a) */
   mwhPerMA: number;
+  /** annual cooling connected, MWh/a */
+  connectedCooling_MWh?: number;
+  /** heat lost by mains and service pipes, MWh/a */
   loss_MWh_a: number;
+  serviceLoss_MWh_a?: number;
+  /** computed loss share of the hot water, service pipes included: loss / (delivered + loss) */
   lossShare: number;
+  /** the same without service pipes (mains only), for comparison */
+  lossShareMains?: number;
+  /** the largest loss share of a kept branch (downstream unit) */
+  worstBranchLossShare?: number;
   /** the 10 % loss rule behind 0.17 kW/m, checked with the sized pipes */
   lossShareBelow10pct: boolean;
+  /** design loads: coincident hourly profiles or the THERMOS diversity fit */
+  loads?: 'coincident' | 'diversity';
+  carries?: 'heat' | 'cold' | 'both';
+  insulation?: { series: 1 | 2 | 3; seriesLossFactor: number; twin: boolean; twinPipes: number };
+  /** checks per medium */
+  media?: { heat?: MediumSummary; cold?: MediumSummary };
+  /** building ids forced into the network (connected) and out of it */
+  forced?: { in: string[]; out: string[] };
   steinerBeforePruning_m: number;
   rounds: number;
   exchanges: number;
@@ -216,7 +309,7 @@ export interface NetworkPlanSummary {
   plantSource: 'given' | 'suggested';
   graph: { nodes: number; edges: number; components: number; largestComponentNodes: number; plantComponentNodes: number; unreachableNodes: number };
   /** The thresholds the network was pruned with: minKwPerM is the kW/m colour break of maps and viewer. */
-  thresholds: { minKwPerM: number; minMwhPerMA: number };
+  thresholds: { minKwPerM: number; minMwhPerMA: number; maxLossShare?: number; pruneBy?: string[] };
   sizing: { supplyC: number; returnC: number; groundC: number; maxPaPerM: number };
   overCapacityPipes: number;
 }
@@ -235,7 +328,9 @@ export interface RoutePlantSummary {
 /** The road input and the noded road graph (engine/network/road-graph.ts stats). */
 export interface RouteRoadsSummary {
   file: string;
-  format: 'osm-pbf' | 'shapefile' | 'geojson';
+  format: 'osm-pbf' | 'shapefile' | 'geojson' | 'gpkg' | 'fgb';
+  /** the GeoPackage layer the roads came from */
+  layer?: string;
   crs: string;
   crsAssumed: boolean;
   excludedByClass: Record<string, number>;
@@ -282,6 +377,29 @@ export interface PlantResult {
   runningHours: number;
   meanCop?: number;
   monthlyHeat_MWh: number[];
+  /** What the plant supplies (issue 12): heat, cold, or both (heat-recovery heat pumps). */
+  side?: 'heat' | 'cold' | 'both';
+  /** Cold made, MWh/a (chillers, cold storage discharge, heat-recovery heat pumps). */
+  cold_MWh?: number;
+  /** Auxiliary electricity (補機, primary pump, cooling tower), kWh/a. */
+  auxiliary_kWh?: number;
+  /** Identical units and the sum over hours of units running (number control). */
+  units?: number;
+  unitHours?: number;
+  /** builelib type whose curves the machine follows. */
+  builelib?: string;
+}
+
+/** The individual heaters of seed 003 (the backup): heat the buildings make themselves, not sold by the network. */
+export interface IndividualSupply {
+  heat_MWh: number;
+  fuel: string;
+  fuel_MJ: number;
+  fuelUnits?: number;
+  fuelUnit?: string;
+  efficiency: number;
+  primaryEnergy_GJ: number;
+  co2_t: number;
 }
 
 /** One network's year (engine/sim/simulate.ts). */
@@ -318,6 +436,37 @@ export interface AnnualResult {
   peakLoad_kW: number;
   surplus_MJ_per_day: number;
   backupFuel_MJ_per_day: number;
+  // issue 12: the factor as 告示 265 defines it (primaryEnergyFactor above is now the plant's heat factor:
+  // primary energy of the plant's purchased fuels (HHV) and electricity for heat / heat sold at the meters)
+  /** Heat sold by the network at the customer meters, MWh/a (delivered minus the individual heaters). */
+  heatSold_MWh?: number;
+  /** Heat made by the plants (without the individual heaters), MWh/a. */
+  plantProduced_MWh?: number;
+  auxiliary_kWh?: number;
+  primaryEnergyHeat_GJ?: number;
+  primaryEnergyCold_GJ?: number;
+  /** Cold side and heat + cold, kJ/kJ (null without cold sales). */
+  coldPrimaryEnergyFactor?: number | null;
+  combinedPrimaryEnergyFactor?: number | null;
+  /** Heat and combined factors over the CHP credit options (9.76, 8.64 MJ/kWh, none). */
+  chpCreditRange?: { credit_MJ_per_kWh: number | null; heat: number | null; combined: number | null }[];
+  individual?: IndividualSupply;
+  /** heatplan's own variant: (plant heat + individual heaters' primary energy) / all heat the buildings got, kJ/kJ. */
+  areaPrimaryEnergyPerHeat?: number | null;
+  coolingDemand_MWh?: number;
+  coldDemand_MWh?: number;
+  coldGains_MWh?: number;
+  coldProduced_MWh?: number;
+  coldSold_MWh?: number;
+  coldUnmet_MWh?: number;
+  coldUnmetHours?: number;
+  coldStorageIn_MWh?: number;
+  coldStorageOut_MWh?: number;
+  coldStorageLoss_MWh?: number;
+  coldPumping_kWh?: number;
+  peakCold_kW?: number;
+  /** 'network', or 'individual-supply reference'. */
+  case?: string;
 }
 
 /** Monthly sums (12 values each). */
@@ -356,6 +505,16 @@ export interface SimTotals {
   unmetHours: number;
   backupHours: number;
   cases: SimCaseComparison[];
+  // issue 12 (absent in older runs): primaryEnergyFactor above is the plant's heat factor (告示 265)
+  heatSold_MWh?: number;
+  individualHeat_MWh?: number;
+  coldSold_MWh?: number;
+  coldPrimaryEnergyFactor?: number | null;
+  combinedPrimaryEnergyFactor?: number | null;
+  /** heatplan's variant: (plant + individual heaters' primary energy) / all heat delivered, kJ/kJ. */
+  areaPrimaryEnergyPerHeat?: number | null;
+  chpCreditRange?: { credit_MJ_per_kWh: number | null; heat: number | null; combined: number | null }[];
+  nonFossil?: 'law' | 'counted';
 }
 
 /** manifest.sim (and sim.json's `summary`). */
@@ -398,6 +557,56 @@ export interface SimNetworkRecord {
   monthly: MonthlyResult;
   plants: PlantResult[];
   byUse_MWh: Record<string, number>;
+  /** 'network' or 'individual-supply reference' (issue 12). */
+  case?: string;
+  /** The factor's numerator term by term and its denominators (engine/sim/factor.ts). */
+  factor?: SimFactorRecord;
+  /** Each machine: curve source, units, priority, auxiliaries (the calculation sheet). */
+  machines?: SimMachineRecord[];
+}
+
+/** One term of the factor's numerator (engine/sim/factor.ts FactorTerm). */
+export interface SimFactorTerm {
+  side: 'heat' | 'cold';
+  item: string;
+  plant?: string;
+  quantity: number;
+  unit: 'MJ' | 'kWh';
+  factor: number;
+  factorSource: string;
+  primary_GJ: number;
+}
+export interface SimFactorSide {
+  primary_GJ: number;
+  sold_GJ: number;
+  factor: number | null;
+  copPrimary: number | null;
+}
+/** The plant's primary energy factor as 告示 265 defines it, heat, cold and combined (engine/sim/factor.ts). */
+export interface SimFactorRecord {
+  definition: string;
+  convention: 'law' | 'counted';
+  allocation: string;
+  allocationText: string;
+  electricityPrimary_MJ_per_kWh: number;
+  chpCredit_MJ_per_kWh: number | null;
+  terms: SimFactorTerm[];
+  heat: SimFactorSide;
+  cold: SimFactorSide;
+  combined: SimFactorSide;
+  chpCreditRange: { credit_MJ_per_kWh: number | null; heat: number | null; combined: number | null }[];
+  default: number;
+}
+export interface SimMachineRecord {
+  id: string;
+  type: string;
+  side: string;
+  builelib?: string;
+  units: number;
+  curveSource: string;
+  auxiliaries: string[];
+  merit: number;
+  mode: string;
 }
 
 /** One case in sim.json (numbers rounded to 0.001). */

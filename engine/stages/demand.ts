@@ -3,8 +3,17 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_CELLS } from '../grid/grid.js';
 import { bool, crs, num, oneOf, path, required, str, U } from './fields.js';
 import { defineStage } from './types.js';
+import type { PeakConsistency } from '../run/summaries.js';
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** One terminal line: hourly-profile peak / design peak per use on the weather in use (1.00 = consistent). */
+function peakLine(p: PeakConsistency): string {
+  const parts = Object.entries(p.byUse)
+    .filter(([, v]) => v.spaceHeatRatio !== null || v.coolingRatio !== null)
+    .map(([u, v]) => `${u} ${v.spaceHeatRatio === null ? '-' : v.spaceHeatRatio.toFixed(2)}/${v.coolingRatio === null ? '-' : v.coolingRatio.toFixed(2)}`);
+  return `profile peak / design peak (heat/cold) on ${p.weather.split('/').pop()}: ${parts.join(', ')}`;
+}
 
 export const demandFields = {
   buildings: required(path('--buildings', 'in', 'PLATEAU CityGML .gml/.gml.gz or folder of tiles, OSM .pbf, .shp or .geojson', {
@@ -38,6 +47,7 @@ export const demandFields = {
   m2PerDwelling: num('--m2-per-dwelling', undefined, { positive: true }, 'floor area per dwelling in m²', { help: 'residential hot water: floor area per dwelling of apartment blocks, m² (default: intensity table, 92 m² from the 2018 housing survey)' }),
   hotWaterPerPerson_L_day: num('--hot-water-per-person', undefined, { min: 0 }, 'hot water per person in litres a day at 43 °C', { help: 'residential hot water, L per person and day at 43 °C (default: intensity table, 92.8 from the MoE FY2022 household statistics)' }),
   hotWaterPerDwelling_L_day: num('--hot-water-per-dwelling', undefined, { min: 0 }, 'hot water per dwelling in litres a day at 43 °C', { help: 'residential hot water, L per dwelling and day at 43 °C (replaces persons x litres per person)' }),
+  intensityRegion: num('--intensity-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: "outside Japan: the Japanese climate region 1-8 whose room-load heating and cooling intensities stand in for the site (space heat scaled by the degree-day ratio); default none: cooling not given" }),
   includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
   maxCells: num('--max-cells', undefined, { int: true, positive: true }, 'largest grid, in cells', { default: DEFAULT_MAX_CELLS, help: 'largest demand grid in cells (width x height), refused before it is allocated; the default is sized in engine/grid/grid.ts' }),
   force: bool('--force', false, { help: 'replace an existing run that holds more than a demand stage (its potential, areas, network, simulation, report, maps and any other files are removed); without it that is refused, listing them' }),
@@ -76,6 +86,7 @@ export const demand = defineStage({
       ? [`unknown use: ${fmt(s.byUse.unknown.buildings)} buildings, ${fmt(s.byUse.unknown.floorArea_m2)} m² (${((100 * s.byUse.unknown.floorArea_m2) / Math.max(1, s.floorArea_m2)).toFixed(1)} % of floor area), ${fmt(s.byUse.unknown.annualHeat_MWh)} MWh/a at the unknown row's intensity (engine/demand/intensity.csv)`]
       : []),
     ...(s.cooling?.notGiven.length ? [`cooling not given in the intensity table for: ${s.cooling.notGiven.join(', ')} (0, not estimated)`] : []),
+    ...(s.peakConsistency ? [peakLine(s.peakConsistency)] : []),
     ...(Object.keys(s.warnings).length ? [`warnings: ${JSON.stringify(s.warnings)}`] : []),
   ],
 });

@@ -60,14 +60,19 @@ beforeAll(() => {
 });
 
 describe('cooling intensities', () => {
-  it('the shipped table gives no cooling number without a source: cooling 0 and the uses reported', () => {
+  it('the shipped table: the room-load model gives office cooling; uses without a room type get none and are reported', () => {
     const intensity = loadIntensity();
     const r6 = loadClimate().find((r) => r.region === 6)!;
     const t = oneBuilding('office', 1000);
-    const tot = computeDemand(t, intensity, { climate: r6 });
-    expect(coolingColumns(t).coolMWh[0]).toBe(0);
-    expect(tot.cooling_MWh).toBe(0);
-    expect(tot.coolingNotGiven).toEqual(['office']);
+    computeDemand(t, intensity, { climate: r6 });
+    const office = intensity[CATEGORY_INDEX.office]!;
+    expect(office.coolKwhM2a[5]).toBeGreaterThan(0);
+    expect(coolingColumns(t).coolMWh[0]).toBeCloseTo((1000 * office.coolKwhM2a[5]!) / 1000, 9);
+    expect(coolingColumns(t).coolPeakKw[0]).toBeCloseTo((1000 * office.coolPeakWm2[5]!) / 1000, 9);
+    const h = oneBuilding('residential_detached', 120);
+    const tot = computeDemand(h, intensity, { climate: r6 });
+    expect(coolingColumns(h).coolMWh[0]).toBe(0);
+    expect(tot.coolingNotGiven).toEqual(['residential_detached']);
     // unheated buildings and greenhouses are given as 0 (not cooled), not left open
     const u = intensity[CATEGORY_INDEX.unheated]!;
     expect(u.coolKwhM2a).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
@@ -182,13 +187,16 @@ describe('cooling through the demand stage', () => {
     if (inside !== undefined) expect(Math.abs(pb.reduce((s, p) => s + p.cool_MWh, 0) - inside)).toBeLessThanOrEqual(0.0005 * pb.length + 1e-9 * cool);
   });
 
-  it('without cooling values the stage says which uses have none', async () => {
+  it('uses without a cooling value are named and counted (dwellings of the demo town)', async () => {
     const r = await runDemandStage(demo());
-    expect(r.summary.cooling!.cooling_MWh).toBe(0);
-    expect(r.summary.cooling!.notGiven.length).toBeGreaterThan(0);
+    expect(r.summary.cooling!.notGiven).toContain('residential_detached');
+    const cc = coolingColumns(r.table);
     // one warning per building with floor area whose use has no cooling value (unheated and greenhouses are 0, given)
-    const open = [...Array(r.table.count).keys()].filter((i) => r.table.floorAreaM2[i]! > 0 && !['unheated', 'greenhouse'].includes(USE_CATEGORIES[r.table.category[i]!]!));
+    const intensity = loadIntensity();
+    const open = [...Array(r.table.count).keys()].filter((i) => r.table.floorAreaM2[i]! > 0 && intensity[r.table.category[i]!]!.coolKwhM2a[r.summary.parameters.climateRegion as number - 1] === undefined);
     expect(r.summary.warnings['cooling-not-given']).toBe(open.length);
+    const sum = [...cc.coolMWh].reduce((a, v) => a + v, 0);
+    expect(r.summary.cooling!.cooling_MWh).toBeCloseTo(sum, 6);
     expect(r.grid.bands).toHaveLength(5);
   });
 });
