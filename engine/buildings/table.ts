@@ -94,6 +94,9 @@ export const BUILDING_COLUMNS = [
   { name: 'hotWaterMWh', kind: 'f64', per: 'building', property: 'hotWater_MWh', view: 'number' },
   { name: 'heatMWh', kind: 'f64', per: 'building', property: 'heat_MWh', view: 'number' },
   { name: 'peakKw', kind: 'f64', per: 'building', property: 'peak_kW', view: 'number' },
+  /** Annual cooling, MWh/a, and design cooling peak, kW (engine/demand/annual.ts; 0 where the table gives none). */
+  { name: 'coolMWh', kind: 'f64', per: 'building', property: 'cool_MWh', view: 'number' },
+  { name: 'coolPeakKw', kind: 'f64', per: 'building', property: 'coolPeak_kW', view: 'number' },
   /** Footprint rings: building b owns rings buildingRing[b] .. buildingRing[b+1]-1. */
   { name: 'buildingRing', kind: 'u32', per: 'building', index: 'ring', offsets: true },
   /** Ring r owns vertices ringVertex[r] .. ringVertex[r+1]-1 (no closing duplicate); coords holds x,y pairs. */

@@ -85,25 +85,15 @@ export interface DemandTotals {
   coolingNotGiven: string[];
 }
 
-/** Per-building cooling: annual MWh/a and design peak kW (the building table has no cooling columns of its own). */
+/** Per-building cooling: annual MWh/a and design peak kW (the building table's coolMWh / coolPeakKw columns). */
 export interface CoolingColumns {
   coolMWh: Float64Array;
   coolPeakKw: Float64Array;
 }
 
-const coolingByTable = new WeakMap<BuildingTable, CoolingColumns>();
-
-/**
- * The cooling columns computeDemand derived for `t` (zeros when it has not run on this table, so that a table from
- * elsewhere rasterizes to empty cooling bands rather than failing).
- */
+/** The cooling columns of `t` (zeros until computeDemand has run on it), kept for the callers of the old side table. */
 export function coolingColumns(t: BuildingTable): CoolingColumns {
-  let c = coolingByTable.get(t);
-  if (!c || c.coolMWh.length !== t.count) {
-    c = { coolMWh: new Float64Array(t.count), coolPeakKw: new Float64Array(t.count) };
-    coolingByTable.set(t, c);
-  }
-  return c;
+  return { coolMWh: t.coolMWh, coolPeakKw: t.coolPeakKw };
 }
 
 export function resolvedDemandParameters(o: DemandOptions) {

@@ -106,7 +106,7 @@ describe('BUILDING_COLUMNS', () => {
   });
 
   it('the viewer gets the declared number and code columns, in the order it always had', () => {
-    expect([...VIEW_NUMBER_PROPERTIES]).toEqual(['floorArea_m2', 'footprint_m2', 'storeys', 'spaceHeat_MWh', 'hotWater_MWh', 'heat_MWh', 'peak_kW']);
+    expect([...VIEW_NUMBER_PROPERTIES]).toEqual(['floorArea_m2', 'footprint_m2', 'storeys', 'spaceHeat_MWh', 'hotWater_MWh', 'heat_MWh', 'peak_kW', 'cool_MWh', 'coolPeak_kW']);
     expect([...VIEW_CODE_PROPERTIES]).toEqual(['use', 'useCode', 'floorAreaSource']);
   });
 

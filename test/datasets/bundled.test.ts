@@ -52,6 +52,11 @@ const SOURCES: Record<string, string> = {
 };
 /** Bundled files written here, not copied: the demandlib licence (the MIT text with the upstream copyright line). */
 const WRITTEN = ['profiles/LICENSE-demandlib'];
+/**
+ * Bundled files copied from the upstream repository itself because ../shared/datasets does not hold them: the national
+ * calculation's calendar patterns (room schedules by day of year), builelib commit 545e30e2, MIT like the rest.
+ */
+const UPSTREAM: Record<string, string> = { 'builelib/common_calendar.json': 'MasatoMiyata/builelib@545e30e2e2dacf1c437db8dee517b88fd771f172 src/builelib/database/common_calendar.json' };
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
@@ -59,10 +64,14 @@ const filesUnder = (dir: string): string[] =>
 describe('bundled reference tables', () => {
   it('datasets/ holds exactly the listed runtime tables, licences and README beside the demo town', () => {
     const bundled = ['profiles', 'weather', 'builelib'].flatMap((d) => filesUnder(join(DATASETS, d))).map((f) => relative(DATASETS, f).split(sep).join('/'));
-    expect(bundled.sort()).toEqual([...Object.keys(SOURCES), ...WRITTEN].sort());
+    expect(bundled.sort()).toEqual([...Object.keys(SOURCES), ...WRITTEN, ...Object.keys(UPSTREAM)].sort());
     expect(existsSync(join(DATASETS, 'README.md'))).toBe(true);
     const readme = readFileSync(join(DATASETS, 'README.md'), 'utf8');
-    for (const f of [...Object.keys(SOURCES), ...WRITTEN]) expect(readme, `datasets/README.md names ${f}`).toContain(basename(f));
+    for (const f of [...Object.keys(SOURCES), ...WRITTEN, ...Object.keys(UPSTREAM)]) expect(readme, `datasets/README.md names ${f}`).toContain(basename(f));
+    for (const [f, src] of Object.entries(UPSTREAM)) expect(readme, `datasets/README.md gives the upstream of ${f}`).toContain(src.split(' ')[0]!.split('@')[1]!.slice(0, 8));
+    // the calendar: 365 days, patterns A-F of 1-3 (weekday, Saturday, Sunday/holiday) as the room schedules use them
+    const cal = JSON.parse(readFileSync(join(DATASETS, 'builelib/common_calendar.json'), 'utf8')) as Record<string, unknown[]>;
+    for (const k of ['A', 'B', 'C', 'D', 'E', 'F']) expect(cal[k]!.length === 365 && cal[k]!.every((v) => [1, 2, 3].includes(Number(v))), k).toBe(true);
     const lic = readFileSync(join(DATASETS, 'profiles/LICENSE-demandlib'), 'utf8');
     expect(lic).toContain('oemof/demandlib');
     expect(lic).toContain('Copyright (c) 2016-2021, oemof developer group');
