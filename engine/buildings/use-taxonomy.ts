@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { takeDetailedUsage, type DetailedUse } from '../io/citygml/detailed-usage.js';
 import { readCsv, requireColumns } from '../util/csv.js';
 import type { Warnings } from '../util/warnings.js';
 import { CATEGORY_INDEX, CATEGORY_UNSET, USE_CATEGORIES, type BuildingTable, type UseCategory } from './table.js';
@@ -33,7 +34,12 @@ export function loadUseMapping(paths: string[] = [DEFAULT_USE_MAPPING]): UseMapp
   return { file: paths.join(';'), table };
 }
 
-/** Category index for one code in a scheme, or undefined when unmapped. OSM keys like 'shop=bakery' fall back to 'shop=*'. */
+/**
+ * Category index for one code in a scheme, or undefined when unmapped. OSM keys like 'shop=bakery' fall back to
+ * 'shop=*'. PLATEAU detailed codes fall back to the code they refine: a 6-digit code (422601 診療所) to its 4 digits
+ * (4226), a 4-digit code to its 3-digit bldg:usage (4226 -> 422), so a table without detailed rows maps a refined
+ * building as its usage.
+ */
 export function lookupUse(m: UseMapping, scheme: string, code: string): number | undefined {
   const s = m.table.get(scheme);
   if (!s) return undefined;
@@ -41,6 +47,7 @@ export function lookupUse(m: UseMapping, scheme: string, code: string): number |
   if (direct !== undefined) return direct;
   const eq = code.indexOf('=');
   if (eq > 0) return s.get(code.slice(0, eq) + '=*');
+  if (scheme === 'plateau' && /^4\d{3}(\d{2})?$/.test(code)) return s.get(code.slice(0, 4)) ?? s.get(code.slice(0, 3));
   return undefined;
 }
 
@@ -50,12 +57,37 @@ export function lookupUse(m: UseMapping, scheme: string, code: string): number |
  */
 export function assignCategories(t: BuildingTable, m: UseMapping, warnings: Warnings): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(USE_CATEGORIES.map((c) => [c, 0]));
+  // PLATEAU files' detailed codes, taken once per file (engine/io/citygml/detailed-usage.ts)
+  const detailed: (Map<string, DetailedUse> | undefined)[] = t.files.map((f, k) => (t.fileScheme[k] === 'plateau' ? takeDetailedUsage(f) : undefined));
   for (let i = 0; i < t.count; i++) {
     if (t.category[i] === CATEGORY_UNSET) {
       const code = t.useCode[i]!;
       const scheme = t.fileScheme[t.fileIndex[i]!]!;
+      const file = t.files[t.fileIndex[i]!];
       let c: number | undefined;
-      if (code === '') {
+      // PLATEAU: the national detailed code the CityGML reader found beside bldg:usage (engine/io/citygml/buildings.ts)
+      const detail = detailed[t.fileIndex[i]!]?.get(t.id[i]!);
+      if (detail?.ignored !== undefined) {
+        warnings.add('detailed-usage-other-list', 'uro:detailedUsage / uro:orgUsage2 holds a code that is not a national detailed-usage code under bldg:usage (a city-specific code list): not used, the building keeps bldg:usage', {
+          file,
+          record: t.id[i],
+          message: `bldg:usage ${code || '(none)'}, ${detail.attribute} ${detail.ignored}`,
+        });
+      }
+      if (detail?.code !== undefined) {
+        c = lookupUse(m, scheme, detail.code);
+        const byUsage = code === '' ? undefined : lookupUse(m, scheme, code);
+        if (c !== undefined && c !== byUsage) {
+          warnings.add('use-from-detailed-usage', 'the use category comes from the national detailed-usage code, not from bldg:usage (e.g. a hospital, 4225, inside 422 文教厚生施設)', {
+            file,
+            record: t.id[i],
+            message: `bldg:usage ${code || '(none)'} -> ${detail.attribute} ${detail.code}: ${USE_CATEGORIES[c]}`,
+          });
+        }
+      }
+      if (c !== undefined) {
+        // categorised by the detailed code
+      } else if (code === '') {
         warnings.add('use-missing', 'building has no use attribute; treated as unknown use', { file: t.files[t.fileIndex[i]!], record: t.id[i] });
       } else {
         c = lookupUse(m, scheme, code);

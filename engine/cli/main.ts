@@ -3,6 +3,8 @@
  * batch, demo) register themselves; every command imports its heavy modules only when it runs, so `--help` is quick.
  * Errors about input print one clear line (file, record, value) and exit non-zero: 1 for bad data, 2 for usage.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { HeatplanError, isSystemError, OutputError, UsageError } from '../errors.js';
 import { stages } from '../stages/index.js';
@@ -55,4 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`heatplan: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+// Run directly (`npx tsx engine/cli/main.ts demand ...`, `node dist/cli/main.js ...`) as well as through bin/heatplan.mjs.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

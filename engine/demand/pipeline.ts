@@ -20,7 +20,7 @@ import { buildUseProfiles } from './profiles.js';
 import type { PeakConsistency } from '../run/summaries.js';
 import { Warnings } from '../util/warnings.js';
 import { computeDemand, coolingColumns, resolvedDemandParameters, type DemandOptions, type DemandTotals } from './annual.js';
-import { resolveClimate, type ClimateChoice } from './climate.js';
+import { loadMunicipalityRegions, resolveClimate, type ClimateChoice } from './climate.js';
 import { DEFAULT_CLIMATE, DEFAULT_INTENSITY, loadClimate, loadIntensity, type ClimateRegion, type IntensityRow } from './tables.js';
 
 export interface DemandStageOptions extends BuildingInputOptions {
@@ -58,6 +58,8 @@ export interface DemandStageOptions extends BuildingInputOptions {
   hotWaterPerDwellingLDay?: number;
   /** Outside Japan: the climate region whose intensity columns apply (DemandOptions.intensityRegion). */
   intensityRegion?: number;
+  /** CSV code,region,source: the climate region of each municipality (the 告示 783 table as the user holds it). */
+  municipalityRegions?: string;
   onProgress?: ProgressFn;
 }
 
@@ -133,7 +135,10 @@ export async function runDemandStage(o: DemandStageOptions): Promise<DemandStage
     choice.meanTempC ??= weatherClimate.meanTempC;
     choice.designTempC ??= weatherClimate.designTempC;
   }
-  const climate = resolveClimate(loadClimate(o.climateTable ?? DEFAULT_CLIMATE), choice, tr4326Centre(table, crs), warnings, table);
+  const regions = loadClimate(o.climateTable ?? DEFAULT_CLIMATE);
+  const climate = resolveClimate(regions, choice, tr4326Centre(table, crs), warnings, table, {
+    municipalityRegions: o.municipalityRegions ? loadMunicipalityRegions(o.municipalityRegions, regions) : undefined,
+  });
   if (weatherClimate) climate.reason += `; degree days ${Math.round(choice.hdd18Kd!)} K·d, mean ${choice.meanTempC!.toFixed(1)} °C, design ${choice.designTempC!.toFixed(1)} °C from ${o.weather} (where not given)`;
   const derived = deriveBuildingDemand(table, o, climate, warnings);
   const totals = derived.totals;

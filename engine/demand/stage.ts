@@ -110,6 +110,7 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
       hotWaterPerPersonLDay: o.hotWaterPerPerson_L_day,
       hotWaterPerDwellingLDay: o.hotWaterPerDwelling_L_day,
       intensityRegion: o.intensityRegion,
+      municipalityRegions: o.municipalityRegions,
       onProgress: ctx.onProgress,
     });
     // the manifest names what was read: a PLATEAU download's udx/bldg files (a zip's entries), not only the path given

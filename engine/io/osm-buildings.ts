@@ -13,7 +13,14 @@
  *   office present, as 'amenity=school', so the use mapping can tell a school from a house.
  * - storeysAbove from building:levels, storeysBelow from building:levels:underground, heightM from height.
  *   Lists like '3;4' (a building with parts of different heights) give their mean: an assumption, documented in
- *   the README. Unparsable values are counted ('bad-levels', 'bad-levels-underground', 'bad-height') and left NaN.
+ *   the README. Unparsable values are counted ('bad-levels', 'bad-levels-underground', 'bad-height', 'bad-roof-levels')
+ *   and left NaN.
+ * - roof:levels: OSM counts the floors inside the roof apart ("building:levels: number of above-ground levels,
+ *   excluding levels in the roof"; "roof:levels: number of floors within the roof", OSM wiki Key:building:levels and
+ *   Key:roof:levels). Where both are given, storeysAbove = building:levels + roof:levels: a roof floor counted as a
+ *   whole storey of floor area, an ASSUMPTION (an attic floor is smaller than the footprint, by no cited share),
+ *   counted per building ('roof-levels-counted'). roof:levels without building:levels says nothing of the storeys
+ *   below the roof and is not used (the height or default rule applies).
  * - Dropped geometry is counted by reason: 'unclosed-way', 'missing-nodes' (outside the extract), 'too-few-points',
  *   'nan', 'unclosed-ring' and 'missing-member' (multipolygons), 'no-outer'. Not drops but counted: 'duplicate-outline'
  *   (type=building relation whose outline is a building way), 'merged-outer-way' (a building way that is the outer of
@@ -311,10 +318,20 @@ export function attributes(tags: Record<string, string>, record: string, file: s
     if (Number.isNaN(n)) warnings.add(code, `OSM ${key} value cannot be read as a number; left unknown`, { file, record, message: `${key}=${v}` });
     return n;
   };
+  let storeysAbove = num('building:levels', 'bad-levels', parseLevels);
+  const roof = num('roof:levels', 'bad-roof-levels', parseLevels);
+  if (roof > 0 && storeysAbove >= 0) {
+    storeysAbove += roof;
+    warnings.add('roof-levels-counted', 'OSM roof:levels added to building:levels as whole storeys of floor area (ASSUMPTION: an attic floor is smaller than the footprint; engine/io/osm-buildings.ts)', {
+      file,
+      record,
+      message: `building:levels=${tags['building:levels']} + roof:levels=${tags['roof:levels']}`,
+    });
+  }
   return {
     id: record,
     useCode,
-    storeysAbove: num('building:levels', 'bad-levels', parseLevels),
+    storeysAbove,
     storeysBelow: num('building:levels:underground', 'bad-levels-underground', parseLevels),
     heightM: num('height', 'bad-height', parseHeightM),
   };

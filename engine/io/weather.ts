@@ -179,6 +179,7 @@ export function parseWeatherCsv(text: string, file: string, opts: WeatherOptions
       ground[r - 1] = g;
     }
   }
+  if (di >= 0) checkHourly(rows, sep, di, file);
   let start = opts.startWeekday;
   if (start === undefined && di >= 0) {
     const first = rows[1].split(sep)[di]?.trim().replace(/^"|"$/g, '');
@@ -194,7 +195,41 @@ export function parseWeatherCsv(text: string, file: string, opts: WeatherOptions
   return finishWeather(air, file, 'csv', { ...opts, startWeekday: start }, ground);
 }
 
-/** EPW: 8 header lines, then one comma-separated row per hour; dry-bulb temperature in field 7 (index 6), 99.9 = missing. */
+/** A CSV timestamp in ms: ISO 8601 date and time, read as UTC where it carries no offset (no daylight-saving jumps). */
+function csvTimeMs(s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2}))?(?::(\d{2}(?:\.\d+)?))?)?$/.exec(s);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  return new Date(s).getTime();
+}
+
+/**
+ * The timestamps of a CSV weather file step by one hour, row by row: a missing hour (a gap), a repeated one or a
+ * timestamp that is no date is an InputError naming the line and the two timestamps.
+ */
+function checkHourly(rows: string[], sep: string, di: number, file: string): void {
+  let prev = NaN;
+  let prevText = '';
+  for (let r = 1; r < rows.length; r++) {
+    const text = (rows[r].split(sep)[di] ?? '').trim().replace(/^"|"$/g, '');
+    const t = csvTimeMs(text);
+    if (Number.isNaN(t)) throw new InputError('weather-bad-time', 'timestamp is not an ISO 8601 date', { file, record: `line ${r + 1}`, value: text });
+    if (r > 1 && t - prev !== 3600e3) {
+      const hours = (t - prev) / 3600e3;
+      throw new InputError('weather-gap', `timestamps ${prevText} and ${text} are ${Number.isInteger(hours) ? hours : hours.toFixed(2)} h apart, not 1 h: ${hours > 1 ? 'hours are missing' : 'an hour is repeated or out of order'}`, {
+        file, record: `line ${r + 1}`, value: text, hint: 'give one row per hour of the whole year, in order',
+      });
+    }
+    prev = t;
+    prevText = text;
+  }
+}
+
+/**
+ * EPW: 8 header lines, then one comma-separated row per hour; month, day and hour (1-24) in fields 2-4, dry-bulb
+ * temperature in field 7 (index 6), 99.9 = missing. The hour field must run 1..24 row after row: a row missing or
+ * repeated inside the year is an InputError 'weather-gap' naming the line, the date and hour found and the hour
+ * expected, not a year shifted by it (whole days missing leave the hours in step and are the length check's).
+ */
 export function parseEpw(text: string, file: string, opts: WeatherOptions = {}): Weather {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const body = lines.slice(8);
@@ -202,6 +237,13 @@ export function parseEpw(text: string, file: string, opts: WeatherOptions = {}):
   for (let i = 0; i < body.length; i++) {
     const f = body[i].split(',');
     if (f.length < 7) throw new InputError('weather-bad-value', 'EPW data row has fewer than 7 fields', { file, record: `line ${i + 9}`, value: body[i] });
+    const h = Number(f[3]);
+    const hour = (i % 24) + 1;
+    if (h !== hour) {
+      throw new InputError('weather-gap', `EPW row for ${f[1]}/${f[2]} hour ${h} where hour ${hour} was expected: an hour is missing or repeated`, {
+        file, record: `line ${i + 9}`, value: f.slice(0, 4).join(','), hint: 'give one row per hour of the whole year, in order (EPW fields year,month,day,hour)',
+      });
+    }
     const v = Number(f[6]);
     air[i] = v >= 99.9 || !Number.isFinite(v) ? NaN : v;
   }

@@ -11,6 +11,19 @@
  * bldg:lod1Solid (polygons at the solid's lowest z), the LOD2 bldg:GroundSurface polygons. Parts
  * (bldg:consistsOfBuildingPart): one table row per Building; its footprint is its own if it has one, else the parts'
  * footprints as separate polygons; a missing parent attribute is taken from the parts (see aggregateParts).
+ *
+ * Use: bldg:usage (Building_usage, 401-461), refined by the national detailed code where the building carries one:
+ * uro:detailedUsage, else uro:orgUsage2 (i-UR BuildingDetailAttribute), when that value is a code of the national
+ * detailed list (BuildingDetailAttribute_detailedUsage.xml: 4 digits, 4011-4611, or 6 digits, 401101-...) under the
+ * building's usage, i.e. its first three digits are the bldg:usage code (4225 病院 under 422 文教厚生施設). The table's
+ * useCode stays bldg:usage as found; the detailed code is recorded per file and building (engine/io/citygml/
+ * detailed-usage.ts) and the use mapping takes it (engine/buildings/use-taxonomy.ts, falling back to the usage where
+ * the table has no row for it). Both attributes also hold city-specific code lists in some downloads (Osaka 2022's
+ * detailedUsage 1110-1930, Yokosuka's orgUsage2 10-200): a value that is not under the usage is recorded as such and
+ * counted when the table is categorised ('detailed-usage-other-list'); the building keeps bldg:usage.
+ *
+ * Municipality: uro:city of each building (BuildingIDAttribute) is counted per file and recorded for the climate
+ * choice (engine/io/citygml/municipality.ts).
  */
 import { basename } from 'node:path';
 import type { RingProblem } from '../../buildings/geometry.js';
@@ -20,6 +33,8 @@ import type { Warnings } from '../../util/warnings.js';
 import { resolveCityGmlFiles } from './files.js';
 import { cleanPolygon, planarArea, polygonsSelfIntersect, solidGround, type CleanPolygon } from './footprint.js';
 import { GmlGeometryReader, type RawPolygon } from './gml-geometry.js';
+import { recordDetailedUsage, type DetailedUse } from './detailed-usage.js';
+import { normaliseMunicipalityCode, recordMunicipalities } from './municipality.js';
 import { detachString, streamCityGml } from './xml-stream.js';
 
 export type FootprintSource = 'lod0FootPrint' | 'lod0RoofEdge' | 'lod1Solid' | 'lod2GroundSurface';
@@ -39,7 +54,9 @@ export interface CityGmlReadSummary {
   /** Rows by the footprint source used ('parts' when the footprint came from BuildingParts). */
   footprintSource: Record<FootprintSource | 'parts', number>;
   /** Rows with a known value (not absent, not a 9999/-9999 sentinel). */
-  attributes: { usage: number; storeysAbove: number; storeysBelow: number; heightM: number; totalFloorArea: number; footprintArea: number };
+  attributes: { usage: number; detailedUsage: number; storeysAbove: number; storeysBelow: number; heightM: number; totalFloorArea: number; footprintArea: number };
+  /** Buildings by uro:city (municipality code). */
+  municipalities: Record<string, number>;
   /** Rows kept although a footprint ring crosses itself. */
   selfIntersecting: number;
   /** srsName values met. */
@@ -53,20 +70,27 @@ export interface CityGmlReadOptions {
   solidGroundToleranceM?: number;
 }
 
-type AttrKey = 'usage' | 'storeysAbove' | 'storeysBelow' | 'heightM' | 'totalFloorArea' | 'footprintArea';
+type AttrKey = 'usage' | 'storeysAbove' | 'storeysBelow' | 'heightM' | 'totalFloorArea' | 'footprintArea' | 'detailedUsage' | 'orgUsage2' | 'city';
+/** Attributes kept as text (codes), not numbers. */
+const TEXT_ATTRS = new Set<AttrKey>(['usage', 'detailedUsage', 'orgUsage2', 'city']);
 const DIRECT_ATTRS: Record<string, AttrKey> = {
   usage: 'usage',
   storeysAboveGround: 'storeysAbove',
   storeysBelowGround: 'storeysBelow',
   measuredHeight: 'heightM',
 };
-const DETAIL_ATTRS: Record<string, AttrKey> = { totalFloorArea: 'totalFloorArea', buildingFootprintArea: 'footprintArea' };
+const DETAIL_ATTRS: Record<string, AttrKey> = { totalFloorArea: 'totalFloorArea', buildingFootprintArea: 'footprintArea', detailedUsage: 'detailedUsage', orgUsage2: 'orgUsage2' };
 const DETAIL_PARENTS = new Set(['BuildingDetailAttribute', 'BuildingDetails']);
 
 interface Owner {
   id: string;
   depth: number;
   usage?: string;
+  /** uro:detailedUsage and uro:orgUsage2 as found (a national or a city-specific code). */
+  detailedUsage?: string;
+  orgUsage2?: string;
+  /** uro:city (BuildingIDAttribute), the municipality code. */
+  city?: string;
   storeysAbove: number;
   storeysBelow: number;
   heightM: number;
@@ -110,6 +134,32 @@ export function plateauNumber(text: string, zeroIsUnknown: boolean): number {
 }
 
 const SOURCES: FootprintSource[] = ['lod0FootPrint', 'lod0RoofEdge', 'lod1Solid', 'lod2GroundSurface'];
+
+/** A code of the national detailed-usage list's shape: 4 or 6 digits starting with 4 (4011-4611, 401101-...). */
+const NATIONAL_DETAILED = /^4\d{3}(\d{2})?$/;
+/** The attributes refineUsage reads, in its order. */
+const DETAILED_ATTRIBUTES = ['uro:detailedUsage', 'uro:orgUsage2'];
+
+/**
+ * The use code of a building from bldg:usage and its detailed codes (see the file's doc): the first detailed code
+ * (uro:detailedUsage, then uro:orgUsage2) that is a national detailed code under the usage, else the usage.
+ * `ignored` names a detailed value that was present but is not under the usage (another code list).
+ */
+export function refineUsage(usage: string | undefined, detailed: (string | undefined)[]): { code: string | undefined; refinedBy?: number; ignored?: string; ignoredBy?: number } {
+  let ignored: string | undefined;
+  let ignoredBy: number | undefined;
+  for (let k = 0; k < detailed.length; k++) {
+    const d = detailed[k]?.trim();
+    // absent, or PLATEAU's unknown sentinel (9999 and the like)
+    if (!d || /^9{4,}$/.test(d)) continue;
+    if (NATIONAL_DETAILED.test(d) && (usage === undefined || d.startsWith(usage))) return { code: d, refinedBy: k };
+    if (ignored === undefined) {
+      ignored = d;
+      ignoredBy = k;
+    }
+  }
+  return ignored === undefined ? { code: usage } : { code: usage, ignored, ignoredBy };
+}
 
 function chosen(o: Owner): { source?: FootprintSource; polygons: CleanPolygon[] } {
   for (const s of SOURCES) if (o[s].length > 0) return { source: s, polygons: o[s] };
@@ -198,7 +248,8 @@ export async function readCityGmlBuildings(
     buildingParts: 0,
     dropped: {},
     footprintSource: { lod0FootPrint: 0, lod0RoofEdge: 0, lod1Solid: 0, lod2GroundSurface: 0, parts: 0 },
-    attributes: { usage: 0, storeysAbove: 0, storeysBelow: 0, heightM: 0, totalFloorArea: 0, footprintArea: 0 },
+    attributes: { usage: 0, detailedUsage: 0, storeysAbove: 0, storeysBelow: 0, heightM: 0, totalFloorArea: 0, footprintArea: 0 },
+    municipalities: {},
     selfIntersecting: 0,
     srsNames: [],
     seconds: 0,
@@ -209,7 +260,12 @@ export async function readCityGmlBuildings(
     opts.onProgress?.(fi, files.length, basename(file));
     builder.beginFile(file, 'plateau');
     const geo = new GmlGeometryReader(builder.crs, file);
-    const stats = await streamCityGml(file, buildingHandler(file, geo, builder, warnings, summary, tol));
+    const cities = new Map<string, number>();
+    const detailed = new Map<string, DetailedUse>();
+    const stats = await streamCityGml(file, buildingHandler(file, geo, builder, warnings, summary, tol, cities, detailed));
+    recordMunicipalities(file, cities);
+    recordDetailedUsage(file, detailed);
+    for (const [c, n] of cities) summary.municipalities[c] = (summary.municipalities[c] ?? 0) + n;
     if (geo.assumedSrs) {
       warnings.add('crs-assumed', `no srsName in the file: ${'EPSG:6697'} (PLATEAU, latitude first) assumed`, { file });
     }
@@ -231,6 +287,8 @@ function buildingHandler(
   warnings: Warnings,
   summary: CityGmlReadSummary,
   tol: number,
+  cities: Map<string, number>,
+  detailed: Map<string, DetailedUse>,
 ) {
   const names: string[] = [];
   /** Building, then nested BuildingParts. */
@@ -293,8 +351,15 @@ function buildingHandler(
         record: b.id,
       });
     }
+    // the detailed codes of the Building, else of the part whose usage it took
+    const det = b.detailedUsage || b.orgUsage2 ? b : (b.parts.find((p) => p.usage === b.usage && (p.detailedUsage || p.orgUsage2)) ?? b);
+    const use = refineUsage(b.usage, [det.detailedUsage, det.orgUsage2]);
+    if (use.refinedBy !== undefined) detailed.set(b.id, { code: use.code, attribute: DETAILED_ATTRIBUTES[use.refinedBy]! });
+    else if (use.ignored !== undefined) detailed.set(b.id, { ignored: use.ignored, attribute: DETAILED_ATTRIBUTES[use.ignoredBy!]! });
+    if (b.city !== undefined) cities.set(b.city, (cities.get(b.city) ?? 0) + 1);
     const raw: RawBuilding = {
       id: b.id,
+      // bldg:usage as found; a detailed code is recorded beside the table (recordDetailedUsage)
       useCode: b.usage,
       storeysAbove: b.storeysAbove,
       storeysBelow: b.storeysBelow,
@@ -306,7 +371,8 @@ function buildingHandler(
     summary.buildings++;
     summary.footprintSource[src!]++;
     const a = summary.attributes;
-    if (b.usage !== undefined && b.usage !== '') a.usage++;
+    if (use.code !== undefined && use.code !== '') a.usage++;
+    if (use.refinedBy !== undefined) a.detailedUsage++;
     if (Number.isFinite(b.storeysAbove)) a.storeysAbove++;
     if (Number.isFinite(b.storeysBelow)) a.storeysBelow++;
     if (Number.isFinite(b.heightM)) a.heightM++;
@@ -362,6 +428,10 @@ function buildingHandler(
             attrDepth = depth;
             attrText = '';
           }
+        } else if (local === 'city' && names[depth - 1] === 'BuildingIDAttribute') {
+          attrKey = 'city';
+          attrDepth = depth;
+          attrText = '';
         }
       }
       geo.open(local, attrs, depth);
@@ -375,7 +445,12 @@ function buildingHandler(
       if (attrKey !== null && depth === attrDepth) {
         const o = owners[owners.length - 1]!;
         if (attrKey === 'usage') o.usage ??= detachString(attrText.trim()) || undefined;
-        else {
+        else if (attrKey === 'detailedUsage' || attrKey === 'orgUsage2') o[attrKey] ??= detachString(attrText.trim()) || undefined;
+        else if (attrKey === 'city') {
+          const code = normaliseMunicipalityCode(attrText);
+          // the Building's own code; a part's is its Building's
+          if (code !== undefined) owners[0]!.city ??= code;
+        } else if (!TEXT_ATTRS.has(attrKey)) {
           const v = plateauNumber(attrText, attrKey !== 'storeysBelow');
           if (Number.isNaN(o[attrKey])) o[attrKey] = v;
         }
