@@ -7,10 +7,11 @@
  *   task retried `retries` times.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { StoreTarget } from './store-target.js';
 import { VERSION } from '../version.js';
 import { loadBatchFile, type BatchArea, type BatchConfig } from './config.js';
 import { WorkerPool } from './pool.js';
@@ -31,6 +32,13 @@ export interface BatchOptions {
   /** V8 heap limit per worker, MB (default: 80 % of RAM shared by the workers). */
   workerMemoryMb?: number;
   quiet?: boolean;
+  /**
+   * An S3-compatible object store for the run folders and tables instead of `out` (engine/batch/store-s3.ts): the
+   * batch runs in a local scratch folder (with `resume`, each area's current run downloaded first) and each area that
+   * finishes is uploaded as one commit and made its HEAD; an area that fails keeps its previous HEAD (an area without
+   * one gets what it finished, as a local folder would). One batch at a time per store prefix.
+   */
+  store?: StoreTarget;
 }
 
 export interface BatchResult {
@@ -46,7 +54,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const t0 = performance.now();
   const config = loadBatchFile(o.file);
   if (!o.quiet) for (const n of config.notes) process.stderr.write(`heatplan batch: ${n}\n`);
-  const out = resolve(o.out);
+  const store = o.store ? await openStore(o.store, config, o.resume ?? false) : undefined;
+  const out = store ? store.scratch : resolve(o.out);
   await mkdir(out, { recursive: true });
   const workers = Math.max(1, Math.min(o.workers ?? cpus().length, config.areas.length + 64));
   const retries = o.retries ?? config.retries;
@@ -72,8 +81,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let chain = Promise.resolve();
   const checkpoint = (finished?: string) => {
     chain = chain.then(async () => {
-      await writeAtomic(join(out, 'batch.json'), JSON.stringify(manifest(finished), null, 2) + '\n');
+      await writeAtomic(join(out, 'batch.json'), JSON.stringify({ ...manifest(finished), ...(store ? { store: store.s.ref.url, storeEndpoint: store.s.ref.endpoint ?? 'AWS S3' } : {}) }, null, 2) + '\n');
       await writeSummary(out, records);
+      if (store) await store.tables(out);
     });
     return chain;
   };
@@ -82,14 +92,21 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const progress = new BatchProgress({ total: records.length, quiet: o.quiet });
   const pool = new WorkerPool({ workers, retries, maxOldGenerationMb: memMb });
   try {
-    await Promise.all(config.areas.map((area, k) => runArea(area, records[k]!, { config, out, pool, progress, resume: o.resume ?? false }).then(() => checkpoint())));
+    await Promise.all(config.areas.map((area, k) => runArea(area, records[k]!, { config, out, pool, progress, resume: o.resume ?? false }).then(async () => {
+      if (store) await store.publish(area.name, records[k]!);
+      await checkpoint();
+    })));
   } finally {
     progress.stop();
     await pool.close();
   }
-  await checkpoint(new Date().toISOString());
+  try {
+    await checkpoint(new Date().toISOString());
+  } finally {
+    await store?.close();
+  }
   return {
-    out,
+    out: store ? store.s.ref.url : out,
     areas: records,
     done: records.filter((r) => r.status === 'done').length,
     failed: records.filter((r) => r.status === 'failed').length,
@@ -175,4 +192,54 @@ async function runArea(area: BatchArea, rec: AreaRecord, c: Ctx): Promise<void> 
   rec.error = '';
   rec.seconds = (performance.now() - t0) / 1000;
   c.progress.finish(area.name, true, `done in ${rec.seconds.toFixed(1)} s (${rec.ran.join(', ')}${area.skipped.length ? `; skipped ${area.skipped.map((s) => s.stage).join(', ')}` : ''})`);
+}
+
+/** The local pool on an object store: a scratch folder standing for the store, areas published as they finish. */
+async function openStore(t: StoreTarget, config: BatchConfig, resume: boolean) {
+  const { S3Store } = await import('./store-s3.js');
+  const { storeRef } = await import('./store-target.js');
+  const s = new S3Store(storeRef(t), t.credentials);
+  await s.check();
+  const scratch = await mkdtemp(join(tmpdir(), 'heatplan-batch-store-'));
+  const had = new Map<string, Awaited<ReturnType<typeof s.head>>>();
+  try {
+    for (const a of config.areas) {
+      const head = await s.head(a.name);
+      had.set(a.name, head);
+      // resume: the area's current run is the base its missing stages run on
+      if (head && resume) await s.checkout(head, join(scratch, a.name));
+    }
+  } catch (e) {
+    await rm(scratch, { recursive: true, force: true });
+    s.close();
+    throw e;
+  }
+  const run = `local-${Date.now().toString(36)}${createHash('sha256').update(scratch).digest('hex').slice(0, 4)}`;
+  return {
+    s,
+    scratch,
+    /** Upload a finished area as one commit and make it HEAD (a failed area only where it had no HEAD). */
+    async publish(name: string, rec: AreaRecord): Promise<void> {
+      const dir = join(scratch, name);
+      if (!rec.ran.length || !existsSync(join(dir, 'manifest.json'))) return;
+      const head = had.get(name);
+      if (rec.status !== 'done' && head) return;
+      const commit = `${run}.${rec.ran.at(-1)}.${createHash('sha256').update(`${name}${Date.now()}${Math.random()}`).digest('hex').slice(0, 12)}`;
+      const c = await s.upload({ area: name, run, stage: rec.ran.at(-1)!, commit, dir, base: head, mode: head ? 'swap' : 'direct' });
+      await s.writeRef(s.headKey(name), c);
+      await s.pruneCommits(name);
+      // back to local paths: later checkpoints read the run here
+      const { rewritePaths } = await import('../io/run-folder.js');
+      await rewritePaths(dir, s.areaUrl(name), dir);
+    },
+    async tables(dir: string): Promise<void> {
+      await s.putText(s.key('summary.csv'), await readFile(join(dir, 'summary.csv'), 'utf8'), 'text/csv');
+      await s.putText(s.key('summary.geojson'), await readFile(join(dir, 'summary.geojson'), 'utf8'), 'application/geo+json');
+      await s.putText(s.key('batch.json'), await readFile(join(dir, 'batch.json'), 'utf8'));
+    },
+    async close(): Promise<void> {
+      s.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
 }

@@ -73,9 +73,9 @@ export function completedStages(area: BatchArea, dir: string, resume: boolean): 
 }
 
 /** The jobs of one area of a batch writing to `out`. */
-export function areaJobs(area: BatchArea, out: string, resume: boolean): AreaJobs {
-  const dir = join(out, area.name);
-  const reused = completedStages(area, dir, resume);
+export function areaJobs(area: BatchArea, out: string, resume: boolean, o: JobsOptions = {}): AreaJobs {
+  const dir = o.dirOf ? o.dirOf(area.name) : join(out, area.name);
+  const reused = o.completed ? (resume ? o.completed(area) : []) : completedStages(area, dir, resume);
   const todo = area.run.filter((s) => !reused.includes(s));
   const stages = todo.map((stage): StageJob => ({ stage, runDir: dir, options: areaStageOptions(area, stage) }));
   const tiled = area.tiles && todo.includes('demand') ? { files: expandInputs(area.buildings), demand: (area.options.demand ?? {}) as DemandOpts, spec: area.tiles } : undefined;
@@ -83,8 +83,16 @@ export function areaJobs(area: BatchArea, out: string, resume: boolean): AreaJob
 }
 
 /** Every job of a batch: per area its stages (and tiles), in batch-file order. */
-export function batchJobs(config: BatchConfig, out: string, resume: boolean): BatchJobs {
-  return { config, out, areas: config.areas.map((a) => areaJobs(a, out, resume)) };
+export function batchJobs(config: BatchConfig, out: string, resume: boolean, o: JobsOptions = {}): BatchJobs {
+  return { config, out, areas: config.areas.map((a) => areaJobs(a, out, resume, o)) };
+}
+
+/** Run folders elsewhere than DIR/<name> on this file system (an object store). */
+export interface JobsOptions {
+  /** The area's run folder as jobs name it. */
+  dirOf?: (name: string) => string;
+  /** The stages complete in the area's run folder (resume), in place of reading DIR/<name>/manifest.json. */
+  completed?: (area: BatchArea) => StageName[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

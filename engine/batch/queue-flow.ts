@@ -20,6 +20,7 @@ import type { AreaJobs, BatchJobs, StageJob, TiledDemand } from './jobs.js';
 import type { StageName } from './stages.js';
 import type { AreaRecord } from './summary.js';
 import { VERSION } from '../version.js';
+import type { StoreRef } from './store-target.js';
 import type { DemandOpts, ScanResult, TileTask } from './tiles.js';
 
 interface Common {
@@ -31,9 +32,28 @@ interface Common {
   index: number;
   /** Retries of a job whose worker crashed (the batch file's retries). */
   retries: number;
+  /** The object store holding the run folders (absent: `out` is a shared file system path). */
+  store?: StoreRef;
 }
 
-export type StageJobData = Common & { kind: 'stage'; job: StageJob; def: BatchArea; tiled?: TiledDemand; tileIds?: string[] };
+/**
+ * Where a stage job's run folder is built: `direct` in the area's folder (a new area, or a resume that keeps its demand
+ * stage); `swap`: an area remade over an existing run is built apart (file system: DIR/.heatplan-build/<run>/<area>;
+ * store: the run's own ref) and its last stage swaps it in, so a kill or a failed stage leaves the previous run.
+ */
+export type AreaMode = 'direct' | 'swap';
+
+/** Where file-system swap builds are made: DIR/.heatplan-build/<run>/<area>. */
+export const BUILD_DIR = '.heatplan-build';
+
+export type StageJobData = Common & {
+  kind: 'stage'; job: StageJob; def: BatchArea; tiled?: TiledDemand; tileIds?: string[];
+  /** The area's first and last stage job of this run. */
+  first: boolean; last: boolean;
+  mode: AreaMode;
+  /** The area's folder (file system): where a `swap` build is swapped in. */
+  final: string;
+};
 export type ScanJobData = Common & { kind: 'scan'; file: string; fileIndex: number; demand: DemandOpts };
 export type TileJobData = Common & { kind: 'tile'; tile: TileTask };
 
@@ -62,6 +82,12 @@ export interface SummaryJobData {
   resume: boolean;
   stages: StageName[];
   areas: SummaryArea[];
+  store?: StoreRef;
+  /** Seconds the finished run's summary job stays in Redis (its children are removed once the summary is written);
+   * null: every job is kept. */
+  retention_s: number | null;
+  /** Set by the summary job before it removes the run's jobs: the records, job counts and the ids to remove. */
+  final?: { records: AreaRecord[]; jobs: { done: number; running: number; failed: number; waiting: number }; ids: string[] };
 }
 
 export type JobData = StageJobData | ScanJobData | TileJobData | SummaryJobData;
@@ -77,20 +103,29 @@ export interface StageJobResult {
   attempts?: number;
 }
 export type ScanJobResult = { kind: 'scan'; fileIndex: number; result: ScanResult };
-export type TileJobResult = { kind: 'tile'; i: number; j: number; buildings: number; seconds: number };
+/** `key`: on an object store, the key prefix of this delivery's tile files. */
+export type TileJobResult = { kind: 'tile'; i: number; j: number; buildings: number; seconds: number; key?: string };
 export interface SummaryJobResult {
   kind: 'summary';
   areas: AreaRecord[];
   done: number;
   failed: number;
+  /** Job counts when the summary ran (the run's other jobs may be removed since). */
+  jobs?: { done: number; running: number; failed: number; waiting: number };
+  /** Jobs removed from Redis by the retention policy. */
+  removedJobs?: number;
 }
 
 /** A batch is known by its output folder (the same absolute path on every machine). */
-export const batchKeyOf = (out: string): string => createHash('sha256').update(resolve(out)).digest('hex').slice(0, 16);
+export const batchKeyOf = (out: string): string => createHash('sha256').update(isStoreUrl(out) ? out : resolve(out)).digest('hex').slice(0, 16);
+/** An object store's URL (s3://bucket/prefix) in place of an output folder. */
+export const isStoreUrl = (out: string): boolean => out.startsWith('s3://');
 /** Redis key of the batch's current run: a hash { run, file, batchFileSha256, out, enqueued, queue }. */
 export const batchPointerKey = (prefix: string, queueName: string, out: string): string => `${prefix}:${queueName}:heatplan-batch:${batchKeyOf(out)}`;
 /** Redis key counting the stage runs that completed (area.stage -> count): no area runs twice to completion. */
 export const completionsKey = (prefix: string, queueName: string, run: string): string => `${prefix}:${queueName}:heatplan-completions:${run}`;
+/** Redis key of the store commits claimed (area.stage -> CommitRecord JSON): the first delivery to claim wins. */
+export const claimsKey = (prefix: string, queueName: string, run: string): string => `${prefix}:${queueName}:heatplan-claims:${run}`;
 
 export const newRunId = (out: string): string => `${batchKeyOf(out).slice(0, 8)}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36).padStart(2, '0')}`;
 export const summaryId = (run: string): string => `${run}.summary`;
@@ -114,7 +149,14 @@ export function jobOptions(id: string, retries: number, extra: JobsOptions = {})
 }
 
 /** The flow of one batch run: the summary job with every area's chain of stage jobs below it. */
-export function buildFlow(jobs: BatchJobs, o: { run: string; queueName: string; file: string; sha256: string; queue: string; retries: number; resume: boolean }): { flow: FlowJob; data: SummaryJobData; count: number } {
+export function buildFlow(jobs: BatchJobs, o: {
+  run: string; queueName: string; file: string; sha256: string; queue: string; retries: number; resume: boolean;
+  store?: StoreRef; retentionS: number | null;
+  /** Per area index: how its run folder is built (default direct). */
+  modes?: Map<number, AreaMode>;
+  /** File system swap builds: the area's build folder. */
+  buildDir?: (run: string, area: string) => string;
+}): { flow: FlowJob; data: SummaryJobData; count: number } {
   const { run, queueName, retries } = o;
   let count = 1;
   const areas: SummaryArea[] = [];
@@ -123,23 +165,29 @@ export function buildFlow(jobs: BatchJobs, o: { run: string; queueName: string; 
     const summaryArea: SummaryArea = { name: a.area.name, skipped: a.area.skipped, reused: a.reused, jobs: a.stages.map((s) => ({ stage: s.stage, id: stageId(run, a.area.index, s.stage) })), scans: [] };
     areas.push(summaryArea);
     if (!a.stages.length) continue;
-    const chain = areaChain(a, { run, queueName, retries, out: jobs.out }, summaryArea);
+    const mode = o.modes?.get(a.area.index) ?? 'direct';
+    const chain = areaChain(a, { run, queueName, retries, out: jobs.out, store: o.store, mode, build: mode === 'swap' && !o.store && o.buildDir ? o.buildDir(run, a.area.name) : undefined }, summaryArea);
     count += a.stages.length + summaryArea.scans.length;
     children.push(chain);
   }
   const data: SummaryJobData = {
     kind: 'summary', run, out: jobs.out, file: o.file, batchFileSha256: o.sha256, queue: o.queue, started: new Date().toISOString(), retries, resume: o.resume, stages: jobs.config.stages, areas,
+    ...(o.store ? { store: o.store } : {}), retention_s: o.retentionS,
   };
-  return { flow: { name: 'summary', queueName, data, opts: jobOptions(summaryId(run), retries), children }, data, count };
+  // the summary job itself stays `retention_s` after it finished (BullMQ's removeOnComplete/removeOnFail by age)
+  const keep = o.retentionS === null ? {} : { removeOnComplete: { age: o.retentionS }, removeOnFail: { age: o.retentionS } };
+  return { flow: { name: 'summary', queueName, data, opts: jobOptions(summaryId(run), retries, keep), children }, data, count };
 }
 
-function areaChain(a: AreaJobs, c: { run: string; queueName: string; retries: number; out: string }, sa: SummaryArea): FlowJob {
-  const common = (): Common => ({ run: c.run, out: c.out, area: a.area.name, index: a.area.index, retries: c.retries });
+function areaChain(a: AreaJobs, c: { run: string; queueName: string; retries: number; out: string; store?: StoreRef; mode: AreaMode; build?: string }, sa: SummaryArea): FlowJob {
+  const common = (): Common => ({ run: c.run, out: c.out, area: a.area.name, index: a.area.index, retries: c.retries, ...(c.store ? { store: c.store } : {}) });
   let node: FlowJob | undefined;
   a.stages.forEach((s, k) => {
     const tiled = s.stage === 'demand' ? a.tiled : undefined;
     const last = k === a.stages.length - 1;
-    const data: StageJobData = { ...common(), kind: 'stage', job: s, def: a.area, ...(tiled ? { tiled } : {}) };
+    // a file-system swap build runs every stage of the area in its build folder
+    const job: StageJob = c.build ? { ...s, runDir: c.build } : s;
+    const data: StageJobData = { ...common(), kind: 'stage', job, def: a.area, first: k === 0, last, mode: c.mode, final: a.dir, ...(tiled ? { tiled } : {}) };
     const kids: FlowJob[] = [];
     if (node) kids.push(node);
     if (tiled) {
@@ -221,6 +269,8 @@ export interface AreaView {
   /** What runs now: "demand", "tiles 3/4". */
   current?: string;
   jobs: { done: number; running: number; failed: number; waiting: number };
+  /** Ids of the area's jobs found in the queue (stages, scans, tiles). */
+  ids: string[];
 }
 
 const JOB_STATE: Record<string, keyof AreaView['jobs']> = { completed: 'done', active: 'running', failed: 'failed' };
@@ -231,7 +281,7 @@ export async function areaViews(queue: Queue, d: SummaryJobData): Promise<AreaVi
   for (const a of d.areas) {
     const rec: AreaRecord = { name: a.name, status: 'pending', error: '', ran: [], reused: [...a.reused], skipped: a.skipped, retries: 0, seconds: 0 };
     const counts = { done: 0, running: 0, failed: 0, waiting: 0 };
-    const view: AreaView = { record: rec, jobs: counts };
+    const view: AreaView = { record: rec, jobs: counts, ids: [] };
     out.push(view);
     if (!a.jobs.length) {
       rec.status = 'done';
@@ -258,6 +308,7 @@ export async function areaViews(queue: Queue, d: SummaryJobData): Promise<AreaVi
         counts.waiting++;
         continue;
       }
+      view.ids.push(v.id);
       counts[JOB_STATE[v.state] ?? 'waiting']++;
       rec.retries += Math.max(0, v.attemptsMade - 1) + v.stalledCounter;
       if (v.processedOn) t0 = Math.min(t0, v.processedOn);
@@ -300,7 +351,9 @@ export function batchManifest(d: SummaryJobData, records: AreaRecord[], finished
     ...(finished ? { finished } : {}),
     executor: 'queue',
     queue: d.queue,
+    ...(d.store ? { store: d.store.url, storeEndpoint: d.store.endpoint ?? 'AWS S3' } : {}),
     run: d.run,
+    jobRetention_s: d.retention_s,
     retries: d.retries,
     resume: d.resume,
     stages: d.stages,

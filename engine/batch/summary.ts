@@ -33,6 +33,7 @@ export const SUMMARY_COLUMNS = [
   'supply_areas', 'supply_areas_demand_MWh', 'supply_areas_share',
   'consumers', 'connected_MWh', 'trench_m', 'plant_output_kW', 'kW_per_m', 'MWh_per_m_a', 'loss_share',
   'sim_delivered_MWh', 'sim_produced_MWh', 'sim_losses_MWh', 'sim_surplus_MWh', 'sim_backup_MWh', 'sim_pe_factor', 'sim_co2_t',
+  'cost_currency', 'cost_capital', 'cost_annual', 'cost_lcoh_network_per_kWh', 'cost_lcoh_system_per_kWh', 'cost_npv',
   'run_s',
 ] as const;
 
@@ -97,6 +98,13 @@ export async function summaryRow(rec: AreaRecord, dir: string): Promise<{ row: R
     sim_backup_MWh: r(s?.backup_MWh),
     sim_pe_factor: r(s?.primaryEnergyFactor, 4),
     sim_co2_t: r(s?.co2_t),
+    // heatplan cost (manifest.cost): money in cost_currency
+    cost_currency: m?.cost?.currency ?? '',
+    cost_capital: r(m?.cost?.capital, 0),
+    cost_annual: r(m?.cost?.annualCost, 0),
+    cost_lcoh_network_per_kWh: r(m?.cost?.lcohNetwork_per_kWh, 4),
+    cost_lcoh_system_per_kWh: r(m?.cost?.lcohSystem_per_kWh, 4),
+    cost_npv: r(m?.cost?.npv, 0),
     run_s: m ? r(runS, 2) : null,
   };
   return { row, manifest: m };

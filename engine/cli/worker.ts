@@ -6,7 +6,7 @@
  * The queue's password is never taken from the command line's output or printed: give it in the URL, or better in
  * HEATPLAN_QUEUE_PASSWORD or a file (`--queue-password-file`); every message shows the URL with *** for it.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { info, parseInteger, parsePositive, printJson } from './common.js';
 
@@ -17,8 +17,23 @@ export function queueOptions(cmd: Command, required: boolean): Command {
   (required ? cmd.requiredOption(q, help) : cmd.option(q, help))
     .option('--queue-name <name>', 'BullMQ queue name (default heatplan)')
     .option('--queue-password-file <file>', 'read the queue password from this file (else HEATPLAN_QUEUE_PASSWORD, else the URL)')
-    .option('--queue-ca <file>', 'PEM file of the CA that signed the queue server\'s TLS certificate (else HEATPLAN_QUEUE_CA, else the system CAs)');
+    .option('--queue-ca <file>', 'PEM file of the CA that signed the queue server\'s TLS certificate (else HEATPLAN_QUEUE_CA, else the system CAs)')
+    .option('--store-credentials-file <file>', 'object store credentials in the AWS shared-credentials format ([default] aws_access_key_id, aws_secret_access_key; section AWS_PROFILE if set); else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials');
   return cmd;
+}
+
+/** The object-store options of `heatplan batch` (workers take the store from the jobs). */
+export function storeOptions(cmd: Command): Command {
+  return cmd
+    .option('--store <url>', 'keep the run folders and tables in an S3-compatible object store, s3://BUCKET/PREFIX, instead of --out (with or without --queue)')
+    .option('--store-endpoint <url>', 'http(s) endpoint of an S3-compatible server (else HEATPLAN_STORE_ENDPOINT, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; else AWS S3)')
+    .option('--store-region <name>', 'the store\'s region (else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1, the S3 API\'s default)')
+    .option('--job-retention <s>', 'remove a finished run\'s jobs from Redis once summary.csv is written, its summary job (every area\'s record, for --status) after this many seconds; "keep" (the default) keeps every job', (v: string) => {
+      if (v === 'keep') return null;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--job-retention must be seconds (>= 0) or "keep", not "${v}"`);
+      return n;
+    });
 }
 
 interface QueueCliOptions {
@@ -26,6 +41,24 @@ interface QueueCliOptions {
   queueName?: string;
   queuePasswordFile?: string;
   queueCa?: string;
+  store?: string;
+  storeEndpoint?: string;
+  storeRegion?: string;
+  storeCredentialsFile?: string;
+  jobRetention?: number | null;
+}
+
+async function storeTarget(opts: QueueCliOptions) {
+  if (!opts.store) return undefined;
+  const { parseStoreTarget } = await import('../batch/store-target.js');
+  return parseStoreTarget({ url: opts.store, endpoint: opts.storeEndpoint, region: opts.storeRegion, credentialsFile: opts.storeCredentialsFile });
+}
+
+/** Credentials a worker uses for the stores its jobs name (a file given; else the SDK's chain). */
+async function workerCredentials(opts: QueueCliOptions) {
+  if (!opts.storeCredentialsFile) return undefined;
+  const { readCredentialsFile } = await import('../batch/store-target.js');
+  return readCredentialsFile(opts.storeCredentialsFile, process.env.AWS_PROFILE ?? 'default');
 }
 
 async function target(opts: QueueCliOptions) {
@@ -35,18 +68,21 @@ async function target(opts: QueueCliOptions) {
 }
 
 /** `heatplan batch ... --queue URL` (with --detach, --status, --resume): called by engine/cli/batch.ts. */
-export async function queueBatchAction(file: string | undefined, opts: QueueCliOptions & { out: string; status?: boolean; detach?: boolean; resume?: boolean; retries?: number; json?: boolean; quiet?: boolean }): Promise<void> {
+export async function queueBatchAction(file: string | undefined, opts: QueueCliOptions & { out?: string; status?: boolean; detach?: boolean; resume?: boolean; retries?: number; json?: boolean; quiet?: boolean }): Promise<void> {
   const t = await target(opts);
+  const store = await storeTarget(opts);
+  if (store && opts.out) throw new UsageError('batch-out', 'give --out DIR or --store s3://BUCKET/PREFIX, not both: with --store the store holds the run folders and tables');
+  if (!store && !opts.out) throw new UsageError('batch-out', 'heatplan batch needs --out DIR (or, with --queue, --store s3://BUCKET/PREFIX)');
   if (opts.status) {
     const { queueStatus, statusLines } = await import('../batch/queue.js');
-    const s = await queueStatus({ out: opts.out, target: t });
+    const s = await queueStatus({ out: opts.out, store, target: t });
     if (opts.json) printJson(s);
     else process.stdout.write(statusLines(s).join('\n') + '\n');
     return;
   }
   if (!file) throw new UsageError('batch-file', 'heatplan batch needs the batch file (BATCH.yaml)');
   const { runQueueBatch } = await import('../batch/queue.js');
-  const r = await runQueueBatch({ file, out: opts.out, target: t, resume: opts.resume, retries: opts.retries, detach: opts.detach, quiet: opts.quiet });
+  const r = await runQueueBatch({ file, out: opts.out, store, target: t, resume: opts.resume, retries: opts.retries, detach: opts.detach, quiet: opts.quiet, retentionS: opts.jobRetention });
   if (opts.json) printJson(r);
   if (r.detached) return;
   info(`heatplan batch: ${r.done} of ${r.areas.length} areas done, ${r.failed} failed (queue ${t.masked}, run ${r.run}); ${r.seconds.toFixed(1)} s; wrote ${r.out}/summary.csv`, opts.quiet);
@@ -67,6 +103,7 @@ export function register(program: Command): void {
     .option('--stalled-interval <s>', 'how often this worker looks for stalled jobs, seconds (default 30)', parsePositive('--stalled-interval'))
     .option('--max-stalled <n>', 'times a job may stall (its worker died) before it fails (default 2)', parseInteger('--max-stalled', 0, 100))
     .option('--worker-memory <MB>', 'V8 heap limit per worker thread (default: V8\'s)', parsePositive('--worker-memory'))
+    .option('--scratch <dir>', 'local folder for the copies of run folders that jobs on an object store work on (default: the system\'s temporary folder)')
     .option('--quiet', 'no messages on stderr', false)
     .action(async (opts) => {
       const t = await target(opts);
@@ -88,6 +125,8 @@ export function register(program: Command): void {
         stalledIntervalMs: opts.stalledInterval ? opts.stalledInterval * 1000 : undefined,
         maxStalledCount: opts.maxStalled,
         workerMemoryMb: opts.workerMemory,
+        storeCredentials: await workerCredentials(opts),
+        scratch: opts.scratch,
         log: opts.quiet ? () => {} : (l) => process.stderr.write(`${l}\n`),
         until,
       });

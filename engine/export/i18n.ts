@@ -54,6 +54,7 @@ const WARNING_TITLES_JA: Record<string, string> = {
   unreachable: '熱源とつながらない道路上の需要家',
   'below-kw-per-m': '線熱密度 kW/m が基準未満で切り離した需要家',
   'below-mwh-per-m': '線熱需要密度 MWh/(m·a) が基準未満で切り離した需要家',
+  'above-marginal-cost': '限界費用（接続熱量 MWh あたり）が上限を超えて切り離した需要家',
 };
 
 /** English titles of the network drop reasons. */
@@ -64,6 +65,7 @@ const DROP_TITLES_EN: Record<string, string> = {
   unreachable: 'consumers on roads not connected to a plant',
   'below-kw-per-m': 'consumers cut off: branch below the kW/m threshold',
   'below-mwh-per-m': 'consumers cut off: branch below the MWh/(m·a) threshold',
+  'above-marginal-cost': 'consumers cut off: branch above the marginal cost limit per connected MWh',
 };
 
 /** Title of a warning code or drop reason in `lang` (undefined: none, show the recorded message). */

@@ -7,7 +7,8 @@ import { InputError, UsageError } from '../errors.js';
 import { writeOutputAtomic } from '../io/write.js';
 import { Warnings } from '../util/warnings.js';
 import { DEFAULT_LAYERS, loadRunLayers, parseLayers, type LayerName, type RunLayers } from './map/load.js';
-import { buildSheet, type SheetInfo } from './map/sheet.js';
+import { buildSheet, sheetLayout, type SheetInfo } from './map/sheet.js';
+import { readTileImage } from './map/tiles.js';
 import { paperSize, type PaperName } from './map/scale.js';
 import { findFonts } from './map/fonts.js';
 import { renderSvg } from './map/render-svg.js';
@@ -60,6 +61,10 @@ export interface MapOptions {
   municipality?: string;
   /** Draw the base layer (the routed roads, water from the run's inputs); default true. */
   base?: boolean;
+  /** A local MBTiles file of raster tiles drawn under the map (engine/export/map/tiles.ts); nothing is fetched. */
+  tiles?: string;
+  /** Credit line of the tiles where the MBTiles metadata has no attribution. */
+  tilesAttribution?: string;
   /** Counted warnings (skipped layers, undrawable features) are added here. */
   warnings?: Warnings;
 }
@@ -147,6 +152,16 @@ export async function buildMapSheet(
     options.widthMm !== undefined && options.heightMm !== undefined
       ? { widthMm: options.widthMm, heightMm: options.heightMm }
       : paperSize(options.size ?? 'A4', options.landscape ?? false);
+  let sheetBase = base;
+  if (options.tiles !== undefined) {
+    // the tile image is resampled for the frame's ground box, at about 4 px per paper mm (at most 4 Mpx)
+    const { view, frame } = sheetLayout(run, { ...paper, scale: options.scale, frame: framing });
+    const k = view.scale / 1000;
+    const box: [number, number, number, number] = [view.cx - (frame.w / 2) * k, view.cy - (frame.h / 2) * k, view.cx + (frame.w / 2) * k, view.cy + (frame.h / 2) * k];
+    const ppm = Math.min(4, Math.sqrt(4_000_000 / (frame.w * frame.h)));
+    const tiles = await readTileImage(resolve(options.tiles), run.crs, box, Math.round(frame.w * ppm), Math.round(frame.h * ppm), options.tilesAttribution);
+    sheetBase = { ...(base ?? { roads: [], waterAreas: [], waterLines: [], waterFiles: [], names: [], nameFiles: [] }), tiles };
+  }
   const { drawing, info } = buildSheet(run, {
     ...paper,
     title: options.title,
@@ -156,7 +171,7 @@ export async function buildMapSheet(
     pipeThresholdKwPerM: options.pipeThresholdKwPerM,
     lang: options.lang,
     frame: framing,
-    base,
+    base: sheetBase,
     figure: options.figure,
     municipality: options.municipality,
     note: options.note,

@@ -18,6 +18,8 @@ import { classIndex, pipeKwPerMScale, useColor, useLabel } from '../style/palett
 import { attributionLines } from './map/furniture.js';
 import { useName, words, type Lang } from './i18n.js';
 import { collectWarnings, hourlyChartsSvg, keyFiguresHtml, warningsTableHtml } from './report-summary.js';
+import { costSectionHtml } from './report-cost.js';
+import { simSectionHtml } from './report-sim.js';
 
 export interface ReportOptions {
   /** Output file (default `<runDir>/report.html`). */
@@ -90,6 +92,34 @@ function fmtScalar(v: unknown): string {
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+const isScalar = (v: unknown): boolean => !isObj(v) && !Array.isArray(v);
+
+/**
+ * An object of flat records (intensities by use, counts by use and rule) as one table, records as rows or, when
+ * they have more fields than there are records, as columns: a page where a key/value table of JSON strings took
+ * one page per record. Text fields longer than a short label (sources, notes) are left to manifest.json and named
+ * under the table. Undefined when the shape does not fit (at most 14 columns).
+ */
+function gridHtml(entries: [string, unknown][]): string | undefined {
+  if (entries.length < 2 || !entries.every(([, x]) => isObj(x) && Object.values(x).every(isScalar))) return undefined;
+  const all = [...new Set(entries.flatMap(([, x]) => Object.keys(x as object)))];
+  const long = all.filter((f) => entries.some(([, x]) => typeof (x as Record<string, unknown>)[f] === 'string' && String((x as Record<string, unknown>)[f]).length > 40));
+  const fields = all.filter((f) => !long.includes(f));
+  if (fields.length === 0) return undefined;
+  const byRecord = fields.length <= entries.length;
+  const cols = byRecord ? fields : entries.map(([k]) => k);
+  if (cols.length > 14) return undefined;
+  const rows = byRecord ? entries.map(([k]) => k) : fields;
+  const cell = (r: string, c: string) => fmtScalar(((byRecord ? v0(entries, r) : v0(entries, c)) as Record<string, unknown>)[byRecord ? c : r]);
+  return (
+    `<table class="grid"><thead><tr><th></th>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr><th>${esc(r)}</th>${cols.map((c) => `<td>${cell(r, c)}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>' +
+    (long.length ? `<p class="muted">text fields in manifest.json: ${long.map(esc).join(', ')}</p>` : '')
+  );
+}
+const v0 = (entries: [string, unknown][], k: string): unknown => entries.find(([e]) => e === k)?.[1] ?? {};
+
 /** Any JSON value as HTML: objects as key/value tables, arrays of objects as tables, nested to `depth`. */
 export function valueHtml(v: unknown, depth = 0): string {
   if (Array.isArray(v)) {
@@ -111,8 +141,16 @@ export function valueHtml(v: unknown, depth = 0): string {
   if (isObj(v)) {
     const entries = Object.entries(v);
     if (entries.length === 0) return '<span class="muted">none</span>';
+    const grid = gridHtml(entries);
+    if (grid) return grid;
     if (depth >= 3) return esc(JSON.stringify(v));
-    return `<table class="kv"><tbody>${entries.map(([k, x]) => `<tr><th>${esc(k)}</th><td>${valueHtml(x, depth + 1)}</td></tr>`).join('')}</tbody></table>`;
+    // a table of records takes the row's whole width under its key, not the value column beside it
+    return `<table class="kv"><tbody>${entries
+      .map(([k, x]) => {
+        const g = isObj(x) ? gridHtml(Object.entries(x)) : undefined;
+        return g ? `<tr><th colspan="2">${esc(k)}</th></tr><tr><td colspan="2">${g}</td></tr>` : `<tr><th>${esc(k)}</th><td>${valueHtml(x, depth + 1)}</td></tr>`;
+      })
+      .join('')}</tbody></table>`;
   }
   return fmtScalar(v);
 }
@@ -200,7 +238,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   }
 
   // key figures first, then every warning, then maps and charts, then the detail
-  parts.push(keyFiguresHtml(manifest, lang));
+  parts.push(keyFiguresHtml(manifest, lang), simSectionHtml(dir, manifest, lang), costSectionHtml(dir, manifest, lang));
   const warningsAt = parts.push('') - 1;
 
   const detail: string[] = [metaTable, `<h2>${esc(w.runFiles)}</h2><table><thead><tr><th>${esc(w.file)}</th><th>${esc(w.status)}</th><th>${esc(w.bytes)}</th></tr></thead><tbody>`];

@@ -2,35 +2,59 @@
  * buildings.geojson: every building with its footprint (WGS84) and derived values, streamed so a city of a million
  * buildings never becomes one string.
  */
+import { rm } from 'node:fs/promises';
 import { FLOOR_AREA_RULES, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { transformer, WGS84 } from '../crs/index.js';
 import { coolingColumns } from '../demand/annual.js';
-import { withOutputStream } from './write.js';
+import { renameOutput, withOutputStream } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
-/** Write buildings.geojson; a failed write is an OutputError naming `path` and leaves no partial file. */
+/**
+ * Write buildings.geojson, feature by feature in chunks of about 1 MiB, through a temporary file renamed into place;
+ * a failed write is an OutputError naming `path` and leaves no partial file.
+ */
 export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Promise<void> {
-  await withOutputStream(path, (out) => writeFeatures(t, (s) => out.write(s)));
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  await withOutputStream(tmp, (out) => writeFeatures(t, (s) => out.write(s)));
+  try {
+    await renameOutput(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
+
+/** A finite number as JSON writes it (String(x) is JSON's number form), else null. */
+const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
   const tr = transformer(t.crs, WGS84);
   const cc = coolingColumns(t);
-  await write('{"type":"FeatureCollection","features":[\n');
+  let buf = '{"type":"FeatureCollection","features":[\n';
+  // one building's vertices projected at once, into a buffer that grows to the largest building
+  let xy = new Float64Array(2 * 64);
   for (let b = 0; b < t.count; b++) {
-    const polys: number[][][][] = [];
+    const v0 = t.ringVertex[t.buildingRing[b]!]!, v1 = t.ringVertex[t.buildingRing[b + 1]!]!;
+    if (2 * (v1 - v0) > xy.length) xy = new Float64Array(2 * (v1 - v0) * 2);
+    const pts = xy.subarray(0, 2 * (v1 - v0));
+    pts.set(t.coords.subarray(2 * v0, 2 * v1));
+    tr.forwardFlat(pts);
+    // the geometry as JSON.stringify would write it: [[[lon,lat],...]] per polygon, holes after their outer ring
+    let polys = 0;
+    let g = '';
     for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
-      const ring: number[][] = [];
-      for (let v = t.ringVertex[r]!; v < t.ringVertex[r + 1]!; v++) {
-        const [lon, lat] = tr.forward(t.coords[2 * v]!, t.coords[2 * v + 1]!);
-        ring.push([Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]);
-      }
-      ring.push(ring[0]!);
-      if (t.ringHole[r] === 0) polys.push([ring]);
-      else if (polys.length) polys[polys.length - 1]!.push(ring);
+      const hole = t.ringHole[r] !== 0;
+      if (hole && polys === 0) continue; // a hole without an outer ring is left out
+      let ring = '[';
+      const first = t.ringVertex[r]! - v0;
+      for (let v = first; v < t.ringVertex[r + 1]! - v0; v++) ring += `${v > first ? ',' : ''}[${num(Math.round(pts[2 * v]! * 1e7) / 1e7)},${num(Math.round(pts[2 * v + 1]! * 1e7) / 1e7)}]`;
+      ring += `,[${num(Math.round(pts[2 * first]! * 1e7) / 1e7)},${num(Math.round(pts[2 * first + 1]! * 1e7) / 1e7)}]]`;
+      if (hole) g += `,${ring}`;
+      else g += `${polys++ ? ']' : ''}${polys > 1 ? ',' : ''}[${ring}`;
     }
+    if (polys) g += ']';
     const props = {
       id: t.id[b],
       file: t.fileIndex[b],
@@ -51,8 +75,12 @@ async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<voi
       x: r2(t.cx[b]!),
       y: r2(t.cy[b]!),
     };
-    const geometry = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
-    await write((b ? ',\n' : '') + JSON.stringify({ type: 'Feature', properties: props, geometry }));
+    const geometry = polys === 1 ? `{"type":"Polygon","coordinates":${g}}` : `{"type":"MultiPolygon","coordinates":[${g}]}`;
+    buf += `${b ? ',\n' : ''}{"type":"Feature","properties":${JSON.stringify(props)},"geometry":${geometry}}`;
+    if (buf.length >= 1 << 20) {
+      await write(buf);
+      buf = '';
+    }
   }
-  await write(`\n],"files":${JSON.stringify(t.files)}}\n`);
+  await write(buf + `\n],"files":${JSON.stringify(t.files)}}\n`);
 }

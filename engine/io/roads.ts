@@ -9,15 +9,17 @@
  * range are a CrsError naming --roads-crs); a shapefile without .prj needs `roadsCrs`. The caller checks that roads
  * and buildings overlap.
  *
- * Not read, each with a message saying why and how to convert (README, "Roads for a Japanese town"): GeoPackage
- * (.gpkg, needs a SQLite reader: none is installed, Node 20 has no node:sqlite), FlatGeobuf (.fgb, needs the
- * flatgeobuf package, not installed), zips, and PLATEAU downloads, whose udx/tran holds road areas (polygons), not
- * the centre lines routing follows.
+ * GeoPackage (.gpkg, through sql.js: engine/io/roads-gpkg.ts; `layer` picks the feature table, else the one line
+ * table) and FlatGeobuf (.fgb, through the flatgeobuf package: engine/io/roads-fgb.ts) read the same way: the layer's
+ * own CRS (or `roadsCrs`), the `highway` attribute when present, lon/lat range checked when geographic.
+ *
+ * Not read, each with a message saying why and what to do instead (README, "Roads for a Japanese town"): zips, and
+ * PLATEAU downloads, whose udx/tran holds road areas (polygons), not the centre lines routing follows.
  */
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { transformer, WGS84, type Crs } from '../crs/index.js';
-import { InputError } from '../errors.js';
+import { CrsError, InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { RoadLine } from '../network/road-graph.js';
@@ -26,6 +28,8 @@ import { partsBBox } from '../geom/rings.js';
 import { openVector, type VectorGeometry } from './vector.js';
 import { hasUdx, plateauFolder, zipHolds } from './plateau.js';
 import { openZip } from './zip.js';
+import { readGpkgLayer } from './roads-gpkg.js';
+import { readFgb } from './roads-fgb.js';
 
 /**
  * highway=* values that do not carry pipes by default. ASSUMPTION (no source in METHODS.md): motorways and trunk roads
@@ -58,8 +62,10 @@ export const DEFAULT_EXCLUDED_HIGHWAYS = [
 export interface ReadRoadsOptions {
   /** working CRS the lines are projected to */
   crs: Crs;
-  /** CRS of a roads shapefile/GeoJSON (wins over the file's declaration) */
+  /** CRS of a roads shapefile/GeoJSON/GeoPackage/FlatGeobuf (wins over the file's declaration) */
   roadsCrs?: Crs;
+  /** the GeoPackage feature table holding the roads (default: its one line layer) */
+  layer?: string;
   /** only these highway values carry pipes (default: all but `exclude`) */
   include?: string[];
   /** highway values that do not carry pipes (default DEFAULT_EXCLUDED_HIGHWAYS) */
@@ -70,7 +76,9 @@ export interface ReadRoadsOptions {
 
 export interface RoadsRead {
   lines: RoadLine[];
-  format: 'osm-pbf' | 'shapefile' | 'geojson';
+  format: 'osm-pbf' | 'shapefile' | 'geojson' | 'gpkg' | 'fgb';
+  /** the GeoPackage layer read */
+  layer?: string;
   sourceCrs: Crs;
   /** whether the source CRS was not declared (GeoJSON without a crs member and no roadsCrs: WGS84 by RFC 7946) */
   crsAssumed: boolean;
@@ -86,7 +94,7 @@ const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === '
 export async function readRoads(path: string, opts: ReadRoadsOptions): Promise<RoadsRead> {
   if (!existsSync(path)) throw new InputError('file-not-found', 'roads file not found', { file: path });
   await refuseUnreadable(path);
-  if ((await stat(path)).isDirectory()) throw new InputError('roads-bad-format', 'roads path is a folder; pass a .osm.pbf, .shp or .geojson file', { file: path });
+  if ((await stat(path)).isDirectory()) throw new InputError('roads-bad-format', 'roads path is a folder; pass a .osm.pbf, .gpkg, .fgb, .shp or .geojson file', { file: path });
   const warnings = opts.warnings ?? new Warnings();
   const exclude = new Set(opts.exclude ?? DEFAULT_EXCLUDED_HIGHWAYS);
   const include = opts.include ? new Set(opts.include) : undefined;
@@ -100,6 +108,7 @@ export async function readRoads(path: string, opts: ReadRoadsOptions): Promise<R
   const lower = path.toLowerCase();
   let result: Omit<RoadsRead, 'bbox' | 'excludedByClass'>;
   if (lower.endsWith('.pbf')) result = await readPbf(path, opts, carries, warnings);
+  else if (lower.endsWith('.gpkg') || lower.endsWith('.fgb')) result = await readLayerRoads(path, opts, carries, warnings);
   else result = await readVectorRoads(path, opts, carries, warnings);
   const bbox = partsBBox(result.lines.map((l) => l.coords));
   if (result.lines.length === 0) {
@@ -205,8 +214,16 @@ async function readVectorRoads(path: string, opts: ReadRoadsOptions, carries: (h
   const raw: { id: string | number; coords: number[]; props: Record<string, unknown> }[] = [];
   // ids as before: the GeoJSON feature id, else the 0-based feature / record index
   for await (const f of file.features()) featureLines(f.geometry, f.properties, f.id ?? f.record - 1, path, carries, warnings, raw);
-  const tr = transformer(file.crs, opts.crs);
-  const lines: RoadLine[] = raw.map((r) => {
+  const lines = projectLines(raw, file.crs, opts.crs);
+  return { lines, format: file.format, sourceCrs: file.crs, crsAssumed: file.crsFrom === 'rfc7946' };
+}
+
+type RawLine = { id: string | number; coords: number[]; props: Record<string, unknown> };
+
+/** Raw lines in `from` -> RoadLines in the working CRS, with highway, bridge, tunnel and layer from the attributes. */
+function projectLines(raw: RawLine[], from: Crs, to: Crs): RoadLine[] {
+  const tr = transformer(from, to);
+  return raw.map((r) => {
     const xy = Float64Array.from(r.coords);
     tr.forwardFlat(xy);
     const layer = Number.parseInt(String(r.props.layer ?? '0'), 10);
@@ -219,22 +236,39 @@ async function readVectorRoads(path: string, opts: ReadRoadsOptions, carries: (h
       layer: Number.isFinite(layer) ? layer : 0,
     };
   });
-  return { lines, format: file.format, sourceCrs: file.crs, crsAssumed: file.crsFrom === 'rfc7946' };
 }
 
-const CONVERT = 'convert it: `ogr2ogr -f GeoJSON roads.geojson IN [layer]` (GDAL), or use an OSM extract (.osm.pbf; README "Roads for a Japanese town")';
-const TRAN = 'PLATEAU has roads only as area polygons (udx/tran), not the centre lines pipes are routed along; use an OSM extract of the town (.osm.pbf; README "Roads for a Japanese town")';
-
-async function head(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(b, 0, n, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
+/** Road lines of a GeoPackage layer or a FlatGeobuf file, projected to the working CRS. */
+async function readLayerRoads(path: string, opts: ReadRoadsOptions, carries: (hw?: string) => boolean, warnings: Warnings): Promise<Omit<RoadsRead, 'bbox' | 'excludedByClass'>> {
+  const gpkg = path.toLowerCase().endsWith('.gpkg');
+  const crsOption = 'roadsCrs (--roads-crs)';
+  const read = gpkg ? await readGpkgLayer(path, { layer: opts.layer, sourceCrs: opts.roadsCrs, crsOption }) : await readFgb(path, { sourceCrs: opts.roadsCrs, crsOption });
+  if (!gpkg && opts.layer !== undefined) warnings.add('roads-layer-ignored', 'roadsLayer applies to GeoPackage files only; a FlatGeobuf file holds one layer', { file: path, message: `roadsLayer ${opts.layer} ignored` });
+  const raw: RawLine[] = [];
+  for (const f of read.features) {
+    // ids: the feature id (GeoPackage fid), else the 1-based row
+    featureLines(f.geometry, f.properties, f.id ?? f.record, path, carries, warnings, raw);
   }
+  if (read.crs.geographic) {
+    for (const r of raw) {
+      for (let i = 0; i < r.coords.length; i += 2) {
+        const lon = r.coords[i]!, lat = r.coords[i + 1]!;
+        if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+          throw new CrsError('crs-lonlat-range', `not lon/lat: pass ${crsOption}: roads: the layer's CRS is ${read.crs.code}, lon/lat, but this coordinate is not (|lon| <= 180, |lat| <= 90)`, {
+            file: path,
+            record: r.id,
+            value: [lon, lat],
+            hint: 'the file looks projected: pass the source CRS with --roads-crs EPSG:N',
+          });
+        }
+      }
+    }
+  }
+  const layer = 'layer' in read ? read.layer : undefined;
+  return { lines: projectLines(raw, read.crs, opts.crs), format: gpkg ? 'gpkg' : 'fgb', layer, sourceCrs: read.crs, crsAssumed: false };
 }
+
+const TRAN = 'PLATEAU has roads only as area polygons (udx/tran), not the centre lines pipes are routed along; use an OSM extract of the town (.osm.pbf; README "Roads for a Japanese town")';
 
 /** Road inputs heatplan knows but does not read: an InputError saying why and what to do instead. */
 async function refuseUnreadable(path: string): Promise<void> {
@@ -249,29 +283,12 @@ async function refuseUnreadable(path: string): Promise<void> {
     if (plateau) throw new InputError('roads-plateau', `the roads path is a PLATEAU download: ${TRAN}`, { file: path });
     return;
   }
-  if (lower.endsWith('.gpkg')) {
-    const sqlite = (await head(path, 16)).toString('latin1') === 'SQLite format 3\0';
-    throw new InputError(
-      'roads-gpkg-unsupported',
-      sqlite
-        ? 'GeoPackage roads need a SQLite reader, and this installation has none (Node 22.5+ has node:sqlite; Node 20 does not, and no SQLite package is installed)'
-        : 'the .gpkg file is not a GeoPackage (no SQLite header)',
-      { file: path, hint: CONVERT },
-    );
-  }
-  if (lower.endsWith('.fgb')) {
-    const magic = (await head(path, 8)).subarray(0, 3).toString('latin1') === 'fgb';
-    throw new InputError('roads-fgb-unsupported', magic ? 'FlatGeobuf roads need the flatgeobuf package, which is not installed' : 'the .fgb file is not FlatGeobuf (no fgb magic bytes)', {
-      file: path,
-      hint: CONVERT,
-    });
-  }
   if (lower.endsWith('.zip')) {
     const zip = await openZip(path);
     if (hasUdx(zip)) throw new InputError('roads-plateau', `the roads path is a PLATEAU city zip: ${TRAN}`, { file: path });
     throw new InputError('roads-zip', `roads are not read from inside a zip; ${zipHolds(zip)}`, {
       file: path,
-      hint: 'unzip it and pass the road file (.osm.pbf, .shp with its .dbf/.prj, .geojson)',
+      hint: 'unzip it and pass the road file (.osm.pbf, .gpkg, .fgb, .shp with its .dbf/.prj, .geojson)',
     });
   }
 }

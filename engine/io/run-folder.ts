@@ -684,6 +684,7 @@ export const STAGE_COMMAND: Record<string, string> = {
   areas: 'areas',
   route: 'route',
   sim: 'simulate',
+  cost: 'cost',
   report: 'report',
   map: 'export-map',
 };
@@ -702,7 +703,11 @@ export const STAGE_DEPENDENTS: Record<string, { stage: StageKey; when?: (m: Mani
     { stage: 'areas', when: (m) => m.areas?.potentials === true, why: 'areas carry per-area potentials' },
     { stage: 'route', when: (m) => m.route?.plantSource === 'potential', why: 'the plant was placed by --plant-from-potential' },
   ],
-  route: [{ stage: 'sim', why: 'the simulation runs on network.geojson' }],
+  route: [
+    { stage: 'sim', why: 'the simulation runs on network.geojson' },
+    { stage: 'cost', why: 'the costs price the pipes, services and substations of network.geojson' },
+  ],
+  sim: [{ stage: 'cost', why: 'fuel, electricity and sales come from the simulation' }],
 };
 
 const MAP_FILES = [FILES.mapPng, FILES.mapPdf, FILES.mapSvg];

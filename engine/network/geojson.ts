@@ -54,6 +54,19 @@ export function networkGeojson(
         mwh_per_m_a: r(p.mwhPerMA, 4),
         loss_W_per_m: r(p.lossWPerM, 2),
         loss_MWh_a: r(p.lossMWhA, 4),
+        loss_share: r(p.lossShare, 5),
+        ...(p.twin ? { twin: true as const } : {}),
+        ...(p.cold
+          ? {
+              cool_MWh: r(p.coolMWh, 3),
+              cool_design_kW: r(p.cold.designKw, 2),
+              cool_DN: p.cold.dn,
+              cool_velocity_m_s: r(p.cold.velocityMS, 3),
+              cool_pressure_Pa_m: r(p.cold.paPerM, 1),
+              gain_W_per_m: r(p.cold.wPerM, 2),
+              gain_MWh_a: r(p.cold.mwhA, 4),
+            }
+          : {}),
         branch: p.branch,
         plant: res.plants[p.plant]?.id,
         overCapacity: p.overCapacity || undefined,
@@ -65,7 +78,13 @@ export function networkGeojson(
     features.push({
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
-      properties: { kind: 'service', consumer: rec.id, length_m: r(c.serviceM, 2) } satisfies ServiceProperties,
+      properties: {
+        kind: 'service',
+        consumer: rec.id,
+        length_m: r(c.serviceM, 2),
+        ...(c.serviceHeat ? { DN: c.serviceHeat.dn, loss_W_per_m: r(c.serviceHeat.wPerM, 2), loss_MWh_a: r(c.serviceHeat.mwhA, 4) } : {}),
+        ...(c.serviceCold ? { cool_DN: c.serviceCold.dn, gain_W_per_m: r(c.serviceCold.wPerM, 2), gain_MWh_a: r(c.serviceCold.mwhA, 4) } : {}),
+      } satisfies ServiceProperties,
     });
     features.push({
       type: 'Feature',
@@ -79,6 +98,7 @@ export function networkGeojson(
         service_m: r(c.serviceM, 2),
         branch: c.branch,
         plant: res.plants[c.plant]?.id,
+        ...(c.forced ? { forced: true } : {}),
       },
     });
   }
@@ -104,6 +124,7 @@ export function networkGeojson(
         ...(p.source ? { source: p.source } : {}),
         suggested: p.suggested,
         output_kW: r(p.outputKw, 1),
+        ...(p.outputCoolKw > 0 ? { outputCool_kW: r(p.outputCoolKw, 1) } : {}),
         consumers: p.consumers,
         service_m: r(p.serviceM, 2),
       } satisfies PlantProperties,

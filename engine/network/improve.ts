@@ -17,8 +17,10 @@
  * of a pass are applied, largest gain first, as long as they are independent of those already applied (the tree path
  * between the new path's ends has no removed edge; new paths and freed interiors do not touch). Repeated until a pass
  * finds nothing (or `maxPasses`); later passes update the Voronoi diagram only where the tree changed (regions of
- * nodes that left the tree are re-labelled, new tree nodes spread) instead of recomputing it. Every applied exchange
- * strictly shortens the tree.
+ * nodes that left the tree are re-labelled, new tree nodes spread) instead of recomputing it, and compute only the
+ * key paths whose best reconnection can have changed (onePass: `focused`); the result is the same tree, edge for edge,
+ * as computing every key path in every pass (test/network/improve-focus.test.ts). The heaps and the tree arrays are
+ * still built over the whole graph in every pass. Every applied exchange strictly shortens the tree.
  */
 import type { CsrGraph } from './csr.js';
 import { pruneLeaves } from './steiner.js';
@@ -29,6 +31,8 @@ export interface ImproveResult {
   lengthM: number;
   exchanges: number;
   passes: number;
+  /** key paths whose best reconnection was computed, over all passes (later passes compute only the affected ones) */
+  evaluated: number;
 }
 
 interface Candidate {
@@ -68,6 +72,17 @@ class Work {
   readonly baseNode: Int32Array;
   /** whether dist/pred/baseNode hold the diagram of the current tree */
   valid = false;
+  /**
+   * What the last pass changed, for the next one to evaluate only the key paths whose best reconnection can differ
+   * (see onePass): graph nodes (a tree node whose region or tree edges changed) and graph edges (tree edges on a path
+   * whose cut changed), and pairs of base nodes joined by a boundary edge whose cost or sides changed.
+   */
+  readonly affNode: Uint8Array;
+  readonly affEdge: Uint8Array;
+  pairs: number[] = [];
+  /** nodes whose label the last update changed (collected only while `tracking`) */
+  changed: number[] = [];
+  tracking = false;
   constructor(readonly g: CsrGraph) {
     const n = g.nodeCount, m = g.edgeCount;
     this.dist = new Float64Array(n);
@@ -88,6 +103,8 @@ class Work {
     this.hRank = new Int32Array(2 * m);
     this.removedEdge = new Uint8Array(m);
     this.qNode = new Uint8Array(n);
+    this.affNode = new Uint8Array(n);
+    this.affEdge = new Uint8Array(m);
   }
 
   /** Multi-source Dijkstra from all tree nodes over the whole graph (dist, pred, baseNode). */
@@ -117,6 +134,14 @@ class Work {
     const { dist, pred, baseNode, queue } = this;
     const { offsets, adjNode, adjEdge, edgeLengthM } = this.g;
     queue.clear();
+    if (this.tracking) {
+      this.changed.length = 0;
+      for (const x of freedRegions) this.changed.push(x);
+      for (const s of added) {
+        if (baseNode[s]! >= 0) this.affNode[baseNode[s]!] = 1;
+        this.changed.push(s);
+      }
+    }
     for (const x of freedRegions) {
       dist[x] = Infinity;
       pred[x] = -1;
@@ -147,7 +172,7 @@ class Work {
 
   /** Dijkstra from the queued labels, lowering dist wherever a shorter way is found (lazy deletion). */
   private propagate(): void {
-    const { dist, pred, baseNode, queue } = this;
+    const { dist, pred, baseNode, queue, tracking, changed, affNode } = this;
     const { offsets, adjNode, adjEdge, edgeLengthM } = this.g;
     while (queue.length > 0) {
       const d = queue.peekValue();
@@ -159,6 +184,11 @@ class Work {
         const e = adjEdge[k]!;
         const nd = d + edgeLengthM[e]!;
         if (nd < dist[w]!) {
+          if (tracking) {
+            // the region w leaves changes too
+            if (baseNode[w]! >= 0) affNode[baseNode[w]!] = 1;
+            changed.push(w);
+          }
           dist[w] = nd;
           pred[w] = e;
           baseNode[w] = b;
@@ -302,23 +332,28 @@ export function keyPathExchange(
   edges: Uint32Array,
   isTerminal: Uint8Array,
   roots: number[],
-  opts: { maxPasses?: number } = {},
+  opts: { maxPasses?: number; focus?: boolean } = {},
 ): ImproveResult {
   const maxPasses = opts.maxPasses ?? 8;
+  const focus = opts.focus ?? true;
   const work = new Work(g);
   let exchanges = 0;
   let passes = 0;
+  let evaluated = 0;
   let current = edges;
+  let focused = false;
   while (passes < maxPasses) {
     passes++;
-    const applied = onePass(g, current, isTerminal, roots, work);
+    const applied = onePass(g, current, isTerminal, roots, work, focused);
+    evaluated += applied.evaluated;
     if (applied.count === 0) break;
     exchanges += applied.count;
     current = applied.edges;
+    focused = focus;
   }
   let lengthM = 0;
   for (const e of current) lengthM += g.edgeLengthM[e]!;
-  return { edges: current, lengthM, exchanges, passes };
+  return { edges: current, lengthM, exchanges, passes, evaluated };
 }
 
 /** Best reconnection found for one key path: cost and the boundary edge x-y it crosses. */
@@ -329,7 +364,26 @@ interface Best {
   e: number;
 }
 
-function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots: number[], work: Work): { count: number; edges: Uint32Array } {
+/**
+ * One pass. `focused` (every pass after the first): only the key paths whose best reconnection can differ from the
+ * last pass's are computed; the others had none shorter than themselves then and have none now. A key path P of the
+ * new tree is affected when
+ *   (a) one of its nodes changed its tree edges (P is new or changed) or its Voronoi region (its freed area differs),
+ *   (b) it lies on the tree path between the bases of a boundary edge with an end whose label changed (the edge's
+ *       cost or its sides changed),
+ *   (c) it lies on the old tree path between the ends of an applied exchange (nodes may have changed sides of P), or
+ *   (d) it held an improving exchange that was not applied (it conflicted with a larger one).
+ * Any other boundary edge has the same cost and the same sides, and P the same freed area, so its best reconnection
+ * is the same. Marking (b) walks tree paths; past a budget of 4 walks of the tree the pass computes every key path.
+ */
+function onePass(
+  g: CsrGraph,
+  edges: Uint32Array,
+  isTerminal: Uint8Array,
+  roots: number[],
+  work: Work,
+  focused: boolean,
+): { count: number; edges: Uint32Array; evaluated: number } {
   const t = rootTree(g, edges, roots);
   const n = t.size;
   const { edgeLengthM, edgeFrom, edgeTo } = g;
@@ -378,6 +432,32 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
   }
   interiorMark.fill(-1);
   work.settledR.fill(-1);
+  // (b): the tree paths between the bases of changed boundary edges, within a budget
+  const { affNode, affEdge } = work;
+  let focusOn = focused;
+  if (focusOn) {
+    const pairs = work.pairs;
+    let budget = 4 * n + 1000;
+    for (let k = 0; k < pairs.length && focusOn; k += 2) {
+      let a = t.indexOf[pairs[k]!]!, b = t.indexOf[pairs[k + 1]!]!;
+      if (a < 0 || b < 0) continue;
+      while (a !== b) {
+        if (depth[a]! < depth[b]!) {
+          const s = a;
+          a = b;
+          b = s;
+        }
+        if (t.parent[a]! < 0) break; // roots of different trees (grouped plants)
+        affEdge[t.parentEdge[a]!] = 1;
+        a = t.parent[a]!;
+        if (--budget < 0) {
+          focusOn = false;
+          break;
+        }
+      }
+    }
+  }
+  let evaluated = 0;
   const cands: Candidate[] = [];
   const best: Best = { cost: Infinity, x: -1, y: -1, e: -1 };
   const interior: number[] = [];
@@ -389,9 +469,12 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
       interior.length = 0;
       let lenP = 0;
       let a = u;
+      let hit = !focusOn || affNode[t.node[u]!] === 1;
       do {
+        if (!hit && affEdge[t.parentEdge[a]!] === 1) hit = true;
         lenP += t.parentLengthM[a]!;
         a = t.parent[a]!;
+        if (!hit && affNode[t.node[a]!] === 1) hit = true;
         if (!key[a]) {
           interior.push(a);
           interiorMark[a] = stamp;
@@ -406,6 +489,13 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
         h = work.merge(hLeft[h]!, hRight[h]!); // internal for this key path and every one above: drop for good
       }
       heap[u] = h;
+      if (!hit) {
+        // unaffected (dropped the same entries, so that the heaps above, and their ties, are those of a full pass)
+        const p = t.parent[u]!;
+        heap[p] = work.merge(heap[p]!, heap[u]!);
+        continue;
+      }
+      evaluated++;
       best.cost = Infinity;
       if (h >= 0) {
         best.cost = hKey[h]!;
@@ -439,7 +529,11 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
     const p = t.parent[u]!;
     if (p >= 0) heap[p] = work.merge(heap[p]!, heap[u]!);
   }
-  if (cands.length === 0) return { count: 0, edges };
+  if (cands.length === 0) return { count: 0, edges, evaluated };
+  // from here on the marks describe this pass's changes, for the next pass
+  affNode.fill(0);
+  affEdge.fill(0);
+  work.pairs = [];
   // apply independent improvements, largest gain first
   cands.sort((x, y) => y.gain - x.gain);
   const { removedEdge, qNode } = work;
@@ -470,7 +564,22 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
         const x = edgeFrom[e]!, y = edgeTo[e]!;
         if ((qNode[x] && x !== na && x !== nb) || (qNode[y] && y !== na && y !== nb)) ok = false;
       }
-    if (!ok) continue;
+    if (!ok) {
+      // (d) it may still improve next pass
+      for (const e of c.pathEdges) affEdge[e] = 1;
+      continue;
+    }
+    // (c) the old tree path between the new path's ends: nodes may change sides of its key paths
+    for (let x = c.a, y = c.b; x !== y; ) {
+      if (depth[x]! < depth[y]!) {
+        const s = x;
+        x = y;
+        y = s;
+      }
+      if (t.parent[x]! < 0) break;
+      affEdge[t.parentEdge[x]!] = 1;
+      x = t.parent[x]!;
+    }
     for (const e of c.pathEdges) {
       inTree[e] = 0;
       removedEdge[e] = 1;
@@ -500,8 +609,33 @@ function onePass(g: CsrGraph, edges: Uint32Array, isTerminal: Uint8Array, roots:
   }
   const added: number[] = [];
   for (let v = 0; v < g.nodeCount; v++) if (nowIn[v] && t.indexOf[v]! < 0) added.push(v);
+  // (a) nodes whose tree edges changed: the ends of the edges in one tree and not the other
+  const was = work.removedEdge;
+  was.fill(0);
+  for (const e of edges) was[e] = 1;
+  for (const e of next) was[e] = was[e]! | 2;
+  for (const list of [edges, next]) {
+    for (const e of list) {
+      if (was[e] === 3) continue;
+      affNode[edgeFrom[e]!] = 1;
+      affNode[edgeTo[e]!] = 1;
+    }
+  }
+  work.tracking = true;
   work.update(freed, added);
-  return { count, edges: next };
+  work.tracking = false;
+  // (a) regions that changed, (b) boundary edges at changed labels
+  const { offsets, adjNode } = g;
+  for (const x of work.changed) {
+    const bx = baseNode[x]!;
+    if (bx < 0) continue;
+    affNode[bx] = 1;
+    for (let k = offsets[x]!, end = offsets[x + 1]!; k < end; k++) {
+      const by = baseNode[adjNode[k]!]!;
+      if (by >= 0 && by !== bx) work.pairs.push(bx, by);
+    }
+  }
+  return { count, edges: next, evaluated };
 }
 
 /** Pre-order numbers: the subtree of i is the interval [tin[i], tin[i] + size[i]). */

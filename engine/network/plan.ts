@@ -1,22 +1,30 @@
 /**
  * planNetwork: the routing stage as one library function (no I/O). Consumers and plants are connected to the road
- * graph, a Steiner tree (Mehlhorn + key-path exchange) is built from the plant(s) to the consumers, branches below
- * the heat-density thresholds are pruned weakest first, the tree is rebuilt for the remaining consumers until nothing
- * more is cut, and the final pipes are sized and their losses computed.
+ * graph, a Steiner tree (Mehlhorn + key-path exchange) is built from the plant(s) to the consumers, branches are
+ * pruned by the chosen criteria (criteria.ts: by default the computed loss share with service pipes against 10 %),
+ * the tree is rebuilt for the remaining consumers until nothing more is cut, and the final pipes (hot water, chilled
+ * water or both) are sized at the design loads of the load model (loads.ts: coincident hourly peaks or the THERMOS
+ * diversity fit), with their losses, gains and the pumping of the critical path.
  */
 import { InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { nearestTaps, segmentIndex, splitAtTaps } from './connect.js';
+import { pruneByCriteria, networkState, unitFigures, type Criterion, type CriteriaCut } from './criteria.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
+import { AGG_COUNT, AGG_SVC_GAIN, AGG_SVC_LOSS, coincidentModel, diversityModel, type LoadConsumer, type LoadMethod, type LoadModel, type UseSeries } from './loads.js';
+import { mediumSetup, type Carries, type MediumSetup } from './medium.js';
 import { suggestPlant } from './plants.js';
-import { branches, diversity, downstream, kwPerM, mwhPerMA, pruneByDensity, type Branch, type NodeLoads } from './prune.js';
-import { DEFAULT_SIZING, heatLossWPerM, sizePipe, type SizingOptions } from './sizing.js';
+import { branches, diversity, kwPerM, mwhPerMA, type Branch, type NodeLoads } from './prune.js';
+import { DEFAULT_PUMPING, pumping, type PumpingOptions, type PumpingResult } from './pumping.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING, lossCoefficient, sizePipe, type InsulationOptions, type SizedPipe, type SizingOptions } from './sizing.js';
 import { steinerMehlhorn } from './steiner.js';
 import { rootTree, type RootedTree } from './tree.js';
-import type { DropReason, NetworkPlanSummary } from '../run/contract.js';
+import type { DropReason, MediumSummary, NetworkPlanSummary } from '../run/contract.js';
+import { branchMarginalCosts, type BranchMarginal, type MarginalConsumer, type MarginalPipe } from '../cost/marginal.js';
+import { MARGINAL_DEFINITION, marginalCutBranches, type MarginalPruning } from './cost-route.js';
 
 export interface ConsumerInput {
   id: string;
@@ -27,6 +35,14 @@ export interface ConsumerInput {
   heatMWh: number;
   /** undiversified design peak, kW */
   peakKw: number;
+  /** annual space heat and hot water, MWh/a (their sum is scaled to heatMWh; missing: all space heat) */
+  spaceHeatMWh?: number;
+  hotWaterMWh?: number;
+  /** annual cooling, MWh/a, and design cooling peak, kW */
+  coolMWh?: number;
+  coolPeakKw?: number;
+  /** use category (the profile the coincident loads follow; default 'unknown') */
+  use?: string;
 }
 
 export interface PlantInput {
@@ -41,9 +57,13 @@ export interface PlantInput {
 }
 
 export interface PlanOptions {
-  /** kW per metre of pipe (2 x route), seed 003; default 0.17; 0 disables */
+  /** criteria that prune (criteria.ts); default ['loss-share'] */
+  pruneBy: Criterion[];
+  /** largest loss share of a branch unit, 0..1 (default 0.10: what seed 003's 0.17 kW/m stands for, METHODS.md 4) */
+  maxLossShare: number;
+  /** kW per metre of pipe (2 x route), seed 003; default 0.17 */
   minKwPerM: number;
-  /** MWh per metre of trench per year; default 1.5; 0 disables */
+  /** MWh per metre of trench per year; default 1.5 */
   minMwhPerMA: number;
   /** consumers farther than this from a road are dropped, m (default 150; ASSUMPTION) */
   maxServiceM: number;
@@ -57,14 +77,35 @@ export interface PlanOptions {
   maxRounds: number;
   /** candidate nodes evaluated exactly for a suggested plant (default 16) */
   plantCandidates: number;
-  /** hours per year for loss energy (default 8760) */
+  /** hours per year for loss energy without weather (default 8760) */
   hoursPerYear: number;
+  /** design loads: 'coincident' (needs `profiles`) or 'diversity' (THERMOS fit; default when no profiles) */
+  loads?: LoadMethod;
+  /** normalised hourly profiles per use (engine/demand/profiles.ts), for coincident loads */
+  profiles?: Map<string, UseSeries>;
+  /** what the network carries (default 'heat') */
+  carries: Carries;
+  /** hot-water sizing (temperatures, water, catalogue, limits) */
   sizing: SizingOptions;
+  /** chilled-water sizing (default 7/14 °C) */
+  coldSizing: SizingOptions;
+  insulation: InsulationOptions;
+  /** design and annual temperature differences per medium (medium.ts); default constant temperatures, hoursPerYear */
+  heatSetup?: MediumSetup;
+  coldSetup?: MediumSetup;
+  pumping: PumpingOptions;
+  /** consumer ids that must be connected (never pruned) and ids that must not be */
+  forcedIn: string[];
+  forcedOut: string[];
+  /** marginal cost per connected MWh (cost-route.ts): cut above the limit when pruneBy has 'marginal-cost', else reported */
+  marginalCost?: MarginalPruning;
   warnings?: Warnings;
   onProgress?: ProgressFn;
 }
 
 export const DEFAULT_PLAN: PlanOptions = {
+  pruneBy: ['loss-share'],
+  maxLossShare: 0.1,
   minKwPerM: 0.17,
   minMwhPerMA: 1.5,
   maxServiceM: 150,
@@ -74,10 +115,30 @@ export const DEFAULT_PLAN: PlanOptions = {
   maxRounds: 5,
   plantCandidates: 16,
   hoursPerYear: 8760,
+  carries: 'heat',
   sizing: DEFAULT_SIZING,
+  coldSizing: DEFAULT_COLD_SIZING,
+  insulation: DEFAULT_INSULATION,
+  pumping: DEFAULT_PUMPING,
+  forcedIn: [],
+  forcedOut: [],
 };
 
 export type { DropReason, NetworkPlanSummary } from '../run/contract.js';
+
+/** One medium's pipe pair in a trench section (or a service pipe). */
+export interface PipePair {
+  designKw: number;
+  dn: number;
+  velocityMS: number;
+  paPerM: number;
+  /** heat lost (hot water) or gained (chilled water) per trench metre of the pair at the design temperatures, W/m */
+  wPerM: number;
+  /** the same per year, MWh/a */
+  mwhA: number;
+  twin: boolean;
+  overCapacity: boolean;
+}
 
 export interface Pipe {
   /** edge in the split graph */
@@ -92,7 +153,7 @@ export interface Pipe {
   consumers: number;
   /** undiversified sum of downstream peaks, kW */
   peakKw: number;
-  /** diversified design load, kW */
+  /** design heat load (coincident or diversified), kW; 0 where no hot water flows */
   designKw: number;
   heatMWh: number;
   dn: number;
@@ -101,10 +162,15 @@ export interface Pipe {
   lossWPerM: number;
   lossMWhA: number;
   overCapacity: boolean;
+  twin: boolean;
+  /** chilled water: downstream cooling MWh/a and the pair (absent when the network carries no cold) */
+  coolMWh: number;
+  cold?: PipePair;
   branch: number;
-  /** the branch's downstream densities */
+  /** the branch's downstream figures: design kW per metre of pipe, MWh/(m·a), loss share with service pipes */
   kwPerM: number;
   mwhPerMA: number;
+  lossShare: number;
   /** index of the plant that feeds it */
   plant: number;
 }
@@ -118,6 +184,10 @@ export interface ConnectedConsumer {
   tapY: number;
   branch: number;
   plant: number;
+  /** its service pipes: hot water and chilled water (where carried and needed) */
+  serviceHeat?: PipePair;
+  serviceCold?: PipePair;
+  forced: boolean;
 }
 
 export interface DroppedConsumer {
@@ -132,8 +202,10 @@ export interface PlacedPlant extends PlantInput {
   tapX: number;
   tapY: number;
   suggested: boolean;
-  /** design output: diversified peak of the consumers it feeds, kW */
+  /** design heat output: design load of the consumers it feeds, kW */
   outputKw: number;
+  /** design cooling output, kW */
+  outputCoolKw: number;
   consumers: number;
 }
 
@@ -143,9 +215,29 @@ export interface NetworkResult {
   consumers: ConnectedConsumer[];
   dropped: DroppedConsumer[];
   plants: PlacedPlant[];
-  branches: Branch[];
+  branches: (Branch & { lossShare: number })[];
+  cuts: CriteriaCut[];
   summary: NetworkPlanSummary;
   warnings: Warnings;
+}
+
+/** Consumers as the load model reads them: heat split scaled to heatMWh, cooling, use. */
+export function loadConsumers(consumers: ConsumerInput[]): LoadConsumer[] {
+  return consumers.map((c) => {
+    const heat = c.heatMWh > 0 ? c.heatMWh : 0;
+    const sh = Number.isFinite(c.spaceHeatMWh) ? Math.max(0, c.spaceHeatMWh!) : NaN;
+    const hw = Number.isFinite(c.hotWaterMWh) ? Math.max(0, c.hotWaterMWh!) : NaN;
+    const split = sh + hw > 0 ? [heat * (sh / (sh + hw)), heat * (hw / (sh + hw))] : [heat, 0];
+    return {
+      spaceHeatMWh: split[0]!,
+      hotWaterMWh: split[1]!,
+      heatMWh: heat,
+      peakKw: c.peakKw > 0 ? c.peakKw : 0,
+      coolMWh: (c.coolMWh ?? 0) > 0 ? c.coolMWh! : 0,
+      coolPeakKw: (c.coolPeakKw ?? 0) > 0 ? c.coolPeakKw! : 0,
+      use: c.use ?? 'unknown',
+    };
+  });
 }
 
 /** Plan the network; see the file header. Throws InputError for inputs that leave nothing to plan. */
@@ -153,22 +245,64 @@ export function planNetwork(
   input: { graph: CsrGraph; consumers: ConsumerInput[]; plants?: PlantInput[] },
   options: Partial<PlanOptions> = {},
 ): NetworkResult {
-  const o: PlanOptions = { ...DEFAULT_PLAN, ...options, sizing: { ...DEFAULT_SIZING, ...(options.sizing ?? {}) } };
+  const o: PlanOptions = {
+    ...DEFAULT_PLAN,
+    ...options,
+    sizing: { ...DEFAULT_SIZING, ...(options.sizing ?? {}) },
+    coldSizing: { ...DEFAULT_COLD_SIZING, ...(options.coldSizing ?? {}) },
+    insulation: { ...DEFAULT_INSULATION, ...(options.insulation ?? {}) },
+    pumping: { ...DEFAULT_PUMPING, ...(options.pumping ?? {}) },
+  };
   const warnings = o.warnings ?? new Warnings();
   const progress = o.onProgress ?? (() => {});
   const { consumers } = input;
   const road = input.graph;
+  const carriesHeat = o.carries !== 'cold', carriesCold = o.carries !== 'heat';
   if (road.edgeCount === 0) throw new InputError('route-no-roads', 'the road graph has no edges', { hint: 'check the roads file and the road classes that may carry pipes' });
+  const lc = loadConsumers(consumers);
+  const method: LoadMethod = o.loads ?? (o.profiles ? 'coincident' : 'diversity');
+  let model: LoadModel;
+  if (method === 'coincident') {
+    if (!o.profiles) throw new Error('planNetwork: coincident loads need profiles');
+    const cm = coincidentModel(lc, o.profiles);
+    if (cm.missingCooling.length && carriesCold) {
+      const n = lc.filter((c) => c.coolMWh > 0 && cm.missingCooling.includes(c.use)).length;
+      warnings.addMany('route-cooling-no-profile', `no hourly cooling profile for the uses ${cm.missingCooling.join(', ')}: their consumers' cooling peaks are added to the coincident peak, diversified (THERMOS fit)`, n);
+    }
+    model = cm;
+  } else model = diversityModel(lc);
+  const heatSetup = o.heatSetup ?? mediumSetup('heat', o.sizing, { groundC: o.sizing.groundC, hoursPerYear: o.hoursPerYear });
+  const coldSetup = o.coldSetup ?? mediumSetup('cold', o.coldSizing, { groundC: o.sizing.groundC, hoursPerYear: o.hoursPerYear });
+  // forced lists: every id must name a consumer
+  const byId = new Map<string, number>();
+  consumers.forEach((c, i) => byId.set(c.id, i));
+  for (const [list, what] of [[o.forcedIn, 'forced-in'], [o.forcedOut, 'forced-out']] as const) {
+    for (const id of list) {
+      if (!byId.has(id)) throw new InputError('route-forced-unknown', `${what} building ${id} is not in the run's buildings`, { record: id, value: id, hint: 'give building ids as they appear in buildings.geojson (property id)' });
+    }
+  }
+  const forcedIn = new Set(o.forcedIn.map((id) => byId.get(id)!));
+  const forcedOut = new Set(o.forcedOut.map((id) => byId.get(id)!));
+  for (const i of forcedIn) if (forcedOut.has(i)) throw new InputError('route-forced-both', `building ${consumers[i]!.id} is both forced in and forced out`, { record: consumers[i]!.id, value: consumers[i]!.id });
+  const demandOf = (i: number): number => (carriesHeat ? lc[i]!.heatMWh : 0) + (carriesCold ? lc[i]!.coolMWh : 0);
   const dropped: DroppedConsumer[] = [];
   const candidates: number[] = [];
+  const unreachableForced = (i: number, why: string): never => {
+    throw new InputError('route-forced-unreachable', `forced-in building ${consumers[i]!.id} cannot be connected: ${why}`, { record: consumers[i]!.id, value: consumers[i]!.id, hint: 'check the building, the roads near it and --max-service, or take it off the forced-in list' });
+  };
   consumers.forEach((c, i) => {
-    if (!Number.isFinite(c.x) || !Number.isFinite(c.y)) dropped.push({ index: i, reason: 'no-location' });
-    else if (!(c.heatMWh > 0)) dropped.push({ index: i, reason: 'zero-demand' });
-    else candidates.push(i);
+    if (forcedOut.has(i)) dropped.push({ index: i, reason: 'forced-out', detail: 'on the forced-out list' });
+    else if (!Number.isFinite(c.x) || !Number.isFinite(c.y)) {
+      if (forcedIn.has(i)) unreachableForced(i, 'it has no location');
+      dropped.push({ index: i, reason: 'no-location' });
+    } else if (!(demandOf(i) > 0)) {
+      if (forcedIn.has(i)) unreachableForced(i, `it has no ${o.carries === 'cold' ? 'cooling' : o.carries === 'both' ? 'heat or cooling' : 'heat'} demand`);
+      dropped.push({ index: i, reason: 'zero-demand' });
+    } else candidates.push(i);
   });
   if (candidates.length === 0) {
-    throw new InputError('route-no-demand', `none of the ${consumers.length} consumers has a positive heat demand and a location`, {
-      hint: 'run the demand stage first; a network needs consumers with heat_MWh > 0',
+    throw new InputError('route-no-demand', `none of the ${consumers.length} consumers has a positive ${o.carries === 'cold' ? 'cooling' : 'heat'} demand and a location`, {
+      hint: 'run the demand stage first; a network needs consumers with heat_MWh > 0 (cool_MWh > 0 for chilled water)',
     });
   }
   progress(1, 6, 'connecting consumers');
@@ -193,8 +327,10 @@ export function planNetwork(
   const connected: { index: number; node: number; serviceM: number; tapX: number; tapY: number }[] = [];
   candidates.forEach((ci, k) => {
     const t = cTaps[k]!;
-    if (t.edge < 0) dropped.push({ index: ci, reason: 'too-far-from-road', detail: `more than ${o.maxServiceM} m from a road` });
-    else connected.push({ index: ci, node: split.tapNode[k]!, serviceM: t.distM, tapX: t.px, tapY: t.py });
+    if (t.edge < 0) {
+      if (forcedIn.has(ci)) unreachableForced(ci, `it is more than ${o.maxServiceM} m from a road`);
+      dropped.push({ index: ci, reason: 'too-far-from-road', detail: `more than ${o.maxServiceM} m from a road` });
+    } else connected.push({ index: ci, node: split.tapNode[k]!, serviceM: t.distM, tapX: t.px, tapY: t.py });
   });
   if (connected.length === 0) {
     throw new InputError('route-no-consumer-on-roads', `no consumer is within ${o.maxServiceM} m of a road`, {
@@ -208,24 +344,25 @@ export function planNetwork(
   if (plantsIn.length) {
     plantsIn.forEach((p, k) => {
       const t = pTaps[k]!;
-      plants.push({ ...p, node: split.tapNode[cTaps.length + k]!, serviceM: t.distM, tapX: t.px, tapY: t.py, suggested: false, outputKw: 0, consumers: 0 });
+      plants.push({ ...p, node: split.tapNode[cTaps.length + k]!, serviceM: t.distM, tapX: t.px, tapY: t.py, suggested: false, outputKw: 0, outputCoolKw: 0, consumers: 0 });
     });
   } else {
     plantSource = 'suggested';
     const demandByComp = new Float64Array(comp.count);
-    for (const c of connected) demandByComp[comp.label[c.node]!]! += consumers[c.index]!.heatMWh;
+    for (const c of connected) demandByComp[comp.label[c.node]!]! += demandOf(c.index);
     let best = 0;
     for (let k = 1; k < comp.count; k++) if (demandByComp[k]! > demandByComp[best]!) best = k;
     const allowed = new Uint8Array(g.nodeCount);
     for (let v = 0; v < g.nodeCount; v++) if (comp.label[v] === best) allowed[v] = 1;
     const inComp = connected.filter((c) => comp.label[c.node] === best);
-    const s = suggestPlant(g, inComp.map((c) => c.node), inComp.map((c) => consumers[c.index]!.heatMWh), allowed, { candidates: o.plantCandidates, router });
-    plants.push({ id: 'plant-1', x: g.x[s.node]!, y: g.y[s.node]!, type: 'suggested', node: s.node, serviceM: 0, tapX: g.x[s.node]!, tapY: g.y[s.node]!, suggested: true, outputKw: 0, consumers: 0 });
+    const s = suggestPlant(g, inComp.map((c) => c.node), inComp.map((c) => demandOf(c.index)), allowed, { candidates: o.plantCandidates, router });
+    plants.push({ id: 'plant-1', x: g.x[s.node]!, y: g.y[s.node]!, type: 'suggested', node: s.node, serviceM: 0, tapX: g.x[s.node]!, tapY: g.y[s.node]!, suggested: true, outputKw: 0, outputCoolKw: 0, consumers: 0 });
   }
   // reachability from the plants
   const plantComps = new Set(plants.map((p) => comp.label[p.node]!));
   let active = connected.filter((c) => {
     if (plantComps.has(comp.label[c.node]!)) return true;
+    if (forcedIn.has(c.index)) unreachableForced(c.index, 'its road is not connected to a plant\'s road network');
     dropped.push({ index: c.index, reason: 'unreachable', detail: 'on roads not connected to a plant' });
     return false;
   });
@@ -237,6 +374,58 @@ export function planNetwork(
   }
   let plantComponentNodes = 0;
   for (const k of plantComps) plantComponentNodes += comp.nodes[k]!;
+  // pipe pairs of one medium at a design load over a length
+  const pair = (medium: 'heat' | 'cold', designKw: number, lengthM: number): PipePair | undefined => {
+    if (!(designKw > 0)) return undefined;
+    const setup = medium === 'heat' ? heatSetup : coldSetup;
+    const size: SizedPipe = sizePipe(designKw, setup.sizing);
+    const lc = lossCoefficient(size.dn, o.insulation);
+    const wPerM = lc.wPerMK * Math.max(0, setup.designDeltaK);
+    return { designKw, dn: size.dn, velocityMS: size.velocityMS, paPerM: size.paPerM, wPerM, mwhA: (wPerM * lengthM * setup.equivalentHours) / 1e6, twin: lc.twin, overCapacity: size.overCapacity };
+  };
+  const pipeLoss = (dHeat: number, dCool: number, lengthM: number) => ({
+    lossMWh: carriesHeat ? (pair('heat', dHeat, lengthM)?.mwhA ?? 0) : 0,
+    gainMWh: carriesCold ? (pair('cold', dCool, lengthM)?.mwhA ?? 0) : 0,
+  });
+  // each candidate's own service pipes (sized at its own design load)
+  const W = model.width;
+  const svc = new Map<number, { heat?: PipePair; cold?: PipePair }>();
+  for (const c of active) {
+    svc.set(c.index, {
+      heat: carriesHeat ? pair('heat', model.consumerHeatKw(c.index), c.serviceM) : undefined,
+      cold: carriesCold ? pair('cold', model.consumerCoolKw(c.index), c.serviceM) : undefined,
+    });
+  }
+  const ownLoads = (t: RootedTree): Float64Array => {
+    const own = new Float64Array(t.size * W);
+    for (const c of active) {
+      const i = t.indexOf[c.node]!;
+      if (i < 0) continue;
+      model.add(own, i * W, c.index, 1);
+      const s = svc.get(c.index)!;
+      own[i * W + AGG_SVC_LOSS] += s.heat?.mwhA ?? 0;
+      own[i * W + AGG_SVC_GAIN] += s.cold?.mwhA ?? 0;
+    }
+    return own;
+  };
+  // the kept tree priced for the marginal-cost criterion (cost-route.ts): pipes at the DN of the design loads in force
+  const treeMarginal = (mc: MarginalPruning, t: RootedTree, ownL: Float64Array, rem: Uint8Array, act: { index: number; node: number; serviceM: number }[]) => {
+    const st = networkState(t, ownL, model, pipeLoss, rem);
+    const kept = act.filter((c) => !rem[t.indexOf[c.node]!]);
+    const br = branches(t, nodeLoads(t, kept, lc), rem);
+    const pm: MarginalPipe[] = [];
+    for (let i = 0; i < t.size; i++) {
+      if (rem[i] || t.parent[i]! < 0) continue;
+      const len = g.edgeLengthM[t.parentEdge[i]!]!;
+      pm.push({ from: t.node[t.parent[i]!]!, to: t.node[i]!, length_m: len, DN: (carriesHeat ? pair('heat', st.designHeatKw[i]!, len)?.dn : undefined) ?? 0, branch: br.branchOf[i]! });
+    }
+    const cm: MarginalConsumer[] = kept.map((c) => {
+      const i = t.indexOf[c.node]!;
+      return { id: consumers[c.index]!.id, branch: t.parent[i]! >= 0 ? br.branchOf[i]! : -1, heat_MWh: lc[c.index]!.heatMWh, peak_kW: lc[c.index]!.peakKw, service_m: c.serviceM };
+    });
+    const marginal: BranchMarginal[] = branchMarginalCosts(pm, cm, mc.rates).branches;
+    return { state: st, marginal, tops: br.list.map((b) => b.top) };
+  };
   // Steiner tree + pruning, rebuilt until nothing more is cut
   const plantNodes = plants.map((p) => p.node);
   const isTerminal = new Uint8Array(g.nodeCount);
@@ -244,8 +433,10 @@ export function planNetwork(
   let exchanges = 0;
   let rounds = 0;
   let tree!: RootedTree;
-  let loads!: NodeLoads;
+  let own!: Float64Array;
   let removed!: Uint8Array;
+  const cuts: CriteriaCut[] = [];
+  const crit = { pruneBy: o.pruneBy, maxLossShare: o.maxLossShare, minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA, heat: carriesHeat, cold: carriesCold, rootCapacityKw: plants.map((p) => p.capacityKw) };
   for (;;) {
     rounds++;
     progress(2, 6, `Steiner tree, round ${rounds}`);
@@ -262,97 +453,207 @@ export function planNetwork(
       exchanges += imp.exchanges;
     }
     tree = rootTree(g, edges, plantNodes);
-    loads = nodeLoads(tree, active, consumers);
+    own = ownLoads(tree);
     if (rounds === 1) for (const e of edges) steinerBefore += g.edgeLengthM[e]!;
     progress(4, 6, `pruning, round ${rounds}`);
-    const pr = pruneByDensity(tree, loads, { minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA });
+    // units holding a forced-in consumer are never cut
+    const locked = new Uint8Array(tree.size);
+    for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !locked[i]; i = tree.parent[i]!) locked[i] = 1;
+    const pr = pruneByCriteria(tree, own, model, pipeLoss, { ...crit, locked });
     removed = pr.removed;
+    cuts.push(...pr.cuts);
+    if (o.marginalCost?.prune && o.pruneBy.includes('marginal-cost')) {
+      // after the other criteria: the kept tree priced, branches above the limit cut top-most first
+      const tm = treeMarginal(o.marginalCost, tree, own, removed, active);
+      const byId = new Map(tm.marginal.map((b) => [b.branch, b]));
+      for (const b of marginalCutBranches(tm.marginal, o.marginalCost.limitPerMWh, (id) => !!locked[tm.tops[id]!])) {
+        const top = tm.tops[b.branch]!;
+        cuts.push({ top, reason: 'above-marginal-cost', figures: unitFigures(tm.state, W, top, crit), marginalCost_per_MWh: byId.get(b.branch)!.costPerMWh });
+        const stack = [top];
+        while (stack.length) {
+          const v = stack.pop()!;
+          removed[v] = 1;
+          pr.reason[v] = 'above-marginal-cost';
+          for (let k = tree.childStart[v]!; k < tree.childStart[v + 1]!; k++) if (!removed[tree.childList[k]!]) stack.push(tree.childList[k]!);
+        }
+      }
+    }
     const cut = active.filter((c) => removed[tree.indexOf[c.node]!]);
     if (cut.length === 0) break;
     for (const c of cut) {
       const why = pr.reason[tree.indexOf[c.node]!]!;
-      dropped.push({ index: c.index, reason: why, detail: 'branch below the heat-density threshold' });
+      dropped.push({ index: c.index, reason: why, detail: CUT_DETAIL[why] });
     }
     active = active.filter((c) => !removed[tree.indexOf[c.node]!]);
     if (active.length === 0 || rounds >= o.maxRounds) break;
   }
   progress(5, 6, 'sizing pipes');
+  const finalMarginal = o.marginalCost ? treeMarginal(o.marginalCost, tree, own, removed, active).marginal : undefined;
+  const state = networkState(tree, own, model, pipeLoss, removed);
+  const loads = nodeLoads(tree, active, lc);
   const br = branches(tree, loads, removed);
-  const down = downstream(tree, loads, removed);
+  const branchList = br.list.map((b) => {
+    const f = unitFigures(state, W, b.top, crit);
+    return { ...b, kwPerM: f.designKwPerM, mwhPerMA: f.mwhPerMA, lossShare: f.lossShare };
+  });
   const pipes: Pipe[] = [];
   const rootOf = new Int32Array(tree.size);
   for (let i = 0; i < tree.size; i++) rootOf[i] = tree.parent[i]! < 0 ? plantNodes.indexOf(tree.node[i]!) : rootOf[tree.parent[i]!]!;
-  let overCapacityPipes = 0;
+  // friction from the plant to each node, supply + return, Pa; trench from the plant, m
+  const pathPa = { heat: new Float64Array(tree.size), cold: new Float64Array(tree.size) };
+  const pathM = new Float64Array(tree.size);
+  let overCapacityPipes = 0, twinPipes = 0, twinAboveCatalogue = 0;
   for (let i = 0; i < tree.size; i++) {
     if (removed[i] || tree.parent[i]! < 0) continue;
     const e = tree.parentEdge[i]!;
-    const n = down.count[i]!;
-    const designKw = diversity(n) * down.peakKw[i]!;
-    const size = sizePipe(designKw, o.sizing);
-    if (size.overCapacity) overCapacityPipes++;
-    const lossWPerM = heatLossWPerM(size.dn, o.sizing);
     const lengthM = g.edgeLengthM[e]!;
-    const b = br.list[br.branchOf[i]!]!;
-    const from = tree.node[tree.parent[i]!]!;
+    const heat = carriesHeat ? pair('heat', state.designHeatKw[i]!, lengthM) : undefined;
+    const cold = carriesCold ? pair('cold', state.designCoolKw[i]!, lengthM) : undefined;
+    for (const p of [heat, cold]) {
+      if (!p) continue;
+      if (p.overCapacity) overCapacityPipes++;
+      if (p.twin) twinPipes++;
+      else if (o.insulation.twin) twinAboveCatalogue++;
+    }
+    const par = tree.parent[i]!;
+    pathPa.heat[i] = pathPa.heat[par]! + 2 * (heat?.paPerM ?? 0) * lengthM;
+    pathPa.cold[i] = pathPa.cold[par]! + 2 * (cold?.paPerM ?? 0) * lengthM;
+    pathM[i] = pathM[par]! + lengthM;
+    const bi = br.branchOf[i]!;
+    const b = branchList[bi]!;
+    const from = tree.node[par]!;
+    const r = i * W;
     pipes.push({
       edge: e,
       from,
       to: tree.node[i]!,
       lengthM,
       geometry: edgeGeometry(g, e, from),
-      consumers: n,
-      peakKw: down.peakKw[i]!,
-      designKw,
-      heatMWh: down.heatMWh[i]!,
-      dn: size.dn,
-      velocityMS: size.velocityMS,
-      paPerM: size.paPerM,
-      lossWPerM,
-      lossMWhA: (lossWPerM * lengthM * o.hoursPerYear) / 1e6,
-      overCapacity: size.overCapacity,
+      consumers: Math.round(state.agg[r + AGG_COUNT]!),
+      peakKw: state.agg[r + 2]!,
+      designKw: heat?.designKw ?? 0,
+      heatMWh: state.agg[r + 1]!,
+      dn: heat?.dn ?? 0,
+      velocityMS: heat?.velocityMS ?? 0,
+      paPerM: heat?.paPerM ?? 0,
+      lossWPerM: heat?.wPerM ?? 0,
+      lossMWhA: heat?.mwhA ?? 0,
+      overCapacity: !!(heat?.overCapacity || cold?.overCapacity),
+      twin: !!(heat?.twin || cold?.twin),
+      coolMWh: state.agg[r + 3]!,
+      cold,
       branch: b.id,
       kwPerM: b.kwPerM,
       mwhPerMA: b.mwhPerMA,
+      lossShare: b.lossShare,
       plant: rootOf[i]!,
     });
   }
   if (overCapacityPipes) warnings.addMany('pipe-over-capacity', 'design load above the largest catalogue pipe within the limits (largest used)', overCapacityPipes);
+  if (twinAboveCatalogue) warnings.addMany('twin-pipe-above-catalogue', 'twin pipes asked for, but the twin catalogue (modesto, METHODS.md 5) ends at DN200: laid as two single pipes with the EN 253 fit', twinAboveCatalogue);
   const outConsumers: ConnectedConsumer[] = active.map((c) => {
     const i = tree.indexOf[c.node]!;
-    return { ...c, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]! };
+    const s = svc.get(c.index)!;
+    return { ...c, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: s.heat, serviceCold: s.cold, forced: forcedIn.has(c.index) };
   });
-  let trench = 0, lossMWh = 0;
-  for (const p of pipes) {
-    trench += p.lengthM;
-    lossMWh += p.lossMWhA;
-  }
-  let plantOutput = 0;
+  for (const c of outConsumers) for (const sp of [c.serviceHeat, c.serviceCold]) if (sp?.twin) twinPipes++;
+  // totals per medium
+  let trench = 0;
+  for (const p of pipes) trench += p.lengthM;
+  let serviceM = 0;
+  for (const c of outConsumers) serviceM += c.serviceM;
+  const medium = (m: 'heat' | 'cold'): MediumSummary => {
+    const setup = m === 'heat' ? heatSetup : coldSetup;
+    let mains = 0, service = 0, demand = 0, design = 0;
+    for (const p of pipes) mains += m === 'heat' ? p.lossMWhA : (p.cold?.mwhA ?? 0);
+    for (const c of outConsumers) {
+      service += (m === 'heat' ? c.serviceHeat?.mwhA : c.serviceCold?.mwhA) ?? 0;
+      demand += m === 'heat' ? lc[c.index]!.heatMWh : lc[c.index]!.coolMWh;
+    }
+    const pumps: PumpingResult[] = [];
+    plants.forEach((p, k) => {
+      const r = tree.indexOf[p.node]!;
+      if (r < 0 || rootOf[r] !== k || tree.parent[r]! >= 0) return;
+      const d = m === 'heat' ? state.designHeatKw[r]! : state.designCoolKw[r]!;
+      design += d;
+      const paths = outConsumers.filter((c) => c.plant === k).map((c) => {
+        const i = tree.indexOf[c.node]!;
+        const sp = m === 'heat' ? c.serviceHeat : c.serviceCold;
+        return { consumer: c.index, pathPa: pathPa[m][i]! + 2 * (sp?.paPerM ?? 0) * c.serviceM, pathM: pathM[i]! + c.serviceM };
+      });
+      const hourly = model.series(state.agg, r * W, m);
+      pumps.push(pumping(paths, d, hourly, { densityKgM3: setup.sizing.densityKgM3, cpKjKgK: setup.sizing.cpKjKgK, deltaK: Math.abs(setup.sizing.supplyC - setup.sizing.returnC) }, o.pumping));
+    });
+    const loss = mains + service;
+    const worst = pumps.reduce<PumpingResult | undefined>((a, b) => (!a || b.head_kPa > a.head_kPa ? b : a), undefined);
+    const energy = pumps.every((p) => p.energy_MWh_a !== null) ? pumps.reduce((s, p) => s + p.energy_MWh_a!, 0) : null;
+    return {
+      supply_C: setup.sizing.supplyC,
+      return_C: setup.sizing.returnC,
+      groundDesign_C: setup.groundDesignC,
+      designDelta_K: setup.designDeltaK,
+      equivalentHours_h: setup.equivalentHours,
+      basis: setup.basis,
+      demand_MWh: demand,
+      design_kW: design,
+      [m === 'heat' ? 'loss_MWh_a' : 'gain_MWh_a']: loss,
+      mains_MWh_a: mains,
+      service_MWh_a: service,
+      lossShare: demand + loss > 0 ? loss / (demand + loss) : 0,
+      designKwPerM: trench > 0 ? design / (2 * trench) : 0,
+      mwhPerMA: trench > 0 ? demand / trench : 0,
+      pumping: {
+        criticalPath_m: worst?.criticalPath_m ?? 0,
+        criticalConsumer: worst && worst.criticalConsumer >= 0 ? consumers[worst.criticalConsumer]!.id : null,
+        pathDp_kPa: worst?.pathDp_kPa ?? 0,
+        substationDp_kPa: o.pumping.substationDpKpa,
+        plantDp_kPa: o.pumping.plantDpKpa,
+        minDp_kPa: o.pumping.minDpKpa,
+        pumpEfficiency: o.pumping.pumpEfficiency,
+        head_kPa: worst?.head_kPa ?? 0,
+        flow_m3_h: pumps.reduce((s, p) => s + p.flow_m3_h, 0),
+        power_kW: pumps.reduce((s, p) => s + p.power_kW, 0),
+        energy_MWh_a: energy,
+      },
+    } as MediumSummary;
+  };
+  const media: NetworkPlanSummary['media'] = {};
+  if (carriesHeat) media.heat = medium('heat');
+  if (carriesCold) media.cold = medium('cold');
+  // plants: design outputs; seed 003's check per plant and for the network
+  let plantOutput = 0, seedOutput = 0, capacities = 0;
   plants.forEach((p, k) => {
     const i = tree.indexOf[p.node]!;
-    const r = rootOf[i] === k && tree.parent[i]! < 0 ? i : -1;
+    const r = i >= 0 && rootOf[i] === k && tree.parent[i]! < 0 ? i : -1;
     if (r >= 0) {
-      p.consumers = down.count[r]!;
-      p.outputKw = diversity(down.count[r]!) * down.peakKw[r]!;
+      p.consumers = Math.round(state.agg[r * W + AGG_COUNT]!);
+      p.outputKw = carriesHeat ? state.designHeatKw[r]! : 0;
+      p.outputCoolKw = carriesCold ? state.designCoolKw[r]! : 0;
     }
-    plantOutput += p.outputKw;
-    if (p.capacityKw !== undefined && p.outputKw > p.capacityKw) {
+    plantOutput += p.outputKw + p.outputCoolKw;
+    if (p.capacityKw !== undefined) capacities++;
+    seedOutput += p.capacityKw ?? p.outputKw + p.outputCoolKw;
+    if (p.capacityKw !== undefined && p.outputKw + p.outputCoolKw > p.capacityKw) {
       warnings.add('plant-over-capacity', 'design output of the connected consumers exceeds the plant capacity', {
         record: p.id,
-        message: `plant ${p.id}: design output ${p.outputKw.toFixed(0)} kW > capacity ${p.capacityKw} kW`,
+        message: `plant ${p.id}: design output ${(p.outputKw + p.outputCoolKw).toFixed(0)} kW > capacity ${p.capacityKw} kW`,
       });
     }
   });
-  const connectedMWh = outConsumers.reduce((s, c) => s + consumers[c.index]!.heatMWh, 0);
+  const connectedMWh = outConsumers.reduce((s, c) => s + lc[c.index]!.heatMWh, 0);
+  const connectedCoolMWh = outConsumers.reduce((s, c) => s + lc[c.index]!.coolMWh, 0);
   const nConnected = outConsumers.length;
-  const totalPeak = outConsumers.reduce((s, c) => s + consumers[c.index]!.peakKw, 0);
   const byReason: Partial<Record<DropReason, number>> = {};
   for (const d of dropped) byReason[d.reason] = (byReason[d.reason] ?? 0) + 1;
   for (const d of dropped) warnings.add(`consumer-${d.reason}`, `consumer not connected: ${d.reason}`, { record: consumers[d.index]!.id });
-  let serviceM = 0;
-  for (const c of outConsumers) serviceM += c.serviceM;
   let largest = 0;
   for (const s of comp.nodes) largest = Math.max(largest, s);
+  const heatM = media.heat;
+  const mainsLoss = heatM?.mains_MWh_a ?? 0;
+  const serviceLoss = heatM?.service_MWh_a ?? 0;
+  const lossMWh = mainsLoss + serviceLoss;
   const lossShare = connectedMWh + lossMWh > 0 ? lossMWh / (connectedMWh + lossMWh) : 0;
+  const designKwPerM = trench > 0 ? plantOutput / (2 * trench) : 0;
   progress(6, 6, 'done');
   return {
     graph: g,
@@ -360,7 +661,8 @@ export function planNetwork(
     consumers: outConsumers,
     dropped,
     plants,
-    branches: br.list,
+    branches: branchList,
+    cuts,
     warnings,
     summary: {
       consumers: nConnected,
@@ -369,16 +671,24 @@ export function planNetwork(
       pipe_m: 2 * trench,
       service_m: serviceM,
       connectedDemand_MWh: connectedMWh,
+      connectedCooling_MWh: connectedCoolMWh,
       plantOutput_kW: plantOutput,
-      kwPerM: trench > 0 ? (diversity(nConnected) * totalPeak) / (2 * trench) : 0,
+      kwPerM: designKwPerM,
+      seedKwPerM: trench > 0 ? seedOutput / (2 * trench) : 0,
+      seedPlantOutput_kW: seedOutput,
+      seedOutputBasis: capacities === plants.length ? 'capacity' : capacities === 0 ? 'design' : 'mixed',
+      designKwPerM,
       mwhPerMA: trench > 0 ? connectedMWh / trench : 0,
       loss_MWh_a: lossMWh,
+      serviceLoss_MWh_a: serviceLoss,
       lossShare,
+      lossShareMains: connectedMWh + mainsLoss > 0 ? mainsLoss / (connectedMWh + mainsLoss) : 0,
       lossShareBelow10pct: lossShare <= 0.1,
+      worstBranchLossShare: branchList.reduce((m, b) => Math.max(m, b.lossShare), 0),
       steinerBeforePruning_m: steinerBefore,
       rounds,
       exchanges,
-      branches: br.list.length,
+      branches: branchList.length,
       plantSource,
       graph: {
         nodes: g.nodeCount,
@@ -388,14 +698,54 @@ export function planNetwork(
         plantComponentNodes,
         unreachableNodes: g.nodeCount - plantComponentNodes,
       },
-      thresholds: { minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA },
+      thresholds: { minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA, maxLossShare: o.maxLossShare, pruneBy: [...o.pruneBy], ...(o.marginalCost ? { maxMarginalCost_per_MWh: o.marginalCost.limitPerMWh } : {}) },
+      ...(o.marginalCost && finalMarginal
+        ? {
+            marginalCost: {
+              currency: o.marginalCost.currency,
+              limit_per_MWh: o.marginalCost.limitPerMWh,
+              prunes: o.marginalCost.prune && o.pruneBy.includes('marginal-cost'),
+              worstBranch_per_MWh: finalMarginal.reduce<number | null>((m, b) => (Number.isFinite(b.costPerMWh) && (m === null || b.costPerMWh > m) ? b.costPerMWh : m), null),
+              branches: finalMarginal.length,
+              branchesAbove: finalMarginal.filter((b) => b.costPerMWh > o.marginalCost!.limitPerMWh).length,
+              discountRate_pct: o.marginalCost.discountRatePct,
+              definition: MARGINAL_DEFINITION,
+            },
+          }
+        : {}),
+      loads: method,
+      carries: o.carries,
+      insulation: { series: o.insulation.series, seriesLossFactor: o.insulation.series === 2 ? (o.insulation.seriesLossFactor ?? 1) : o.insulation.seriesLossFactor!, twin: o.insulation.twin, twinPipes },
+      media,
+      largestCuts: [...cuts]
+        .sort((a, b) => b.figures.consumers - a.figures.consumers || b.figures.heatMWh - a.figures.heatMWh)
+        .slice(0, 10)
+        .map((c) => ({
+          reason: c.reason,
+          consumers: c.figures.consumers,
+          heat_MWh: c.figures.heatMWh,
+          cool_MWh: c.figures.coolMWh,
+          length_m: c.figures.lengthM,
+          lossShare: c.figures.lossShare,
+          designKwPerM: c.figures.designKwPerM,
+          mwhPerMA: c.figures.mwhPerMA,
+        })),
+      forced: { in: o.forcedIn.filter((id) => outConsumers.some((c) => consumers[c.index]!.id === id)), out: [...o.forcedOut] },
       sizing: { supplyC: o.sizing.supplyC, returnC: o.sizing.returnC, groundC: o.sizing.groundC, maxPaPerM: o.sizing.maxPaPerM },
       overCapacityPipes,
     },
   };
 }
 
-function nodeLoads(t: RootedTree, active: { index: number; node: number }[], consumers: ConsumerInput[]): NodeLoads {
+const CUT_DETAIL: Record<string, string> = {
+  'below-loss-share': 'branch above the loss-share limit (pipes and service pipes)',
+  'below-kw-per-m': 'branch below the design kW/m threshold',
+  'below-mwh-per-m': 'branch below the MWh/(m·a) threshold',
+  'below-seed-kw-per-m': 'cut so that plant output / (2 x route length) reaches the seed 003 threshold',
+  'above-marginal-cost': 'branch above the marginal cost limit per connected MWh (pipes, service pipes, substations)',
+};
+
+function nodeLoads(t: RootedTree, active: { index: number; node: number }[], consumers: LoadConsumer[]): NodeLoads {
   const count = new Float64Array(t.size);
   const heatMWh = new Float64Array(t.size);
   const peakKw = new Float64Array(t.size);

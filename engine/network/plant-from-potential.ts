@@ -27,34 +27,40 @@ export interface PotentialPlant {
 }
 
 export async function plantFromPotential(runDir: string, workingCrs: string): Promise<PotentialPlant> {
+  return (await plantsFromPotential(runDir, workingCrs, 1))[0]!;
+}
+
+/** The n cells of potential.tif with the most available heat, best first, as plants (see the file header). */
+export async function plantsFromPotential(runDir: string, workingCrs: string, n: number): Promise<PotentialPlant[]> {
   const file = join(runDir, FILES.potential);
   if (!existsSync(file)) throw new InputError('route-no-potential', 'no potential.tif in the run', { file, hint: 'run the potential stage first, or give plant or plants (--plant, --plants)' });
   const r = await readGeoTiff(file);
   if (r.crs !== workingCrs) throw new InputError('route-potential-crs', `potential.tif is in ${r.crs}, the run in ${workingCrs}`, { file });
   const bands = r.names.map((n, k) => [n, k] as const).filter(([n]) => n in SOURCE_BANDS);
   if (bands.length === 0) throw new InputError('route-potential-bands', `potential.tif has no source bands (${Object.keys(SOURCE_BANDS).join(', ')})`, { file, value: r.names });
-  let best = -1, bestKw = 0;
   const cells = r.width * r.height;
+  const ranked: { i: number; kw: number }[] = [];
   for (let i = 0; i < cells; i++) {
     let kw = 0;
     for (const [, k] of bands) {
       const v = r.bands[k]![i]!;
       if (v > 0) kw += v;
     }
-    if (kw > bestKw) {
-      bestKw = kw;
-      best = i;
+    if (kw > 0) ranked.push({ i, kw });
+  }
+  if (ranked.length === 0) throw new InputError('route-potential-empty', 'potential.tif has no cell with available heat', { file });
+  ranked.sort((a, b) => b.kw - a.kw || a.i - b.i);
+  return ranked.slice(0, Math.max(1, n)).map(({ i: best }, rank) => {
+    const cellKw: Record<string, number> = {};
+    let band = bands[0]![0];
+    for (const [n, k] of bands) {
+      const v = r.bands[k]![best]!;
+      cellKw[n] = v > 0 ? v : 0;
+      if (cellKw[n]! > cellKw[band]!) band = n;
     }
-  }
-  if (best < 0) throw new InputError('route-potential-empty', 'potential.tif has no cell with available heat', { file });
-  const cellKw: Record<string, number> = {};
-  let band = bands[0]![0];
-  for (const [n, k] of bands) {
-    const v = r.bands[k]![best]!;
-    cellKw[n] = v > 0 ? v : 0;
-    if (cellKw[n]! > cellKw[band]!) band = n;
-  }
-  const [x, y] = cellCentre(r, best);
-  const d = SOURCE_BANDS[band]!;
-  return { plant: { id: `plant-${band.replace(/_kW$/, '')}`, x, y, capacityKw: cellKw[band], type: d.type, fuel: d.fuel, source: d.source }, band, cellKw };
+    const [x, y] = cellCentre(r, best);
+    const d = SOURCE_BANDS[band]!;
+    const id = `plant-${band.replace(/_kW$/, '')}${rank ? `-${rank + 1}` : ''}`;
+    return { plant: { id, x, y, capacityKw: cellKw[band], type: d.type, fuel: d.fuel, source: d.source }, band, cellKw };
+  });
 }

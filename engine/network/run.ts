@@ -5,12 +5,15 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
+import { writeFeatureCollection } from '../io/geojson-stream.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import type { OptionsOf } from '../stages/fields.js';
 import type { routeFields } from '../stages/route.js';
 import type { StageContext } from '../stages/types.js';
 import { edgeListCsv, roadsGeojson } from './geojson.js';
-import { DEFAULT_SIZING } from './sizing.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING } from './sizing.js';
+import type { Criterion } from './criteria.js';
+import { DEFAULT_PUMPING } from './pumping.js';
 import type { RouteSummary } from '../run/contract.js';
 import { runRouteStage } from './stage.js';
 import { FILES } from '../run/contract.js';
@@ -29,11 +32,43 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
         plant: o.plant,
         plantsFile: o.plants,
         roadsCrs: o.roadsCrs,
+        roadsLayer: o.roadsLayer,
         roadClasses: o.roadClasses,
         excludeRoadClasses: o.excludeRoadClasses,
         snapM: o.snap_m,
         crossings: o.crossings,
+        weather: o.weather,
+        climateRegion: manifestClimateRegion(tx.manifest),
+        loads: o.loads,
+        supplyCurve: o.supplyCurve,
+        plantCandidatesFile: o.plantCandidates,
+        plantSearchN: o.plantSearch,
+        clusterCellM: o.clusterCell_m,
         plan: {
+          pruneBy: (o.pruneBy ?? ['loss-share']).filter((c): c is Criterion => c !== 'none'),
+          maxLossShare: (o.maxLossShare_pct ?? 10) / 100,
+          carries: o.carries,
+          coldSizing: {
+            ...DEFAULT_COLD_SIZING,
+            supplyC: o.coolSupply_C ?? DEFAULT_COLD_SIZING.supplyC,
+            returnC: o.coolReturn_C ?? DEFAULT_COLD_SIZING.returnC,
+            groundC: o.ground_C ?? DEFAULT_COLD_SIZING.groundC,
+            maxPaPerM: o.maxPaPerM ?? DEFAULT_COLD_SIZING.maxPaPerM,
+          },
+          insulation: {
+            ...DEFAULT_INSULATION,
+            series: (o.insulationSeries ?? 2) as 1 | 2 | 3,
+            seriesLossFactor: o.seriesLossFactor,
+            twin: o.twinPipes ?? false,
+          },
+          pumping: {
+            substationDpKpa: o.substationDp_kPa ?? DEFAULT_PUMPING.substationDpKpa,
+            plantDpKpa: o.plantDp_kPa ?? DEFAULT_PUMPING.plantDpKpa,
+            minDpKpa: o.minDp_kPa ?? DEFAULT_PUMPING.minDpKpa,
+            pumpEfficiency: o.pumpEfficiency ?? DEFAULT_PUMPING.pumpEfficiency,
+          },
+          forcedIn: o.forceIn ?? [],
+          forcedOut: o.forceOut ?? [],
           minKwPerM: o.minKwPerM,
           minMwhPerMA: o.minMwhPerM,
           maxServiceM: o.maxService_m,
@@ -51,11 +86,12 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
       },
       tx.manifest.crs,
     );
-    await writeFile(tx.path(FILES.network), JSON.stringify(r.geojson) + '\n');
+    // streamed feature by feature: a city's network is longer than V8's longest string
+    await writeFeatureCollection(tx.path(FILES.network), r.geojson);
     // the noded road graph the network was routed on, for the viewer's road layer
     const toWgs = transformer(parseCrs(tx.manifest.crs!.code), WGS84);
-    await writeFile(tx.path(FILES.roads), JSON.stringify(roadsGeojson(r.result.graph, toWgs)) + '\n');
-    tx.addInputs(await describeInputs([o.roads!, ...(o.plants ? [o.plants] : [])], 'route'));
+    await writeFeatureCollection(tx.path(FILES.roads), roadsGeojson(r.result.graph, toWgs));
+    tx.addInputs(await describeInputs([o.roads!, ...(o.plants ? [o.plants] : []), ...(o.plantCandidates ? [o.plantCandidates] : []), ...(o.weather ? [o.weather] : [])], 'route'));
     tx.setStage('route', r.summary);
     if (o.exportGraph) await writeAtomic(o.exportGraph, edgeListCsv(r.result.graph));
     if (o.exportTerminals) {
@@ -64,6 +100,12 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
     }
     return r.summary;
   });
+}
+
+/** The Japanese climate region the demand stage used (manifest.demand.parameters.climateRegion), if any. */
+function manifestClimateRegion(m: unknown): number | undefined {
+  const r = (m as { demand?: { parameters?: { climateRegion?: unknown } } })?.demand?.parameters?.climateRegion;
+  return typeof r === 'number' && Number.isInteger(r) && r >= 1 && r <= 8 ? r : undefined;
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

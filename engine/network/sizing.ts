@@ -105,18 +105,96 @@ export interface SizedPipe {
   overCapacity: boolean;
 }
 
-/** Smallest catalogue pipe for a design load (kW) within the velocity and pressure-drop limits. */
+/** Smallest catalogue pipe for a design load (kW) within the velocity and pressure-drop limits (hot or chilled water: |supply - return|). */
 export function sizePipe(designKw: number, o: SizingOptions): SizedPipe {
-  const dT = o.supplyC - o.returnC;
+  const dT = Math.abs(o.supplyC - o.returnC);
   const massFlowKgS = designKw > 0 ? designKw / (o.cpKjKgK * dT) : 0;
   const q = massFlowKgS / o.densityKgM3;
-  let last: SizedPipe | undefined;
-  for (const p of o.pipes) {
-    const area = (Math.PI * p.innerDiameterM * p.innerDiameterM) / 4;
-    const v = q / area;
-    const pa = pressureDropPaPerM(v, p.innerDiameterM, o);
-    last = { dn: p.dn, innerDiameterM: p.innerDiameterM, velocityMS: v, paPerM: pa, massFlowKgS, overCapacity: false };
-    if (v <= maxVelocityMS(p.innerDiameterM) && pa <= o.maxPaPerM) return last;
+  // no object per catalogue entry tried: the pruning sizes pipes after every cut
+  let v = 0, pa = 0, k = 0;
+  for (; k < o.pipes.length; k++) {
+    const d = o.pipes[k]!.innerDiameterM;
+    v = q / ((Math.PI * d * d) / 4);
+    if (v > maxVelocityMS(d)) continue;
+    pa = pressureDropPaPerM(v, d, o);
+    if (pa <= o.maxPaPerM) break;
   }
-  return { ...last!, overCapacity: true };
+  const over = k === o.pipes.length;
+  const p = o.pipes[over ? k - 1 : k]!;
+  if (over) pa = pressureDropPaPerM(v, p.innerDiameterM, o);
+  return { dn: p.dn, innerDiameterM: p.innerDiameterM, velocityMS: v, paPerM: pa, massFlowKgS, overCapacity: over };
+}
+
+/**
+ * Chilled water (METHODS.md 5 for the pipe rules): supply/return 7/14 °C (ASSUMPTION: the common Japanese DHC design
+ * pair, about 7 K; no source in METHODS.md), water properties at about 10 °C from standard water tables (density
+ * 999.7 kg/m3, dynamic viscosity 0.001306 Pa·s, cp 4.192 kJ/(kg·K)); the velocity and pressure-drop limits are the
+ * heat network's (THERMOS, VICUS): no source for Japanese chilled-water practice velocities was found (ASSUMPTION).
+ */
+export const DEFAULT_COLD_SIZING: SizingOptions = {
+  ...DEFAULT_SIZING,
+  supplyC: 7,
+  returnC: 14,
+  densityKgM3: 999.7,
+  viscosityPaS: 0.001306,
+  cpKjKgK: 4.192,
+};
+
+/**
+ * Twin pipes: symmetric resistance Rs (K·m/W) by DN from the energyville/modesto catalogue (IsoPlus double pipe;
+ * METHODS.md 5): DN20 12.26, DN50 8.62, DN100 6.20, DN200 4.88. Heat loss of the pair per trench metre
+ * (T_supply + T_return - 2 T_ground) / Rs (modesto pipe.py). Between catalogue sizes Rs is interpolated linearly in
+ * ln DN (ASSUMPTION); below DN20 the DN20 value is used; above DN200 there is no twin pipe in the catalogue and the
+ * pipe is laid as two single pipes (the caller counts it).
+ */
+export const TWIN_RS: readonly [number, number][] = [
+  [20, 12.26],
+  [50, 8.62],
+  [100, 6.2],
+  [200, 4.88],
+];
+
+export interface InsulationOptions {
+  /** EN 253 insulation series 1, 2 or 3 of single pipes (default 2: the series the THERMOS loss fit is for) */
+  series: 1 | 2 | 3;
+  /**
+   * Ratio of the series' heat loss to series 2. Series 2 is 1 by definition; no source for series 1 and 3 factors
+   * was found (METHODS.md 5 has the series-2 fit only), so they must be given (ASSUMPTION of the user).
+   */
+  seriesLossFactor?: number;
+  /** twin pipes (supply and return in one casing) where the catalogue has them (DN <= 200) */
+  twin: boolean;
+  twinRs: readonly [number, number][];
+}
+
+export const DEFAULT_INSULATION: InsulationOptions = { series: 2, twin: false, twinRs: TWIN_RS };
+
+/** Twin-pipe Rs at dn (mm), K·m/W; undefined above the catalogue. */
+export function twinRsAt(dnMm: number, table: readonly [number, number][] = TWIN_RS): number | undefined {
+  if (dnMm > table[table.length - 1]![0]) return undefined;
+  if (dnMm <= table[0]![0]) return table[0]![1];
+  for (let k = 1; k < table.length; k++) {
+    const [d1, r1] = table[k]!;
+    if (dnMm <= d1) {
+      const [d0, r0] = table[k - 1]!;
+      const t = (Math.log(dnMm) - Math.log(d0)) / (Math.log(d1) - Math.log(d0));
+      return r0 + t * (r1 - r0);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Heat flow of a supply + return pair per trench metre and per kelvin of (mean water temperature - ground), W/(m·K):
+ * single pipes 0.16807 ln d + 0.85684 (THERMOS EN 253 series-2 fit) x the series factor; twin pipes 2 / Rs.
+ * `twin` in the result says whether the twin value was used.
+ */
+export function lossCoefficient(dnMm: number, ins: InsulationOptions = DEFAULT_INSULATION): { wPerMK: number; twin: boolean } {
+  if (ins.twin) {
+    const rs = twinRsAt(dnMm, ins.twinRs);
+    if (rs !== undefined) return { wPerMK: 2 / rs, twin: true };
+  }
+  const f = ins.series === 2 ? (ins.seriesLossFactor ?? 1) : ins.seriesLossFactor;
+  if (f === undefined || !(f > 0)) throw new Error(`insulation series ${ins.series} needs a seriesLossFactor`);
+  return { wPerMK: Math.max(0, 0.16807 * Math.log(dnMm / 1000) + 0.85684) * f, twin: false };
 }

@@ -2,19 +2,22 @@
  * The route stage with its I/O: reads a run folder (manifest CRS, buildings.geojson), the roads and the plants,
  * calls planNetwork and returns what the CLI writes (network.geojson, manifest.route). No CLI imports.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { CrsError, InputError, UsageError } from '../errors.js';
+import { readFeatureCollection } from '../io/geojson-stream.js';
 import { readRoads } from '../io/roads.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
-import { planNetwork, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
+import { planNetwork, type ConsumerInput, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
+import { routeEnvironment } from './environment.js';
 import { ringCentroid, ringSignedArea } from '../geom/rings.js';
-import { plantFromPotential } from './plant-from-potential.js';
+import { plantFromPotential, plantsFromPotential } from './plant-from-potential.js';
+import { clusterCandidates, planBestSite, PLANT_CHOICE, type CandidateOutcome, type PlantCandidate } from './plant-sites.js';
 import { readPlantsFile } from './plants.js';
 import { buildRoadGraph, type RoadGraph } from './road-graph.js';
+import { parseSupplyCurve } from './medium.js';
 import { FILES, type NetworkProperties, type RouteSummary } from '../run/contract.js';
 
 export interface RouteStageOptions {
@@ -25,6 +28,8 @@ export interface RouteStageOptions {
   /** GeoJSON points with capacity_kW, type, fuel */
   plantsFile?: string;
   roadsCrs?: string;
+  /** the GeoPackage layer holding the roads */
+  roadsLayer?: string;
   roadClasses?: string[];
   excludeRoadClasses?: string[];
   snapM?: number;
@@ -34,6 +39,20 @@ export interface RouteStageOptions {
   plantFromPotential?: boolean;
   /** What a consumer is: each building (default) or, for coarse city-wide runs, each block or grid cell of blocks.geojson. */
   consumers?: 'buildings' | 'blocks';
+  /** Hourly weather file for coincident loads, the supply curve and the ground temperature. */
+  weather?: string;
+  /** The run's Japanese climate region (manifest.demand.parameters.climateRegion): its bundled reference year is the default weather. */
+  climateRegion?: number;
+  /** Design loads: coincident hourly peaks (default) or the THERMOS diversity fit. */
+  loads?: 'coincident' | 'diversity';
+  /** Supply temperature curve 'Tout:Tsupply' pairs (°C), for the annual losses. */
+  supplyCurve?: string[];
+  /** Candidate plant sites (GeoJSON points) compared when no plant is given; the best is kept (plant-sites.ts). */
+  plantCandidatesFile?: string;
+  /** High-demand clusters (or potential cells) compared besides the 1-median when no plant is given; 0 = the 1-median only. */
+  plantSearchN?: number;
+  /** Cluster grid cell, m. */
+  clusterCellM?: number;
   onProgress?: ProgressFn;
 }
 
@@ -67,8 +86,11 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
   const file = join(run, FILES[source]);
   let doc: { features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
   try {
-    doc = JSON.parse(await readFile(file, 'utf8'));
+    // streamed feature by feature (a city's file is longer than V8's longest string); the outline is kept only where
+    // it is used: blocks, and buildings without an x/y centroid
+    doc = await readFeatureCollection(file, { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: (f) => keepForConsumer(f, source) });
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError('route-no-buildings', `cannot read the run's ${source}: ${(e as Error).message}`, { file, hint: 'run `heatplan demand` into this run folder first' });
   }
   if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
@@ -102,6 +124,37 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
     for (const k of ['id', 'x', 'y', 'heat_MWh', 'peak_kW', 'kind']) delete p[k];
     return { id, x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props: p };
   });
+}
+
+/** The figures in force that have no source (ASSUMPTION in the field table), named with their values, for the outputs. */
+function routeAssumptions(s: NetworkResult['summary'], p: Partial<PlanOptions>, clusterCellM: number | undefined): string[] {
+  const out = [
+    `supply/return ${s.sizing.supplyC}/${s.sizing.returnC} °C`,
+    `maxService_m ${p.maxServiceM ?? 150} m`,
+    'pipe dimensions EN 10220 outer diameter x wall, roughness 0.1 mm, water at 70 °C',
+  ];
+  const pu = s.media?.heat?.pumping ?? s.media?.cold?.pumping;
+  if (pu) out.push(`substationDp_kPa ${pu.substationDp_kPa}, plantDp_kPa ${pu.plantDp_kPa}, minDp_kPa ${pu.minDp_kPa}, pumpEfficiency ${pu.pumpEfficiency}`);
+  if (s.media?.cold) out.push(`chilled water ${s.media.cold.supply_C}/${s.media.cold.return_C} °C, sized with the hot-water velocity and Pa/m limits`);
+  if (s.insulation?.twin) out.push('twin-pipe Rs linear in ln DN between the catalogue sizes');
+  if (s.insulation && s.insulation.series !== 2) out.push(`seriesLossFactor ${s.insulation.seriesLossFactor} for series ${s.insulation.series} (given)`);
+  if (s.media?.cold?.pumping && s.media?.cold) out.push('chilled-water gains: hours with the water warmer than the ground not credited');
+  if (clusterCellM !== undefined) out.push(`clusterCell_m ${clusterCellM} m`);
+  return out.map((a) => `ASSUMPTION: ${a}`);
+}
+
+/** The potential cell of the chosen candidate (band and kW per band), when potential cells were compared. */
+function chosenPotential(cells: Awaited<ReturnType<typeof plantsFromPotential>>, outcomes: CandidateOutcome[] | undefined): { band: string; cell_kW: Record<string, number> } | undefined {
+  const id = outcomes?.find((c) => c.chosen)?.id;
+  const c = cells.find((p) => p.plant.id === id);
+  return c ? { band: c.band, cell_kW: c.cellKw } : undefined;
+}
+
+/** A feature of buildings/blocks.geojson as the consumer reader needs it (streamed reads keep no unused outline). */
+function keepForConsumer(f: unknown, source: 'buildings' | 'blocks'): { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } } {
+  const ft = f as { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } };
+  if (source === 'buildings' && Number.isFinite(Number(ft?.properties?.x)) && Number.isFinite(Number(ft?.properties?.y))) return { properties: ft.properties };
+  return ft;
 }
 
 /** Area centroid of a lon/lat ring after projection (the vertex mean for a degenerate ring). */
@@ -140,6 +193,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   const roads = await readRoads(o.roads, {
     crs,
     roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined,
+    layer: o.roadsLayer,
     include: o.roadClasses,
     exclude: o.excludeRoadClasses,
     warnings,
@@ -167,8 +221,15 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   let plants: PlantInput[] | undefined;
   if ([o.plant?.length, o.plantsFile, o.plantFromPotential].filter(Boolean).length > 1)
     throw new UsageError('route-plants-twice', 'give one of --plant, --plants or --plant-from-potential');
+  if (o.plantCandidatesFile && (o.plant?.length || o.plantsFile || o.plantFromPotential))
+    throw new UsageError('route-plants-twice', 'plantCandidates (--plant-candidates) are compared when no plant is given: drop --plant, --plants or --plant-from-potential');
+  const searchN = o.plantSearchN ?? 5;
   let fromPotential: Awaited<ReturnType<typeof plantFromPotential>> | undefined;
-  if (o.plantFromPotential) fromPotential = await plantFromPotential(o.run, crs.code);
+  let potentialCells: Awaited<ReturnType<typeof plantsFromPotential>> = [];
+  if (o.plantFromPotential) {
+    potentialCells = await plantsFromPotential(o.run, crs.code, Math.max(1, searchN));
+    fromPotential = potentialCells[0];
+  }
   if (o.plant?.length) {
     const tr = transformer(WGS84, crs);
     plants = o.plant.map((s, k) => {
@@ -178,9 +239,41 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     });
   } else if (o.plantsFile) plants = await readPlantsFile(o.plantsFile, crs);
   else if (fromPotential) plants = [fromPotential.plant];
+  const env = await routeEnvironment(o, consumers, warnings);
+  const inputs: ConsumerInput[] = consumers.map((c) => ({
+    id: c.id,
+    x: c.x,
+    y: c.y,
+    heatMWh: c.heatMWh,
+    peakKw: c.peakKw,
+    spaceHeatMWh: Number(c.props.spaceHeat_MWh),
+    hotWaterMWh: Number(c.props.hotWater_MWh),
+    coolMWh: Number(c.props.cool_MWh) || 0,
+    coolPeakKw: Number(c.props.coolPeak_kW) || 0,
+    use: typeof c.props.use === 'string' ? c.props.use : 'unknown',
+  }));
   let result: NetworkResult;
+  const planOptions = { ...o.plan, ...env.plan, warnings, onProgress: o.onProgress };
+  // plant sites compared (plant-sites.ts): given candidate sites, the best potential cells, or the 1-median and the
+  // high-demand clusters when no plant is given
+  let candidates: PlantCandidate[] = [];
+  if (o.plantCandidatesFile) candidates = (await readPlantsFile(o.plantCandidatesFile, crs)).map((p) => ({ plant: p, source: 'site' }));
+  else if (o.plantFromPotential && potentialCells.length > 1) candidates = potentialCells.map((c) => ({ plant: c.plant, source: 'potential' }));
+  else if (!plants && searchN > 0) {
+    const carries = planOptions.carries ?? 'heat';
+    const demand = (i: number) => (carries !== 'cold' ? inputs[i]!.heatMWh : 0) + (carries !== 'heat' ? inputs[i]!.coolMWh ?? 0 : 0);
+    const forcedOut = new Set(planOptions.forcedOut ?? []);
+    const clusters = clusterCandidates(inputs.map((c) => (forcedOut.has(c.id) ? { ...c, heatMWh: 0, coolMWh: 0 } : c)), demand, o.clusterCellM ?? 250, searchN);
+    candidates = [{ source: 'median' }, ...clusters.map((p) => ({ plant: p, source: 'cluster' as const }))];
+  }
+  let outcomes: CandidateOutcome[] | undefined;
   try {
-    result = planNetwork({ graph: roadGraph.csr, consumers, plants }, { ...o.plan, warnings, onProgress: o.onProgress });
+    if (candidates.length > 1 || (candidates.length === 1 && candidates[0]!.source === 'site')) {
+      o.onProgress?.(0, candidates.length, `comparing ${candidates.length} plant sites`);
+      const best = planBestSite({ graph: roadGraph.csr, consumers: inputs }, candidates, planOptions);
+      result = best.result;
+      outcomes = best.outcomes;
+    } else result = planNetwork({ graph: roadGraph.csr, consumers: inputs, plants }, planOptions);
   } catch (e) {
     // the planner knows the graph, not the file it came from: name the roads file
     if (e instanceof InputError && e.code === 'route-plant-unreachable' && !e.file) {
@@ -191,12 +284,22 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   const s = result.summary;
   const summary: RouteSummary = {
     ...s,
-    plantSource: fromPotential ? 'potential' : plants ? (o.plantsFile ? 'file' : 'given') : 'suggested',
-    ...(fromPotential ? { plantPotential: { band: fromPotential.band, cell_kW: fromPotential.cellKw } } : {}),
+    plantSource: fromPotential ? 'potential' : o.plantCandidatesFile ? 'file' : plants ? (o.plantsFile ? 'file' : 'given') : 'suggested',
+    ...(fromPotential ? { plantPotential: chosenPotential(potentialCells, outcomes) ?? { band: fromPotential.band, cell_kW: fromPotential.cellKw } } : {}),
+    ...(outcomes
+      ? {
+          plantChoice: PLANT_CHOICE,
+          plantCandidates: outcomes.map((c) => {
+            const [lon, lat] = Number.isFinite(c.x) ? transformer(crs, WGS84).forward(c.x, c.y) : [NaN, NaN];
+            return { ...c, x: undefined, y: undefined, lon: Math.round(lon! * 1e6) / 1e6, lat: Math.round(lat! * 1e6) / 1e6 };
+          }).map(({ x: _x, y: _y, ...rest }) => rest),
+        }
+      : {}),
     plants: result.plants.map((p) => ({ id: p.id, type: p.type ?? null, capacity_kW: p.capacityKw ?? null, output_kW: p.outputKw, consumers: p.consumers, suggested: p.suggested, service_m: p.serviceM })),
     roads: {
       file: o.roads,
       format: roads.format,
+      ...(roads.layer !== undefined ? { layer: roads.layer } : {}),
       crs: roads.sourceCrs.code,
       crsAssumed: roads.crsAssumed,
       excludedByClass: roads.excludedByClass,
@@ -204,6 +307,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     },
     crs: crs.code,
     warnings: warnings.counts(),
+    assumptions: routeAssumptions(s, planOptions, candidates.some((c) => c.source === 'cluster') ? (o.clusterCellM ?? 250) : undefined),
     seconds: (performance.now() - t0) / 1000,
   };
   const properties: NetworkProperties = {
@@ -214,8 +318,27 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     maxPressure_Pa_m: s.sizing.maxPaPerM,
     minKwPerM: s.thresholds.minKwPerM,
     minMwhPerMA: s.thresholds.minMwhPerMA,
-    diversity: 'f = 0.62 + 0.38 / n (THERMOS)',
-    kwPerM: 'design peak downstream / (2 x route length) (seed 003)',
+    diversity: s.loads === 'coincident' ? 'none: design loads are the coincident peaks of the downstream consumers\' hourly profiles' : 'f = 0.62 + 0.38 / n (THERMOS)',
+    kwPerM: `kw_per_m: design load of the branch downstream (${s.loads}) / (2 x its route length); not seed 003's figure, which is seedKwPerM (plant output / (2 x route length))`,
+    loads: s.loads,
+    weather: env.weatherFile ?? null,
+    carries: s.carries,
+    pruneBy: s.thresholds.pruneBy,
+    maxLossShare: s.thresholds.maxLossShare,
+    seedKwPerM: s.seedKwPerM,
+    seedPlantOutput_kW: s.seedPlantOutput_kW,
+    seedOutputBasis: s.seedOutputBasis,
+    designKwPerM: s.designKwPerM,
+    mwhPerMA: s.mwhPerMA,
+    lossShare: s.lossShare,
+    lossShareMains: s.lossShareMains,
+    lossShareDefinition: 'loss / (delivered + loss), mains and service pipes, annual',
+    insulation: s.insulation,
+    ...(s.media?.cold ? { coolSupply_C: s.media.cold.supply_C, coolReturn_C: s.media.cold.return_C } : {}),
+    pumping: Object.fromEntries(Object.entries(s.media ?? {}).map(([m, r]) => [m, r!.pumping])),
+    assumptions: summary.assumptions,
+    // the supply curve the annual losses used, for the simulation's hourly losses (engine/sim/losses.ts)
+    ...(o.supplyCurve?.length ? { supplyCurve: parseSupplyCurve(o.supplyCurve, s.sizing.returnC).map(([a, b]) => [a, b] as [number, number]) } : {}),
   };
   const geojson = networkGeojson(result, consumers, transformer(crs, WGS84), properties);
   return { result, consumers, roadGraph, crs, geojson, summary, warnings };

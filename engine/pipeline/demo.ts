@@ -35,6 +35,9 @@ function demoLoadOptions(out: string, weather: string | undefined, skip: Partial
     patch: (raw) => {
       const sim = raw.simulate as Record<string, unknown> | undefined;
       if (sim && typeof sim === 'object' && weather) sim.weather = weather;
+      // the cost stage prices the simulation's energy: without a simulation it has nothing to cost (the simulate
+      // stage's skip line says why)
+      if (skip.simulate !== undefined) delete raw.cost;
     },
   };
 }

@@ -60,6 +60,7 @@ export const scenarioSchema = z.strictObject(
     areas: sectionSchema(STAGE_SPECS.areas).optional(),
     route: sectionSchema(STAGE_SPECS.route).optional(),
     simulate: sectionSchema(STAGE_SPECS.simulate).optional(),
+    cost: sectionSchema(STAGE_SPECS.cost).optional(),
     report: z.preprocess(trueIsEmpty, sectionSchema(STAGE_SPECS.report).optional()),
     // one map, or a list of maps (e.g. a PNG and a PDF)
     map: z.preprocess(
@@ -84,6 +85,7 @@ export interface Scenario {
   areas?: ScenarioSection;
   route?: ScenarioSection;
   simulate?: ScenarioSection;
+  cost?: ScenarioSection;
   report?: ScenarioSection;
   map?: ScenarioSection[];
   export?: ScenarioSection;

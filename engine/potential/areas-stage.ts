@@ -15,7 +15,8 @@ import { readBlocks } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import { computeAreas, type AreaMethod, type BlockInput } from './areas.js';
 import { readDemandRaster, readRunDemand, type CellDemandGrid } from './demand-input.js';
-import { FILES } from '../run/contract.js';
+import { FILES, type AreaFeature } from '../run/contract.js';
+import { relistAreas } from '../platform/run.js';
 
 export interface RunAreasOptions {
   run: string;
@@ -69,12 +70,14 @@ export async function runAreas(o: RunAreasOptions) {
       file: o.demandRaster,
     });
     await writeFile(tx.path(FILES.areas), JSON.stringify(geojson) + '\n');
+    // platform view (issue 19): the potential stage's guideline flags and critical facilities, listed per new area
+    const platform = runExists ? await relistAreas(o.run, tx.path(FILES.platform), tx.manifest.crs?.code ?? demand.grid.crs, geojson.features as AreaFeature[]) : undefined;
     if (!tx.manifest.crs) {
       const c = parseCrs(demand.grid.crs);
       tx.manifest.crs = { code: c.code, name: c.name, reason: 'CRS of the demand raster' };
     }
     if (o.demandRaster) tx.addInputs(await describeInputs([o.demandRaster], 'demand-raster'));
-    const out = { ...summary, warnings: warnings.counts(), warningDetails: warnings.list() };
+    const out = { ...summary, ...(platform ? { platform } : {}), warnings: warnings.counts(), warningDetails: warnings.list() };
     tx.setStage('areas', out);
     return out;
   });

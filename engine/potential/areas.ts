@@ -49,6 +49,9 @@ export interface AreasOptions {
 }
 
 const SOURCES = ['sewage', 'river', 'ground', 'waste_heat'] as const;
+/** potential.tif's other sources (issue 19, engine/potential/compute.ts OTHER_SOURCES); snow_ice is cold. */
+const OTHER_AREA_SOURCES = ['sea_water', 'hot_spring', 'snow_ice', 'biomass', 'transformer'] as const;
+const COLD_SOURCES = new Set<string>(['snow_ice']);
 
 /** Areas by `opts.method` on `demand`; returns GeoJSON features (WGS84) and the summary. */
 export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): { geojson: FeatureCollection; summary: AreasStageSummary } {
@@ -193,7 +196,8 @@ export function computeAreas(demand: CellDemandGrid, opts: AreasOptions = {}): {
 
 function commonProps(heat: number, floor: number | undefined, peak: number | undefined, landM2: number, trenchM: number, pots: Record<string, number> | undefined) {
   const landHa = landM2 / 10_000;
-  const potKw = pots ? SOURCES.reduce((s, k) => s + (pots[k]! > 0 ? pots[k]! : 0), 0) : undefined;
+  // the other sources of issue 19 join where potential.tif carries them; snow/ice is cold and stays out of the heat kW
+  const potKw = pots ? Object.keys(pots).filter((k) => !COLD_SOURCES.has(k)).reduce((s, k) => s + (pots[k]! > 0 ? pots[k]! : 0), 0) : undefined;
   const demandKw = peak ?? (heat * 1000) / 8760;
   return {
     demand_MWh: round(heat, 3),
@@ -204,7 +208,7 @@ function commonProps(heat: number, floor: number | undefined, peak: number | und
     plotRatio: floor !== undefined && landM2 > 0 ? round(floor / landM2, 4) : null,
     trench_m: round(trenchM, 1),
     linearHeatDensity_MWh_per_m: trenchM > 0 ? round(heat / trenchM, 4) : 0,
-    ...(pots ? Object.fromEntries(SOURCES.map((k) => [`${k}_kW`, round(pots[k]!, 1)])) : {}),
+    ...(pots ? Object.fromEntries(Object.keys(pots).map((k) => [`${k}_kW`, round(pots[k]!, 1)])) : {}),
     potential_kW: potKw === undefined ? null : round(potKw, 1),
     coverage: potKw === undefined || !(demandKw > 0) ? null : round(potKw / demandKw, 4),
     coverageBasis: peak === undefined ? 'mean load' : 'peak',
@@ -215,6 +219,7 @@ function commonProps(heat: number, floor: number | undefined, peak: number | und
 function potentialLookup(p: AreasOptions['potential']): (cells: number[]) => Record<string, number> | undefined {
   if (!p) return () => undefined;
   const band = (name: string) => p.bands[p.names.indexOf(`${name}_kW`)];
+  const given = new Set(OTHER_AREA_SOURCES.filter((k) => band(k)?.some((v) => v === v)));
   return (cells) => {
     const out: Record<string, number> = {};
     for (const s of SOURCES) {
@@ -226,6 +231,14 @@ function potentialLookup(p: AreasOptions['potential']): (cells: number[]) => Rec
         if (s === 'ground') v += x;
         else if (x > v) v = x;
       }
+      out[s] = v;
+    }
+    // issue 19's other sources, where given (a band not all NaN): the best cell, as waste heat
+    for (const s of OTHER_AREA_SOURCES) {
+      const b = band(s);
+      if (!b || !given.has(s)) continue;
+      let v = 0;
+      for (const i of cells) if (b[i]! > v) v = b[i]!;
       out[s] = v;
     }
     return out;

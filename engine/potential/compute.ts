@@ -14,6 +14,11 @@ import { SEWAGE_DEFAULTS, type SewagePipe } from './sewage.js';
 import { RIVER_DEFAULTS, type RiverSource } from './river.js';
 import { WASTE_HEAT_DEFAULTS, type WasteHeatSource } from './waste-heat.js';
 import { POTENTIAL_BANDS, type PotentialStageSummary, type SourceName, type SourceSummary } from '../run/contract.js';
+import { SEA_WATER_DEFAULTS, type SeaWaterSource } from './sea-water.js';
+import { HOT_SPRING_DEFAULTS, type HotSpringSource } from './hot-spring.js';
+import { SNOW_ICE_DEFAULTS, type SnowIceSource } from './snow-ice.js';
+import { BIOMASS_DEFAULTS, type BiomassSource } from './biomass.js';
+import { TRANSFORMER_DEFAULTS, type TransformerSource } from './transformer-heat.js';
 
 export { SOURCE_NAMES, type SourceName, type SourceSummary } from '../run/contract.js';
 
@@ -31,13 +36,34 @@ export interface PotentialInputs {
   groundKw?: Float64Array;
   groundMWhA?: Float64Array;
   wasteHeat?: WasteHeatSource[];
+  /** Seed 000's other unused sources (issue 19): bands after suitability in potential.tif. */
+  seaWater?: SeaWaterSource[];
+  hotSpring?: HotSpringSource[];
+  snowIce?: SnowIceSource[];
+  biomass?: BiomassSource[];
+  transformer?: TransformerSource[];
 }
+
+/** The other sources (seed 000), in potential.tif band order after suitability; `cold`: a cooling source, outside heat coverage. */
+export const OTHER_SOURCES = [
+  { name: 'sea_water', band: 'sea_water_kW', cold: false },
+  { name: 'hot_spring', band: 'hot_spring_kW', cold: false },
+  { name: 'snow_ice', band: 'snow_ice_kW', cold: true },
+  { name: 'biomass', band: 'biomass_kW', cold: false },
+  { name: 'transformer', band: 'transformer_kW', cold: false },
+] as const;
+export type OtherSourceName = (typeof OTHER_SOURCES)[number]['name'];
 
 export interface PotentialOptions {
   sewageAccessM?: number;
   riverAccessM?: number;
   wasteHeatAccessM?: number;
   densityThresholdMWhPerHa?: number;
+  seaAccessM?: number;
+  hotSpringAccessM?: number;
+  snowAccessM?: number;
+  biomassHaulM?: number;
+  transformerAccessM?: number;
 }
 
 export interface CellDemand {
@@ -52,7 +78,7 @@ export interface PotentialResult {
   bands: Float64Array[];
   names: string[];
   units: string[];
-  summary: PotentialStageSummary;
+  summary: PotentialStageSummary & { otherSources: Record<OtherSourceName, SourceSummary & { cold: boolean; band: string }> };
 }
 
 export const SUITABILITY_CLASSES = [
@@ -134,6 +160,43 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
     sources.waste_heat = { given: true, kw, mwhA: mwh, cellsCovered: 0, accessM: wasteAccess, items: inputs.wasteHeat.length };
   } else sources.waste_heat = { given: false, kw: 0, mwhA: 0, cellsCovered: 0, items: 0 };
 
+  // seed 000's other sources: sea water along the coast (best intake within reach), point sources and forests (sum)
+  const other = {} as Record<OtherSourceName, SourceSummary & { cold: boolean; band: string }>;
+  const otherBands = {} as Record<OtherSourceName, Float64Array>;
+  const spec = (name: OtherSourceName) => OTHER_SOURCES.find((o) => o.name === name)!;
+  const none = (name: OtherSourceName) => (other[name] = { given: false, kw: 0, mwhA: 0, cellsCovered: 0, items: 0, cold: spec(name).cold, band: spec(name).band });
+  const seaBand = (otherBands.sea_water = mk(!!inputs.seaWater));
+  if (inputs.seaWater) {
+    const access = opts.seaAccessM ?? SEA_WATER_DEFAULTS.accessM;
+    let kw = 0, mwh = 0;
+    for (const r of inputs.seaWater) {
+      spreadWithinReach(grid, samplePolylines([...r.lines, ...ringsAsLines(r.polygons)], step), r.kw, access, seaBand, 'max');
+      kw += r.kw;
+      mwh += r.mwhA;
+    }
+    other.sea_water = { given: true, kw, mwhA: mwh, cellsCovered: 0, accessM: access, items: inputs.seaWater.length, cold: false, band: 'sea_water_kW' };
+  } else none('sea_water');
+  const points: [OtherSourceName, { x: number; y: number; kw: number; mwhA: number }[] | undefined, number][] = [
+    ['hot_spring', inputs.hotSpring, opts.hotSpringAccessM ?? HOT_SPRING_DEFAULTS.accessM],
+    ['snow_ice', inputs.snowIce, opts.snowAccessM ?? SNOW_ICE_DEFAULTS.accessM],
+    ['biomass', inputs.biomass, opts.biomassHaulM ?? BIOMASS_DEFAULTS.haulM],
+    ['transformer', inputs.transformer, opts.transformerAccessM ?? TRANSFORMER_DEFAULTS.accessM],
+  ];
+  for (const [name, list, access] of points) {
+    const band = (otherBands[name] = mk(!!list));
+    if (!list) {
+      none(name);
+      continue;
+    }
+    let kw = 0, mwh = 0;
+    for (const p of list) {
+      spreadWithinReach(grid, [p.x, p.y], p.kw, access, band, 'sum');
+      kw += p.kw;
+      mwh += p.mwhA;
+    }
+    other[name] = { given: true, kw, mwhA: mwh, cellsCovered: 0, accessM: access, items: list.length, cold: spec(name).cold, band: spec(name).band };
+  }
+
   // overlay
   const bandsBySource: [SourceName, Float64Array][] = [
     ['sewage', sewage],
@@ -141,6 +204,9 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
     ['ground', ground],
     ['waste_heat', waste],
   ];
+  // heat sources among the others join the coverage; snow/ice (cold) is counted for its cells only
+  const otherHeat = OTHER_SOURCES.filter((o) => !o.cold).map((o) => [o.name, otherBands[o.name]] as const);
+  const otherCold = OTHER_SOURCES.filter((o) => o.cold).map((o) => [o.name, otherBands[o.name]] as const);
   const coverage = new Float64Array(n).fill(NaN);
   const klass = new Float64Array(n);
   const densT = opts.densityThresholdMWhPerHa ?? OVERLAY_DEFAULTS.densityThresholdMWhPerHa;
@@ -166,6 +232,15 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
         sources[name].cellsCovered++;
       }
     }
+    for (const [name, b] of otherHeat) {
+      const v = b[i]!;
+      if (v > 0) {
+        pot += v;
+        any = true;
+        other[name].cellsCovered++;
+      }
+    }
+    for (const [name, b] of otherCold) if (b[i]! > 0) other[name].cellsCovered++;
     if (any) covered++;
     const cov = pot / dkw;
     coverage[i] = cov;
@@ -178,11 +253,12 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
     counts[String(c)]++;
   }
   return {
-    bands: [sewage, river, ground, waste, coverage, klass],
+    bands: [sewage, river, ground, waste, coverage, klass, ...OTHER_SOURCES.map((o) => otherBands[o.name])],
     names: POTENTIAL_BANDS.map((b) => b.name),
     units: POTENTIAL_BANDS.map((b) => b.unit),
     summary: {
       sources,
+      otherSources: other,
       cellsCovered: covered,
       cellsWithDemand: withDemand,
       demandKwBasis: demand.peakKw ? 'peak' : 'mean',
@@ -191,6 +267,7 @@ export function computePotentials(grid: GridSpec, demand: CellDemand, inputs: Po
           ...SUITABILITY_CLASSES,
           `heat density = annual demand / cell land area; threshold ${densT} MWh/(ha·a)`,
           `coverage = sum of the source bands (kW within reach) / cell demand kW (${demand.peakKw ? 'design peak, demand.tif band 3' : 'mean load = MWh/a x 1000 / 8760'})`,
+          ...(OTHER_SOURCES.some((o) => other[o.name].given) ? ['the heat bands of the other sources (sea water, hot springs, biomass, transformer heat) join the coverage; snow/ice is cold (kW of cooling) and does not'] : []),
         ],
         counts,
         densityThresholdMWhPerHa: densT,

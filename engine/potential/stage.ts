@@ -23,6 +23,12 @@ import { riverSources } from './river.js';
 import { implausibleFlow, MAX_SEWER_FLOW_M3_PER_DAY, SEWAGE_DEFAULTS, sewagePipes, type KnownFlow } from './sewage.js';
 import { numberProp, readSourceFeatures } from './vector-input.js';
 import { wasteHeatSources } from './waste-heat.js';
+import { BIOMASS_DEFAULTS, biomassSources, netCalorificMJPerKg } from './biomass.js';
+import { HOT_SPRING_DEFAULTS, hotSpringSources } from './hot-spring.js';
+import { SEA_WATER_DEFAULTS, seaWaterSources } from './sea-water.js';
+import { seasonHours, SNOW_ICE_DEFAULTS, snowIceSources } from './snow-ice.js';
+import { TRANSFORMER_DEFAULTS, transformerSources } from './transformer-heat.js';
+import { platformView, writePlatform } from '../platform/run.js';
 import { FILES } from '../run/contract.js';
 
 export type PotentialOptions = OptionsOf<typeof potentialFields>;
@@ -105,16 +111,52 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
     if (feats.length === 0) empty.push({ file: opts.wasteHeat, role: 'waste-heat' });
     inputs.wasteHeat = wasteHeatSources(feats, warnings, { file: opts.wasteHeat });
   }
-  emptySources(empty, [opts.sewers, opts.rivers, opts.ground, opts.wasteHeat].filter(Boolean).length, warnings);
+  // seed 000's other sources (issue 19)
+  const readLayer = async (file: string | undefined, role: string) => {
+    if (!file) return undefined;
+    inputFiles.push([file, role]);
+    const feats = await readSourceFeatures(file, working, { sourceCrs: opts.sourceCrs, warnings });
+    if (feats.length === 0) empty.push({ file, role });
+    return feats;
+  };
+  const sea = await readLayer(opts.seaWater, 'sea-water');
+  if (sea) inputs.seaWater = seaWaterSources(sea, warnings, { file: opts.seaWater, seaTempC: opts.seaTemp_C, intakeM3s: opts.seaIntake_m3_s });
+  const springs = await readLayer(opts.hotSprings, 'hot-springs');
+  if (springs) inputs.hotSpring = hotSpringSources(springs, warnings, { file: opts.hotSprings, returnC: opts.hotSpringReturn_C });
+  const snow = await readLayer(opts.snowIce, 'snow-ice');
+  const snowOpts = { densityKgM3: opts.snowDensity_kg_m3, usableShare: opts.snowUsableShare, meltStartMonth: opts.snowMeltStart_month, meltEndMonth: opts.snowMeltEnd_month };
+  if (snow) inputs.snowIce = snowIceSources(snow, warnings, { file: opts.snowIce, ...snowOpts });
+  const forests = await readLayer(opts.biomass, 'biomass');
+  const bioOpts = { yieldTPerHaA: opts.biomassYield_t_ha_a, dryNcvMJPerKg: opts.biomassDryNcv_MJ_kg, moisture: opts.biomassMoisture, efficiency: opts.biomassEfficiency, fullLoadHours: opts.biomassFullLoadHours_h };
+  if (forests) inputs.biomass = biomassSources(forests, warnings, { file: opts.biomass, ...bioOpts });
+  const trafos = await readLayer(opts.transformers, 'transformers');
+  if (trafos) inputs.transformer = transformerSources(trafos, warnings, { file: opts.transformers, lossShare: opts.transformerLossShare });
+  emptySources(empty, [opts.sewers, opts.rivers, opts.ground, opts.wasteHeat, opts.seaWater, opts.hotSprings, opts.snowIce, opts.biomass, opts.transformers].filter(Boolean).length, warnings);
+  // platform view: read (and every input checked) before anything is written
+  if (opts.criticalFacilities) inputFiles.push([opts.criticalFacilities, 'critical-facilities']);
+  const platform = await platformView(run, working.code, {
+    guidelines: opts.guidelines,
+    municipality: opts.municipality,
+    compareGuidelines: opts.compareGuidelines,
+    criticalFacilities: opts.criticalFacilities,
+    criticalUses: opts.criticalUses,
+  }, warnings);
+  if (platform && opts.guidelines) inputFiles.push([opts.guidelines, 'guidelines']);
   const r = computePotentials(grid, { heatMWh: demand.heatMWh, peakKw: demand.peakKw }, inputs, {
     sewageAccessM: opts.sewageAccess_m,
     riverAccessM: opts.riverAccess_m,
     wasteHeatAccessM: opts.wasteHeatAccess_m,
     densityThresholdMWhPerHa: opts.densityThreshold_MWh_ha,
+    seaAccessM: opts.seaAccess_m,
+    hotSpringAccessM: opts.hotSpringAccess_m,
+    snowAccessM: opts.snowAccess_m,
+    biomassHaulM: opts.biomassHaul_m,
+    transformerAccessM: opts.transformerAccess_m,
   });
   const tx = await RunTransaction.open(run);
   return withRun(tx, async (tx) => {
     await writeGeoTiff(tx.path(FILES.potential), { ...grid, bands: r.bands, names: r.names, units: r.units });
+    if (platform) await writePlatform(tx.path(FILES.platform), platform.file);
     for (const [p, role] of inputFiles) tx.addInputs(await describeInputs([p], role));
     const summary = {
       ...r.summary,
@@ -124,7 +166,10 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
         river: { waterTemp_C: opts.riverTemp_C ?? null, dT: 'min(T - 2, 6) K (PlanHeat, METHODS.md §6)', defaultFlow_m3_s: opts.riverFlow_m3_s ?? null, flowByClass_m3_s: opts.riverFlowClass_m3_s ?? null },
         ground: opts.ground ? { kind: opts.groundKind, depth_m: opts.boreholeDepth_m ?? GROUND_DEFAULTS.depthM, spacing_m: opts.boreholeSpacing_m ?? GROUND_DEFAULTS.spacingM, fullLoadHours: opts.fullLoadHours_h ?? GROUND_DEFAULTS.fullLoadHours, resampling: groundMethod } : null,
         sewageAllocated: inputs.sewage?.filter((p) => p.flowSource === 'allocated').length ?? 0,
+        other: otherParameters(opts, inputs),
       },
+      kwByOtherSource: Object.fromEntries(Object.entries(r.summary.otherSources).map(([k, v]) => [k, v.given ? Math.round(v.kw * 10) / 10 : null])),
+      ...(platform ? { platform: platform.summary } : {}),
       bands: r.names.map((n, i) => `${i + 1}: ${n} (${r.units[i]})`),
       warnings: warnings.counts(),
       warningDetails: warnings.list(),
@@ -166,3 +211,39 @@ async function readBuildingPoints(path: string): Promise<{ x: number[]; y: numbe
   return out;
 }
 
+
+/** The other sources' parameters as used (null for sources not given), each default with its source or ASSUMPTION. */
+function otherParameters(o: PotentialOptions, inputs: PotentialInputs) {
+  const A = 'ASSUMPTION';
+  return {
+    sea_water: inputs.seaWater
+      ? { seaTemp_C: o.seaTemp_C ?? null, dT: `min(T - 2, ${SEA_WATER_DEFAULTS.maxDTK}) K (PlanHeat river rule applied to sea water, ${A})`, intake_m3_s: o.seaIntake_m3_s ?? null, rho_kg_m3: SEA_WATER_DEFAULTS.rhoKgM3, cp_kJ_kgK: SEA_WATER_DEFAULTS.cpKJPerKgK, access_m: o.seaAccess_m ?? SEA_WATER_DEFAULTS.accessM, accessSource: o.seaAccess_m === undefined ? A : 'option' }
+      : null,
+    hot_spring: inputs.hotSpring ? { return_C: o.hotSpringReturn_C ?? HOT_SPRING_DEFAULTS.returnC, returnSource: o.hotSpringReturn_C === undefined ? A : 'option', hours: HOT_SPRING_DEFAULTS.hours, access_m: o.hotSpringAccess_m ?? HOT_SPRING_DEFAULTS.accessM } : null,
+    snow_ice: inputs.snowIce
+      ? {
+          latent_kJ_kg: SNOW_ICE_DEFAULTS.latentKJPerKg,
+          density_kg_m3: o.snowDensity_kg_m3 ?? SNOW_ICE_DEFAULTS.densityKgM3,
+          densitySource: o.snowDensity_kg_m3 === undefined ? `${A} (sites without density_kg_m3)` : 'option',
+          usableShare: o.snowUsableShare ?? SNOW_ICE_DEFAULTS.usableShare,
+          meltMonths: [o.snowMeltStart_month ?? SNOW_ICE_DEFAULTS.meltStartMonth, o.snowMeltEnd_month ?? SNOW_ICE_DEFAULTS.meltEndMonth],
+          meltHours: seasonHours(o.snowMeltStart_month ?? SNOW_ICE_DEFAULTS.meltStartMonth, o.snowMeltEnd_month ?? SNOW_ICE_DEFAULTS.meltEndMonth),
+          cold: true,
+        }
+      : null,
+    biomass: inputs.biomass
+      ? {
+          yield_t_ha_a: o.biomassYield_t_ha_a ?? null,
+          dryNcv_MJ_kg: o.biomassDryNcv_MJ_kg ?? BIOMASS_DEFAULTS.dryNcvMJPerKg,
+          moisture: o.biomassMoisture ?? BIOMASS_DEFAULTS.moisture,
+          ncvAsReceived_MJ_kg: netCalorificMJPerKg(o.biomassDryNcv_MJ_kg ?? BIOMASS_DEFAULTS.dryNcvMJPerKg, o.biomassMoisture ?? BIOMASS_DEFAULTS.moisture),
+          ncvRule: 'ISO 18125: q_net,ar = q_net,d (1 - M) - 2.443 M',
+          efficiency: o.biomassEfficiency ?? BIOMASS_DEFAULTS.efficiency,
+          fullLoadHours: o.biomassFullLoadHours_h ?? BIOMASS_DEFAULTS.fullLoadHours,
+          haul_m: o.biomassHaul_m ?? BIOMASS_DEFAULTS.haulM,
+          assumptions: ['dryNcv_MJ_kg', 'moisture', 'efficiency', 'fullLoadHours', 'haul_m'].filter((k) => ({ dryNcv_MJ_kg: o.biomassDryNcv_MJ_kg, moisture: o.biomassMoisture, efficiency: o.biomassEfficiency, fullLoadHours: o.biomassFullLoadHours_h, haul_m: o.biomassHaul_m })[k] === undefined),
+        }
+      : null,
+    transformer: inputs.transformer ? { lossShare_kW_per_kVA: o.transformerLossShare ?? TRANSFORMER_DEFAULTS.lossShare, lossShareSource: o.transformerLossShare === undefined ? A : 'option', hours: TRANSFORMER_DEFAULTS.hours, access_m: o.transformerAccess_m ?? TRANSFORMER_DEFAULTS.accessM } : null,
+  };
+}

@@ -18,9 +18,12 @@ import type {
   PotentialSummary,
   RouteSummary,
   SimSummary,
+  WarningCounts,
 } from './summaries.js';
 
 export * from './summaries.js';
+/** platform.json (FILES.platform) and manifest.potential.platform: engine/platform/types.ts, import-free. */
+export type { GuidelineCheck, GuidelineRuleRecord, PlatformFile, PlatformResilience, PlatformSummary, ZoneResult, CriticalFacility } from '../platform/types.js';
 
 /** Run folders this contract describes: those written by heatplan 0.1.x. */
 export const CONTRACT_VERSION = '0.1';
@@ -35,11 +38,17 @@ export const FILES = {
   blocks: 'blocks.geojson',
   buildings: 'buildings.geojson',
   potential: 'potential.tif',
+  /** Platform view (issue 19): guideline flags per building, block and area; critical facilities (potential stage). */
+  platform: 'platform.json',
   areas: 'areas.geojson',
   network: 'network.geojson',
   roads: 'roads.geojson',
   sim: 'sim.json',
+  costs: 'costs.json',
+  costsCsv: 'costs.csv',
   hourly: 'hourly.csv',
+  /** The simulation's calculation sheet (issue 12): machines, rules, loss model, the factor term by term. */
+  simSheet: 'sim-sheet.csv',
   report: 'report.html',
   mapPng: 'map.png',
   mapPdf: 'map.pdf',
@@ -62,11 +71,15 @@ export const FILE_WRITER: Record<RunFileKey, string> = {
   blocks: 'heatplan demand',
   buildings: 'heatplan demand',
   potential: 'heatplan potential',
+  platform: 'heatplan potential',
   areas: 'heatplan areas',
   network: 'heatplan route',
   roads: 'heatplan route',
   sim: 'heatplan simulate',
+  costs: 'heatplan cost',
+  costsCsv: 'heatplan cost',
   hourly: 'heatplan simulate',
+  simSheet: 'heatplan simulate',
   report: 'heatplan report',
   mapPng: 'heatplan export-map',
   mapPdf: 'heatplan export-map',
@@ -118,13 +131,20 @@ export const POTENTIAL_BANDS = [
   { name: 'waste_heat_kW', unit: 'kW' },
   { name: 'coverage', unit: 'ratio' },
   { name: 'suitability', unit: 'class' },
+  // seed 000's other unused sources (issue 19), after suitability so that readers indexing the bands above keep them;
+  // NaN where the source was not given. snow_ice_kW is cold (kW of cooling), the others heat.
+  { name: 'sea_water_kW', unit: 'kW' },
+  { name: 'hot_spring_kW', unit: 'kW' },
+  { name: 'snow_ice_kW', unit: 'kW' },
+  { name: 'biomass_kW', unit: 'kW' },
+  { name: 'transformer_kW', unit: 'kW' },
 ] as const satisfies readonly BandSpec[];
 
 /** The source bands of potential.tif (the first four). */
 export const POTENTIAL_SOURCE_BANDS = [POTENTIAL_BANDS[0], POTENTIAL_BANDS[1], POTENTIAL_BANDS[2], POTENTIAL_BANDS[3]] as const;
 
 /** Band index of each potential.tif band. */
-export const POTENTIAL_BAND = { sewage: 0, river: 1, ground: 2, waste_heat: 3, coverage: 4, suitability: 5 } as const;
+export const POTENTIAL_BAND = { sewage: 0, river: 1, ground: 2, waste_heat: 3, coverage: 4, suitability: 5, sea_water: 6, hot_spring: 7, snow_ice: 8, biomass: 9, transformer: 10 } as const;
 
 /** How the potential summary lists a band: '1: sewage_kW (kW)'. */
 export const potentialBandLabel = (i: number, b: BandSpec): string => `${i + 1}: ${b.name} (${b.unit})`;
@@ -239,6 +259,35 @@ export interface NetworkProperties {
   diversity: string;
   /** How kw_per_m is defined (text). */
   kwPerM: string;
+  /** Design loads: coincident hourly peaks or the THERMOS diversity fit (route stage, issue 13). */
+  loads?: 'coincident' | 'diversity';
+  /** Weather file of the coincident loads, ground and supply curve (null: none). */
+  weather?: string | null;
+  carries?: 'heat' | 'cold' | 'both';
+  /** Criteria that pruned, and the loss-share limit (0..1). */
+  pruneBy?: string[];
+  maxLossShare?: number;
+  /** Seed 003's heat-supply density: plant output / (2 x route length), kW/m, and the output it used. */
+  seedKwPerM?: number;
+  seedPlantOutput_kW?: number;
+  seedOutputBasis?: 'capacity' | 'design' | 'mixed';
+  /** Design load at the plants / (2 x route length), kW/m. */
+  designKwPerM?: number;
+  /** Annual heat per trench metre, MWh/(m·a). */
+  mwhPerMA?: number;
+  /** Computed loss share with service pipes, and of the mains alone. */
+  lossShare?: number;
+  lossShareMains?: number;
+  lossShareDefinition?: string;
+  insulation?: { series: 1 | 2 | 3; seriesLossFactor: number; twin: boolean; twinPipes: number };
+  coolSupply_C?: number;
+  coolReturn_C?: number;
+  /** Pumping per medium (critical path, head, power, annual energy). */
+  pumping?: Record<string, unknown>;
+  /** The figures in force without a source ('ASSUMPTION: ...'). */
+  assumptions?: string[];
+  /** The route's supply temperature curve (--supply-curve): [outdoor °C, supply °C] pairs sorted by outdoor, linear between, flat outside; the annual losses used it (the simulation's hourly losses too). */
+  supplyCurve?: [number, number][];
 }
 
 export interface PipeProperties {
@@ -262,6 +311,18 @@ export interface PipeProperties {
   mwh_per_m_a: number;
   loss_W_per_m: number;
   loss_MWh_a: number;
+  /** Loss share of the branch downstream (pipes and service pipes), 0..1. */
+  loss_share?: number;
+  /** Twin pipe (supply and return in one casing). */
+  twin?: true;
+  /** Chilled water (networks that carry cold): downstream cooling MWh/a, design kW, pair DN, velocity, Pa/m, ground gain W/m and MWh/a. */
+  cool_MWh?: number;
+  cool_design_kW?: number;
+  cool_DN?: number;
+  cool_velocity_m_s?: number;
+  cool_pressure_Pa_m?: number;
+  gain_W_per_m?: number;
+  gain_MWh_a?: number;
   branch: number;
   plant?: string;
   overCapacity?: true;
@@ -270,6 +331,14 @@ export interface ServiceProperties {
   kind: 'service';
   consumer: string;
   length_m: number;
+  /** The service pipe pair, sized at the consumer's own design load: DN, W/m and MWh/a lost (hot water). */
+  DN?: number;
+  loss_W_per_m?: number;
+  loss_MWh_a?: number;
+  /** Chilled-water service pair: DN and ground gain. */
+  cool_DN?: number;
+  gain_W_per_m?: number;
+  gain_MWh_a?: number;
 }
 /** A connected consumer: the building's (or block's) own properties, then the network's. */
 export interface ConsumerProperties {
@@ -284,6 +353,8 @@ export interface ConsumerProperties {
   branch: number;
   plant?: string;
   use?: string;
+  /** On the forced-in list (route forceIn). */
+  forced?: true;
   [key: string]: unknown;
 }
 export interface DroppedProperties {
@@ -304,6 +375,8 @@ export interface PlantProperties {
   source?: string;
   suggested: boolean;
   output_kW: number;
+  /** Design cooling output, kW (networks that carry cold). */
+  outputCool_kW?: number;
   consumers: number;
   service_m: number;
 }
@@ -362,7 +435,26 @@ export const HOURLY_SERIES = [
   'pump_kW',
   'storageIn_kW',
   'storageOut_kW',
+  // issue 12: heat sold at the meters, auxiliaries; the chilled-water side (written only when the network has cold plants)
+  'sold_kW',
+  'aux_kW',
+  'coldDemand_kW',
+  'coldGains_kW',
+  'coldSold_kW',
+  'coldProduced_kW',
+  'coldUnmet_kW',
+  'coldStorageIn_kW',
+  'coldStorageOut_kW',
+  'coldPump_kW',
+  // issue 12/13 follow-up: service-pipe losses (inside losses_kW) and gains (inside coldGains_kW); electricity bought
+  // (plants' input + auxiliaries + network pumps, kW = kWh per hour: hourly.csv rows are one hour) and CHP electricity made
+  'serviceLosses_kW',
+  'coldServiceGains_kW',
+  'electricity_kW',
+  'electricityOut_kW',
 ] as const;
+/** Series written only for a network with cold plants (issue 12). */
+export const HOURLY_COLD_SERIES: readonly HourlySeries[] = ['coldDemand_kW', 'coldGains_kW', 'coldSold_kW', 'coldProduced_kW', 'coldUnmet_kW', 'coldStorageIn_kW', 'coldStorageOut_kW', 'coldPump_kW', 'coldServiceGains_kW'];
 export type HourlySeries = (typeof HOURLY_SERIES)[number];
 /** Separator of the case / network prefix. */
 export const HOURLY_SCOPE_SEPARATOR = ':';
@@ -428,10 +520,11 @@ export interface StageSummaries {
   areas: AreasSummary;
   route: RouteSummary;
   sim: SimSummary;
+  cost: CostSummary;
 }
 export type StageKey = keyof StageSummaries;
 /** Manifest keys of the stages, in pipeline order (`heatplan simulate` records itself as `sim`). */
-export const STAGE_KEYS: readonly StageKey[] = ['demand', 'potential', 'areas', 'route', 'sim'];
+export const STAGE_KEYS: readonly StageKey[] = ['demand', 'potential', 'areas', 'route', 'sim', 'cost'];
 
 /** A scenario run (`heatplan run`, `heatplan demo`) recorded in the manifest when it finished. */
 export interface ScenarioRecord {
@@ -457,6 +550,7 @@ export interface Manifest {
   areas?: AreasSummary;
   route?: RouteSummary;
   sim?: SimSummary;
+  cost?: CostSummary;
   scenarios?: ScenarioRecord[];
   /**
    * Stages whose outputs predate a re-run of a stage they depend on, by manifest key (potential, areas, route, sim,
@@ -480,3 +574,45 @@ export const routeThresholdKwPerM = (m: Manifest | null | undefined): number | u
 
 /** The cell threshold of the run's areas stage (manifest.areas.cellThreshold_MWh_per_ha), if it ran. */
 export const areasCellThreshold = (m: Manifest | null | undefined): number | undefined => m?.areas?.cellThreshold_MWh_per_ha;
+
+// ---------------------------------------------------------------------------------------------------------------
+// costs (heatplan cost, issue 14): costs.json holds the detail (engine/cost/run.ts CostsFile), this is manifest.cost
+
+/**
+ * manifest.cost: the key figures of the first case summed over its networks, in `currency` at the table's price
+ * year(s). Money per kWh of heat: `_per_kWh`; absent or null where the inputs do not give it (no heat price: no
+ * revenue, NPV, payback).
+ */
+export interface CostSummary {
+  currency: string;
+  priceYears: number[];
+  discountRate_pct: number;
+  period_a: number;
+  pipeCost: 'persson-werner' | 'dn-table';
+  surface: string;
+  backupSold: boolean;
+  case: string;
+  networks: number;
+  capital: number;
+  capitalByPart: Record<string, number>;
+  /** annuity + running cost, currency/a */
+  annualCost: number;
+  revenue: number | null;
+  connectedHeat_MWh: number;
+  networkHeat_MWh: number;
+  lcohNetwork_per_kWh: number | null;
+  lcohSystem_per_kWh: number | null;
+  lcoc_per_kWh: number | null;
+  npv: number | null;
+  paybackSimple_a: number | null;
+  paybackDiscounted_a: number | null;
+  cases: { id: string; name?: string; lcohNetwork_per_kWh: number | null; lcohSystem_per_kWh: number | null; npv: number | null; annualCost: number }[];
+  sensitivity: { what: string; lcohNetwork_per_kWh: number | null; lcohSystem_per_kWh: number | null }[];
+  costPruning?: { limit_per_MWh: number; cutConsumers: number; keptHeat_MWh: number; lcohNetworkEstimate_per_kWh: number | null };
+  sites?: { plant: string; lcoh_per_kWh: number | null }[];
+  /** figures used that their table labels ASSUMPTION */
+  assumptions: number;
+  tables: string[];
+  warnings: WarningCounts;
+  seconds: number;
+}

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseCrs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import type { Raster } from '../grid/grid.js';
+import { readFeatureCollection } from '../io/geojson-stream.js';
 import { readGeoTiff } from '../io/geotiff.js';
 import { readManifest } from '../io/run-folder.js';
 import {
@@ -142,16 +143,40 @@ async function readJsonFile(dir: string, key: RunFileKey): Promise<{ file: strin
   }
 }
 
-async function readCollection(dir: string, key: RunFileKey): Promise<{ file: string; fc: { type: 'FeatureCollection'; features: unknown[]; properties?: unknown } }> {
-  const { file, value } = await readJsonFile(dir, key);
+/**
+ * A GeoJSON file of the run, read feature by feature (engine/io/geojson-stream.ts): a city's buildings.geojson or
+ * network.geojson is larger than the longest string V8 can hold and is never read as one. Each feature is checked
+ * (a GeoJSON Feature, properties {} where null) and then given to `keep`, whose result is what the collection holds.
+ */
+async function readCollection<F = unknown>(
+  dir: string,
+  key: RunFileKey,
+  keep?: (feature: F, index: number) => F,
+): Promise<{ file: string; fc: { type: 'FeatureCollection'; features: F[]; properties?: unknown } }> {
+  const file = await requireFile(dir, key);
+  const hint = `the file does not follow the heatplan ${CONTRACT_VERSION} run-folder contract; rerun \`${FILE_WRITER[key]}\``;
+  const value = await readFeatureCollection(file, {
+    code: 'run-bad-file',
+    hint,
+    map: (f, i) => {
+      const ft = f as { type?: unknown; properties?: unknown } | null;
+      if (!ft || typeof ft !== 'object' || ft.type !== 'Feature') throw bad(file, 'not a GeoJSON Feature', ft?.type, i);
+      if (ft.properties === undefined || ft.properties === null) (ft as { properties: object }).properties = {};
+      return keep ? keep(ft as F, i) : (ft as F);
+    },
+  });
   const fc = value as { type?: unknown; features?: unknown };
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw bad(file, 'not a GeoJSON FeatureCollection', fc?.type);
-  fc.features.forEach((f, i) => {
-    const ft = f as { type?: unknown; properties?: unknown } | null;
-    if (!ft || typeof ft !== 'object' || ft.type !== 'Feature') throw bad(file, 'not a GeoJSON Feature', ft?.type, i);
-    if (ft.properties === undefined || ft.properties === null) (ft as { properties: object }).properties = {};
-  });
-  return { file, fc: fc as { type: 'FeatureCollection'; features: unknown[] } };
+  return { file, fc: fc as { type: 'FeatureCollection'; features: F[] } };
+}
+
+/** Options of the readers of large vector files. */
+export interface CollectionReadOptions<F> {
+  /**
+   * What to keep of each feature (checked already): for a city of a million buildings, keep only what is used and
+   * the collection stays small. Default: the whole feature.
+   */
+  keep?: (feature: F, index: number) => F;
 }
 
 /** blocks.geojson. */
@@ -160,8 +185,8 @@ export async function readBlocks(dir: string): Promise<BlocksCollection> {
 }
 
 /** buildings.geojson. */
-export async function readBuildings(dir: string): Promise<BuildingsCollection> {
-  return (await readCollection(dir, 'buildings')).fc as BuildingsCollection;
+export async function readBuildings(dir: string, o: CollectionReadOptions<BuildingsCollection['features'][number]> = {}): Promise<BuildingsCollection> {
+  return (await readCollection(dir, 'buildings', o.keep)).fc as BuildingsCollection;
 }
 
 /** areas.geojson. */

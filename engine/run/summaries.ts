@@ -215,6 +215,8 @@ export type DropReason =
   | 'below-loss-share'
   /** cut so that seed 003's plant output / (2 x route length) reaches its threshold */
   | 'below-seed-kw-per-m'
+  /** the branch's marginal cost per connected MWh (engine/cost/marginal.ts) was above --max-marginal-cost */
+  | 'above-marginal-cost'
   /** on the user's forced-out list */
   | 'forced-out';
 
@@ -302,6 +304,8 @@ export interface NetworkPlanSummary {
   media?: { heat?: MediumSummary; cold?: MediumSummary };
   /** building ids forced into the network (connected) and out of it */
   forced?: { in: string[]; out: string[] };
+  /** the largest units the pruning cut (by consumers), with the figures they were cut at */
+  largestCuts?: { reason: string; consumers: number; heat_MWh: number; cool_MWh: number; length_m: number; lossShare: number; designKwPerM: number; mwhPerMA: number }[];
   steinerBeforePruning_m: number;
   rounds: number;
   exchanges: number;
@@ -309,7 +313,9 @@ export interface NetworkPlanSummary {
   plantSource: 'given' | 'suggested';
   graph: { nodes: number; edges: number; components: number; largestComponentNodes: number; plantComponentNodes: number; unreachableNodes: number };
   /** The thresholds the network was pruned with: minKwPerM is the kW/m colour break of maps and viewer. */
-  thresholds: { minKwPerM: number; minMwhPerMA: number; maxLossShare?: number; pruneBy?: string[] };
+  thresholds: { minKwPerM: number; minMwhPerMA: number; maxLossShare?: number; pruneBy?: string[]; maxMarginalCost_per_MWh?: number };
+  /** With --max-marginal-cost: the kept branches' marginal cost per connected MWh (engine/cost/marginal.ts), in `currency` */
+  marginalCost?: { currency: string; limit_per_MWh: number; prunes: boolean; worstBranch_per_MWh: number | null; branches: number; branchesAbove: number; discountRate_pct: number; definition: string };
   sizing: { supplyC: number; returnC: number; groundC: number; maxPaPerM: number };
   overCapacityPipes: number;
 }
@@ -347,7 +353,31 @@ export interface RouteSummary extends Omit<NetworkPlanSummary, 'plantSource'> {
   plantSource: 'potential' | 'file' | 'given' | 'suggested';
   /** With --plant-from-potential: the potential.tif band that decided the plant and the cell's kW per band. */
   plantPotential?: { band: string; cell_kW: Record<string, number> };
+  /** Plant sites compared (engine/network/plant-sites.ts) and the criterion that chose the kept one. */
+  plantChoice?: string;
+  plantCandidates?: {
+    id: string;
+    source: 'median' | 'cluster' | 'site' | 'potential';
+    lon: number;
+    lat: number;
+    consumers: number;
+    connected_MWh: number;
+    connectedCooling_MWh: number;
+    trench_m: number;
+    lossShare: number;
+    seedKwPerM: number;
+    /** with --plant-choice lcoh: the candidate network's LCOH at route time (engine/network/cost-route.ts), currency/kWh */
+    lcoh_per_kWh?: number | null;
+    capital?: number;
+    annualCost?: number;
+    chosen: boolean;
+    failed?: string;
+  }[];
+  /** with --plant-choice lcoh: the currency of lcoh_per_kWh and how it was computed */
+  plantLcoh?: { currency: string; definition: string };
   plants: RoutePlantSummary[];
+  /** The figures in force without a source, each 'ASSUMPTION: name value' (engine/network/stage.ts). */
+  assumptions?: string[];
   roads: RouteRoadsSummary;
   crs: string;
   warnings: WarningCounts;
@@ -388,6 +418,8 @@ export interface PlantResult {
   unitHours?: number;
   /** builelib type whose curves the machine follows. */
   builelib?: string;
+  /** Storage (heat or cold): energy the tank holds, kWh (the plants file's capacity_kWh; capacity_kW is its rate). */
+  capacity_kWh?: number;
 }
 
 /** The individual heaters of seed 003 (the backup): heat the buildings make themselves, not sold by the network. */
@@ -465,6 +497,12 @@ export interface AnnualResult {
   coldStorageLoss_MWh?: number;
   coldPumping_kWh?: number;
   peakCold_kW?: number;
+  /** Losses of the mains and of the service pipes (network.geojson kind service), MWh/a; losses_MWh is their sum. */
+  mainsLosses_MWh?: number;
+  serviceLosses_MWh?: number;
+  /** Chilled-water gains of the mains and of the service pipes, MWh/a; coldGains_MWh is their sum. */
+  mainsColdGains_MWh?: number;
+  serviceColdGains_MWh?: number;
   /** 'network', or 'individual-supply reference'. */
   case?: string;
 }
@@ -515,6 +553,8 @@ export interface SimTotals {
   areaPrimaryEnergyPerHeat?: number | null;
   chpCreditRange?: { credit_MJ_per_kWh: number | null; heat: number | null; combined: number | null }[];
   nonFossil?: 'law' | 'counted';
+  /** 'network', or 'individual-supply reference' (every building heats itself; no plant factor). */
+  supply?: string;
 }
 
 /** manifest.sim (and sim.json's `summary`). */
@@ -546,6 +586,18 @@ export interface SimParametersRecord {
   designPressurePa: number;
   designFlowM3s: number;
   constantKw: Record<string, number>;
+  // issue 12 (absent in older runs)
+  chilledSupplyC?: number;
+  chilledReturnC?: number;
+  nonFossil?: 'law' | 'counted';
+  allocation?: string;
+  partLoadCurves?: boolean;
+  auxiliaries?: string;
+  chpCreditMjPerKwh?: number | null;
+  pipeLength_m?: number;
+  designLoss_kW?: number;
+  coldDesignPressurePa?: number;
+  coldDesignFlowM3s?: number;
 }
 
 /** One network of one case in sim.json. */

@@ -13,6 +13,11 @@ export interface DemandSeries {
   spaceHeatKw: Float64Array;
   hotWaterKw: Float64Array;
   greenhouseKw: Float64Array;
+  /** Consumer cooling, kW per hour (consumers' cool_MWh x the use's cooling profile). */
+  coolingKw: Float64Array;
+  /** Annual cooling per use, MWh; and the annual cooling of uses whose profile has no cooling (not simulated), MWh. */
+  coolingByUseMWh: Record<string, number>;
+  coolingWithoutProfileMWh: number;
   /** Annual demand per use, MWh (space heat + hot water; greenhouses by their weather load). */
   byUseMWh: Record<string, number>;
 }
@@ -26,6 +31,7 @@ export function networkDemand(
   const n = weather.hours;
   const sh = new Map<string, number>();
   const hw = new Map<string, number>();
+  const cl = new Map<string, number>();
   const greenhouseKw = new Float64Array(n);
   const byUse: Record<string, number> = {};
   for (const c of consumers) {
@@ -39,17 +45,33 @@ export function networkDemand(
       byUse[c.use] = (byUse[c.use] ?? 0) + s / 1000;
       continue;
     }
+    if (c.coolMWh) cl.set(c.use, (cl.get(c.use) ?? 0) + c.coolMWh);
     sh.set(c.use, (sh.get(c.use) ?? 0) + c.spaceHeatMWh);
     hw.set(c.use, (hw.get(c.use) ?? 0) + c.hotWaterMWh);
     byUse[c.use] = (byUse[c.use] ?? 0) + c.spaceHeatMWh + c.hotWaterMWh;
   }
-  const uses = [...sh.keys()];
+  const uses = [...new Set([...sh.keys(), ...cl.keys()])];
   const missing = uses.filter((u) => !opts.useProfiles?.has(u));
   const profiles = new Map(opts.useProfiles ?? []);
   if (missing.length) for (const [u, p] of buildUseProfiles(weather, missing, opts.profiles)) profiles.set(u, p);
   const spaceHeatKw = new Float64Array(n);
   const hotWaterKw = new Float64Array(n);
+  const coolingKw = new Float64Array(n);
+  const coolingByUse: Record<string, number> = {};
+  let coolingWithoutProfile = 0;
   for (const u of uses) {
+    const cu = cl.get(u) ?? 0;
+    if (cu > 0) {
+      const pc = profiles.get(u)!.cooling;
+      let s = 0;
+      if (pc) for (let h = 0; h < n; h++) s += pc[h];
+      if (!(s > 0)) coolingWithoutProfile += cu;
+      else {
+        const a = cu * 1000;
+        for (let h = 0; h < n; h++) coolingKw[h] += a * pc[h];
+        coolingByUse[u] = cu;
+      }
+    }
     const p = profiles.get(u)!;
     const a = (sh.get(u) ?? 0) * 1000;
     const b = (hw.get(u) ?? 0) * 1000;
@@ -61,5 +83,5 @@ export function networkDemand(
   }
   const totalKw = new Float64Array(n);
   for (let h = 0; h < n; h++) totalKw[h] = spaceHeatKw[h] + hotWaterKw[h] + greenhouseKw[h];
-  return { totalKw, spaceHeatKw, hotWaterKw, greenhouseKw, byUseMWh: byUse };
+  return { totalKw, spaceHeatKw, hotWaterKw, greenhouseKw, coolingKw, coolingByUseMWh: coolingByUse, coolingWithoutProfileMWh: coolingWithoutProfile, byUseMWh: byUse };
 }

@@ -35,6 +35,43 @@ export function hourlyLossesKw(pipes: SimPipe[], groundC: Float64Array, o: LossO
   return out;
 }
 
+/**
+ * Hourly heat gains of the chilled-water pipes, kW: the network's design loss scaled to the chilled water's mean
+ * temperature, design loss x (Tground_h - Tmean_cold) / (Tmean_heat - Tground_design), never below 0. It assumes a
+ * chilled-water pipe pair of the same DN and insulation as the sized heat pipes beside them (an ASSUMPTION: the route
+ * stage sizes heat pipes only).
+ */
+export function hourlyColdGainsKw(pipes: SimPipe[], groundC: Float64Array, heat: LossOptions, coldSupplyC: number, coldReturnC: number): Float64Array {
+  const tMeanHeat = (heat.supplyC + heat.returnC) / 2;
+  const dDesign = tMeanHeat - heat.designGroundC;
+  const tCold = (coldSupplyC + coldReturnC) / 2;
+  const w = designLossW(pipes, heat);
+  const out = new Float64Array(groundC.length);
+  if (dDesign <= 0 || w === 0) return out;
+  for (let h = 0; h < groundC.length; h++) out[h] = Math.max(0, (w / 1000) * ((groundC[h] - tCold) / dDesign));
+  return out;
+}
+
+/**
+ * Hourly heat gains of the route's own chilled-water pipes, kW: Σ length x gain_W_per_m x max(0, Tground_h - Tmean) /
+ * dT_design, with the route stage's design dT (engine/network/medium.ts): the largest Tground_h - Tmean of the year when
+ * the route had weather, else ground_C - Tmean.
+ */
+export function hourlyRouteGainsKw(pipes: SimPipe[], groundC: Float64Array, coldSupplyC: number, coldReturnC: number, designGroundC: number, routeWeather: boolean): Float64Array {
+  const tMean = (coldSupplyC + coldReturnC) / 2;
+  let w = 0;
+  for (const p of pipes) if (p.gainWPerM !== undefined) w += p.lengthM * p.gainWPerM;
+  let d = designGroundC - tMean;
+  if (routeWeather) {
+    d = -Infinity;
+    for (const g of groundC) d = Math.max(d, g - tMean);
+  }
+  const out = new Float64Array(groundC.length);
+  if (!(d > 0) || w === 0) return out;
+  for (let h = 0; h < groundC.length; h++) out[h] = Math.max(0, (w / 1000) * ((groundC[h] - tMean) / d));
+  return out;
+}
+
 /** Longest pipe path from the network's root (the end of the pipe with the largest peak_kW), m. */
 export function criticalPathM(pipes: SimPipe[]): number {
   if (pipes.length === 0) return 0;
@@ -83,6 +120,8 @@ export interface PumpOptions {
   pumpEfficiency?: number;
   /** Extra pressure drop at the plant and the farthest substation, Pa; default 0 (an assumption). */
   extraPressurePa?: number;
+  /** Design pump head, Pa, when the route stage computed it (network.geojson pumping: path + substation + plant); replaces the gradient model. */
+  designPressurePa?: number;
 }
 
 /**
@@ -91,7 +130,7 @@ export interface PumpOptions {
  */
 export function pumpingKw(flowHeatKw: Float64Array, pipes: SimPipe[], o: PumpOptions): { kw: Float64Array; designPressurePa: number; designFlowM3s: number } {
   const dT = o.supplyC - o.returnC;
-  const dp = (o.pressurePaPerM ?? 100) * 2 * criticalPathM(pipes) + (o.extraPressurePa ?? 0);
+  const dp = o.designPressurePa ?? (o.pressurePaPerM ?? 100) * 2 * criticalPathM(pipes) + (o.extraPressurePa ?? 0);
   const eta = o.pumpEfficiency ?? 0.6;
   let peak = 0;
   for (const q of flowHeatKw) peak = Math.max(peak, q);

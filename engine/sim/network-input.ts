@@ -13,6 +13,9 @@ export interface SimConsumer {
   spaceHeatMWh: number;
   hotWaterMWh: number;
   peakKw: number;
+  /** Annual cooling, MWh/a, and design cooling peak, kW (network.geojson cool_MWh, coolPeak_kW; 0 when absent). */
+  coolMWh?: number;
+  coolPeakKw?: number;
   /** Greenhouse floor area, m²: the load then follows the weather (sim/greenhouse.ts) instead of a profile. */
   greenhouseAreaM2?: number;
   lon?: number;
@@ -28,19 +31,45 @@ export interface SimPipe {
   /** Heat loss at design temperatures, W per metre of trench (supply + return). */
   lossWPerM: number;
   peakKw: number;
+  /** Chilled-water pipe pair in the same trench (route stage, carries cold): heat gain at its design dT, W per metre. */
+  gainWPerM?: number;
+}
+
+/** A service pipe pair (network.geojson kind service): from the main to one consumer, sized at its own load. */
+export interface SimService {
+  consumer: string;
+  lengthM: number;
+  /** Hot-water pair: heat loss at the route's design temperatures, W per metre (absent: no hot-water service pipe). */
+  lossWPerM?: number;
+  /** Chilled-water pair: heat gain at the route's design dT, W per metre. */
+  gainWPerM?: number;
 }
 
 export interface SimNetwork {
   id: string;
   file: string;
+  /** Ids of the buildings the route stage cut (network.geojson kind dropped): named by scenarios, not simulated. */
+  droppedIds?: string[];
   consumers: SimConsumer[];
   pipes: SimPipe[];
+  /** Service pipes (network.geojson kind service): their losses and gains are in every total, as in the route stage. */
+  services?: SimService[];
+  /** The route's supply temperature curve (NetworkProperties.supplyCurve), [outdoor °C, supply °C] sorted by outdoor. */
+  supplyCurve?: [number, number][];
   plants: PlantSpec[];
   /** Network supply / return temperature, °C (FeatureCollection properties, else options). */
   supplyC?: number;
   returnC?: number;
   /** Ground temperature the pipes' loss_W_per_m was computed for, °C. */
   designGroundC?: number;
+  /** What the route stage sized the network for (network.geojson carries; absent in older runs: heat). */
+  carries?: 'heat' | 'cold' | 'both';
+  /** Chilled-water supply / return of the route's cold pipes, °C, and whether its design gains used weather (max over hours). */
+  coolSupplyC?: number;
+  coolReturnC?: number;
+  routeWeather?: boolean;
+  /** The route stage's pump design (network.geojson properties.pumping): head, Pa, and pump efficiency, per medium. */
+  pumping?: Partial<Record<'heat' | 'cold', { headPa: number; efficiency?: number }>>;
 }
 
 interface Feature {
@@ -50,6 +79,33 @@ interface Feature {
 }
 
 const finiteOr = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+/** The route stage's pump design per medium (head_kPa, pumpEfficiency), where network.geojson carries it. */
+function routePumping(v: unknown): SimNetwork['pumping'] {
+  if (!v || typeof v !== 'object') return undefined;
+  const out: NonNullable<SimNetwork['pumping']> = {};
+  for (const k of ['heat', 'cold'] as const) {
+    const m = (v as Record<string, unknown>)[k] as Record<string, unknown> | undefined;
+    const head = finiteOr(m?.head_kPa);
+    if (head !== undefined && head > 0) out[k] = { headPa: head * 1000, efficiency: finiteOr(m?.pumpEfficiency) };
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The route's supply curve (NetworkProperties.supplyCurve): pairs of finite numbers, outdoor strictly increasing, supply above return. */
+function routeSupplyCurve(v: unknown, returnC: number | undefined, file: string): [number, number][] | undefined {
+  if (v === undefined || v === null) return undefined;
+  const bad = (why: string, value: unknown) => new InputError('network-bad-supply-curve', `network.geojson properties.supplyCurve: ${why}`, { file, record: 'properties.supplyCurve', value, hint: 'a list of [outdoor °C, supply °C] pairs, as the route stage writes for --supply-curve -15:80,0:75,15:65' });
+  if (!Array.isArray(v) || v.length === 0) throw bad('must be a non-empty list of [outdoor °C, supply °C] pairs', v);
+  const out: [number, number][] = [];
+  for (const p of v) {
+    if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad('each point must be [outdoor °C, supply °C], two numbers', p);
+    if (out.length && !(p[0] > out[out.length - 1]![0])) throw bad('outdoor temperatures must increase', p);
+    if (returnC !== undefined && !(p[1] > returnC)) throw bad(`supply ${p[1]} °C is not above the return temperature ${returnC} °C`, p);
+    out.push([p[0], p[1]]);
+  }
+  return out;
+}
 
 /** Parse network.geojson text into networks (one per `network` property value). */
 export function parseNetworkGeojson(text: string, file: string, warnings = new Warnings()): SimNetwork[] {
@@ -63,7 +119,10 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
     throw new InputError('network-bad-geojson', 'network.geojson must be a GeoJSON FeatureCollection', { file, value: fc?.type });
   }
   const top = fc.properties ?? undefined;
+  const supplyCurve = routeSupplyCurve(top?.supplyCurve, finiteOr(top?.return_C), file);
   const nets = new Map<string, SimNetwork>();
+  // service pipes without a `network` property belong to their consumer's network (resolved after all features)
+  const services: { netId?: string; s: SimService }[] = [];
   const net = (id: string) => {
     let n = nets.get(id);
     if (!n) {
@@ -73,6 +132,12 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
         supplyC: finiteOr(top?.supply_C),
         returnC: finiteOr(top?.return_C),
         designGroundC: finiteOr(top?.ground_C),
+        pumping: routePumping(top?.pumping),
+        carries: top?.carries === 'heat' || top?.carries === 'cold' || top?.carries === 'both' ? top.carries : undefined,
+        coolSupplyC: finiteOr(top?.coolSupply_C),
+        coolReturnC: finiteOr(top?.coolReturn_C),
+        routeWeather: typeof top?.weather === 'string' && top.weather !== '',
+        ...(supplyCurve ? { supplyCurve } : {}),
       };
       nets.set(id, n);
     }
@@ -81,7 +146,8 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
   fc.features.forEach((f, i) => {
     const p = f?.properties ?? {};
     const kind = p.kind;
-    const netId = p.network !== undefined && p.network !== null ? String(p.network) : 'network';
+    const explicitNet = p.network !== undefined && p.network !== null ? String(p.network) : undefined;
+    const netId = explicitNet ?? 'network';
     const record = p.id !== undefined ? `feature ${i} (id ${String(p.id)})` : `feature ${i}`;
     const need = (key: string, min = 0): number => {
       const v = finiteOr(p[key]);
@@ -108,6 +174,7 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
       net(netId).consumers.push({
         id: String(p.id ?? `consumer-${i}`), use: typeof p.use === 'string' && p.use ? p.use : 'unknown',
         spaceHeatMWh: sh, hotWaterMWh: hw, peakKw: finiteOr(p.peak_kW) ?? 0,
+        coolMWh: Math.max(0, finiteOr(p.cool_MWh) ?? 0), coolPeakKw: Math.max(0, finiteOr(p.coolPeak_kW) ?? 0),
         greenhouseAreaM2: finiteOr(p.greenhouseArea_m2) ?? (p.use === 'greenhouse' && sh === 0 && hw === 0 ? finiteOr(p.floorArea_m2) : undefined),
         lon: typeof c?.[0] === 'number' ? c[0] : undefined, lat: typeof c?.[1] === 'number' ? c[1] : undefined,
       });
@@ -123,12 +190,26 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
       net(netId).pipes.push({
         id: String(p.id ?? `pipe-${i}`), from: String(p.from ?? ''), to: String(p.to ?? ''), lengthM,
         dn: finiteOr(p.DN) ?? NaN, lossWPerM: loss, peakKw: finiteOr(p.peak_kW) ?? 0,
+        ...(finiteOr(p.gain_W_per_m) !== undefined ? { gainWPerM: finiteOr(p.gain_W_per_m) } : {}),
       });
+    } else if (kind === 'service') {
+      const lengthM = need('length_m');
+      const opt = (key: string): number | undefined => {
+        if (p[key] === undefined || p[key] === null) return undefined;
+        return need(key);
+      };
+      const loss = opt('loss_W_per_m'), gain = opt('gain_W_per_m');
+      services.push({ netId: explicitNet, s: { consumer: String(p.consumer ?? ''), lengthM, ...(loss !== undefined ? { lossWPerM: loss } : {}), ...(gain !== undefined ? { gainWPerM: gain } : {}) } });
     } else if (kind === 'plant') {
       if (p.capacity_kW === null || p.capacity_kW === undefined) {
         // the route stage suggested where a plant should stand, not what it is: plants then come from --plants
         // or the scenario file, and simulateNetwork says so if neither gives any
-        warnings.add('plant-location-only', 'network plant without capacity (a suggested location): not simulated; give a plants file (simulate.plants, --plants)', { file, record });
+        // one line makes it a plant: the plants file names its type and capacity (issue 12)
+        const pid = p.id !== undefined ? String(p.id) : `plant-${i}`;
+        const out = finiteOr(p.output_kW);
+        warnings.add('plant-location-only', 'network plant without capacity (a suggested location): not simulated; name its type in a plants file (--plants)', {
+          file, record, message: `suggested location ${pid}: not simulated; to make it a plant, give --plants with the line "- { id: ${pid}, type: gas_boiler, capacity_kW: ${out !== undefined ? Math.ceil(out) : 'N'}, efficiency: E }" (any type, its capacity and efficiency)`,
+        });
         return;
       }
       const parsed = plantRecordSchema.safeParse(p);
@@ -139,8 +220,21 @@ export function parseNetworkGeojson(text: string, file: string, warnings = new W
       net(netId).plants.push(plantFromRecord(parsed.data, file, record));
     } else if (kind === 'dropped') {
       warnings.add('consumer-dropped-by-route', 'building dropped by the route stage is not simulated', { file, record });
+      if (p.id !== undefined) (net(netId).droppedIds ??= []).push(String(p.id));
     }
   });
   if (nets.size === 0) throw new InputError('network-empty', 'network.geojson holds no consumers, pipes or plants', { file });
+  if (services.length) {
+    const netOf = new Map<string, string>();
+    for (const n of nets.values()) for (const c of n.consumers) netOf.set(c.id, n.id);
+    for (const { netId, s } of services) {
+      const id = netId ?? netOf.get(s.consumer) ?? (nets.size === 1 ? [...nets.keys()][0]! : undefined);
+      if (id === undefined) {
+        warnings.add('service-no-network', 'service pipe whose consumer is in no network: its losses are not simulated', { file, record: `service of consumer ${s.consumer}` });
+        continue;
+      }
+      (net(id).services ??= []).push(s);
+    }
+  }
   return [...nets.values()];
 }

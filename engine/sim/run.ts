@@ -7,12 +7,13 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, UsageError } from '../errors.js';
 import { readWeather, type WeatherOptions } from '../io/weather.js';
+import { checkWeatherAgainstDemand } from '../demand/climate.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { Warnings } from '../util/warnings.js';
 import { FILES, type SimSummary } from '../run/contract.js';
 import { parseNetworkGeojson } from './network-input.js';
-import { simJson, simSummary, writeHourlyCsv } from './output.js';
-import { plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
+import { simJson, simSummary, writeHourlyCsv, writeSimSheetCsv } from './output.js';
+import { checkPlantUnits, plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
 import { readScenario, runScenario, type CaseResult, type Scenario } from './scenario.js';
 import type { SimOptions } from './simulate.js';
 import { writeFile } from 'node:fs/promises';
@@ -34,10 +35,20 @@ export async function readPlantsFile(file: string): Promise<{ plants: PlantSpec[
   } catch (e) {
     throw new InputError('plants-unreadable', `cannot read plants file: ${(e as Error).message}`, { file });
   }
+  const rawList = Array.isArray(raw) ? raw : (raw as { plants?: unknown } | null)?.plants;
+  if (raw === null || raw === undefined || (Array.isArray(rawList) && rawList.length === 0)) {
+    throw new InputError('plants-empty', 'the plants file lists no plants', { file, hint: 'a YAML list of plants, e.g. "- { id: boiler-1, type: gas_boiler, capacity_kW: 2000, efficiency: 0.86 }"' });
+  }
+  if (Array.isArray(rawList)) rawList.forEach((p, i) => checkPlantUnits(p, file, `plants.${i}`));
   const r = plantsFileSchema.safeParse(raw);
   if (!r.success) {
     const iss = r.error.issues[0];
-    throw new InputError('plants-invalid', iss.message, { file, record: iss.path.join('.') || '(root)' });
+    const at = iss.path.join('.') || '(root)';
+    let v: unknown = raw;
+    for (const k of iss.path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+    const plantIdx = Array.isArray(raw) ? iss.path[0] : iss.path[1];
+    const plant = Array.isArray(rawList) && typeof plantIdx === 'number' ? (rawList[plantIdx] as { id?: unknown } | undefined)?.id : undefined;
+    throw new InputError('plants-invalid', `${plant !== undefined ? `plant ${String(plant)}: ` : ''}${iss.path.at(-1) !== undefined ? `${String(iss.path.at(-1))}: ` : ''}${iss.message}`, { file, record: at, value: v });
   }
   const list = Array.isArray(r.data) ? r.data : r.data.plants;
   const plants = list.map((p, i) => plantFromRecord(p, file, `plants.${i}`));
@@ -79,6 +90,7 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
     }
     const networks = parseNetworkGeojson(text, netFile, warnings);
     const weather = await readWeather(o.weatherPath, { ...(o.weather ?? {}), warnings });
+    checkWeatherAgainstDemand(weather, tx.manifest.demand, warnings);
     const pf = o.plantsPath ? await readPlantsFile(o.plantsPath) : undefined;
     const scenario: Scenario = o.scenarioPath ? await readScenario(o.scenarioPath) : { cases: [{ id: '0', name: 'as routed', extends: [], addConsumers: [], removeConsumers: [], scaleDemand: [], plants: [] }] };
     const { runDir: _r, weatherPath: _w, weather: _wo, plantsPath: _p, scenarioPath: _s, ...simOpts } = o;
@@ -92,6 +104,7 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
     const simWarnings = warnings.list().map((w) => ({ ...w, examples: w.examples.map((e) => (e.file ? { ...e, file: runRelative(e.file, [tx.dir, tx.stagingDir]) } : e)) }));
     await writeFile(tx.path(FILES.sim), JSON.stringify(simJson(cases, weather, { summary: fileSummary, warnings: simWarnings }), null, 1) + '\n');
     await writeHourlyCsv(tx.path(FILES.hourly), cases, weather);
+    await writeSimSheetCsv(tx.path(FILES.simSheet), cases);
     const inputs = [o.weatherPath, o.plantsPath, o.scenarioPath].filter((x): x is string => !!x);
     tx.addInputs(await describeInputs(inputs, 'simulate'));
     tx.setStage('sim', summary);

@@ -12,7 +12,7 @@ import type { Weather } from '../io/weather.js';
 import { Warnings } from '../util/warnings.js';
 import { greenhousePeakKw, type GreenhouseOptions } from './greenhouse.js';
 import type { SimConsumer, SimNetwork, SimPipe } from './network-input.js';
-import { plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
+import { checkPlantUnits, plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
 import { simulateNetwork, type NetworkSimResult, type SimOptions } from './simulate.js';
 
 const id = z.union([z.string(), z.number()]).transform(String);
@@ -65,6 +65,10 @@ export function parseScenario(text: string, file: string): Scenario {
   } catch (e) {
     throw new InputError('scenario-bad-yaml', `not valid YAML: ${(e as Error).message}`, { file });
   }
+  const rawPlants = (raw as { plants?: unknown[] } | null)?.plants;
+  if (Array.isArray(rawPlants)) rawPlants.forEach((p, i) => checkPlantUnits(p, file, `plants.${i}`));
+  const rawCases = (raw as { cases?: { plants?: unknown[] }[] } | null)?.cases;
+  if (Array.isArray(rawCases)) rawCases.forEach((c, ci) => Array.isArray(c?.plants) && c.plants.forEach((p, i) => checkPlantUnits(p, file, `cases.${ci}.plants.${i}`)));
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
     const iss = r.error.issues[0];
@@ -97,19 +101,29 @@ export async function readScenario(file: string): Promise<Scenario> {
 
 /** Apply a case (and the cases it extends) to a network and plant list. */
 export function applyCase(
-  scenario: Scenario, c: ScenarioCase, net: SimNetwork, plants: PlantSpec[], weather: Weather, file: string, gh?: GreenhouseOptions,
+  scenario: Scenario, c: ScenarioCase, net: SimNetwork, plants: PlantSpec[], weather: Weather, file: string, gh?: GreenhouseOptions, warnings?: Warnings,
 ): { network: SimNetwork; plants: PlantSpec[] } {
   let out = { network: { ...net, consumers: [...net.consumers], pipes: [...net.pipes] }, plants: [...plants] };
-  for (const e of c.extends) out = applyCase(scenario, scenario.cases.find((x) => x.id === e)!, out.network, out.plants, weather, file, gh);
+  for (const e of c.extends) out = applyCase(scenario, scenario.cases.find((x) => x.id === e)!, out.network, out.plants, weather, file, gh, warnings);
   const ci = scenario.cases.indexOf(c);
   const where = (k: string) => `cases.${ci}.${k}`;
   const known = new Set(out.network.consumers.map((x) => x.id));
+  const cut = new Set(net.droppedIds ?? []);
   for (const rid of c.removeConsumers) {
-    if (!known.has(rid)) throw new InputError('scenario-unknown-consumer', 'removeConsumers names a consumer not in the network', { file, record: where('removeConsumers'), value: rid });
+    // a building the route stage cut is not in the network: removing it changes nothing, and the run says so
+    if (!known.has(rid) && cut.has(rid)) {
+      warnings?.add('scenario-consumer-not-connected', 'removeConsumers names a building the route stage did not connect: nothing to remove', { file, record: where('removeConsumers'), message: rid });
+      continue;
+    }
+    if (!known.has(rid)) throw new InputError('scenario-unknown-consumer', 'removeConsumers names a consumer not in the network', { file, record: where('removeConsumers'), value: rid, hint: 'give the id of a connected consumer (network.geojson, kind consumer)' });
   }
   const removed = new Set(c.removeConsumers);
   out.network.consumers = out.network.consumers.filter((x) => !removed.has(x.id));
   for (const s of c.scaleDemand) {
+    if (s.id !== undefined && !known.has(s.id) && cut.has(s.id)) {
+      warnings?.add('scenario-consumer-not-connected', 'scaleDemand names a building the route stage did not connect: nothing to scale', { file, record: where('scaleDemand'), message: s.id });
+      continue;
+    }
     if (s.id !== undefined && !known.has(s.id)) throw new InputError('scenario-unknown-consumer', 'scaleDemand names a consumer not in the network', { file, record: where('scaleDemand'), value: s.id });
     out.network.consumers = out.network.consumers.map((x) =>
       (s.id !== undefined ? x.id === s.id : s.use !== undefined ? x.use === s.use : true)
@@ -172,6 +186,9 @@ function specToRecord(p: PlantSpec): Record<string, unknown> {
     belowMinLoad: p.belowMinLoad, mode: p.mode, constant_kW: p.constantKw, merit: p.merit, source: p.source, source_C: p.sourceC,
     carnotEta: p.carnotEta, maxCop: p.maxCop, electricEfficiency: p.electricEfficiency, capacity_kWh: p.capacityKwh,
     lossPerHour: p.lossPerHour, initialFraction: p.initialFraction, network: p.network,
+    builelib: p.builelib, cop: p.cop, units: p.units, stagingControl: p.stagingControl, supplyWater_C: p.supplyWaterC,
+    auxiliary_kW: p.auxiliaryKw, primaryPump_kW: p.primaryPumpKw, coolingTowerFan_kW: p.coolingTowerFanKw,
+    coolingTowerPump_kW: p.coolingTowerPumpKw, charge: p.charge, chargeHours: p.chargeHours, chargeBy: p.chargeBy, storageOnly: p.storageOnly,
   });
 }
 
@@ -220,7 +237,7 @@ export function runScenario(
   for (const c of scenario.cases) {
     const nets: NetworkSimResult[] = [];
     for (const net of networks) {
-      const applied = applyCase(scenario, c, net, plantsFor(net), weather, file, opts.greenhouse);
+      const applied = applyCase(scenario, c, net, plantsFor(net), weather, file, opts.greenhouse, warnings);
       const r = simulateNetwork(applied.network, weather, applied.plants, { ...opts, useProfiles, constantKw: constant.get(net.id) });
       if (!constant.has(net.id)) constant.set(net.id, new Map(Object.entries(r.parameters.constantKw)));
       nets.push(r);

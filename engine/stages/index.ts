@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../errors.js';
 import { areas } from './areas.js';
+import { cost } from './cost.js';
 import { demand } from './demand.js';
 import { exportStage } from './export.js';
 import type { FieldSpec } from './fields.js';
@@ -21,7 +22,7 @@ export { STAGES, type StageContext, type StageDef, type StageName } from './type
 export type { FieldSpec, OptionsOf } from './fields.js';
 
 /** Every stage by name, in pipeline order. */
-export const stages = { demand, potential, areas, route, simulate, report, map, export: exportStage } as const;
+export const stages = { demand, potential, areas, route, simulate, cost, report, map, export: exportStage } as const;
 export type Stages = typeof stages;
 /** The options object a stage takes (all keys optional but the required ones; defaults applied by runStage). */
 export type StageOptions<N extends StageName> = Parameters<Stages[N]['run']>[1];

@@ -25,6 +25,8 @@ export const mapFields = {
   figure: str('--figure', 'a figure number', { placeholder: 'number', help: 'figure number at the top right, e.g. 3-2 (図番号)' }),
   municipality: str('--municipality', 'a municipality name', { placeholder: 'name', help: 'municipality drawn under the figure number, e.g. 玉名市' }),
   base: bool('--base', true, { help: 'the base layer under the map: the routed roads (roads.geojson) and water from the run\'s river and OSM inputs (--no-base leaves it out)' }),
+  tiles: path('--tiles', 'in', 'a local MBTiles file of raster tiles', { help: 'a local MBTiles file of raster tiles (PNG/JPEG/WebP, Web Mercator) drawn under the map; nothing is fetched' }),
+  tilesAttribution: str('--tiles-attribution', 'a credit text', { placeholder: 'text', help: 'credit line of the tiles where the MBTiles metadata names none, e.g. 地理院タイル' }),
 };
 
 export const map = defineStage({
@@ -55,6 +57,8 @@ export const map = defineStage({
       figure: o.figure,
       municipality: o.municipality,
       base: o.base,
+      tiles: o.tiles,
+      tilesAttribution: o.tilesAttribution,
       warnings,
     });
     for (const w of warnings.list()) {

@@ -1,7 +1,7 @@
 /** The simulate stage: hourly simulation of the run's network (sim.json, hourly.csv). */
 import { UsageError } from '../errors.js';
 import type { SimSummary } from '../run/contract.js';
-import { bool, num, path, required, supplyAboveReturn, U } from './fields.js';
+import { bool, num, oneOf, path, required, supplyAboveReturn, U } from './fields.js';
 import { defineStage } from './types.js';
 
 const f = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v));
@@ -25,6 +25,23 @@ export const simulateFields = {
   startWeekday: num('--start-weekday', undefined, { int: true, min: 0, max: 6 }, 'weekday of 1 January, 0 = Monday', { help: 'weekday of 1 January, 0 = Monday (default: from the file, else Monday)' }),
   climateRegion: num('--climate-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: 'Japanese climate region 1-8 for mains water temperature (default: from the weather)' }),
   backup: bool('--backup', true, { help: 'backup heaters for demand the plants cannot meet (--no-backup: it is unmet)' }),
+  nonFossil: oneOf('--non-fossil', ['law', 'counted'] as const, {
+    default: 'law',
+    help: "wood and unused heat in the primary energy: law = 0 (the building law counts fossil fuels and the heat and power made from them, METHODS.md 7), counted = 1 MJ/MJ",
+  }),
+  chpCredit_MJ_kWh: num('--chp-credit', U.MJkWh, { min: 0 }, 'CHP electricity credit', { aliases: ['chpCredit'], help: 'credit per kWh of CHP electricity (default: the electricity factor; 0 for none); the result also shows the range over 9.76, 8.64 and none' }),
+  allocation: oneOf('--allocation', ['energy', 'exergy', 'heat', 'cold'] as const, {
+    default: 'energy',
+    help: "split of a heat-recovery heat pump's input between heat and cold: energy = by heat and cold made (ASSUMPTION: the JHSBA 2017 guideline's rule was not found), exergy = Carnot-weighted, heat or cold = all to one side",
+  }),
+  partLoadCurves: bool('--part-load-curves', true, { help: "builelib part-load, capacity and input curves of the machines (--no-part-load-curves: rated efficiency/COP at every load)" }),
+  auxiliaries: oneOf('--auxiliaries', ['builelib-sample', 'none'] as const, {
+    default: 'builelib-sample',
+    help: "auxiliary power of machines not given in the plants file: builelib-sample = per kW rated as builelib's sample building's machine (datasets/plants/auxiliaries.csv), none = 0",
+  }),
+  chilledSupply_C: num('--chilled-supply-c', U.C, {}, 'chilled-water supply temperature', { aliases: ['chilledSupplyC'], help: 'chilled-water supply temperature °C (default 7, an ASSUMPTION)' }),
+  chilledReturn_C: num('--chilled-return-c', U.C, {}, 'chilled-water return temperature', { aliases: ['chilledReturnC'], help: 'chilled-water return temperature °C (default 14, an ASSUMPTION)' }),
+  reference: oneOf('--reference', ['individual'] as const, { help: 'individual: the individual-supply reference case (every building heats itself with the backup heaters; no network losses, pumping or plant factor)' }),
 };
 
 export const simulate = defineStage({
@@ -37,6 +54,9 @@ export const simulate = defineStage({
   check(o) {
     const why = supplyAboveReturn(o.supply_C, o.return_C, ['--supply-c', '--return-c']);
     if (why) throw new UsageError('sim-temperatures', why, { value: `${o.supply_C}/${o.return_C}` });
+    if (o.chilledSupply_C !== undefined && o.chilledReturn_C !== undefined && !(o.chilledReturn_C > o.chilledSupply_C)) {
+      throw new UsageError('sim-temperatures', 'the chilled-water return temperature must be above its supply temperature', { value: `${o.chilledSupply_C}/${o.chilledReturn_C}` });
+    }
   },
   async run(runDir, o) {
     const { runSimulateStage } = await import('../sim/run.js');
@@ -53,6 +73,14 @@ export const simulate = defineStage({
       returnC: o.return_C,
       designGroundC: o.designGround_C,
       ...(o.backup === false ? { backup: { enabled: false } } : {}),
+      nonFossil: o.nonFossil,
+      ...(o.chpCredit_MJ_kWh !== undefined ? (o.chpCredit_MJ_kWh === 0 ? { chpCredit: false } : { chpCreditMjPerKwh: o.chpCredit_MJ_kWh }) : {}),
+      allocation: o.allocation,
+      partLoadCurves: o.partLoadCurves,
+      auxiliaries: o.auxiliaries,
+      chilledSupplyC: o.chilledSupply_C,
+      chilledReturnC: o.chilledReturn_C,
+      reference: o.reference,
     });
     const c0 = r.cases[0];
     return {
@@ -60,12 +88,22 @@ export const simulate = defineStage({
       caseChanges: r.cases.slice(1).map((c) => ({ id: c.id, name: c.name, surplusChangePct: c.surplusChangePct, backupFuelChange_MJ_per_day: c.backupFuelChange_MJ_per_day, against: c0?.id })),
     } as SimStageSummary;
   },
+  details: (s) => simDetails(s),
   line: (s) =>
-    `${f(s.networks)} network(s), ${f(s.consumers)} consumers; delivered ${f(s.heatDelivered_MWh)} MWh, produced ${f(s.produced_MWh)} MWh, ` +
+    `${s.supply && s.supply !== 'network' ? `${s.supply} (no network, losses, pumping or plant factor): ` : ''}${f(s.networks)} network(s), ${f(s.consumers)} consumers; delivered ${f(s.heatDelivered_MWh)} MWh, produced ${f(s.produced_MWh)} MWh, ` +
     `losses ${f(s.losses_MWh)} MWh, surplus ${f(s.surplus_MWh)} MWh, backup ${f(s.backup_MWh)} MWh (${f(s.backupKerosene_L)} L kerosene); ` +
-    `PE factor ${typeof s.primaryEnergyFactor === 'number' ? s.primaryEnergyFactor.toFixed(3) : 'n/a'} (default 1.36), CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
+    `plant PE factor (告示 265: plant primary energy / heat sold ${f(s.heatSold_MWh)} MWh) heat ${typeof s.primaryEnergyFactor === 'number' ? s.primaryEnergyFactor.toFixed(3) : 'n/a'}` +
+    `${typeof s.coldPrimaryEnergyFactor === 'number' ? `, cold ${s.coldPrimaryEnergyFactor.toFixed(3)} (sold ${f(s.coldSold_MWh)} MWh)` : ''}` +
+    `${typeof s.combinedPrimaryEnergyFactor === 'number' && typeof s.coldPrimaryEnergyFactor === 'number' ? `, combined ${s.combinedPrimaryEnergyFactor.toFixed(3)}` : ''} (default 1.36)` +
+    `${s.chpCreditRange?.length ? `, CHP credit range ${s.chpCreditRange.map((c) => `${c.credit_MJ_per_kWh ?? 'none'}: ${typeof c.heat === 'number' ? c.heat.toFixed(3) : 'n/a'}`).join(' / ')}` : ''}; ` +
+    `individual heaters ${f(s.individualHeat_MWh ?? s.backup_MWh)} MWh (not in the plant factor); CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
     s.caseChanges.map((c) => `\n  case ${c.id}${c.name ? ` (${c.name})` : ''}: surplus ${c.surplusChangePct.toFixed(1)} %, backup fuel ${c.backupFuelChange_MJ_per_day.toFixed(0)} MJ/day vs case ${c.against}`).join(''),
 });
+
+/** Warnings on the terminal, one line each (they are in manifest.sim too). */
+function simDetails(s: SimStageSummary): string[] {
+  return Object.entries(s.warnings ?? {}).map(([code, n]) => `warning ${code}: ${n.toLocaleString('en-US')}`);
+}
 
 /** manifest.sim as the simulate stage writes it, plus each case's change against case 0 (returned, not written). */
 export type SimStageSummary = SimSummary & {

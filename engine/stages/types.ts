@@ -6,10 +6,10 @@
  */
 import type { FieldSpec, OptionsOf } from './fields.js';
 
-export type StageName = 'demand' | 'potential' | 'areas' | 'route' | 'simulate' | 'report' | 'map' | 'export';
+export type StageName = 'demand' | 'potential' | 'areas' | 'route' | 'simulate' | 'cost' | 'report' | 'map' | 'export';
 
 /** Stages in the order they run. */
-export const STAGES: readonly StageName[] = ['demand', 'potential', 'areas', 'route', 'simulate', 'report', 'map', 'export'];
+export const STAGES: readonly StageName[] = ['demand', 'potential', 'areas', 'route', 'simulate', 'cost', 'report', 'map', 'export'];
 
 /** Progress of long work: `done` of `total` units. */
 export type StageProgress = (done: number, total: number, label?: string) => void;

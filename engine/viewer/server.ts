@@ -20,9 +20,10 @@ import { readBuildings, readRun, runFile } from '../run/read.js';
 import { sha256File, staleList } from '../io/run-folder.js';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
-import { packViewBuildings, viewBuildings } from './pack/buildings.js';
+import { BUILDING_CODES, BUILDING_NUMBERS, packViewBuildings, viewBuildings } from './pack/buildings.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 import { contentSecurityPolicy, refuseRequest, securityHeaders, tileSource } from './security.js';
+import type { Mbtiles } from '../export/map/mbtiles.js';
 
 export { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 
@@ -50,7 +51,14 @@ export interface TileConfig {
   url: string;
   /** Attribution shown on the map, e.g. '地理院タイル' / 'GSI Tiles'. */
   attribution: string;
+  /** Zoom levels the source holds (a local MBTiles file's); the map over-zooms past the last one. */
+  minZoom?: number;
+  maxZoom?: number;
 }
+
+/** Where the server serves the tiles of a local MBTiles file (ViewServerOptions.mbtiles). */
+export const LOCAL_TILES_URL = '/api/tiles/{z}/{x}/{y}';
+const TILE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 export interface ViewServerOptions {
   runDir: string;
@@ -63,6 +71,8 @@ export interface ViewServerOptions {
   /** Ports tried when not strict; default 20. */
   portTries?: number;
   tiles?: TileConfig;
+  /** A local MBTiles file whose tiles are served at LOCAL_TILES_URL (engine/export/map/mbtiles.ts). */
+  mbtiles?: Mbtiles;
   /** Where the server's log lines go (a file that changed under it, an unexpected error); default stderr. */
   log?: (line: string) => void;
 }
@@ -169,7 +179,9 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
         ),
       ),
     '/api/grid/potential.bin': () => cached('potential', ['potential', 'manifest'], async () => packViewGrid(await readViewGrid(runFile(runDir, 'potential'), { crs: await crsOf() }))),
-    '/api/buildings.bin': () => cached('buildings', ['buildings'], async () => packViewBuildings(viewBuildings(await readBuildings(runDir), runFile(runDir, 'buildings')))),
+    // read feature by feature, keeping only what the buildings layer draws (a city's file is larger than a string)
+    '/api/buildings.bin': () =>
+      cached('buildings', ['buildings'], async () => packViewBuildings(viewBuildings(await readBuildings(runDir, { keep: viewBuildingFeature }), runFile(runDir, 'buildings')))),
     // the potential stage's river input (a file outside the run, named in the manifest) as WGS84 GeoJSON
     '/api/water.geojson': async () => {
       const sig = await signature(['manifest']);
@@ -248,6 +260,13 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     const rawPath = (req.url ?? '/').split('?')[0]!;
     if (!rawPath.startsWith('/')) return send(res, 400, 'text/plain', 'bad request');
+    if (rawPath.startsWith('/api/tiles/')) {
+      // a local MBTiles file's tile, or 404 (outside the file's zooms or area: the map shows nothing there)
+      const m = /^\/api\/tiles\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})$/.exec(rawPath);
+      const t = m && opts.mbtiles ? opts.mbtiles.tile(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+      if (!t) return send(res, 404, 'application/json', JSON.stringify({ error: `no tile ${rawPath}` }));
+      return send(res, 200, TILE_TYPES[opts.mbtiles!.format] ?? 'application/octet-stream', t);
+    }
     if (rawPath.startsWith('/api/')) {
       const fn = api[rawPath];
       if (!fn) return send(res, 404, 'application/json', JSON.stringify({ error: `no such endpoint ${rawPath}` }));
@@ -392,6 +411,21 @@ function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | u
 }
 
 /** A whole answer; run data and refusals are not to be stored by the browser (no-store). */
+/** The properties the viewer's buildings layer reads (engine/viewer/pack/buildings.ts): id, its numbers and codes. */
+const VIEW_BUILDING_KEYS: readonly string[] = ['id', ...BUILDING_NUMBERS, ...BUILDING_CODES];
+
+/** A building of buildings.geojson as the viewer packs it: those properties and the outer ring of each polygon. */
+function viewBuildingFeature<F extends { properties: object; geometry: unknown }>(f: F): F {
+  const p = f.properties as Record<string, unknown>;
+  const properties: Record<string, unknown> = {};
+  for (const k of VIEW_BUILDING_KEYS) if (k in p) properties[k] = p[k];
+  const g = f.geometry as { type?: string; coordinates?: unknown } | null;
+  let geometry: unknown = g;
+  if (g?.type === 'Polygon' && Array.isArray(g.coordinates)) geometry = { type: 'Polygon', coordinates: g.coordinates.slice(0, 1) };
+  else if (g?.type === 'MultiPolygon' && Array.isArray(g.coordinates)) geometry = { type: 'MultiPolygon', coordinates: (g.coordinates as unknown[][]).map((q) => (Array.isArray(q) ? q.slice(0, 1) : q)) };
+  return { ...f, properties, geometry };
+}
+
 function send(res: ServerResponse, code: number, type: string, body: string | Uint8Array): void {
   if (res.destroyed) return;
   if (res.headersSent) return void res.destroy();

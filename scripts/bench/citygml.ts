@@ -3,7 +3,9 @@
  * (11,684 buildings, 103.7 MB of XML), against its own floors (gunzip + UTF-8 decode alone; gunzip + saxes with no-op
  * handlers) and a peer: GDAL's GML driver (ogr2ogr of the same tiles through an OGR VRT union layer to GeoJSONSeq,
  * LOD1 solids converted to multipolygons: it reads and writes all geometry and attributes, so it does more output
- * work than heatplan's reader, which keeps only footprints).
+ * work than heatplan's reader, which keeps only footprints). Like with like, both as whole processes from the same
+ * tiles writing GeoJSONSeq footprints: `node --import tsx scripts/bench/_citygml-file.ts` (heatplan's reader, then id
+ * and footprint per building) against ogr2ogr with 2D output and only gml_id kept (-dim XY -select gml_id), in the same run.
  *
  *   npx tsx scripts/bench/citygml.ts [--runs 3] [--no-gdal]
  *
@@ -84,7 +86,7 @@ async function timeRuns<T>(fn: () => Promise<T>): Promise<{ s: number; out: T }>
   return { s: median(times), out };
 }
 
-function gdal(): { s: number; rssMb: number; features: number } | null {
+function gdal(extra: string[] = []): { s: number; rssMb: number; features: number } | null {
   const tmp = mkdtempSync(join(tmpdir(), 'heatplan-bench-citygml-'));
   try {
     const vrt = join(tmp, 'union.vrt');
@@ -95,7 +97,7 @@ function gdal(): { s: number; rssMb: number; features: number } | null {
     for (let r = 0; r <= RUNS; r++) {
       const out = join(tmp, 'out.geojsons');
       const t0 = performance.now();
-      const p = spawnSync('/usr/bin/time', ['-v', 'ogr2ogr', '-f', 'GeoJSONSeq', '-nlt', 'MULTIPOLYGON', out, vrt], { encoding: 'utf8' });
+      const p = spawnSync('/usr/bin/time', ['-v', 'ogr2ogr', '-f', 'GeoJSONSeq', '-nlt', 'MULTIPOLYGON', ...extra, out, vrt], { encoding: 'utf8' });
       const s = (performance.now() - t0) / 1000;
       if (p.status !== 0) return null;
       if (r > 0) times.push(s);
@@ -117,6 +119,28 @@ peakHeap = 0;
 const rd = await timeRuns(reader);
 const s = rd.out;
 const g = GDAL ? gdal() : null;
+const g2 = GDAL ? gdal(['-dim', 'XY', '-select', 'gml_id']) : null;
+
+/** heatplan's reader as a whole process writing footprints (scripts/bench/_citygml-file.ts), like ogr2ogr. */
+function wholeHeatplan(): { s: number; rssMb: number } {
+  const tmp = mkdtempSync(join(tmpdir(), 'heatplan-bench-citygml-'));
+  try {
+    const times: number[] = [];
+    let rss = 0;
+    for (let r = 0; r <= RUNS; r++) {
+      const t0 = performance.now();
+      const p = spawnSync('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', join(import.meta.dirname, '_citygml-file.ts'), join(tmp, 'out.geojsons'), DIR], { encoding: 'utf8' });
+      const sec = (performance.now() - t0) / 1000;
+      if (p.status !== 0) throw new Error(`_citygml-file failed: ${p.stderr.slice(-500)}`);
+      if (r > 0) times.push(sec);
+      rss = Math.max(rss, Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr)?.[1] ?? 0) / 1024);
+    }
+    return { s: median(times), rssMb: rss };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+const wh = wholeHeatplan();
 
 const MB = s.xmlBytes / 1e6;
 const rows: string[][] = [
@@ -125,7 +149,10 @@ const rows: string[][] = [
   ['gunzip + saxes (no-op handlers)', sx.s.toFixed(2), '', (MB / sx.s).toFixed(1), ''],
   ['heatplan readCityGmlBuildings', rd.s.toFixed(2), (s.buildings / rd.s).toFixed(0), (MB / rd.s).toFixed(1), (peakRss / 1048576).toFixed(0)],
 ];
-if (g) rows.push(['GDAL ogr2ogr GML -> GeoJSONSeq', g.s.toFixed(2), (g.features / g.s).toFixed(0), (MB / g.s).toFixed(1), g.rssMb.toFixed(0)]);
+if (g) rows.push(['GDAL ogr2ogr GML -> GeoJSONSeq (whole process, all attributes, 3D)', g.s.toFixed(2), (g.features / g.s).toFixed(0), (MB / g.s).toFixed(1), g.rssMb.toFixed(0)]);
+rows.push(['heatplan reader -> GeoJSONSeq footprints (whole process)', wh.s.toFixed(2), (s.buildings / wh.s).toFixed(0), (MB / wh.s).toFixed(1), wh.rssMb.toFixed(0)]);
+if (g2) rows.push(['GDAL ogr2ogr -dim XY -select gml_id (whole process)', g2.s.toFixed(2), (g2.features / g2.s).toFixed(0), (MB / g2.s).toFixed(1), g2.rssMb.toFixed(0)]);
+if (g2) rows.push(['ratio ogr2ogr -dim XY / heatplan, whole processes', (g2.s / wh.s).toFixed(2) + 'x', '', '', '']);
 const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 console.log(`CityGML reader, Osaka: ${s.files} tiles, ${s.buildings} buildings, ${MB.toFixed(1)} MB XML (${xmlChars} chars), ` +
   `${(s.fileBytes / 1e6).toFixed(1)} MB gzipped; median of ${RUNS} runs after a warm-up; ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}`);

@@ -10,7 +10,10 @@
  * loses small buildings that hold no cell centre and all-touched counts every touched cell in full.
  * Prints buildings/s (median of runs after one warm-up), peak RSS, and band totals vs the building total.
  * GDAL times are the gdal_rasterize command alone (the polygons are written once to FlatGeobuf beforehand), peak RSS
- * from /usr/bin/time -v.
+ * from /usr/bin/time -v. Those rows compare heatplan's in-process call on footprints in memory with a whole GDAL
+ * process reading a file; the "whole process" rows compare like with like: one heatplan process
+ * (scripts/bench/_rasterize-file.ts: read the GeoJSON, rasterize exactly, write a GeoTIFF) against one gdal_rasterize
+ * process, both reading the same GeoJSON file, alternated, medians of the runs after a warm-up of each.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -99,8 +102,8 @@ function benchOurs(name: string, t: BuildingTable, spec: GridSpec, want: number)
   };
 }
 
-/** Write the footprints as GeoJSON in the working CRS, then FlatGeobuf with ogr2ogr (not timed). */
-async function writeFgb(t: BuildingTable, dir: string, name: string): Promise<string> {
+/** Write the footprints as GeoJSON in the working CRS, then FlatGeobuf with ogr2ogr (not timed); both files kept. */
+async function writeFgb(t: BuildingTable, dir: string, name: string): Promise<{ fgb: string; gj: string }> {
   const gj = join(dir, `${name}.geojson`);
   const epsg = epsgNumber(t.crs);
   const out = createWriteStream(gj);
@@ -129,8 +132,44 @@ async function writeFgb(t: BuildingTable, dir: string, name: string): Promise<st
   await new Promise<void>((r) => out.end(() => r()));
   const fgb = join(dir, `${name}.fgb`);
   execFileSync('/usr/bin/ogr2ogr', ['-f', 'FlatGeobuf', fgb, gj]);
-  rmSync(gj);
-  return fgb;
+  return { fgb, gj };
+}
+
+/** One process under /usr/bin/time -v: wall s, peak RSS kB, stdout. */
+function timedProcess(cmd: string, args: string[]): { sec: number; rssKb: number; stdout: string } {
+  const s = performance.now();
+  const p = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const sec = (performance.now() - s) / 1000;
+  if (p.status !== 0) throw new Error(`${cmd} failed: ${p.stderr.slice(-800)}`);
+  return { sec, rssKb: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr)?.[1] ?? 0), stdout: p.stdout };
+}
+
+/** Whole processes from the same GeoJSON file: heatplan exact (read, rasterize, write) and gdal_rasterize (centre). */
+function benchWhole(name: string, t: BuildingTable, gj: string, spec: GridSpec, want: number, dir: string): Row[] {
+  const xmax = spec.x0 + spec.width * spec.cellSize, ymin = spec.y0 - spec.height * spec.cellSize;
+  const hpOut = join(dir, `hp-${spec.cellSize}.tif`), gdOut = join(dir, `gdal-whole-${spec.cellSize}.tif`);
+  const hpArgs = ['--import', 'tsx', join(import.meta.dirname, '_rasterize-file.ts'), gj, t.crs.code, String(spec.cellSize), String(spec.x0), String(spec.y0), String(spec.width), String(spec.height), hpOut];
+  const gdArgs = ['-q', '-a', 'density', '-add', '-init', '0', '-ot', 'Float64', '-tr', String(spec.cellSize), String(spec.cellSize), '-te', String(spec.x0), String(ymin), String(xmax), String(spec.y0), gj, gdOut];
+  const hp: number[] = [], gd: number[] = [];
+  let hpRss = 0, gdRss = 0, hpTotal = NaN;
+  for (let r = 0; r <= RUNS; r++) {
+    rmSync(gdOut, { force: true });
+    const a = timedProcess(process.execPath, hpArgs);
+    const b = timedProcess('/usr/bin/gdal_rasterize', gdArgs);
+    if (r === 0) continue; // warm-up of each (file cache, tsx's compile cache)
+    hp.push(a.sec);
+    gd.push(b.sec);
+    hpRss = Math.max(hpRss, a.rssKb);
+    gdRss = Math.max(gdRss, b.rssKb);
+    hpTotal = JSON.parse(a.stdout.trim().split('\n').pop()!).total;
+  }
+  const row = (tool: string, sec: number, rss: number, total: number): Row => ({
+    case: name, buildings: t.count, cellM: spec.cellSize, tool, seconds: sec, perSecond: t.count / sec, peakRssMB: mb(rss * 1024), total, relError: (total - want) / want, cellL1: NaN,
+  });
+  return [
+    row('heatplan exact, whole process from the GeoJSON', median(hp), hpRss, hpTotal),
+    row('gdal_rasterize -add (centre), whole process from the same GeoJSON', median(gd), gdRss, NaN),
+  ];
 }
 
 async function benchGdal(name: string, t: BuildingTable, fgb: string, spec: GridSpec, want: number, allTouched: boolean, dir: string, exact: Float64Array): Promise<Row> {
@@ -186,7 +225,8 @@ async function main(): Promise<void> {
   try {
     for (const [name, t] of [['osaka', osaka], [`osaka x${COPIES}`, big]] as const) {
       const want = t.footprintAreaM2.reduce((a, v) => a + v, 0);
-      const fgb = GDAL ? await writeFgb(t, dir, name.replace(/\W+/g, '_')) : '';
+      const files = GDAL ? await writeFgb(t, dir, name.replace(/\W+/g, '_')) : undefined;
+      const fgb = files?.fgb ?? '';
       for (const cell of [100, 10]) {
         const spec = gridForBBox(crs.code, bbox(t), cell);
         console.error(`${name} @ ${cell} m: grid ${spec.width} x ${spec.height}`);
@@ -195,6 +235,7 @@ async function main(): Promise<void> {
         if (GDAL) {
           rows.push(await benchGdal(name, t, fgb, spec, want, false, dir, ours.band));
           rows.push(await benchGdal(name, t, fgb, spec, want, true, dir, ours.band));
+          rows.push(...benchWhole(name, t, files!.gj, spec, want, dir));
         }
       }
     }
@@ -206,7 +247,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.case} | ${r.buildings} | ${r.cellM} | ${r.tool} | ${r.seconds.toFixed(3)} | ${Math.round(r.perSecond).toLocaleString('en')} | ` +
-      `${r.peakRssMB} | ${r.total.toExponential(6)} | ${(r.relError * 100).toExponential(2)} % | ${(r.cellL1 * 100).toFixed(1)} % |`);
+      `${r.peakRssMB} | ${Number.isNaN(r.total) ? '-' : r.total.toExponential(6)} | ${Number.isNaN(r.total) ? '-' : `${(r.relError * 100).toExponential(2)} %`} | ${Number.isNaN(r.cellL1) ? '-' : `${(r.cellL1 * 100).toFixed(1)} %`} |`);
   }
 }
 

@@ -1,9 +1,15 @@
 /**
  * Route benchmark on Heidelberg (~41,000 pipe-carrying edges, ../shared/datasets/heidelberg/heidelberg.osm.pbf):
- * the whole planNetwork (connect, Steiner, key-path exchange, pruning, sizing) for 1,000 and 10,000 sampled
- * consumers, and the Steiner step side by side with networkx's steiner_tree (method mehlhorn) on the same exported
- * graph and terminals: length ratio and time ratio. Seeded; one warm-up, median of `RUNS` runs; peak RSS.
- * Usage: npx tsx scripts/bench/route.ts [--runs 3] [--sizes 1000,10000] [--no-networkx]
+ * the whole planNetwork (connect, Steiner, key-path exchange, pruning, sizing) for consumers sampled near the city
+ * centre (`--sizes`, clustered) and over the whole city (`--spread`), and the Steiner step against networkx's
+ * steiner_tree (method mehlhorn) on the same exported graph and terminals, like with like:
+ *   - in-process: heatplan's warm median (after a warm-up) and its cold first call in a fresh process, against
+ *     networkx's one call (its only call: Python has no JIT to warm up);
+ *   - whole process from the same two CSV files: `node --import tsx scripts/bench/_steiner-csv.ts` (reads, builds
+ *     the graph, Mehlhorn + key-path exchange; its start-up includes tsx compiling the sources) against
+ *     `python3 networkx_steiner.py`, alternated, medians of `RUNS`.
+ * Length ratio heatplan / networkx and time ratios per row. Seeded; peak RSS.
+ * Usage: npx tsx scripts/bench/route.ts [--runs 3] [--sizes 1000,10000] [--spread 10000,100000] [--no-networkx]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +30,8 @@ const arg = (name: string, def: string): string => {
   return i >= 0 ? process.argv[i + 1]! : def;
 };
 const RUNS = Number(arg('--runs', '3'));
-const SIZES = arg('--sizes', '1000,10000').split(',').map(Number);
+const SIZES = arg('--sizes', '1000,10000').split(',').filter(Boolean).map(Number);
+const SPREAD = arg('--spread', '10000,100000').split(',').filter(Boolean).map(Number);
 const NX = !process.argv.includes('--no-networkx');
 const DATA = resolve(process.env.HEATPLAN_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets'));
 
@@ -71,8 +78,9 @@ async function main(): Promise<void> {
   console.log(`Heidelberg: ${roads.lines.length} ways -> ${g.nodeCount} nodes, ${g.edgeCount} edges; read ${((t1 - t0) / 1000).toFixed(2)} s, graph ${((t2 - t1) / 1000).toFixed(2)} s`);
   const rows: Record<string, string | number>[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'heatplan-bench-route-'));
-  for (const n of SIZES) {
-    const consumers = sample(g, n, 7 + n, n >= 5000 ? 4000 : 2000);
+  const cases = [...SIZES.map((n) => ({ n, radius: n >= 5000 ? 4000 : 2000, where: 'centre' })), ...SPREAD.map((n) => ({ n, radius: Infinity, where: 'city' }))];
+  for (const { n, radius, where } of cases) {
+    const consumers = sample(g, n, 7 + n, radius);
     // whole stage, default thresholds
     planNetwork({ graph: g, consumers }); // warm-up
     const times: number[] = [];
@@ -108,17 +116,34 @@ async function main(): Promise<void> {
       rss();
     }
     let nx: { length_m: number; seconds: number; networkx: string } | undefined;
+    let whole: { hp: number; nx: number; hpCold: number; hpLen: number } | undefined;
     if (NX) {
-      const ef = join(tmp, `edges-${n}.csv`), tf = join(tmp, `terminals-${n}.csv`);
+      const ef = join(tmp, `edges-${where}-${n}.csv`), tf = join(tmp, `terminals-${where}-${n}.csv`);
       writeFileSync(ef, edgeListCsv(sg));
       writeFileSync(tf, 'node,kind\n' + terminals.map((v) => `${v},t`).join('\n') + '\n');
-      const p = spawnSync('python3', [join(import.meta.dirname, 'networkx_steiner.py'), ef, tf, 'mehlhorn'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      if (p.status === 0) nx = JSON.parse(p.stdout.trim().split('\n').pop()!);
-      else console.error(`networkx failed: ${p.stderr.slice(-500)}`);
+      // whole processes from the same files, alternated; each one's own in-process figure from its JSON line
+      const hpWall: number[] = [], nxWall: number[] = [], hpCold: number[] = [];
+      let hpLen = NaN;
+      for (let k = 0; k < RUNS; k++) {
+        let t = performance.now();
+        const h = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '_steiner-csv.ts'), ef, tf], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        hpWall.push(performance.now() - t);
+        if (h.status === 0) {
+          const j = JSON.parse(h.stdout.trim().split('\n').pop()!);
+          hpCold.push(j.seconds);
+          hpLen = j.length_m;
+        } else console.error(`_steiner-csv failed: ${h.stderr.slice(-500)}`);
+        t = performance.now();
+        const p = spawnSync('python3', [join(import.meta.dirname, 'networkx_steiner.py'), ef, tf, 'mehlhorn'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        nxWall.push(performance.now() - t);
+        if (p.status === 0) nx = JSON.parse(p.stdout.trim().split('\n').pop()!);
+        else console.error(`networkx failed: ${p.stderr.slice(-500)}`);
+      }
+      if (hpCold.length) whole = { hp: median(hpWall) / 1000, nx: median(nxWall) / 1000, hpCold: median(hpCold), hpLen };
     }
     const s = res.summary;
     rows.push({
-      consumers: n,
+      consumers: `${n} ${where}`,
       'plan s (median)': (median(times) / 1000).toFixed(2),
       connected: s.consumers,
       'trench m': s.trench_m.toFixed(0),
@@ -133,11 +158,19 @@ async function main(): Promise<void> {
       'networkx s': nx ? nx.seconds.toFixed(2) : '-',
       'networkx m': nx ? nx.length_m.toFixed(0) : '-',
       'length ratio': nx ? (kLen / nx.length_m).toFixed(4) : '-',
-      'speed-up (Mehlhorn+KPE)': nx ? (nx.seconds / (median(kTimes) / 1000)).toFixed(1) + 'x' : '-',
-      'speed-up (Mehlhorn)': nx ? (nx.seconds / (median(mTimes) / 1000)).toFixed(1) + 'x' : '-',
+      'in-process: nx / heatplan warm': nx ? (nx.seconds / (median(kTimes) / 1000)).toFixed(1) + 'x' : '-',
+      'nx / Mehlhorn warm': nx ? (nx.seconds / (median(mTimes) / 1000)).toFixed(1) + 'x' : '-',
+      'heatplan cold s': whole ? whole.hpCold.toFixed(3) : '-',
+      'nx / heatplan cold': nx && whole ? (nx.seconds / whole.hpCold).toFixed(1) + 'x' : '-',
+      'whole process s (heatplan / nx)': whole ? `${whole.hp.toFixed(2)} / ${whole.nx.toFixed(2)}` : '-',
+      'whole process nx / heatplan': whole ? (whole.nx / whole.hp).toFixed(1) + 'x' : '-',
+      'csv length ratio': whole && nx ? (whole.hpLen / nx.length_m).toFixed(4) : '-',
     });
   }
-  console.table(rows);
+  for (const r of rows) {
+    console.log(`\n${r.consumers} consumers`);
+    for (const [k, v] of Object.entries(r)) if (k !== 'consumers') console.log(`  ${k}: ${v}`);
+  }
   console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB; node ${process.version}; ${RUNS} runs after a warm-up`);
 }
 

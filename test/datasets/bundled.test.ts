@@ -201,9 +201,9 @@ describe('heatplan demo from the project alone (no ../shared)', () => {
 
     const run = join(copy, 'out', name);
     const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
-    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim']);
+    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim', 'cost']);
     expect(m.scenarios.at(-1).stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
-      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', 'simulate:ok', 'report:ok', 'map:ok',
+      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', 'simulate:ok', 'cost:ok', 'report:ok', 'map:ok',
     ]);
     expect(existsSync(join(run, 'sim.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(run, 'sim.json'), 'utf8'))).toBeTypeOf('object');

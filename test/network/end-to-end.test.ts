@@ -43,15 +43,17 @@ function checkConsistent(r: Awaited<ReturnType<typeof demandThenRoute>>) {
   expect(connected).toBeLessThanOrEqual(m.demand.annualHeat_MWh + 1e-6);
   const trench = pipes.reduce((s, p) => s + (p.length_m as number), 0);
   expect(Math.abs(trench - m.route.trench_m)).toBeLessThan(0.01 * pipes.length + 1e-6);
-  // the whole network meets both thresholds, and so does every pipe's downstream branch
-  expect(m.route.kwPerM).toBeGreaterThanOrEqual(0.17);
-  expect(m.route.mwhPerMA).toBeGreaterThanOrEqual(1.5);
+  // the default prunes by the loss share with service pipes: the network and every pipe's downstream branch within 10 %
+  expect(m.route.thresholds.pruneBy).toEqual(['loss-share']);
+  expect(m.route.lossShare).toBeLessThanOrEqual(0.1);
   for (const p of pipes) {
-    expect(p.kw_per_m as number).toBeGreaterThanOrEqual(0.17 - 1e-3);
+    expect(p.loss_share as number).toBeLessThanOrEqual(0.1 + 1e-5);
     expect(p.DN as number).toBeGreaterThan(0);
   }
-  expect(m.route.lossShare).toBeGreaterThan(0);
-  expect(m.route.lossShare).toBeLessThan(0.5);
+  expect(m.route.lossShare).toBeGreaterThan(m.route.lossShareMains);
+  // the seed's own figure and the design figure are both reported
+  expect(m.route.seedKwPerM).toBeGreaterThan(0);
+  expect(m.route.designKwPerM).toBeCloseTo(m.route.kwPerM, 12);
 }
 
 describeData('demand then route on real OSM extracts', () => {

@@ -11,6 +11,9 @@ export interface FixtureBuilding {
   heat: number;
   peak: number;
   use?: string;
+  /** annual cooling MWh/a and cooling peak kW (absent: none) */
+  cool?: number;
+  coolPeak?: number;
 }
 
 /** Write a run folder with square 10 m footprints around each building's centroid. */
@@ -30,6 +33,7 @@ export async function writeRunFixture(dir: string, crsCode: string, buildings: F
         spaceHeat_MWh: b.heat * 0.8,
         hotWater_MWh: b.heat * 0.2,
         peak_kW: b.peak,
+        ...(b.cool !== undefined ? { cool_MWh: b.cool, coolPeak_kW: b.coolPeak ?? 0 } : {}),
         floorArea_m2: b.heat * 5,
         x: b.x,
         y: b.y,

@@ -17,7 +17,7 @@ describe('heat-density pruning', () => {
         { id: 'B', x: 500, y: 10, heatMWh: 100, peakKw: 50 },
       ],
       plants: [{ id: 'P', x: 0, y: 0 }],
-    });
+    }, { pruneBy: ['design-kw-per-m', 'mwh-per-m'] });
     // unit B: 100 MWh / 400 m = 0.25 MWh/(m·a) (ratio 0.17), 50 kW / 800 m = 0.0625 kW/m (ratio 0.37) -> cut, MWh rule
     // then A alone: 100 kW / 200 m = 0.5 kW/m, 200 MWh / 100 m = 2 -> kept
     expect(res.consumers.map((c) => c.index)).toEqual([0]);
@@ -42,7 +42,7 @@ describe('heat-density pruning', () => {
         ],
         plants: [{ id: 'P', x: 0, y: 0 }],
       },
-      { minKwPerM: 0, minMwhPerMA: 0 },
+      { pruneBy: [] },
     );
     expect(res.consumers.length).toBe(2);
     const first = res.pipes.find((p) => p.from === 0)!;
@@ -140,9 +140,14 @@ describe('pipe sizing and losses (METHODS.md 5)', () => {
     const g = graphOf([[0, 0], [100, 0]], [[0, 1]]);
     const res = planNetwork({ graph: g, consumers: [{ id: 'A', x: 100, y: 5, heatMWh: 500, peakKw: 200 }], plants: [{ id: 'P', x: 0, y: 0 }] });
     const p = res.pipes[0]!;
-    const loss = (heatLossWPerM(p.dn, DEFAULT_SIZING) * 100 * 8760) / 1e6;
-    expect(res.summary.loss_MWh_a).toBeCloseTo(loss, 9);
-    expect(res.summary.lossShare).toBeCloseTo(loss / (500 + loss), 9);
+    const mains = (heatLossWPerM(p.dn, DEFAULT_SIZING) * 100 * 8760) / 1e6;
+    // the service pipe (5 m) is sized at the consumer's own 200 kW: DN of the same load as the main
+    const svcDn = sizePipe(200, DEFAULT_SIZING).dn;
+    const service = (heatLossWPerM(svcDn, DEFAULT_SIZING) * 5 * 8760) / 1e6;
+    expect(res.summary.serviceLoss_MWh_a).toBeCloseTo(service, 9);
+    expect(res.summary.loss_MWh_a).toBeCloseTo(mains + service, 9);
+    expect(res.summary.lossShare).toBeCloseTo((mains + service) / (500 + mains + service), 9);
+    expect(res.summary.lossShareMains).toBeCloseTo(mains / (500 + mains), 9);
   });
 });
 

@@ -34,7 +34,7 @@ describe('heatplan route (CLI)', () => {
   it('writes network.geojson and the manifest summary; prunes the weak corner; exports the graph', async () => {
     await writeRunFixture(dir, CRS, town());
     const csv = join(dir, '..', 'graph.csv');
-    const code = await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--export-graph', csv, '--quiet']);
+    const code = await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--export-graph', csv, '--quiet', '--prune-by', 'design-kw-per-m,mwh-per-m']);
     expect(code).toBe(0);
     const m = await readJson(join(dir, 'manifest.json'));
     const s = m.route;
@@ -70,6 +70,93 @@ describe('heatplan route (CLI)', () => {
     expect(lines.length - 1).toBeGreaterThanOrEqual(41);
   });
 
+  it('prunes by the loss share with service pipes by default, prints every threshold, names the figures', async () => {
+    await writeRunFixture(dir, CRS, town());
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: unknown) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(code).toBe(0);
+    const s = (await readJson(join(dir, 'manifest.json'))).route;
+    expect(s.consumersDropped).toEqual({ 'below-loss-share': 1 });
+    expect(s.thresholds).toEqual({ minKwPerM: 0.17, minMwhPerMA: 1.5, maxLossShare: 0.1, pruneBy: ['loss-share'] });
+    // seed 003's figure with the given 3,000 kW capacity, beside the design figure
+    expect(s.seedOutputBasis).toBe('capacity');
+    expect(s.seedKwPerM).toBeCloseTo(3000 / (2 * s.trench_m), 9);
+    expect(s.designKwPerM).toBeCloseTo(s.plantOutput_kW / (2 * s.trench_m), 9);
+    expect(s.lossShare).toBeGreaterThan(s.lossShareMains);
+    expect(s.media.heat.service_MWh_a).toBeGreaterThan(0);
+    const net = await readJson(join(dir, 'network.geojson'));
+    for (const f of net.features.filter((f: any) => f.properties.kind === 'pipe')) expect(f.properties.loss_share).toBeLessThanOrEqual(0.1);
+    for (const f of net.features.filter((f: any) => f.properties.kind === 'service')) expect(f.properties.loss_MWh_a).toBeGreaterThan(0);
+    expect(net.properties).toMatchObject({ pruneBy: ['loss-share'], maxLossShare: 0.1 });
+    const text = lines.join('\n');
+    expect(text).toMatch(/loss share <= 10\.0 % per branch.*\(prunes\)/);
+    expect(text).toMatch(/seed 003 plant output \/ \(2 x route length\) >= 0\.17 kW\/m.*\(reported only\)/);
+    expect(text).toMatch(/design load \/ \(2 x route length\) >= 0\.17 kW\/m.*\(reported only\)/);
+    expect(text).toMatch(/>= 1\.5 MWh\/\(m·a\).*\(reported only\)/);
+  });
+
+  it('bad temperature pairs and forced-in buildings that cannot be reached are clear errors', async () => {
+    await writeRunFixture(dir, CRS, [...town(), { id: 'lonely', x: X0 + 150, y: Y0 + 5000, heat: 500, peak: 200 }]);
+    const errs: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: unknown) => (errs.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--supply', '45', '--return', '50', '--quiet'])).toBe(2);
+      expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--carries', 'cold', '--cool-supply', '14', '--cool-return', '7', '--quiet'])).toBe(2);
+      expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--force-in', 'lonely', '--quiet'])).toBe(1);
+      expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--prune-by', 'cheapest', '--quiet'])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = errs.join('\n');
+    expect(text).toContain('45/50');
+    expect(text).toContain('14/7');
+    expect(text).toMatch(/forced-in building lonely cannot be connected/);
+    expect(text).toContain('cheapest');
+    expect(existsSync(join(dir, 'network.geojson'))).toBe(false);
+  });
+
+  it('hot and chilled water in one trench with coincident loads from the given weather', async () => {
+    await writeRunFixture(dir, CRS, town(false).map((b, k) => ({ ...b, use: k % 2 ? 'office' : 'residential_apartment', cool: k % 2 ? 150 : 0, coolPeak: k % 2 ? 90 : 0 })));
+    const weather = resolve(__dirname, '../../datasets/weather/0868195.has');
+    expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--carries', 'both', '--weather', weather, '--prune-by', 'none', '--quiet'])).toBe(0);
+    const s = (await readJson(join(dir, 'manifest.json'))).route;
+    expect(s.loads).toBe('coincident');
+    expect(s.carries).toBe('both');
+    expect(s.media.heat.supply_C).toBe(80);
+    expect(s.media.cold.supply_C).toBe(7);
+    expect(s.media.cold.return_C).toBe(14);
+    expect(s.media.cold.demand_MWh).toBeCloseTo(8 * 150, 6);
+    expect(s.connectedCooling_MWh).toBeCloseTo(8 * 150, 6);
+    expect(s.media.cold.design_kW).toBeGreaterThan(0);
+    // the Kitami ground at 1 m is warmer than 10.5 °C in summer: gains counted
+    expect(s.media.cold.gain_MWh_a).toBeGreaterThan(0);
+    expect(s.media.cold.pumping.energy_MWh_a).toBeGreaterThan(0);
+    const net = await readJson(join(dir, 'network.geojson'));
+    const pipes = net.features.filter((f: any) => f.properties.kind === 'pipe');
+    expect(pipes.every((f: any) => f.properties.DN > 0)).toBe(true);
+    expect(pipes.some((f: any) => f.properties.cool_DN > 0)).toBe(true);
+    const gains = pipes.reduce((a: number, f: any) => a + (f.properties.gain_MWh_a ?? 0), 0);
+    expect(gains).toBeCloseTo(s.media.cold.mains_MWh_a, 2);
+    expect(net.properties.loads).toBe('coincident');
+    expect(net.properties.weather).toBe(weather);
+  });
+
+  it('without weather or climate region the coincident loads fall back to the diversity fit, with a warning', async () => {
+    await writeRunFixture(dir, CRS, town(false));
+    expect(await main(['route', '--run', dir, '--roads', ROADS, '--plant', PLANT, '--quiet'])).toBe(0);
+    const s = (await readJson(join(dir, 'manifest.json'))).route;
+    expect(s.loads).toBe('diversity');
+    expect(s.warnings['route-no-weather']).toBe(1);
+  });
+
   it('suggests a plant when none is given and says so', async () => {
     await writeRunFixture(dir, CRS, town(false));
     expect(await main(['route', '--run', dir, '--roads', ROADS, '--quiet', '--min-kw-per-m', '0', '--min-mwh-per-m', '0'])).toBe(0);
@@ -77,6 +164,13 @@ describe('heatplan route (CLI)', () => {
     expect(s.plantSource).toBe('suggested');
     expect(s.consumers).toBe(16);
     expect(s.plants[0].suggested).toBe(true);
+    // the 1-median and the high-demand clusters were compared; the kept one connects the most demand
+    // (the 400 m x 400 m town covers four 250 m cluster cells)
+    expect(s.plantCandidates.map((c: any) => c.source)).toEqual(['median', 'cluster', 'cluster', 'cluster', 'cluster']);
+    expect(s.plantCandidates.filter((c: any) => c.chosen).length).toBe(1);
+    const best = Math.max(...s.plantCandidates.map((c: any) => c.connected_MWh));
+    expect(s.plantCandidates.find((c: any) => c.chosen).connected_MWh).toBe(best);
+    expect(s.plantChoice).toMatch(/largest demand connected/);
   });
 
   it('rejects bad input without writing a network', async () => {

@@ -22,7 +22,7 @@ const BIN = join(ROOT, 'bin/heatplan.mjs');
 const DEMO = join(ROOT, 'datasets/demo');
 const DEMO_YAML = join(DEMO, 'demo.yaml');
 const WEATHER = join(ROOT, 'datasets/weather/0868195.has');
-const ALL_STAGES = ['demand', 'potential', 'areas', 'route', 'simulate', 'report', 'map'];
+const ALL_STAGES = ['demand', 'potential', 'areas', 'route', 'simulate', 'cost', 'report', 'map'];
 
 let tmp: string;
 beforeAll(() => {
@@ -90,7 +90,7 @@ async function killRun(out: string, at: { ms?: number; line?: RegExp }, signal: 
 function expectCompleteNewRun(dir: string, before: { files: Record<string, string>; created: string }, what = ''): void {
   const m = manifestOf(dir);
   expect(m.created, what).not.toBe(before.created);
-  expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim']);
+  expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim', 'cost']);
   expect(m.scenarios).toHaveLength(1);
   expect(m.scenarios[0].stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual(ALL_STAGES.map((s) => `${s}:ok`));
   expect(Object.keys(hashes(dir)).sort()).toEqual(Object.keys(before.files).sort());
@@ -176,9 +176,15 @@ describe('a re-run stage makes the stages that used it stale', () => {
     await runScenario(await loadScenario(DEMO_YAML, { out: dir }), { log: null });
     const simBefore = manifestOf(dir).sim.heatDelivered_MWh;
     expect(manifestOf(dir).stale).toBeUndefined();
-    const route = { roads: join(DEMO, 'roads.geojson'), plants: join(DEMO, 'plants.geojson'), minMwhPerM: 1.5 };
+    // the demo's own route options (datasets/demo/demo.yaml), so that the last re-run gives the same network again
+    const route = {
+      roads: join(DEMO, 'roads.geojson'), plants: join(DEMO, 'plants.geojson'), minMwhPerM: 1.5, minKwPerM: 0.17,
+      forceIn: ['demo-79', 'demo-110', 'demo-111', 'demo-160', 'demo-161', 'demo-162', 'demo-163'],
+    };
 
-    await runStage('route', dir, { ...route, minKwPerM: 1000 });
+    // pruning by design kW/m at 1,000 kW/m, nothing forced in: every consumer goes
+    const { forceIn: _, ...unforced } = route;
+    await runStage('route', dir, { ...unforced, pruneBy: ['design-kw-per-m'], minKwPerM: 1000 });
     let m = manifestOf(dir);
     expect(m.route.consumers).toBe(0);
     expect(m.stale.sim).toEqual({ since: 'route', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
@@ -194,17 +200,21 @@ describe('a re-run stage makes the stages that used it stale', () => {
     expect(html).toContain('<h2>Stage: sim (stale)</h2>');
     expect(html).not.toContain('<h2>Stage: stale</h2>');
     let st = await runStatus(dir);
-    expect(st.stale.map((s) => `${s.stage} since ${s.since}: ${s.rerun}`)).toEqual(['sim since route: heatplan simulate', 'map since route: heatplan export-map']);
+    expect(st.stale.map((s) => `${s.stage} since ${s.since}: ${s.rerun}`)).toEqual(['sim since route: heatplan simulate', 'cost since route: heatplan cost', 'map since route: heatplan export-map']);
 
     // a simulation that fails (no consumers) clears nothing
     await expect(runStage('simulate', dir, { weather: WEATHER })).rejects.toThrow(/no consumers/);
     expect(manifestOf(dir).stale.sim.since).toBe('route');
 
-    await runStage('route', dir, { ...route, minKwPerM: 0.17 });
+    await runStage('route', dir, route);
     expect(manifestOf(dir).stale.sim.since).toBe('route');
     await runStage('simulate', dir, { weather: WEATHER, scenario: join(DEMO, 'scenario.yaml') });
     m = manifestOf(dir);
     expect(m.stale.sim).toBeUndefined();
+    // the costs price network and simulation: stale until the cost stage runs again
+    expect(m.stale.cost.since).toBe('sim');
+    await runStage('cost', dir, { costs: [join(DEMO, '../costs/demo-assumptions.csv')], currency: 'JPY' });
+    expect(manifestOf(dir).stale?.cost).toBeUndefined();
     expect(m.sim.heatDelivered_MWh).toBeCloseTo(simBefore, 3);
     await runStage('map', dir, { format: 'png', dpi: 50 });
     await runStage('report', dir, { maps: false });
@@ -293,7 +303,7 @@ describe('two commands on one run', () => {
       codes.push(`${p.code}/${r.code}`);
       expect(leftovers(dir)).toEqual([]);
       const m = manifestOf(dir);
-      expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim']);
+      expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim', 'cost']);
     }
     console.log(`potential/route exit codes: ${codes.join(', ')}`);
   });

@@ -81,7 +81,7 @@ describe('scenario errors name file, line, key and what was expected', () => {
       '4 potential.riverTemp_C: expected a temperature in °C, or a list of 12 monthly means (January first), got a list of 3',
       '5 route.plant[0].lon: expected a longitude -180..180',
       '6 map.size: expected one of "A4", "A3", got the string "A5"',
-      '7 simulation: unknown key "simulation" (did you mean "simulate"?); allowed here: name, description, out, demand, potential, areas, route, simulate, report, map, export',
+      '7 simulation: unknown key "simulation" (did you mean "simulate"?); allowed here: name, description, out, demand, potential, areas, route, simulate, cost, report, map, export',
     ]);
   });
 

@@ -20,7 +20,7 @@ import { HAVE_DATA } from '../helpers/data.js';
 const BIN = resolve(__dirname, '../../bin/heatplan.mjs');
 const DEMO = resolve(__dirname, '../../datasets/demo');
 const FIX = resolve(__dirname, '../fixtures/pipeline');
-const STAGE_LINE = /^heatplan (run|demo): (demand|potential|areas|route|simulate|report|map) /;
+const STAGE_LINE = /^heatplan (run|demo): (demand|potential|areas|route|simulate|cost|report|map) /;
 
 async function heatplan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -62,12 +62,12 @@ describe('the demo scenario end to end through the CLI', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => STAGE_LINE.test(l));
-    expect(lines.map((l) => STAGE_LINE.exec(l)![2])).toEqual(['demand', 'potential', 'areas', 'route', 'simulate', 'report', 'map']);
+    expect(lines.map((l) => STAGE_LINE.exec(l)![2])).toEqual(['demand', 'potential', 'areas', 'route', 'simulate', 'cost', 'report', 'map']);
 
     const m = manifestOf(out);
-    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim']);
+    expect(m.stages).toEqual(['demand', 'potential', 'areas', 'route', 'sim', 'cost']);
     expect(m.scenarios.at(-1).stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
-      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', 'simulate:ok', 'report:ok', 'map:ok',
+      'demand:ok', 'potential:ok', 'areas:ok', 'route:ok', 'simulate:ok', 'cost:ok', 'report:ok', 'map:ok',
     ]);
     expect(m.scenarios.at(-1).sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.inputs.some((i: { role: string; path: string }) => i.role === 'scenario' && i.path === join(DEMO, 'demo.yaml'))).toBe(true);
@@ -111,7 +111,7 @@ describe('the demo scenario end to end through the CLI', () => {
       expect(s.losses_MWh).toBeGreaterThan(0);
       expect(s.cases).toHaveLength(5); // scenario.yaml's cases 0-4
       const json = JSON.parse(r.stdout);
-      expect(json.stages.map((x: { status: string }) => x.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+      expect(json.stages.map((x: { status: string }) => x.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     }
   });
 });

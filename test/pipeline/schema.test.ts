@@ -61,7 +61,7 @@ map: [{ format: png, dpi: 100 }, { format: pdf, title: Sheet 2, out: sheets/town
     expect(argv.report).toEqual(['report', '/data/runs/town']);
     expect(argv['map[0]']).toEqual(['export-map', '/data/runs/town', '--format', 'png', '--dpi', '100', '--title', 'town']);
     expect(argv['map[1]']).toEqual(['export-map', '/data/runs/town', '--format', 'pdf', '--out', '/data/town/sheets/town.pdf', '--title', 'Sheet 2']);
-    expect(steps.filter((st) => st.skip).map((st) => [st.label, st.skip!.reason])).toEqual([['areas', 'not in the scenario'], ['export', 'not in the scenario']]);
+    expect(steps.filter((st) => st.skip).map((st) => [st.label, st.skip!.reason])).toEqual([['areas', 'not in the scenario'], ['cost', 'not in the scenario'], ['export', 'not in the scenario']]);
   });
 
   it('the produced command lines parse with the real commands into the intended option values', async () => {

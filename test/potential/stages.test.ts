@@ -86,7 +86,7 @@ describe('heatplan potential on hand-made runs', () => {
     expect(s.kwBySource.sewage).toBeCloseTo(waterHeatKw(2000 / 86400, 5), 1);
     expect(s.kwBySource.river).toBeNull();
     const r = await readGeoTiff(join(dir, 'potential.tif'));
-    expect(r.names).toEqual(['sewage_kW', 'river_kW', 'ground_kW', 'waste_heat_kW', 'coverage', 'suitability']);
+    expect(r.names).toEqual(['sewage_kW', 'river_kW', 'ground_kW', 'waste_heat_kW', 'coverage', 'suitability', 'sea_water_kW', 'hot_spring_kW', 'snow_ice_kW', 'biomass_kW', 'transformer_kW']);
     // sewer along row 0: rows 0 and 1 (centres 50 and 150 m away) get it, row 2 (250 m) does not
     expect(r.bands[0]![0]).toBeCloseTo(waterHeatKw(2000 / 86400, 5), 3);
     expect(r.bands[0]![10]).toBeGreaterThan(0);

@@ -18,6 +18,20 @@ describe('network.geojson plants', () => {
     expect(nets[0]!.plants).toHaveLength(0);
     expect(w.count('plant-location-only')).toBe(1);
   });
+  it('the warning gives the one line that makes the suggested location a plant (issue 12)', () => {
+    const w = new Warnings();
+    parseNetworkGeojson(fc({ type: 'suggested', capacity_kW: null, fuel: null, suggested: true, output_kW: 1234.2 }), 'net.geojson', w);
+    expect(w.list()[0]!.examples[0]!.message).toContain('- { id: p, type: gas_boiler, capacity_kW: 1235, efficiency: E }');
+  });
+  it('cooling of consumers is read (cool_MWh, coolPeak_kW), 0 where absent', () => {
+    const text = JSON.parse(fc({ type: 'biomass', capacity_kW: 500, fuel: 'wood_chip' }));
+    text.features[0].properties.cool_MWh = 12.5;
+    text.features[0].properties.coolPeak_kW = 9;
+    const nets = parseNetworkGeojson(JSON.stringify(text), 'net.geojson', new Warnings());
+    expect(nets[0]!.consumers[0]!.coolMWh).toBe(12.5);
+    expect(nets[0]!.consumers[0]!.coolPeakKw).toBe(9);
+    expect(parseNetworkGeojson(fc({ type: 'biomass', capacity_kW: 500, fuel: 'wood_chip' }), 'net.geojson', new Warnings())[0]!.consumers[0]!.coolMWh).toBe(0);
+  });
   it('keeps a plant with capacity and fuel', () => {
     const w = new Warnings();
     const nets = parseNetworkGeojson(fc({ type: 'biomass', capacity_kW: 500, fuel: 'wood_chip' }), 'net.geojson', w);

@@ -76,7 +76,7 @@ describe('options as data', () => {
       { key: 'maxService_m', message: 'expected a positive number of metres (m), got the string "50 m"; write the number alone: 50', value: '50 m' },
       { key: 'consumers', message: 'expected one of "buildings", "blocks", got the string "cells"', value: 'cells' },
     ]);
-    expect(parseStageOptions('route', {}).issues).toEqual([{ key: 'roads', message: 'missing: expected a path (roads: OSM .pbf, .shp or .geojson lines)' }]);
+    expect(parseStageOptions('route', {}).issues).toEqual([{ key: 'roads', message: 'missing: expected a path (roads: OSM .pbf, .gpkg, .fgb, .shp or .geojson lines)' }]);
   });
 
   it('old spellings (command-line names, kebab or camel case) are renamed and reported', () => {

@@ -8,7 +8,8 @@
  * Each bug the issue lists has its test: the hourly chart and slider after a plain simulate (a `plant:` column is
  * not a scenario), the case selector, the summary that stopped after 60 rows, cut-off consumers (off by default,
  * quiet grey), the extruded 3D grid, water, roads, the scale bar, labelled suitability classes and the fixed
- * MWh/(ha·a) demand classes (the √ ramp as an option). Set HEATPLAN_VIEWER_SHOTS=DIR to keep a screenshot of each run.
+ * MWh/(ha·a) demand classes (the √ ramp as an option), potential bands of sources not given left out of the layer
+ * list, use names in words. Set HEATPLAN_VIEWER_SHOTS=DIR to keep a screenshot of each run.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
@@ -334,6 +335,20 @@ describeReal('viewer on real runs (Helsinki, Osaka, Tamana)', () => {
     expect(diffPixels(dry, wet)).toBeGreaterThan(100);
     expect(count(wet, over(VIEWER_BASE_STYLE.waterLine, 255), 12)).toBeGreaterThan(30);
     await defaults(hel);
+  });
+
+  it('Tamana and Helsinki: only the heat sources the potential stage was given are listed; uses are named in the legend', async () => {
+    const tam = await open('tamana');
+    const labels = await tam.locator('#layers label').allTextContents();
+    const pot = labels.filter((l) => l.includes('potential:'));
+    // Tamana's potential was given the river only: the sewage, ground, waste-heat (and other) bands are NaN everywhere
+    expect(pot.map((l) => l.trim())).toEqual(['potential: river_kW (kW)', 'potential: coverage (ratio)', 'potential: suitability (class)']);
+    const hel = await open('helsinki');
+    await defaults(hel);
+    const legend = (await hel.locator('#legend').textContent()) ?? '';
+    // use names as words, not the category keys
+    expect(legend).toContain('Residential apartment');
+    expect(legend).not.toContain('residential_apartment');
   });
 
   it('Helsinki: suitability is drawn in labelled classes', async () => {

@@ -25,7 +25,8 @@ export const WATER_INPUT_ROLE = 'rivers';
 
 export interface RunData {
   status: RunStatus;
-  tiles: { url: string; attribution: string } | null;
+  /** Base map tiles: an XYZ URL, or the server's /api/tiles of a local MBTiles file with its zoom levels. */
+  tiles: { url: string; attribution: string; minZoom?: number; maxZoom?: number } | null;
   demand?: Unpacked<GridMeta>;
   potential?: Unpacked<GridMeta>;
   buildings?: Unpacked<BuildingsMeta>;

@@ -1,6 +1,6 @@
 /** Legend with units for the visible layers. */
 import type { RunData } from './data.js';
-import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, VIEWER_BASE_STYLE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
+import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, useLabel, VIEWER_BASE_STYLE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
 import { useRgba } from './layers/buildings.js';
 import { esc, fmt } from './format.js';
 import type { DemandScale } from './layers/context.js';
@@ -49,7 +49,7 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
   if (visible.roads && data.roads) out.push(`<div class="legend-row"><span class="swatch line" style="background:${css(VIEWER_BASE_STYLE.road)}"></span> roads (the route stage's road graph)</div>`);
   if (visible.buildings && data.buildings) {
     const uses = data.buildings.meta.dictionaries.use;
-    out.push(`<div>buildings by use</div>` + uses.map((u, i) => `<div class="legend-row">${swatch(useRgba(uses, i))} ${esc(u || '(none)')}</div>`).join(''));
+    out.push(`<div>buildings by use</div>` + uses.map((u, i) => `<div class="legend-row">${swatch(useRgba(uses, i))} ${esc(u ? useLabel(u) : '(none)')}</div>`).join(''));
   }
   if (visible.network && data.network) {
     out.push(

@@ -1,6 +1,6 @@
 /**
- * What a plan sheet frames. By default the network and the supply areas (what a plan is about), else the demand
- * cells, else everything drawn; `extent` names a layer to frame instead, or a lon/lat box.
+ * What a plan sheet frames. By default the network and the supply areas (what a plan is about; a network without
+ * supply areas with the demand around it), else the demand cells, else everything drawn; `extent` names a layer to frame instead, or a lon/lat box.
  */
 import { InputError } from '../../errors.js';
 import { transformer, WGS84, type Crs } from '../../crs/index.js';
@@ -69,10 +69,19 @@ export function layerBox(run: RunLayers, layer: Exclude<ExtentLayer, 'auto'>): B
   }
 }
 
-/** The default frame: network and supply areas, else the demand cells, else the buildings, else everything. */
+/**
+ * The default frame: what the plan delineates, the supply areas and the network. Where the run has no supply area
+ * (none qualified, or no areas stage) the network is framed with the demand it was planned on, so a network of a few
+ * buildings is shown in its town rather than alone at 1:1,000. Without a network: the areas, else the demand cells,
+ * else the buildings, else everything.
+ */
 export function autoBox(run: RunLayers): { box: Box | undefined; framed: string[] } {
   const net = layerBox(run, 'network');
   const areas = layerBox(run, 'areas');
+  if (net && !areas) {
+    const demand = layerBox(run, 'demand') ?? layerBox(run, 'buildings');
+    if (demand) return { box: union(net, demand), framed: ['network', run.demand ? 'demand' : 'buildings'] };
+  }
   if (net || areas) return { box: union(net, areas), framed: [...(net ? ['network'] : []), ...(areas ? ['areas'] : [])] };
   for (const l of ['demand', 'buildings'] as const) {
     const b = layerBox(run, l);

@@ -63,6 +63,8 @@ export interface SheetWords {
   baseTitle: string;
   roads: string;
   water: string;
+  tiles(name: string): string;
+  tilesSource(attribution: string, file: string): string;
   scale(s: string): string;
   crsLine(name: string, code: string | undefined): string;
   northLine(convergenceDeg: number): string;
@@ -102,6 +104,8 @@ const EN: SheetWords = {
   baseTitle: 'Base map',
   roads: 'Roads (the routed road graph)',
   water: 'Water',
+  tiles: (name) => `Base tiles: ${name}`,
+  tilesSource: (a, f) => `Base tiles: ${a} (${f})`,
   scale: (s) => `Scale ${s}`,
   crsLine: (name, code) => `Coordinate system: ${name}${code && !name.includes(code) ? ` (${code})` : ''}`,
   northLine: (c) => {
@@ -144,6 +148,8 @@ const JA: SheetWords = {
   baseTitle: '背景図',
   roads: '道路（経路探索に用いた道路網）',
   water: '水域・河川',
+  tiles: (name) => `背景タイル：${name}`,
+  tilesSource: (a, f) => `背景タイル：${a}（${f}）`,
   scale: (s) => `縮尺 ${s}`,
   crsLine: (name, code) => `座標系：${crsNameJa(name)}${code && !name.includes(code) ? `（${code}）` : ''}`,
   northLine: (c) => {

@@ -234,6 +234,49 @@ function drawRoads(b: DrawingBuilder, v: View, base: BaseLayer): boolean {
   return true;
 }
 
+/** Label sizes (mm on paper) and colours by kind: buildings and places dark, streets grey, water blue. */
+const NAME_STYLE = {
+  building: { sizeMm: 2.1, color: '#222222', bold: true },
+  place: { sizeMm: 2.4, color: '#333333', bold: true },
+  street: { sizeMm: 1.9, color: '#555555', bold: false },
+  block: { sizeMm: 1.7, color: '#777777', bold: false },
+  water: { sizeMm: 2.1, color: SHEET_STYLE.waterStroke, bold: false },
+} as const;
+
+/** Paper width of a label, mm: CJK characters a full em, others about half of one. */
+export function labelWidthMm(text: string, sizeMm: number): number {
+  let em = 0;
+  for (const ch of text) em += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/.test(ch) ? 1 : 0.56;
+  return em * sizeMm;
+}
+
+/**
+ * Place names over the map: inside the frame, larger features first (buildings by floor area, streets by length),
+ * each label kept only where it overlaps no label already placed, so a dense city keeps a readable few.
+ */
+function drawNames(b: DrawingBuilder, v: View, base: BaseLayer): void {
+  const f = v.frame;
+  const placed: [number, number, number, number][] = [];
+  const order = { place: 0, water: 1, building: 2, street: 3, block: 4 } as const;
+  const names = [...base.names].sort((a, c) => order[a.kind] - order[c.kind] || c.weight - a.weight || a.text.localeCompare(c.text));
+  const seen = new Set<string>();
+  b.group({ id: 'base-names' }, () => {
+    for (const n of names) {
+      const st = NAME_STYLE[n.kind];
+      const [x, y0] = toPaper(v, n.x, n.y);
+      const y = n.kind === 'building' ? y0 - st.sizeMm * 1.4 : y0;
+      const w = labelWidthMm(n.text, st.sizeMm);
+      const box: [number, number, number, number] = [x - w / 2 - 0.5, y - st.sizeMm * 0.6, x + w / 2 + 0.5, y + st.sizeMm * 0.6];
+      if (box[0] < f.x || box[2] > f.x + f.w || box[1] < f.y || box[3] > f.y + f.h) continue;
+      if (seen.has(`${n.kind}:${n.text}`)) continue;
+      if (placed.some((p) => p[0] < box[2] && box[0] < p[2] && p[1] < box[3] && box[1] < p[3])) continue;
+      placed.push(box);
+      seen.add(`${n.kind}:${n.text}`);
+      b.text(x, y + st.sizeMm * 0.35, n.text, st.sizeMm, { anchor: 'middle', bold: st.bold, color: st.color, halo: '#ffffff', haloMm: 0.35 });
+    }
+  });
+}
+
 /**
  * Draw the loaded layers of `run` into `b` (inside the map frame) and return their legend blocks, in drawing order:
  * the base layer's water, rasters, the base layer's roads, then polygons, then lines and points. Only what meets the
@@ -245,6 +288,13 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
   const box = viewBox(v);
   const visible = (fs: ProjFeature[] | undefined) => (fs ?? []).filter((f) => partsMeet(f.parts, box));
   const base = opts.base;
+  const tiles = base?.tiles;
+  if (tiles) {
+    // the tile image covers the frame's ground box exactly (engine/export/map.ts reads it for that box)
+    const [x0, y1] = toPaper(v, tiles.box[0], tiles.box[3]);
+    const [x1, y0] = toPaper(v, tiles.box[2], tiles.box[1]);
+    b.group({ id: 'base-tiles' }, () => b.add({ kind: 'image', x: x0, y: y1, w: x1 - x0, h: y0 - y1, width: tiles.width, height: tiles.height, rgba: tiles.rgba }));
+  }
   const water = base ? drawWater(b, v, base) : false;
 
   if (run.potential) {
@@ -368,10 +418,13 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     legend.push(block, extra);
   }
 
-  if (roads || water) {
+  if (base?.names.length) drawNames(b, v, base);
+
+  if (roads || water || tiles) {
     const items: LegendItem[] = [];
     if (roads) items.push({ swatch: 'line', color: SHEET_STYLE.road, label: w.roads, sizeMm: 0.25 });
     if (water) items.push({ swatch: 'fill', color: SHEET_STYLE.waterFill, label: w.water });
+    if (tiles) items.push({ swatch: 'fill', color: '#dddddd', label: w.tiles(tiles.name ?? tiles.attribution) });
     legend.push({ title: w.baseTitle, id: 'base-map', items });
   }
   return legend;

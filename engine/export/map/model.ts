@@ -51,6 +51,9 @@ export interface TextPrim {
   anchor: 'start' | 'middle' | 'end';
   bold?: boolean;
   color?: string;
+  /** A halo drawn under the glyphs (labels over the map): its colour; width `haloMm`. */
+  halo?: string;
+  haloMm?: number;
 }
 
 /** An RGBA raster stretched over a mm rectangle, drawn without smoothing (grid cells stay crisp). */
@@ -114,8 +117,9 @@ export class DrawingBuilder {
     this.prims.push({ kind: 'path', parts: [Float64Array.from(coords)], closed: false, ...style });
   }
 
-  text(x: number, y: number, text: string, sizeMm: number, opts: { anchor?: TextPrim['anchor']; bold?: boolean; color?: string } = {}): void {
-    this.prims.push({ kind: 'text', x, y, text, sizeMm, anchor: opts.anchor ?? 'start', bold: opts.bold, color: opts.color });
+  text(x: number, y: number, text: string, sizeMm: number, opts: { anchor?: TextPrim['anchor']; bold?: boolean; color?: string; halo?: string; haloMm?: number } = {}): void {
+    const halo = opts.halo ? { halo: opts.halo, haloMm: opts.haloMm ?? sizeMm * 0.25 } : {};
+    this.prims.push({ kind: 'text', x, y, text, sizeMm, anchor: opts.anchor ?? 'start', bold: opts.bold, color: opts.color, ...halo });
   }
 }
 

@@ -120,6 +120,14 @@ export async function renderPdf(d: Drawing, meta: PdfMeta = {}): Promise<PdfResu
         doc.font(name).fontSize(p.sizeMm).fillColor(p.color ?? '#000000', 1);
         const w = doc.widthOfString(text);
         const x = p.anchor === 'middle' ? p.x - w / 2 : p.anchor === 'end' ? p.x - w : p.x;
+        if (p.halo) {
+          // the halo: the glyphs stroked wide in the halo colour, then filled on top
+          doc.save();
+          doc.lineWidth(2 * (p.haloMm ?? 0)).lineJoin('round').strokeColor(p.halo, 1);
+          doc.text(text, x, p.y, { lineBreak: false, baseline: 'alphabetic', stroke: true, fill: false });
+          doc.restore();
+          doc.font(name).fontSize(p.sizeMm).fillColor(p.color ?? '#000000', 1);
+        }
         doc.text(text, x, p.y, { lineBreak: false, baseline: 'alphabetic' });
         break;
       }

@@ -92,6 +92,14 @@ export async function renderPng(d: Drawing, dpi = 300): Promise<Buffer> {
         ctx.fillStyle = p.color ?? '#000000';
         ctx.textAlign = p.anchor === 'middle' ? 'center' : p.anchor === 'end' ? 'right' : 'left';
         ctx.textBaseline = 'alphabetic';
+        if (p.halo) {
+          ctx.save();
+          ctx.strokeStyle = p.halo;
+          ctx.lineWidth = 2 * (p.haloMm ?? 0);
+          ctx.lineJoin = 'round';
+          ctx.strokeText(p.text, p.x, p.y);
+          ctx.restore();
+        }
         ctx.fillText(p.text, p.x, p.y);
         break;
       case 'image': {

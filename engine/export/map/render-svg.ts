@@ -92,6 +92,8 @@ export function renderSvg(d: Drawing, opts: SvgOptions = {}): string {
         if (p.anchor !== 'start') attrs.push(`text-anchor="${p.anchor}"`);
         if (p.bold) attrs.push('font-weight="bold"');
         if (p.color && p.color !== '#000000') attrs.push(`fill="${p.color}"`);
+        // the halo under the glyphs: stroke painted first
+        if (p.halo) attrs.push(`stroke="${p.halo}" stroke-width="${f(2 * (p.haloMm ?? 0))}" stroke-linejoin="round" paint-order="stroke"`);
         return `<text ${attrs.join(' ')}>${escapeXml(p.text)}</text>`;
       }
       case 'image': {

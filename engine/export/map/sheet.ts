@@ -146,8 +146,8 @@ function flow(boxes: Box_[], cols: number, h: number): { col: number; y: number 
   return pos;
 }
 
-/** Build the plan sheet of `run`'s loaded layers. */
-export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawing; info: SheetInfo } {
+/** The layout, scale and view a sheet of `run` takes (what buildSheet draws into), without drawing. */
+export function sheetLayout(run: RunLayers, opts: SheetOptions) {
   const W = opts.widthMm;
   const H = opts.heightMm;
   const landscape = W > H;
@@ -168,7 +168,6 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
       value: run.loaded,
     });
   }
-  const w = words(opts.lang ?? 'en');
   const framing = opts.frame ?? frameBox(run, parseExtent(undefined), ext);
   const fb = framing.box;
   // the framed box is padded already (extent.ts pad): no second margin inside the frame; where the padding alone
@@ -187,6 +186,13 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   const { frame, panel } = layout;
   const scale = fit(layout);
   const view: View = { scale, cx: (fb[0] + fb[2]) / 2, cy: (fb[1] + fb[3]) / 2, frame };
+  return { W, H, layout, frame, panel, scale, view, framing, ext };
+}
+
+/** Build the plan sheet of `run`'s loaded layers. */
+export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawing; info: SheetInfo } {
+  const { W, H, frame, panel, scale, view, framing } = sheetLayout(run, opts);
+  const w = words(opts.lang ?? 'en');
   const c = framing.content;
   const cwMm = ((c[2] - c[0]) * 1000) / scale;
   const chMm = ((c[3] - c[1]) * 1000) / scale;
@@ -224,8 +230,16 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   const conv = gridConvergenceDeg(run.crs, view.cx, view.cy);
   const lang = opts.lang ?? 'en';
   const crsLines = crsNote(run.crs, conv, lang);
-  const attribution = [...attributionLines(run.manifest, opts.cjk ?? false, lang), w.madeWith(VERSION)];
+  const tileLine = opts.base?.tiles ? [w.tilesSource(opts.base.tiles.attribution, basename(opts.base.tiles.file))] : [];
+  const attribution = [...attributionLines(run.manifest, opts.cjk ?? false, lang), ...tileLine, w.madeWith(VERSION)];
   const noteLines = opts.note ? [w.note(opts.note)] : [];
+  // the cost stage's key figure (manifest.cost), one line
+  const cs = run.manifest.cost;
+  if (cs && typeof cs.lcohNetwork_per_kWh === 'number') {
+    const lc = Number(cs.lcohNetwork_per_kWh.toPrecision(4)).toLocaleString('en-US');
+    const cap = Math.round(cs.capital).toLocaleString('en-US');
+    noteLines.push(lang === 'ja' ? `事業性: 熱の均等化原価 ${lc} ${cs.currency}/kWh（導管網の熱）、初期投資 ${cap} ${cs.currency}（価格年 ${cs.priceYears.join('・')}）` : `Costs: LCOH ${lc} ${cs.currency}/kWh (network heat), capital ${cap} ${cs.currency} (price year ${cs.priceYears.join(', ')})`);
+  }
 
   // shrink the panel's type until everything fits (many building uses on a small sheet)
   const colW = (panel.w - (panel.cols - 1) * 4) / panel.cols;

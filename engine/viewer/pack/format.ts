@@ -87,6 +87,8 @@ export interface ViewBand {
   min: number;
   max: number;
   sum: number;
+  /** Cells with a finite value (0: the band is NaN everywhere, a heat source that was not given). */
+  finite: number;
 }
 
 export interface ViewGridMeta {

@@ -79,7 +79,7 @@ export async function readViewGrid(path: string, opts: ViewGridOptions = {}): Pr
   const cell = new Uint32Array(count);
   const position = new Float64Array(count * 2);
   const values = Array.from({ length: nBands }, () => new Float32Array(count));
-  const bands: ViewBand[] = names.map((name, b) => ({ name, unit: units[b]!, min: Infinity, max: -Infinity, sum: 0 }));
+  const bands: ViewBand[] = names.map((name, b) => ({ name, unit: units[b]!, min: Infinity, max: -Infinity, sum: 0, finite: 0 }));
   let k = 0;
   for (let i = 0; i < n; i++) {
     if (!keep[i]) continue;
@@ -97,6 +97,7 @@ export async function readViewGrid(path: string, opts: ViewGridOptions = {}): Pr
         if (v < s.min) s.min = v;
         if (v > s.max) s.max = v;
         s.sum += v;
+        s.finite++;
       }
     }
     k++;

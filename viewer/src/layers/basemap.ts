@@ -1,4 +1,7 @@
-/** Optional raster base map from an XYZ tile URL (e.g. GSI tiles); none by default, so the viewer works offline. */
+/**
+ * Optional raster base map from an XYZ tile URL (e.g. GSI tiles) or a local MBTiles file the server serves at
+ * /api/tiles (offline); none by default. Past a local file's last zoom its tiles are stretched (maxZoom).
+ */
 import { TileLayer } from '@deck.gl/geo-layers';
 import { BitmapLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
@@ -8,9 +11,10 @@ export function basemapLayer(ctx: LayerContext): TileLayer | null {
   if (!t) return null;
   return new TileLayer({
     id: 'basemap',
+    // a local file's tiles come from the page's own server (/api/tiles/{z}/{x}/{y})
     data: t.url,
-    minZoom: 0,
-    maxZoom: 18,
+    minZoom: t.minZoom ?? 0,
+    maxZoom: t.maxZoom ?? 18,
     tileSize: 256,
     renderSubLayers: (props: any) => {
       const [[west, south], [east, north]] = props.tile.boundingBox;

@@ -30,13 +30,14 @@ export interface LayerEntry {
 
 /** The entries the loaded run can show (a potential entry per band). */
 export function layerEntries(data: RunData): LayerEntry[] {
-  const potentials: LayerEntry[] = (data.potential?.meta.bands ?? []).map((b, i) => ({
+  // a source band that is NaN everywhere was not given to the potential stage: no entry for it
+  const potentials: LayerEntry[] = (data.potential?.meta.bands ?? []).flatMap((b, i) => (b.finite === 0 ? [] : [{
     id: `potential-${i}`,
     label: `potential: ${b.name}${b.unit ? ` (${b.unit})` : ''}`,
     file: FILES.potential,
     defaultOn: false,
-    build: (ctx) => potentialLayer(ctx, i),
-  }));
+    build: (ctx: LayerContext) => potentialLayer(ctx, i),
+  }]));
   const all: LayerEntry[] = [
     { id: 'basemap', label: 'base map tiles', file: '', defaultOn: true, build: basemapLayer },
     { id: 'demand', label: 'demand density (grid)', file: FILES.demand, defaultOn: true, build: demandGridLayer },

@@ -1,0 +1,246 @@
+/**
+ * Design loads of a set of consumers, two ways (METHODS.md 2 and 3):
+ *   - 'coincident' (default): the hourly profiles of the consumers' uses (engine/demand/profiles.ts buildUseProfiles,
+ *     the simulation's own profiles) summed over the set, annual x profile per use and component, and the largest
+ *     hour taken: the design load of a pipe is the peak of what flows through it in the simulated year;
+ *   - 'diversity': the THERMOS fit, f(n) x sum of the consumers' own peaks, f = 0.62 + 0.38 / n.
+ *
+ * A set of consumers is carried as one flat aggregate vector (sums over its consumers; AGG_* offsets, then one
+ * column per use and component in MWh/a), so a pipe's downstream is one row of a Float64Array and subsets add and
+ * subtract. The peak of an aggregate is found exactly with a bound on each day: the day's largest profile value per
+ * column bounds every hour of that day, days are scanned in bound order and the scan stops when no unscanned day can
+ * beat the best hour found.
+ */
+import { diversity } from './prune.js';
+
+/** Aggregate offsets: consumers, heat MWh/a, heat peaks kW (sum), cooling MWh/a, cooling peaks kW (sum). */
+export const AGG_COUNT = 0, AGG_HEAT = 1, AGG_PEAK = 2, AGG_COOL = 3, AGG_COOL_PEAK = 4;
+/** Service pipes: heat loss MWh/a and chilled-water gain MWh/a of the consumers' own service pipes. */
+export const AGG_SVC_LOSS = 5, AGG_SVC_GAIN = 6;
+/** Consumers with cooling whose use has no cooling profile: their count and cooling peaks (kW, sum). */
+export const AGG_NOPROF_COUNT = 7, AGG_NOPROF_PEAK = 8;
+export const AGG_FIXED = 9;
+
+export type LoadMethod = 'coincident' | 'diversity';
+
+/** A consumer's demand as the load model needs it. */
+export interface LoadConsumer {
+  /** annual space heat and hot water, MWh/a (heatMWh when the split is unknown: all space heat) */
+  spaceHeatMWh: number;
+  hotWaterMWh: number;
+  heatMWh: number;
+  /** undiversified heat peak, kW */
+  peakKw: number;
+  /** annual cooling MWh/a and cooling peak kW (0 where none) */
+  coolMWh: number;
+  coolPeakKw: number;
+  /** use category: the profile it follows */
+  use: string;
+}
+
+/** Normalised hourly profiles of one use (sum 1 over the year each; cooling all zero where the use has none). */
+export interface UseSeries {
+  spaceHeat: Float64Array;
+  hotWater: Float64Array;
+  cooling?: Float64Array;
+}
+
+export interface LoadModel {
+  method: LoadMethod;
+  /** aggregate width: AGG_FIXED + profile columns */
+  width: number;
+  /** hours of the profiles (0 for 'diversity') */
+  hours: number;
+  /** heat columns [AGG_FIXED, coolStart), cooling columns [coolStart, width) */
+  coolStart: number;
+  /** add consumer k (its index in the consumer list) times `sign` into agg at row offset off */
+  add(agg: Float64Array, off: number, k: number, sign: number): void;
+  /** design heat load of the aggregate at off, kW */
+  heatKw(agg: Float64Array, off: number): number;
+  /** design cooling load of the aggregate at off, kW */
+  coolKw(agg: Float64Array, off: number): number;
+  /** hourly heat (or cooling) load of an aggregate, kW (coincident only) */
+  series(agg: Float64Array, off: number, medium: 'heat' | 'cold'): Float64Array | undefined;
+  /** the consumer's own design heat / cooling load, kW (for its service pipe) */
+  consumerHeatKw(k: number): number;
+  consumerCoolKw(k: number): number;
+}
+
+interface Columns {
+  /** hour-major profile values, kW per MWh/a: prof[h * nCols + c] */
+  prof: Float64Array;
+  /** per day and column the largest hour value: dayMax[d * nCols + c] */
+  dayMax: Float64Array;
+  nCols: number;
+  hours: number;
+}
+
+/** The THERMOS diversity model: no profiles needed. */
+export function diversityModel(consumers: LoadConsumer[]): LoadModel {
+  return {
+    method: 'diversity',
+    width: AGG_FIXED,
+    hours: 0,
+    coolStart: AGG_FIXED,
+    add(agg, off, k, sign) {
+      const c = consumers[k]!;
+      agg[off + AGG_COUNT] += sign;
+      agg[off + AGG_HEAT] += sign * c.heatMWh;
+      agg[off + AGG_PEAK] += sign * c.peakKw;
+      agg[off + AGG_COOL] += sign * c.coolMWh;
+      agg[off + AGG_COOL_PEAK] += sign * c.coolPeakKw;
+    },
+    heatKw: (agg, off) => diversity(Math.round(agg[off + AGG_COUNT]!)) * Math.max(0, agg[off + AGG_PEAK]!),
+    coolKw: (agg, off) => diversity(Math.round(agg[off + AGG_COUNT]!)) * Math.max(0, agg[off + AGG_COOL_PEAK]!),
+    series: () => undefined,
+    consumerHeatKw: (k) => consumers[k]!.peakKw,
+    consumerCoolKw: (k) => consumers[k]!.coolPeakKw,
+  };
+}
+
+/**
+ * The coincident model from per-use profiles. Heat columns: (use, space heat) and (use, hot water); cooling columns:
+ * (use, cooling). A use whose cooling profile is missing or all zero while its consumers have cooling demand is listed
+ * in `missingCooling`; those consumers' cooling peaks are added on top of the coincident cooling peak of the others,
+ * diversified with the THERMOS fit over their number (an upper-side estimate: their peaks are taken at the others'
+ * peak hour; the caller warns).
+ */
+export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string, UseSeries>): LoadModel & { missingCooling: string[] } {
+  const uses = [...new Set(consumers.map((c) => c.use))];
+  const heatCols: Float64Array[] = [];
+  const coolCols: Float64Array[] = [];
+  const colSh = new Map<string, number>(), colHw = new Map<string, number>(), colCool = new Map<string, number>();
+  const missingCooling: string[] = [];
+  for (const u of uses) {
+    const p = profiles.get(u);
+    if (!p) throw new Error(`coincidentModel: no profile for use ${u}`);
+    colSh.set(u, heatCols.length);
+    heatCols.push(p.spaceHeat);
+    colHw.set(u, heatCols.length);
+    heatCols.push(p.hotWater);
+  }
+  for (const u of uses) {
+    const p = profiles.get(u)!;
+    const needs = consumers.some((c) => c.use === u && c.coolMWh > 0);
+    if (!needs) continue;
+    let sum = 0;
+    if (p.cooling) for (let h = 0; h < p.cooling.length; h++) sum += p.cooling[h]!;
+    if (!(sum > 0)) {
+      missingCooling.push(u);
+      continue;
+    }
+    colCool.set(u, heatCols.length + coolCols.length);
+    coolCols.push(p.cooling!);
+  }
+  const all = [...heatCols, ...coolCols];
+  const hours = all[0]?.length ?? 0;
+  const cols = buildColumns(all, hours);
+  const coolStart = AGG_FIXED + heatCols.length;
+  const width = AGG_FIXED + all.length;
+  // each consumer's columns, for add()
+  const cSh = Int32Array.from(consumers, (c) => colSh.get(c.use)!);
+  const cHw = Int32Array.from(consumers, (c) => colHw.get(c.use)!);
+  const cCool = Int32Array.from(consumers, (c) => colCool.get(c.use) ?? -1);
+  const one = new Float64Array(width);
+  const model: LoadModel & { missingCooling: string[] } = {
+    method: 'coincident',
+    width,
+    hours,
+    coolStart,
+    missingCooling,
+    add(agg, off, k, sign) {
+      const c = consumers[k]!;
+      agg[off + AGG_COUNT] += sign;
+      agg[off + AGG_HEAT] += sign * c.heatMWh;
+      agg[off + AGG_PEAK] += sign * c.peakKw;
+      agg[off + AGG_COOL] += sign * c.coolMWh;
+      agg[off + AGG_COOL_PEAK] += sign * c.coolPeakKw;
+      agg[off + AGG_FIXED + cSh[k]!] += sign * c.spaceHeatMWh;
+      agg[off + AGG_FIXED + cHw[k]!] += sign * c.hotWaterMWh;
+      if (cCool[k]! >= 0) agg[off + AGG_FIXED + cCool[k]!] += sign * c.coolMWh;
+      else if (c.coolMWh > 0 || c.coolPeakKw > 0) {
+        agg[off + AGG_NOPROF_COUNT] += sign;
+        agg[off + AGG_NOPROF_PEAK] += sign * c.coolPeakKw;
+      }
+    },
+    heatKw: (agg, off) => peakOf(cols, agg, off + AGG_FIXED, 0, heatCols.length),
+    coolKw: (agg, off) =>
+      peakOf(cols, agg, off + AGG_FIXED, heatCols.length, all.length) + diversity(Math.round(agg[off + AGG_NOPROF_COUNT]!)) * Math.max(0, agg[off + AGG_NOPROF_PEAK]!),
+    series(agg, off, medium) {
+      const [c0, c1] = medium === 'heat' ? [0, heatCols.length] : [heatCols.length, all.length];
+      const out = new Float64Array(hours);
+      for (let h = 0; h < hours; h++) {
+        let s = 0;
+        const row = h * cols.nCols;
+        for (let c = c0; c < c1; c++) s += agg[off + AGG_FIXED + c]! * cols.prof[row + c]!;
+        out[h] = s;
+      }
+      return out;
+    },
+    consumerHeatKw(k) {
+      one.fill(0);
+      model.add(one, 0, k, 1);
+      return model.heatKw(one, 0);
+    },
+    consumerCoolKw(k) {
+      one.fill(0);
+      model.add(one, 0, k, 1);
+      return model.coolKw(one, 0);
+    },
+  };
+  return model;
+}
+
+function buildColumns(series: Float64Array[], hours: number): Columns {
+  const nCols = series.length;
+  const prof = new Float64Array(hours * nCols);
+  // profiles sum to 1 over the year: x 1000 turns MWh/a into kW at that hour
+  series.forEach((s, c) => {
+    for (let h = 0; h < hours; h++) prof[h * nCols + c] = 1000 * s[h]!;
+  });
+  const days = Math.ceil(hours / 24);
+  const dayMax = new Float64Array(days * nCols);
+  for (let h = 0; h < hours; h++) {
+    const d = (h / 24) | 0;
+    for (let c = 0; c < nCols; c++) {
+      const v = prof[h * nCols + c]!;
+      if (v > dayMax[d * nCols + c]!) dayMax[d * nCols + c] = v;
+    }
+  }
+  return { prof, dayMax, nCols, hours };
+}
+
+let bounds = new Float64Array(0);
+
+/** Exact max over hours of sum_c a[c] x prof[h][c] for columns c0..c1 (annual values a >= 0). */
+function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: number): number {
+  const { prof, dayMax, nCols, hours } = cols;
+  if (c1 <= c0 || hours === 0) return 0;
+  const days = Math.ceil(hours / 24);
+  if (bounds.length < days) bounds = new Float64Array(days);
+  for (let d = 0; d < days; d++) {
+    let b = 0;
+    const row = d * nCols;
+    for (let c = c0; c < c1; c++) {
+      const a = agg[aOff + c]!;
+      if (a > 0) b += a * dayMax[row + c]!;
+    }
+    bounds[d] = b;
+  }
+  // scan days in bound order (selection of the largest remaining bound: only a few days are ever scanned)
+  let best = 0;
+  for (;;) {
+    let d = -1, b = best;
+    for (let k = 0; k < days; k++) if (bounds[k]! > b) (b = bounds[k]!), (d = k);
+    if (d < 0) break;
+    bounds[d] = -1;
+    const h1 = Math.min(hours, d * 24 + 24);
+    for (let h = d * 24; h < h1; h++) {
+      let s = 0;
+      const row = h * nCols;
+      for (let c = c0; c < c1; c++) s += agg[aOff + c]! * prof[row + c]!;
+      if (s > best) best = s;
+    }
+  }
+  return best;
+}
