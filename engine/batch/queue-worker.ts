@@ -31,7 +31,7 @@ import {
   type JobData, type ScanJobData, type ScanJobResult, type StageJobData, type StageJobResult, type SummaryJobData, type SummaryJobResult, type TileJobData, type TileJobResult,
 } from './queue-flow.js';
 import { S3Store, type CommitRecord } from './store-s3.js';
-import { maskStoreSecrets, type StoreCredentials, type StoreRef } from './store-target.js';
+import type { StoreCredentials, StoreRef } from './store-target.js';
 import { writeAtomic, writeSummary } from './summary.js';
 import { ensureDir, planTiles, removeTiles, tileFolder, type MergeTask, type ScanResult, type TileResult } from './tiles.js';
 import { STAGE_ORDER, type StageName } from './stages.js';

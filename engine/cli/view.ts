@@ -8,8 +8,8 @@ export function register(program: Command): void {
     .argument('<dir>', 'run folder')
     .option('--port <n>', `port (default 5178, or the next free one; an explicit busy port is an error; 0 = any free port)`)
     .option('--no-open', 'do not open a browser')
-    .option('--tiles <url>', 'optional XYZ base map tile URL template, e.g. GSI tiles (needs network access)')
-    .option('--attribution <text>', 'attribution shown for --tiles')
+    .option('--tiles <url|file>', 'optional base map: an XYZ tile URL template, e.g. GSI tiles (needs network access), or a local MBTiles file of raster tiles (served offline)')
+    .option('--attribution <text>', 'attribution shown for --tiles (a local MBTiles file: from its metadata unless given)')
     .option('--rebuild', 'rebuild viewer/dist even if up to date')
     .action(async (dir: string, opts: Record<string, unknown>) => {
       const { runView } = await import('../viewer/view.js');

@@ -91,14 +91,16 @@ export interface CostsFile {
 }
 
 /** The hourly.csv columns of one case and network: [case, network], [case], [network] or [] as the writer prefixes them. */
-function hourlyScope(h: HourlyTable, caseId: string, network: string): { pump?: Float64Array; plant: Map<string, Float64Array> } {
+function hourlyScope(h: HourlyTable, caseId: string, network: string): { pump?: Float64Array; electricity?: Float64Array; plant: Map<string, Float64Array> } {
   const want = [[caseId, network], [caseId], [network], []].map((x) => x.join(':'));
   for (const w of want) {
     const cols = h.columns.filter((c) => 'scopes' in c && c.scopes.join(':') === w);
     if (!cols.length) continue;
     const pump = cols.find((c) => c.kind === 'series' && c.series === 'pump_kW')?.values;
     const plant = new Map(cols.filter((c) => c.kind === 'plant').map((c) => [(c as { plant: string }).plant, c.values]));
-    return { ...(pump ? { pump } : {}), plant };
+    // the simulation's hourly electricity bought (plants, auxiliaries, pumps; kW = kWh per hour), where hourly.csv has it
+    const electricity = cols.find((c) => c.kind === 'series' && c.series === 'electricity_kW')?.values;
+    return { ...(pump ? { pump } : {}), ...(electricity ? { electricity } : {}), plant };
   }
   return { plant: new Map() };
 }
@@ -223,6 +225,7 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
     };
     const inputs = caseInputs(sim);
     let tariff: Tariff | undefined;
+    let tariffHourly = 0;
     if (o.electricityTariff) {
       tariff = await readTariff(resolve(o.electricityTariff));
       if (tariff.currency !== currency) throw new InputError('cost-currency-mixed', `the tariff is in ${tariff.currency}, the run computes in ${currency}`, { file: tariff.file, line: 2, record: 'row 2', value: tariff.currency, hint: `give the tariff in ${currency} or run with --currency ${tariff.currency}` });
@@ -231,7 +234,11 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
       for (const c of inputs) {
         const sc = hourlyScope(hourly, c.caseId, c.network);
         if (!sc.pump && !sc.plant.size) throw new InputError('tariff-no-series', `hourly.csv has no series of case ${c.caseId}, network ${c.network}`, { file: hourly.file, hint: 'rerun `heatplan simulate` on this run' });
-        c.electricityTariffCost = tariffCost(tariff.price, sc.pump, c.plants.map((p) => ({ electricityKwh: p.electricity_kWh + (p.auxiliary_kWh ?? 0), outputKw: sc.plant.get(p.id) })), c.electricity_kWh).cost;
+        if (sc.electricity) {
+          // priced hour by hour as simulated: the series sums to the network's electricity_kWh
+          c.electricityTariffCost = tariffCost(tariff.price, sc.electricity, [], c.electricity_kWh).cost;
+          tariffHourly++;
+        } else c.electricityTariffCost = tariffCost(tariff.price, sc.pump, c.plants.map((p) => ({ electricityKwh: p.electricity_kWh + (p.auxiliary_kWh ?? 0), outputKw: sc.plant.get(p.id) })), c.electricity_kWh).cost;
       }
     }
     const networks: NetworkCost[] = [];
@@ -334,7 +341,9 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
       ...(tariff ? { tariff: {
         file: runRel(tariff.file), currency: tariff.currency, priceYear: tariff.priceYear, source: tariff.source, assumption: tariff.assumption, hours: tariff.price.length,
         meanPrice_per_kWh: tariff.price.reduce((a, x) => a + x, 0) / tariff.price.length,
-        method: "tariff-weighted, plant electricity by output: pumping priced hour by hour (hourly.csv pump_kW); each plant's year of electricity spread over the hours in proportion to its output (its mean input per output, not the hour's COP); electricity no series places at the tariff's mean",
+        method: tariffHourly === inputs.length
+          ? "hour by hour: the simulation's hourly electricity bought (hourly.csv electricity_kW: plants' input at the hour's COP, auxiliaries, network pumps) x the hour's price"
+          : `${tariffHourly ? `${tariffHourly} of ${inputs.length} case-networks hour by hour from hourly.csv electricity_kW, the others ` : ''}tariff-weighted, plant electricity by output: pumping priced hour by hour (hourly.csv pump_kW); each plant's year of electricity spread over the hours in proportion to its output (its mean input per output, not the hour's COP); electricity no series places at the tariff's mean (an older hourly.csv without electricity_kW)`,
       } } : {}),
       warnings: warnings.list(),
     };

@@ -21,7 +21,7 @@ import { fuelCost, pipeCostPerM, type CostSettings } from '../cost/compute.js';
 import { annuityFactor } from '../cost/finance.js';
 import type { BranchMarginal, MarginalRates } from '../cost/marginal.js';
 import type { CostRates } from '../cost/table.js';
-import { DEFAULT_EFFICIENCY, PLANT_TYPES, type PlantType } from '../sim/plants.js';
+import { DEFAULT_EFFICIENCY, fuelKey, PLANT_TYPES, type PlantType } from '../sim/plants.js';
 import type { ConsumerInput, NetworkResult } from './plan.js';
 
 /** The marginal-cost criterion as planNetwork takes it. */
@@ -63,7 +63,7 @@ export interface LcohPricing {
   rates: CostRates;
   settings: Pick<CostSettings, 'rate' | 'pipeCost' | 'surface' | 'fuelUnits'>;
   currency: string;
-  /** plant type for candidates that name none (the suggested 1-median and the clusters) */
+  /** plant type for candidates whose type is none of the simulation's plant types (the suggested 1-median and the clusters name none) */
   plantType?: string;
   /** heat out per unit of fuel (or electricity: the COP of a heat pump) in; default the simulation's default of the type */
   efficiency?: number;
@@ -119,7 +119,7 @@ export function networkLcoh(r: NetworkResult, consumers: readonly ConsumerInput[
     if (!type || !(PLANT_TYPES as readonly string[]).includes(type)) {
       throw new UsageError('route-lcoh-plant-type', `plant candidate ${pl.id} has no plant type the cost table can price (${pl.type ?? 'none'}): give lcohPlantType (--lcoh-plant-type) as one of ${Object.keys(TYPE_FUEL).join(', ')}`, { record: pl.id, value: pl.type ?? null });
     }
-    const fuelName = pl.fuel ?? TYPE_FUEL[type as PlantType];
+    const fuelName = pl.fuel ? fuelKey(pl.fuel) : TYPE_FUEL[type as PlantType];
     if (!fuelName) throw new UsageError('route-lcoh-plant-type', `plant type ${type} is not priced at route time (only ${Object.keys(TYPE_FUEL).join(', ')}): compare such candidates with the cost stage after simulate`, { record: pl.id, value: type });
     const eff = p.efficiency ?? (type === 'heat_pump' ? NaN : DEFAULT_EFFICIENCY[type as PlantType]);
     if (!(eff > 0)) throw new UsageError('route-lcoh-efficiency', `plant ${pl.id} (${type}): give lcohEfficiency (--lcoh-efficiency), the heat pump's seasonal COP: the simulation computes it hour by hour, the route stage has no default`, { record: pl.id, value: type });

@@ -488,7 +488,15 @@ export function planNetwork(
     if (active.length === 0 || rounds >= o.maxRounds) break;
   }
   progress(5, 6, 'sizing pipes');
-  const finalMarginal = o.marginalCost ? treeMarginal(o.marginalCost, tree, own, removed, active).marginal : undefined;
+  const finalTm = o.marginalCost ? treeMarginal(o.marginalCost, tree, own, removed, active) : undefined;
+  const finalMarginal = finalTm?.marginal;
+  // branches above the limit kept because they feed a forced-in consumer
+  let aboveForced = 0;
+  if (finalTm && forcedIn.size) {
+    const lockedF = new Uint8Array(tree.size);
+    for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !lockedF[i]; i = tree.parent[i]!) lockedF[i] = 1;
+    aboveForced = finalTm.marginal.filter((b) => b.costPerMWh > o.marginalCost!.limitPerMWh && lockedF[finalTm.tops[b.branch]!]).length;
+  }
   const state = networkState(tree, own, model, pipeLoss, removed);
   const loads = nodeLoads(tree, active, lc);
   const br = branches(tree, loads, removed);
@@ -708,6 +716,7 @@ export function planNetwork(
               worstBranch_per_MWh: finalMarginal.reduce<number | null>((m, b) => (Number.isFinite(b.costPerMWh) && (m === null || b.costPerMWh > m) ? b.costPerMWh : m), null),
               branches: finalMarginal.length,
               branchesAbove: finalMarginal.filter((b) => b.costPerMWh > o.marginalCost!.limitPerMWh).length,
+              branchesAboveForcedIn: aboveForced,
               discountRate_pct: o.marginalCost.discountRatePct,
               definition: MARGINAL_DEFINITION,
             },
@@ -729,6 +738,7 @@ export function planNetwork(
           lossShare: c.figures.lossShare,
           designKwPerM: c.figures.designKwPerM,
           mwhPerMA: c.figures.mwhPerMA,
+          ...(c.marginalCost_per_MWh !== undefined ? { marginalCost_per_MWh: c.marginalCost_per_MWh } : {}),
         })),
       forced: { in: o.forcedIn.filter((id) => outConsumers.some((c) => consumers[c.index]!.id === id)), out: [...o.forcedOut] },
       sizing: { supplyC: o.sizing.supplyC, returnC: o.sizing.returnC, groundC: o.sizing.groundC, maxPaPerM: o.sizing.maxPaPerM },

@@ -17,14 +17,18 @@ import { DEFAULT_PUMPING } from './pumping.js';
 import type { RouteSummary } from '../run/contract.js';
 import { runRouteStage } from './stage.js';
 import { FILES } from '../run/contract.js';
+import type { CostRates } from '../cost/table.js';
+import type { LcohPricing, MarginalPruning } from './cost-route.js';
 
 export type RouteOptions = OptionsOf<typeof routeFields>;
 
 export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContext = {}): Promise<RouteSummary> {
+  const costing = await routeCosting(o);
   const tx = await RunTransaction.open(runDir);
   return withRun(tx, async (tx) => {
     const r = await runRouteStage(
       {
+        ...(costing ? { marginalCost: costing.marginal, lcohChoice: costing.lcoh } : {}),
         run: tx.dir,
         consumers: o.consumers,
         plantFromPotential: o.plantFromPotential,
@@ -45,6 +49,7 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
         plantSearchN: o.plantSearch,
         clusterCellM: o.clusterCell_m,
         plan: {
+          ...(costing?.marginal ? { marginalCost: costing.marginal } : {}),
           pruneBy: (o.pruneBy ?? ['loss-share']).filter((c): c is Criterion => c !== 'none'),
           maxLossShare: (o.maxLossShare_pct ?? 10) / 100,
           carries: o.carries,
@@ -86,6 +91,17 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
       },
       tx.manifest.crs,
     );
+    // every cost figure the pruning and the plant choice needed (pipe DNs included), before anything is written
+    costing?.rates.assertComplete();
+    if (costing) {
+      tx.addInputs(await describeInputs(costing.tableFiles, 'route'));
+      // cost figures labelled ASSUMPTION in their tables, counted as the cost stage counts them
+      const assumed = [...costing.rates.used.values()].filter((u) => u.row.assumption);
+      if (assumed.length) {
+        r.warnings.addMany('cost-assumption', `cost figures labelled ASSUMPTION in their tables (no source) used by the route stage: ${assumed.map((u) => `${u.item},${u.key}`).join('; ')}`, assumed.length);
+        r.summary.warnings = r.warnings.counts();
+      }
+    }
     // streamed feature by feature: a city's network is longer than V8's longest string
     await writeFeatureCollection(tx.path(FILES.network), r.geojson);
     // the noded road graph the network was routed on, for the viewer's road layer
@@ -100,6 +116,39 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
     }
     return r.summary;
   });
+}
+
+/**
+ * The cost tables of cost-based routing (--prune-by marginal-cost, --max-marginal-cost, --plant-choice lcoh), read as
+ * the cost stage reads them (engine/cost/run.ts loadCostRates); undefined when no cost option is given. The figures
+ * that do not depend on the network are asked for at once, so a missing one stops the stage before routing.
+ */
+async function routeCosting(o: RouteOptions): Promise<{ rates: CostRates; tableFiles: string[]; marginal?: MarginalPruning; lcoh?: LcohPricing } | undefined> {
+  const byCost = (o.pruneBy ?? []).includes('marginal-cost');
+  if (!byCost && o.maxMarginalCost_per_MWh === undefined && o.plantChoice !== 'lcoh') return undefined;
+  const { loadCostRates } = await import('../cost/run.js');
+  const { marginalRates } = await import('../cost/compute.js');
+  const { FUELS } = await import('../sim/plants.js');
+  const { rates, currency, tableFiles } = await loadCostRates({ costs: o.costs, currency: o.currency });
+  const settings = {
+    rate: (o.discountRate_pct ?? 4) / 100, pipeCost: o.pipeCost ?? 'persson-werner', surface: o.surface ?? 'pw2011',
+    fuelUnits: Object.fromEntries(Object.entries(FUELS).filter(([, f]) => f.mjPerUnit && f.unit).map(([k, f]) => [k, { mjPerUnit: f.mjPerUnit!, unit: f.unit! }])),
+  } as const;
+  let marginal: MarginalPruning | undefined;
+  if (o.maxMarginalCost_per_MWh !== undefined) {
+    const mr = marginalRates(rates, settings);
+    if (settings.pipeCost === 'persson-werner') mr.pipeCostPerM(0); // the C1/C2 rows, asked for now
+    marginal = { rates: mr, limitPerMWh: o.maxMarginalCost_per_MWh, prune: byCost, currency, discountRatePct: o.discountRate_pct ?? 4 };
+    rates.assertComplete();
+  }
+  if (!marginal) {
+    // the network's figures (service pipes, substations, lifetimes, O&M, pipe C1/C2), asked for before the candidates are planned
+    const mr = marginalRates(rates, settings);
+    if (settings.pipeCost === 'persson-werner') mr.pipeCostPerM(0);
+    rates.assertComplete();
+  }
+  const lcoh: LcohPricing | undefined = o.plantChoice === 'lcoh' ? { rates, settings, currency, ...(o.lcohPlantType ? { plantType: o.lcohPlantType } : {}), ...(o.lcohEfficiency !== undefined ? { efficiency: o.lcohEfficiency } : {}) } : undefined;
+  return { rates, tableFiles, ...(marginal ? { marginal } : {}), ...(lcoh ? { lcoh } : {}) };
 }
 
 /** The Japanese climate region the demand stage used (manifest.demand.parameters.climateRegion), if any. */

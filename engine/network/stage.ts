@@ -14,7 +14,8 @@ import { planNetwork, type ConsumerInput, type NetworkResult, type PlanOptions, 
 import { routeEnvironment } from './environment.js';
 import { ringCentroid, ringSignedArea } from '../geom/rings.js';
 import { plantFromPotential, plantsFromPotential } from './plant-from-potential.js';
-import { clusterCandidates, planBestSite, PLANT_CHOICE, type CandidateOutcome, type PlantCandidate } from './plant-sites.js';
+import { clusterCandidates, planBestSite, PLANT_CHOICE, PLANT_CHOICE_LCOH, type CandidateOutcome, type PlantCandidate } from './plant-sites.js';
+import { LCOH_DEFINITION, type LcohPricing, type MarginalPruning } from './cost-route.js';
 import { readPlantsFile } from './plants.js';
 import { buildRoadGraph, type RoadGraph } from './road-graph.js';
 import { parseSupplyCurve } from './medium.js';
@@ -53,6 +54,9 @@ export interface RouteStageOptions {
   plantSearchN?: number;
   /** Cluster grid cell, m. */
   clusterCellM?: number;
+  /** cost-based pruning (also set in plan.marginalCost by the caller) and the LCOH plant choice (cost-route.ts) */
+  marginalCost?: MarginalPruning;
+  lcohChoice?: LcohPricing;
   onProgress?: ProgressFn;
 }
 
@@ -267,10 +271,14 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     candidates = [{ source: 'median' }, ...clusters.map((p) => ({ plant: p, source: 'cluster' as const }))];
   }
   let outcomes: CandidateOutcome[] | undefined;
+  const compares = candidates.length > 1 || (candidates.length === 1 && candidates[0]!.source === 'site');
+  if (o.lcohChoice && !compares) {
+    throw new UsageError('route-plant-choice-nothing', 'plantChoice (--plant-choice) lcoh compares plant candidates, and this run has none: give --plant-candidates FILE, or no plant with --plant-search N > 0', { value: plants ? plants.map((p) => p.id).join(',') : searchN });
+  }
   try {
-    if (candidates.length > 1 || (candidates.length === 1 && candidates[0]!.source === 'site')) {
+    if (compares) {
       o.onProgress?.(0, candidates.length, `comparing ${candidates.length} plant sites`);
-      const best = planBestSite({ graph: roadGraph.csr, consumers: inputs }, candidates, planOptions);
+      const best = planBestSite({ graph: roadGraph.csr, consumers: inputs }, candidates, planOptions, o.lcohChoice);
       result = best.result;
       outcomes = best.outcomes;
     } else result = planNetwork({ graph: roadGraph.csr, consumers: inputs, plants }, planOptions);
@@ -288,7 +296,8 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     ...(fromPotential ? { plantPotential: chosenPotential(potentialCells, outcomes) ?? { band: fromPotential.band, cell_kW: fromPotential.cellKw } } : {}),
     ...(outcomes
       ? {
-          plantChoice: PLANT_CHOICE,
+          plantChoice: o.lcohChoice ? PLANT_CHOICE_LCOH : PLANT_CHOICE,
+          ...(o.lcohChoice ? { plantLcoh: { currency: o.lcohChoice.currency, definition: LCOH_DEFINITION } } : {}),
           plantCandidates: outcomes.map((c) => {
             const [lon, lat] = Number.isFinite(c.x) ? transformer(crs, WGS84).forward(c.x, c.y) : [NaN, NaN];
             return { ...c, x: undefined, y: undefined, lon: Math.round(lon! * 1e6) / 1e6, lat: Math.round(lat! * 1e6) / 1e6 };
@@ -325,6 +334,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     carries: s.carries,
     pruneBy: s.thresholds.pruneBy,
     maxLossShare: s.thresholds.maxLossShare,
+    ...(s.marginalCost ? { marginalCost: { currency: s.marginalCost.currency, limit_per_MWh: s.marginalCost.limit_per_MWh, prunes: s.marginalCost.prunes, worstBranch_per_MWh: s.marginalCost.worstBranch_per_MWh, definition: s.marginalCost.definition } } : {}),
     seedKwPerM: s.seedKwPerM,
     seedPlantOutput_kW: s.seedPlantOutput_kW,
     seedOutputBasis: s.seedOutputBasis,

@@ -17,6 +17,8 @@
  *   (electricityOut_kWh / heat_MWh); a facility's electricity demand is not modelled, so "power" is the hours in
  *   which CHP power is left after the pumps, with the kW left.
  */
+import { featuresOfKind, hourlyPrefix, type NetworkCollection, type SimFile } from '../run/contract.js';
+import type { HourlyTable } from '../run/read.js';
 import type { PlatformResilience } from './types.js';
 
 export interface OutagePlant {
@@ -156,7 +158,7 @@ export interface RunResilienceOptions extends OutageOptions {
   hours?: number;
   /** First hour of the outage, 0 = 1 January 00:00 (default 0). */
   startHour?: number;
-  /** Storage energy by plant id, kWh (sim.json does not carry it; the plants file does). */
+  /** Storage energy by plant id, kWh; default sim.json's capacity_kWh of the storage plant (0 where neither gives it). */
   storageKwh?: Record<string, number>;
   /** Critical facilities (platform.json's list); default: the run's platform.json. */
   facilities?: { id: string; role: string }[];
@@ -171,9 +173,8 @@ export const rolePriority = (role: string): number => (/hospital|welfare|medical
  * electricityOut_kWh has no power; a storage without an energy in `storageKwh` holds 0 kWh).
  */
 export async function resilienceOfRun(run: string, o: RunResilienceOptions = {}): Promise<PlatformResilience> {
-  const [{ readSim, readHourly, readNetwork }, { hourlyPrefix, featuresOfKind }, { readFile }, { join }, { existsSync }] = await Promise.all([
+  const [{ readSim, readHourly, readNetwork }, { readFile }, { join }, { existsSync }] = await Promise.all([
     import('../run/read.js'),
-    import('../run/contract.js'),
     import('node:fs/promises'),
     import('node:path'),
     import('node:fs'),
@@ -186,6 +187,11 @@ export async function resilienceOfRun(run: string, o: RunResilienceOptions = {})
     const p = join(run, 'platform.json');
     facilities = existsSync(p) ? ((JSON.parse(await readFile(p, 'utf8')) as { critical?: { facilities?: { id: string; role: string }[] } }).critical?.facilities ?? []) : [];
   }
+  return resilienceOf(sim, hourly, net, facilities, o);
+}
+
+/** The outage on already-read run files (sim.json, hourly.csv, network.geojson) and a list of critical facilities. */
+export function resilienceOf(sim: SimFile, hourly: HourlyTable, net: NetworkCollection, facilities: { id: string; role: string }[], o: RunResilienceOptions = {}): PlatformResilience {
   const consumers = new Map(featuresOfKind(net, 'consumer').map((f) => [f.properties.id, f.properties]));
   const N = o.hours ?? OUTAGE_DEFAULTS.hours;
   const start = o.startHour ?? 0;
@@ -211,7 +217,7 @@ export async function resilienceOfRun(run: string, o: RunResilienceOptions = {})
         fuel: p.fuel,
         capacityKw: p.capacity_kW ?? 0,
         powerPerHeat: p.type === 'chp' && p.heat_MWh > 0 && typeof p.electricityOut_kWh === 'number' ? p.electricityOut_kWh / (p.heat_MWh * 1000) : undefined,
-        storageKwh: p.type === 'storage' ? (o.storageKwh?.[p.id] ?? 0) : undefined,
+        storageKwh: p.type === 'storage' ? (o.storageKwh?.[p.id] ?? (typeof p.capacity_kWh === 'number' ? p.capacity_kWh : 0)) : undefined,
       }));
       const d = window(demand);
       const fac: OutageFacility[] = members.map((f) => {
@@ -238,7 +244,8 @@ export async function resilienceOfRun(run: string, o: RunResilienceOptions = {})
 /**
  * Compute the outage on a simulated run and write it into platform.json's `resilience` (beside the guideline checks;
  * platform.json is created if the potential stage did not write one), in one run transaction. For the report and
- * the plan sheets, which read platform.json; no stage runs it yet.
+ * the plan sheets, which read platform.json. The simulate stage computes the same within its own transaction
+ * (engine/sim/run.ts) when the run has a platform.json and a network with CHP or storage.
  */
 export async function writeResilience(run: string, o: RunResilienceOptions = {}) {
   const [{ RunTransaction, withRun }, { readFile, writeFile }, { join }, { existsSync }] = await Promise.all([

@@ -267,6 +267,8 @@ export interface NetworkProperties {
   /** Criteria that pruned, and the loss-share limit (0..1). */
   pruneBy?: string[];
   maxLossShare?: number;
+  /** With --max-marginal-cost: the marginal-cost limit and the kept branches' figures (RouteSummary.marginalCost). */
+  marginalCost?: { currency: string; limit_per_MWh: number; prunes: boolean; worstBranch_per_MWh: number | null; definition: string };
   /** Seed 003's heat-supply density: plant output / (2 x route length), kW/m, and the output it used. */
   seedKwPerM?: number;
   seedPlantOutput_kW?: number;

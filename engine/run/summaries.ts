@@ -305,7 +305,7 @@ export interface NetworkPlanSummary {
   /** building ids forced into the network (connected) and out of it */
   forced?: { in: string[]; out: string[] };
   /** the largest units the pruning cut (by consumers), with the figures they were cut at */
-  largestCuts?: { reason: string; consumers: number; heat_MWh: number; cool_MWh: number; length_m: number; lossShare: number; designKwPerM: number; mwhPerMA: number }[];
+  largestCuts?: { reason: string; consumers: number; heat_MWh: number; cool_MWh: number; length_m: number; lossShare: number; designKwPerM: number; mwhPerMA: number; marginalCost_per_MWh?: number }[];
   steinerBeforePruning_m: number;
   rounds: number;
   exchanges: number;
@@ -315,7 +315,7 @@ export interface NetworkPlanSummary {
   /** The thresholds the network was pruned with: minKwPerM is the kW/m colour break of maps and viewer. */
   thresholds: { minKwPerM: number; minMwhPerMA: number; maxLossShare?: number; pruneBy?: string[]; maxMarginalCost_per_MWh?: number };
   /** With --max-marginal-cost: the kept branches' marginal cost per connected MWh (engine/cost/marginal.ts), in `currency` */
-  marginalCost?: { currency: string; limit_per_MWh: number; prunes: boolean; worstBranch_per_MWh: number | null; branches: number; branchesAbove: number; discountRate_pct: number; definition: string };
+  marginalCost?: { currency: string; limit_per_MWh: number; prunes: boolean; worstBranch_per_MWh: number | null; branches: number; branchesAbove: number; branchesAboveForcedIn: number; discountRate_pct: number; definition: string };
   sizing: { supplyC: number; returnC: number; groundC: number; maxPaPerM: number };
   overCapacityPipes: number;
 }
@@ -561,8 +561,29 @@ export interface SimTotals {
 export interface SimSummary extends SimTotals {
   weather: { file: string; hours: number; groundSource: 'sinusoid' | 'given' | 'constant'; climateRegion?: number };
   electricityPrimary_MJ_per_kWh?: number;
+  /** The grid outage the simulate stage ran on a network with CHP or storage when the run has platform.json (written there as `resilience`). */
+  resilience?: SimResilienceSummary;
   warnings: WarningCounts;
   seconds: number;
+}
+
+/** manifest.sim.resilience: counts of the outage (full result: platform.json resilience). */
+export interface SimResilienceSummary {
+  file: 'platform.json';
+  outage_h: number;
+  startHour: number;
+  /** Case and network pairs with CHP or storage that the outage ran on. */
+  networks: number;
+  /** Critical facilities on those networks (counted once per case and network). */
+  facilities: number;
+  /** Of them, those whose heat was met in every outage hour. */
+  facilitiesHeatedThroughout: number;
+  /** Fewest and most hours the network could pump (CHP power for the pumps), over the networks. */
+  pumpedHoursMin: number;
+  pumpedHoursMax: number;
+  /** Heat storage energy, kWh, and its water, m³ (fire-fighting and daily use), summed over the networks of the first case. */
+  storage_kWh: number;
+  storageWater_m3: number | null;
 }
 
 /** sim.json `weather`. */

@@ -112,6 +112,10 @@ const SERIES_FIELD: Record<HourlySeries, Exclude<keyof HourlyResult, 'plantKw' |
   coldStorageIn_kW: 'coldStorageInKw',
   coldStorageOut_kW: 'coldStorageOutKw',
   coldPump_kW: 'coldPumpKw',
+  serviceLosses_kW: 'serviceLossesKw',
+  coldServiceGains_kW: 'coldServiceGainsKw',
+  electricity_kW: 'electricityKw',
+  electricityOut_kW: 'electricityOutKw',
 };
 
 /** Write hourly.csv (columns: engine/run/contract.ts): time and weather columns, then per case and network the series in kW. */
@@ -158,18 +162,26 @@ export async function writeSimSheetCsv(path: string, cases: CaseResult[]): Promi
       for (const r of PRIORITY_RULES) await row('priority rule', ...k, r, '', '', '', '', '', '', '');
       for (const r of CONDUIT_MODEL) await row('conduit model', ...k, r, '', '', '', '', '', '', '');
       const q = n.parameters;
-      await row('conduit model', ...k, 'pipe length', 'heat', '', q.pipeLength_m ?? 0, 'm', '', '', `design loss ${r3(q.designLoss_kW ?? 0)} kW at ${q.supplyC}/${q.returnC} °C, ground ${q.designGroundC} °C`);
+      const sc = q.supplyCurve?.length ? `supply curve ${q.supplyCurve.map(([o, t]) => `${o}:${t}`).join(',')} °C (outdoor:supply), return ${q.returnC} °C` : `constant ${q.supplyC}/${q.returnC} °C`;
+      await row('conduit model', ...k, 'pipe length', 'heat', '', q.pipeLength_m ?? 0, 'm', '', '', `design loss of mains and service pipes ${r3(q.designLoss_kW ?? 0)} kW at ${q.designSupplyC ?? q.supplyC}/${q.designReturnC ?? q.returnC} °C, ground ${q.designGroundC} °C; hourly: ${sc}`);
+      await row('conduit model', ...k, 'service pipe length', 'heat', '', q.serviceLength_m ?? 0, 'm', '', '', `design loss ${r3(q.serviceDesignLoss_kW ?? 0)} kW (network.geojson kind service)`);
       await row('conduit model', ...k, 'network pumps: design pressure', 'heat', '', q.designPressurePa / 1000, 'kPa', '', '', `design flow ${r3(q.designFlowM3s)} m3/s`);
       if (q.coldDesignFlowM3s) await row('conduit model', ...k, 'chilled-water pumps: design pressure', 'cold', '', (q.coldDesignPressurePa ?? 0) / 1000, 'kPa', '', '', `design flow ${r3(q.coldDesignFlowM3s)} m3/s at ${q.chilledSupplyC}/${q.chilledReturnC} °C`);
       for (const t of n.factor.terms) await row('numerator term', ...k, t.item, t.side, t.plant ?? '', t.quantity, t.unit, t.factor, t.primary_GJ, t.factorSource);
       for (const sd of ['heat', 'cold', 'combined'] as const) {
         const f = n.factor[sd];
-        await row('denominator', ...k, `${sd} sold at the customer meters`, sd, '', f.sold_GJ, 'GJ', '', '', sd === 'heat' ? 'delivered heat minus the individual heaters\' heat' : '');
+        await row('denominator', ...k, `${sd} sold at the customer meters`, sd, '', f.sold_GJ, 'GJ', '', '', sd === 'heat' ? `delivered heat minus the individual heaters' heat = plant heat + storage out - storage in - surplus - losses (mains ${r3((n.annual.mainsLosses_MWh ?? n.annual.losses_MWh) * 3.6)} GJ, service pipes ${r3((n.annual.serviceLosses_MWh ?? 0) * 3.6)} GJ)` : sd === 'cold' ? `cold made + storage out - storage in - gains (mains ${r3((n.annual.mainsColdGains_MWh ?? 0) * 3.6)} GJ, service pipes ${r3((n.annual.serviceColdGains_MWh ?? 0) * 3.6)} GJ)` : '');
         await row('factor', ...k, `${sd} primary energy factor (${n.factor.definition})`, sd, '', f.factor, 'kJ/kJ', '', f.primary_GJ, `default for heat bought from others ${n.factor.default} (告示 265); convention ${n.factor.convention}; allocation: ${n.factor.allocationText}`);
       }
       for (const r of n.factor.chpCreditRange) await row('CHP credit range', ...k, `credit ${r.credit_MJ_per_kWh ?? 'none'} MJ/kWh`, 'heat', '', r.heat, 'kJ/kJ', '', '', `combined ${r.combined ?? ''}`);
       const a = n.annual;
       if (a.individual) await row('individual heaters', ...k, `${a.individual.fuel} heaters in the buildings (seed 003 backup), efficiency ${a.individual.efficiency}`, 'heat', '', a.individual.heat_MWh, 'MWh', '', a.individual.primaryEnergy_GJ, `fuel ${r3(a.individual.fuel_MJ)} MJ${a.individual.fuelUnits ? ` = ${r3(a.individual.fuelUnits)} ${a.individual.fuelUnit}` : ''}; not sold by the network, not in the plant factor`);
+      await row('conduit losses', ...k, 'mains (kind pipe)', 'heat', '', a.mainsLosses_MWh ?? a.losses_MWh, 'MWh', '', '', 'made by the plants, not sold: in the plant produced term, not in the denominator');
+      await row('conduit losses', ...k, 'service pipes (kind service)', 'heat', '', a.serviceLosses_MWh ?? 0, 'MWh', '', '', 'made by the plants, not sold: in the plant produced term, not in the denominator');
+      if (a.coldGains_MWh) {
+        await row('conduit gains', ...k, 'chilled-water mains', 'cold', '', a.mainsColdGains_MWh ?? a.coldGains_MWh, 'MWh', '', '', 'cold made to remove ground gains, not sold');
+        await row('conduit gains', ...k, 'chilled-water service pipes', 'cold', '', a.serviceColdGains_MWh ?? 0, 'MWh', '', '', 'cold made to remove ground gains, not sold');
+      }
       await row('annual balance', ...k, 'heat: sold + losses + surplus = plant produced + storage out - storage in', 'heat', '', (a.heatSold_MWh ?? 0) + a.losses_MWh + a.surplus_MWh, 'MWh', '', '', `plant produced ${r3(a.plantProduced_MWh ?? 0)} + storage out ${r3(a.storageOut_MWh)} - in ${r3(a.storageIn_MWh)}`);
       await row('annual balance', ...k, 'cold: sold + gains = cold produced + storage out - storage in', 'cold', '', (a.coldSold_MWh ?? 0) + (a.coldGains_MWh ?? 0), 'MWh', '', '', `produced ${r3(a.coldProduced_MWh ?? 0)} + storage out ${r3(a.coldStorageOut_MWh ?? 0)} - in ${r3(a.coldStorageIn_MWh ?? 0)}; unmet ${r3(a.coldUnmet_MWh ?? 0)}`);
       const mo = n.monthly as typeof n.monthly & Partial<Record<'heatSold_MWh' | 'coldSold_MWh' | 'coldDemand_MWh', number[]>>;

@@ -11,6 +11,10 @@ import { checkWeatherAgainstDemand } from '../demand/climate.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { Warnings } from '../util/warnings.js';
 import { FILES, type SimSummary } from '../run/contract.js';
+import type { SimResilienceSummary } from '../run/summaries.js';
+import { readHourly, readNetwork, readSim } from '../run/read.js';
+import { OUTAGE_DEFAULTS, resilienceOf } from '../platform/resilience.js';
+import { existsSync } from 'node:fs';
 import { parseNetworkGeojson } from './network-input.js';
 import { simJson, simSummary, writeHourlyCsv, writeSimSheetCsv } from './output.js';
 import { checkPlantUnits, plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
@@ -72,6 +76,48 @@ export interface SimulateStageOptions extends Omit<SimOptions, 'warnings' | 'con
   weather?: WeatherOptions;
   plantsPath?: string;
   scenarioPath?: string;
+  /** The grid outage (engine/platform/resilience.ts) when the run has platform.json and a network with CHP or storage; false: not run. */
+  resilience?: false | { hours?: number; startHour?: number };
+}
+
+/**
+ * Seed 000's outage (issue 19 item 2) on the simulated run, inside the simulate stage's transaction: when the run has
+ * platform.json (the potential stage's critical facilities) and a case's network has CHP or heat storage, the outage
+ * of engine/platform/resilience.ts on the sim.json and hourly.csv just written, stored as platform.json `resilience`.
+ */
+async function runResilience(tx: RunTransaction, cases: CaseResult[], o: { hours?: number; startHour?: number }, warnings: Warnings): Promise<SimResilienceSummary | undefined> {
+  const platformFile = join(tx.dir, 'platform.json');
+  if (!existsSync(platformFile)) return undefined;
+  const withChpOrStorage = cases.some((c) => c.networks.some((n) => n.plants.some((p) => p.type === 'chp' || p.type === 'storage')));
+  if (!withChpOrStorage) return undefined;
+  let platform: Record<string, unknown>;
+  try {
+    platform = JSON.parse(await readFile(platformFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError('platform-bad-json', `platform.json is not valid JSON: ${(e as Error).message}`, { file: platformFile, hint: 'rerun `heatplan potential` on this run' });
+  }
+  const facilities = ((platform.critical as { facilities?: { id: string; role: string }[] } | undefined)?.facilities ?? []);
+  const sim = await readSim(tx.stagingDir);
+  const hourly = await readHourly(tx.stagingDir);
+  const net = await readNetwork(tx.dir);
+  const hours = o.hours ?? OUTAGE_DEFAULTS.hours;
+  if (o.startHour !== undefined && o.startHour >= hourly.hours) throw new UsageError('sim-bad-outage-start', `outage start hour ${o.startHour} is beyond the weather year (${hourly.hours} h)`, { value: o.startHour, hint: `0 to ${hourly.hours - 1} (0 = 1 January 00:00)` });
+  const r = resilienceOf(sim, hourly, net, facilities, { hours, startHour: o.startHour ?? 0 });
+  await writeFile(tx.path('platform.json'), JSON.stringify({ ...platform, resilience: r }) + '\n');
+  const nets = r.networks.filter((n) => n.chp || n.storage.energy_kWh > 0);
+  if (facilities.length === 0) warnings.add('resilience-no-facilities', 'platform.json lists no critical facilities: the outage ran on none (the potential stage lists them from use codes or a user list)', { file: platformFile });
+  for (const n of r.networks) if (n.facilities.some((f) => f.heatHours < n.hours)) warnings.add('resilience-facility-short', 'critical facilities whose heat is not met in every hour of the outage', { file: platformFile, record: `case ${n.case} network ${n.network}`, message: n.facilities.filter((f) => f.heatHours < n.hours).map((f) => `${f.id} (${f.role}): ${f.heatHours} of ${n.hours} h`).join('; ') });
+  const first = r.networks.filter((n) => n.case === r.networks[0]?.case);
+  const kwh = first.reduce((t, n) => t + n.storage.energy_kWh, 0);
+  const water = first.every((n) => n.storage.water_m3 !== null || n.storage.energy_kWh === 0) ? first.reduce((t, n) => t + (n.storage.water_m3 ?? 0), 0) : null;
+  return {
+    file: 'platform.json', outage_h: hours, startHour: r.outage.startHour, networks: nets.length,
+    facilities: nets.reduce((t, n) => t + n.facilities.length, 0),
+    facilitiesHeatedThroughout: nets.reduce((t, n) => t + n.facilities.filter((f) => f.heatHours >= n.hours).length, 0),
+    pumpedHoursMin: nets.length ? Math.min(...nets.map((n) => n.pumpedHours)) : 0,
+    pumpedHoursMax: nets.length ? Math.max(...nets.map((n) => n.pumpedHours)) : 0,
+    storage_kWh: Math.round(kwh * 1000) / 1000, storageWater_m3: water === null ? null : Math.round(water * 1000) / 1000,
+  };
 }
 
 /** Run the simulate stage on a run folder; returns the case results and the manifest summary. */
@@ -93,7 +139,7 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
     checkWeatherAgainstDemand(weather, tx.manifest.demand, warnings);
     const pf = o.plantsPath ? await readPlantsFile(o.plantsPath) : undefined;
     const scenario: Scenario = o.scenarioPath ? await readScenario(o.scenarioPath) : { cases: [{ id: '0', name: 'as routed', extends: [], addConsumers: [], removeConsumers: [], scaleDemand: [], plants: [] }] };
-    const { runDir: _r, weatherPath: _w, weather: _wo, plantsPath: _p, scenarioPath: _s, ...simOpts } = o;
+    const { runDir: _r, weatherPath: _w, weather: _wo, plantsPath: _p, scenarioPath: _s, resilience: _res, ...simOpts } = o;
     const cases = runScenario(scenario, o.scenarioPath ?? '(default scenario)', networks, weather, pf?.plants, {
       ...simOpts, ...(pf?.backup ? { backup: { ...(simOpts.backup ?? {}), ...pf.backup } } : {}), warnings,
     });
@@ -105,6 +151,11 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
     await writeFile(tx.path(FILES.sim), JSON.stringify(simJson(cases, weather, { summary: fileSummary, warnings: simWarnings }), null, 1) + '\n');
     await writeHourlyCsv(tx.path(FILES.hourly), cases, weather);
     await writeSimSheetCsv(tx.path(FILES.simSheet), cases);
+    const res = o.resilience === false ? undefined : await runResilience(tx, cases, o.resilience ?? {}, warnings);
+    if (res) {
+      summary.resilience = res;
+      summary.warnings = warnings.counts();
+    }
     const inputs = [o.weatherPath, o.plantsPath, o.scenarioPath].filter((x): x is string => !!x);
     tx.addInputs(await describeInputs(inputs, 'simulate'));
     tx.setStage('sim', summary);

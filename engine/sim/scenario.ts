@@ -119,6 +119,8 @@ export function applyCase(
   }
   const removed = new Set(c.removeConsumers);
   out.network.consumers = out.network.consumers.filter((x) => !removed.has(x.id));
+  // a removed consumer's service pipe goes with it (its loss is no longer the network's)
+  if (net.services) out.network.services = net.services.filter((x) => !removed.has(x.consumer));
   for (const s of c.scaleDemand) {
     if (s.id !== undefined && !known.has(s.id) && cut.has(s.id)) {
       warnings?.add('scenario-consumer-not-connected', 'scaleDemand names a building the route stage did not connect: nothing to scale', { file, record: where('scaleDemand'), message: s.id });

@@ -12,8 +12,8 @@ export const PRIORITY_RULES = [
 
 /** Conduit model text (the calculation sheet). */
 export const CONDUIT_MODEL = [
-  'Heat losses: Σ length x loss_W_per_m of network.geojson (route stage, THERMOS fit to EN 253, METHODS.md 5) scaled each hour by (Tmean - Tground_h) / (Tmean - Tground_design), Tmean = (supply + return) / 2, ground from the weather model',
-  'Chilled-water gains: where the route stage sized chilled-water pipes (gain_W_per_m), Σ length x gain_W_per_m x max(0, Tground_h - Tmean_cold) / the route\'s design dT; otherwise the heat pipes\' design loss scaled by (Tground_h - Tmean_cold) / (Tmean_heat - Tground_design), never below 0 (ASSUMPTION: a chilled-water pipe pair of the heat pipes\' DN and insulation)',
+  'Heat losses: Σ length x loss_W_per_m of network.geojson, mains (kind pipe) and service pipes (kind service), as the route stage sized them (THERMOS fit to EN 253, METHODS.md 5), scaled each hour by max(0, Tmean_h - Tground_h) / (Tmean_design - Tground_design); Tmean_h = (T_supply(h) + T_return) / 2, T_supply(h) from the route\'s supply curve at the hour\'s outdoor temperature where network.geojson has one (else constant); the design temperatures are the route\'s (network.geojson supply_C, return_C, ground_C); Tground_h from the weather\'s ground model (the route stage holds it at ground_C: with that ground the annual sums are equal)',
+  'Chilled-water gains: where the route stage sized chilled-water pipes (gain_W_per_m of mains and service pipes), Σ length x gain_W_per_m x max(0, Tground_h - Tmean_cold) / the route\'s design dT; otherwise the heat pipes\' design loss scaled by (Tground_h - Tmean_cold) / (Tmean_heat - Tground_design), never below 0 (ASSUMPTION: a chilled-water pipe pair of the heat pipes\' DN and insulation)',
   'Network pumping: design pressure = the route stage\'s pump head (network.geojson pumping: path + substation + plant pressure drops) where given, else gradient x 2 x critical path, flow = heat / (rho cp dT), power = V dp / eta x (V / V_design)^3 (METHODS.md 5); heat side with supply - return, cold side with return - supply of the chilled water',
 ];
 

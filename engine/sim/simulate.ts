@@ -13,7 +13,7 @@ import { networkDemand } from './demand.js';
 import { dispatch, type PlantSeries } from './dispatch.js';
 import { ALLOCATIONS, factorResult, type Allocation, type FactorResult, type FactorTerm } from './factor.js';
 import type { GreenhouseOptions } from './greenhouse.js';
-import { designLossW, hourlyColdGainsKw, hourlyLossesKw, hourlyRouteGainsKw, pumpingKw, type PumpOptions } from './losses.js';
+import { designLossW, hourlyColdGainsKw, hourlyConduitLossesKw, hourlyRouteGainsKw, pumpingKw, serviceDesignLossW, type PumpOptions } from './losses.js';
 import type { AuxiliaryDefaults } from './machines.js';
 import type { SimNetwork } from './network-input.js';
 import { DEFAULT_BACKUP, FUELS, meritOf, PLANT_SIDE, primaryPerMjOf, type BackupSpec, type NonFossilConvention, type PlantSpec } from './plants.js';
@@ -37,6 +37,11 @@ export interface SimOptions {
   chilledReturnC?: number;
   /** Ground temperature the pipes' design loss refers to; default the network's, else 10 °C (METHODS.md 5). */
   designGroundC?: number;
+  /**
+   * Supply temperature as a curve of outdoor temperature for the hourly losses ([outdoor °C, supply °C], sorted);
+   * default the route's (network.geojson supplyCurve) unless supplyC is given; null: constant supply.
+   */
+  supplyCurve?: [number, number][] | null;
   /** Electricity primary energy, MJ/kWh: 9.76 (default, building energy law) or 8.64 (Energy Conservation Act from FY2023). */
   electricityPrimaryMjPerKwh?: number;
   /** Electricity CO2, kg/kWh; default 0.434 (an assumption: not in METHODS.md, set it to the supplier's factor). */
@@ -87,6 +92,12 @@ export interface HourlyResult {
   coldStorageInKw: Float64Array;
   coldStorageOutKw: Float64Array;
   coldPumpKw: Float64Array;
+  /** Service-pipe part of lossesKw and of coldGainsKw, kW. */
+  serviceLossesKw: Float64Array;
+  coldServiceGainsKw: Float64Array;
+  /** Electricity bought (plants' input + auxiliaries + network pumps, heat and cold), kW = kWh in the hour; CHP electricity made, kW. */
+  electricityKw: Float64Array;
+  electricityOutKw: Float64Array;
   /** Output of each plant on its side (heat; cold for chillers, cold storage, heat-recovery heat pumps), kW. */
   plantKw: Record<string, Float64Array>;
   /** Heat of heat-recovery heat pumps, kW. */
@@ -105,6 +116,10 @@ export interface NetworkSimResult {
     auxiliaries?: AuxiliaryDefaults; chpCreditMjPerKwh?: number | null;
     /** Conduit: trench length of the pipes, m; their design loss at the design temperatures, kW; cold-side pump design. */
     pipeLength_m?: number; designLoss_kW?: number; coldDesignPressurePa?: number; coldDesignFlowM3s?: number;
+    /** Service pipes: length, m, and design loss, kW (inside designLoss_kW); the supply curve of the hourly losses. */
+    serviceLength_m?: number; serviceDesignLoss_kW?: number; supplyCurve?: [number, number][] | null;
+    /** Temperatures the pipes' W/m figures refer to (the route's design), °C. */
+    designSupplyC?: number; designReturnC?: number;
   };
   annual: AnnualResult;
   monthly: MonthlyResult;
@@ -180,13 +195,23 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
     demand.greenhouseKw.fill(0);
   }
   if (coldSimulated && network.carries === 'heat') warnings.add('cold-pipes-assumed', 'the route sized heat pipes only: chilled-water gains from an assumed pipe pair of the heat pipes\' DN (ASSUMPTION)', { file, record: network.id });
-  const lossOpts = { supplyC, returnC, designGroundC };
-  const losses = reference || !heatSimulated ? new Float64Array(n) : hourlyLossesKw(network.pipes, weather.groundC, lossOpts);
+  // the route's supply curve for the hourly losses, unless a constant supply is asked for (METHODS.md 5, medium.ts)
+  let supplyCurve = options.supplyCurve === null ? undefined : options.supplyCurve ?? (options.supplyC === undefined ? network.supplyCurve : undefined);
+  if (supplyCurve) for (const [tout, ts] of supplyCurve) if (!(ts > returnC)) throw new InputError('sim-bad-supply-curve', `supply curve: supply ${ts} °C at outdoor ${tout} °C is not above the return temperature ${returnC} °C`, { file, record: network.id, value: supplyCurve });
+  if (network.supplyCurve && options.supplyC !== undefined && options.supplyCurve === undefined) warnings.add('supply-curve-not-used', "the route's supply curve is not used for the hourly losses: a constant supply temperature was given (supplyC, --supply-c)", { file, record: network.id });
+  if (reference || !heatSimulated) supplyCurve = undefined;
+  // the pipes' W/m figures refer to the route's design temperatures where network.geojson gives them
+  const lossOpts = { supplyC, returnC, designGroundC, designSupplyC: network.supplyC ?? supplyC, designReturnC: network.returnC ?? returnC, ...(supplyCurve ? { supplyCurve } : {}) };
+  const conduit = reference || !heatSimulated ? { mainsKw: new Float64Array(n), serviceKw: new Float64Array(n) } : hourlyConduitLossesKw(network.pipes, network.services, weather.groundC, lossOpts, weather.airC);
+  const losses = new Float64Array(n);
+  for (let h = 0; h < n; h++) losses[h] = conduit.mainsKw[h] + conduit.serviceKw[h];
   const coldDemand = coldSimulated ? demand.coolingKw : new Float64Array(n);
   const routeColdPipes = network.pipes.some((p) => p.gainWPerM !== undefined);
-  const coldGains = !coldSimulated ? new Float64Array(n)
-    : routeColdPipes ? hourlyRouteGainsKw(network.pipes, weather.groundC, chilledSupplyC, chilledReturnC, designGroundC, network.routeWeather ?? false)
-    : hourlyColdGainsKw(network.pipes, weather.groundC, lossOpts, chilledSupplyC, chilledReturnC);
+  const coldConduit = !coldSimulated ? { mainsKw: new Float64Array(n), serviceKw: new Float64Array(n) }
+    : routeColdPipes ? hourlyRouteGainsKw(network.pipes, weather.groundC, chilledSupplyC, chilledReturnC, designGroundC, network.routeWeather ?? false, network.services)
+    : hourlyColdGainsKw(network.pipes, weather.groundC, lossOpts, chilledSupplyC, chilledReturnC, network.services);
+  const coldGains = new Float64Array(n);
+  for (let h = 0; h < n; h++) coldGains[h] = coldConduit.mainsKw[h] + coldConduit.serviceKw[h];
   const load = new Float64Array(n), coldLoad = new Float64Array(n);
   let peakLoad = 0, peakDemand = 0, peakCold = 0;
   for (let h = 0; h < n; h++) {
@@ -263,6 +288,7 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
   const terms: FactorTerm[] = [];
   const eSource = `${ePrimary} MJ/kWh (electricity primary factor option; 9.76 building energy law, 8.64 Energy Conservation Act FY2023)`;
   let co2Kg = 0, elecKwh = 0, chpElecKwh = 0, auxKwh = 0;
+  const elecHourKw = new Float64Array(n), elecOutHourKw = new Float64Array(n);
   const monthlyPe = new Array(12).fill(0), monthlyCo2 = new Array(12).fill(0);
   const fuelSource = (fuel: string) => {
     const f = FUELS[fuel];
@@ -300,6 +326,8 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
       eIn += s.elecInKw[h];
       eOut += s.elecOutKw[h];
       ax += s.auxKw[h];
+      elecHourKw[h] += s.elecInKw[h] + s.auxKw[h];
+      elecOutHourKw[h] += s.elecOutKw[h];
       if (s.heatKw) {
         const sh = heatShare(s, h);
         eToHeat += s.elecInKw[h] * sh;
@@ -341,6 +369,7 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
       side: PLANT_SIDE[p.type], cold_MWh: pSide === 'cold' ? out / 1000 : 0, auxiliary_kWh: ax, units: m?.units ?? 1, unitHours,
       ...(m && p.type !== 'heat_pump' && (eIn > 0 || fuel > 0) && p.fuel !== 'none' ? { meanCop: (s.heatKw ? out : out) / (eIn + fuel / 3.6) } : {}),
       ...(p.builelib ? { builelib: p.builelib } : {}),
+      ...((p.type === 'storage' || p.type === 'cold_storage') && p.capacityKwh !== undefined ? { capacity_kWh: p.capacityKwh } : {}),
     } as PlantResult);
   }
   // network pumping: heat side and cold side
@@ -350,6 +379,7 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
   co2Kg += (pumpKwh + coldPumpKwh) * eCo2;
   elecKwh += pumpKwh + coldPumpKwh;
   for (let h = 0; h < n; h++) {
+    elecHourKw[h] += pump.kw[h] + coldPump.kw[h];
     monthlyPe[month[h]] += ((pump.kw[h] + coldPump.kw[h]) * ePrimary) / 1000;
     monthlyCo2[month[h]] += ((pump.kw[h] + coldPump.kw[h]) * eCo2) / 1000;
   }
@@ -456,6 +486,10 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
     coldStorageLoss_MWh: coldStorageLoss / 1000,
     coldPumping_kWh: coldPumpKwh,
     peakCold_kW: peakCold,
+    mainsLosses_MWh: sum(conduit.mainsKw) / 1000,
+    serviceLosses_MWh: sum(conduit.serviceKw) / 1000,
+    mainsColdGains_MWh: sum(coldConduit.mainsKw) / 1000,
+    serviceColdGains_MWh: sum(coldConduit.serviceKw) / 1000,
     case: reference ? INDIVIDUAL_REFERENCE : 'network',
   };
   if (d.shortHours === n && plantList.length > 0) {
@@ -481,7 +515,10 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
       chilledSupplyC, chilledReturnC, nonFossil: convention, allocation, partLoadCurves: options.partLoadCurves ?? true,
       auxiliaries: options.auxiliaries ?? 'builelib-sample', chpCreditMjPerKwh: chpCredit,
       pipeLength_m: reference ? 0 : network.pipes.reduce((t, q) => t + q.lengthM, 0),
-      designLoss_kW: reference ? 0 : designLossW(network.pipes, lossOpts) / 1000,
+      designLoss_kW: reference ? 0 : (designLossW(network.pipes, lossOpts) + serviceDesignLossW(network.services)) / 1000,
+      serviceLength_m: reference ? 0 : (network.services ?? []).reduce((t, q) => t + q.lengthM, 0),
+      serviceDesignLoss_kW: reference ? 0 : serviceDesignLossW(network.services) / 1000,
+      supplyCurve: supplyCurve ?? null, designSupplyC: lossOpts.designSupplyC, designReturnC: lossOpts.designReturnC,
       coldDesignPressurePa: coldPump.designPressurePa, coldDesignFlowM3s: coldPump.designFlowM3s,
     },
     annual, monthly, plants: plantResults, byUse_MWh: demand.byUseMWh, factor,
@@ -495,6 +532,7 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
       backupKw: d.backupKw, unmetKw: d.unmetKw, pumpKw: pump.kw, storageInKw: storageIn, storageOutKw: storageOut, auxKw: aux,
       coldDemandKw: coldDemand, coldGainsKw: coldGains, coldProducedKw: coldProduced, coldSoldKw: coldSold, coldUnmetKw: d.coldUnmetKw,
       coldStorageInKw: coldStorageIn, coldStorageOutKw: coldStorageOut, coldPumpKw: coldPump.kw, plantKw, plantHeatKw,
+      serviceLossesKw: conduit.serviceKw, coldServiceGainsKw: coldConduit.serviceKw, electricityKw: elecHourKw, electricityOutKw: elecOutHourKw,
     },
   };
 }

@@ -3,19 +3,31 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_SIZING } from '../network/sizing.js';
 import { bool, crs, num, oneOf, path, plantList, required, str, supplyAboveReturn, U, words, yesNo } from './fields.js';
 import { defineStage } from './types.js';
+import { costFields } from './cost.js';
 import type { RouteSummary } from '../run/contract.js';
 
 /** The values of pruneBy (--prune-by). */
-export const PRUNE_CRITERIA = ['loss-share', 'design-kw-per-m', 'mwh-per-m', 'seed-kw-per-m', 'none'] as const;
+export const PRUNE_CRITERIA = ['loss-share', 'design-kw-per-m', 'mwh-per-m', 'seed-kw-per-m', 'marginal-cost', 'none'] as const;
 
 export const routeFields = {
   roads: required(path('--roads', 'in', 'roads: OSM .pbf, .gpkg, .fgb, .shp or .geojson lines', { help: 'roads: OSM .pbf (highway=*), GeoPackage .gpkg, FlatGeobuf .fgb, .shp or .geojson centre lines (README "Roads for a Japanese town")' })),
   plant: plantList('--plant', { help: 'plant position lon,lat[,capacity_kW[,type]] (repeat for several)' }),
   plants: path('--plants', 'in', 'GeoJSON points with capacity_kW, type, fuel', { help: 'GeoJSON points with capacity_kW, type, fuel' }),
-  pruneBy: words('--prune-by', 'criteria: loss-share, design-kw-per-m, mwh-per-m, seed-kw-per-m, none', {
+  pruneBy: words('--prune-by', 'criteria: loss-share, design-kw-per-m, mwh-per-m, seed-kw-per-m, marginal-cost, none', {
     default: ['loss-share'],
-    help: 'criteria that prune (comma list): loss-share (branch by branch, pipes + service pipes, against --max-loss-share), design-kw-per-m and mwh-per-m (branch by branch), seed-kw-per-m (seed 003: plant output / (2 x route length), per plant network), none',
+    help: 'criteria that prune (comma list): loss-share (branch by branch, pipes + service pipes, against --max-loss-share), design-kw-per-m and mwh-per-m (branch by branch), seed-kw-per-m (seed 003: plant output / (2 x route length), per plant network), marginal-cost (branch by branch, top-most first, against --max-marginal-cost with the --costs tables), none',
   }),
+  maxMarginalCost_per_MWh: num('--max-marginal-cost', 'currency/MWh', { positive: true }, 'largest marginal cost of a branch per connected MWh', {
+    help: "largest marginal cost of a branch, in the cost tables' currency per MWh of its downstream annual heat: annuity + O&M of its downstream pipes, service pipes and substations (the cost stage's marginal cost, README \"Costs\"); prunes with --prune-by marginal-cost, else reported only; no default (a limit is the planner's choice)",
+  }),
+  plantChoice: oneOf('--plant-choice', ['demand', 'lcoh'] as const, { default: 'demand', help: 'how compared plant candidates are chosen: the most demand connected within the pruning rules, or the lowest route-time LCOH of the candidate network (needs --costs; fuel from the plant\'s efficiency and the fuel_price rows, not the simulation)' }),
+  lcohPlantType: str('--lcoh-plant-type', 'a plant type of the cost table (biomass, gas_boiler, kerosene_boiler, heat_pump, waste_heat)', { placeholder: 'type', help: 'plant type with which --plant-choice lcoh prices candidates whose type is none of the simulation\'s plant types (the suggested 1-median and the demand clusters name none)' }),
+  lcohEfficiency: num('--lcoh-efficiency', undefined, { positive: true }, 'heat out per fuel (or electricity) in', { help: "efficiency of the candidates' plant for --plant-choice lcoh (a heat pump: its seasonal COP, required); default the simulation's default of the type (biomass 0.75 METHODS.md 7; gas 0.9, kerosene 0.85 ASSUMPTION)" }),
+  costs: costFields.costs,
+  currency: costFields.currency,
+  discountRate_pct: costFields.discountRate_pct,
+  pipeCost: costFields.pipeCost,
+  surface: costFields.surface,
   maxLossShare_pct: num('--max-loss-share', { name: 'per cent', symbol: '%' }, { positive: true }, 'largest loss share of a branch', { default: 10, help: 'largest computed loss share of a branch, % of heat delivered + lost (10 %: what seed 003\'s 0.17 kW/m stands for, C.A.R.M.E.N., METHODS.md 4)' }),
   minKwPerM: num('--min-kw-per-m', U.kWM, { min: 0 }, 'design output / (2 x route length); 0 = off', { default: 0.17, help: 'seed 003 threshold 0.17 kW/m (METHODS.md 4), for seed-kw-per-m (plant output / (2 x route length)) and design-kw-per-m (design load / (2 x route length)); 0 = off' }),
   minMwhPerM: num('--min-mwh-per-m', U.MWhM, { min: 0 }, 'annual heat per metre of trench; 0 = off', { default: 1.5, help: 'annual heat per metre of trench for mwh-per-m (1.5: Bavarian guide value, METHODS.md 4); 0 = off' }),
@@ -78,6 +90,17 @@ export const route = defineStage({
     }
     if (o.pumpEfficiency !== undefined && o.pumpEfficiency > 1) throw new UsageError('route-bad-pump-efficiency', 'pumpEfficiency (--pump-efficiency) must be a fraction 0..1', { value: o.pumpEfficiency });
     if (o.maxLossShare_pct !== undefined && o.maxLossShare_pct >= 100) throw new UsageError('route-bad-loss-share', 'maxLossShare_pct (--max-loss-share) must be below 100 %', { value: o.maxLossShare_pct });
+    const byCost = (o.pruneBy ?? []).includes('marginal-cost');
+    if (byCost && o.maxMarginalCost_per_MWh === undefined) throw new UsageError('route-marginal-no-limit', 'pruneBy (--prune-by) marginal-cost needs maxMarginalCost_per_MWh (--max-marginal-cost), the limit in the cost tables\' currency per MWh: heatplan has no default for it', { value: o.pruneBy!.join(',') });
+    const costing = byCost || o.maxMarginalCost_per_MWh !== undefined || o.plantChoice === 'lcoh';
+    if (costing && !o.costs?.length && o.currency === undefined) {
+      throw new UsageError('route-cost-no-table', `${byCost || o.maxMarginalCost_per_MWh !== undefined ? 'marginal-cost pruning' : 'plantChoice (--plant-choice) lcoh'} needs a cost table: costs (--costs FILE, README "Costs") with the service pipe, substation, lifetime and network O&M rows (and the currency the limit is in), or at least currency (--currency) for the bundled defaults alone`, {
+        value: o.maxMarginalCost_per_MWh ?? o.plantChoice,
+      });
+    }
+    if (costing && (o.carries ?? 'heat') !== 'heat') throw new UsageError('route-cost-carries', `cost-based routing prices hot-water networks (the marginal cost is per MWh of heat): carries (--carries) ${o.carries} is not supported with --prune-by marginal-cost, --max-marginal-cost or --plant-choice lcoh`, { value: o.carries });
+    if (!costing && (o.lcohPlantType !== undefined || o.lcohEfficiency !== undefined)) throw new UsageError('route-lcoh-unused', 'lcohPlantType (--lcoh-plant-type) and lcohEfficiency (--lcoh-efficiency) are used by plantChoice (--plant-choice) lcoh only', { value: o.lcohPlantType ?? o.lcohEfficiency });
+    if (o.currency !== undefined && !/^[A-Z]{3}$/.test(o.currency)) throw new UsageError('cost-bad-currency', `--currency must be a three-letter ISO 4217 code such as JPY, got "${o.currency}"`, { value: o.currency });
   },
   async run(runDir, o, ctx) {
     const { runRoute } = await import('../network/run.js');
@@ -113,9 +136,27 @@ export function routeDetails(s: RouteSummary): string[] {
         `${r.pumping.power_kW.toFixed(1)} kW, ${r.pumping.energy_MWh_a === null ? 'annual n/a (diversity loads)' : r.pumping.energy_MWh_a.toFixed(1) + ' MWh/a'}`,
     );
   }
+  const mc = s.marginalCost;
+  if (mc) {
+    out.push(
+      `threshold: marginal cost <= ${fmtMoney(mc.limit_per_MWh)} ${mc.currency}/MWh per branch, annuity (${mc.discountRate_pct} %/a) + O&M of downstream pipes, service pipes and substations / downstream heat (${mc.prunes ? 'prunes, top-most first' : 'reported only'}); ` +
+        `now ${mc.worstBranch_per_MWh === null ? 'n/a' : fmtMoney(mc.worstBranch_per_MWh) + ' ' + mc.currency + '/MWh'} (costliest kept branch), ${mc.branchesAbove} of ${mc.branches} branches above${mc.branchesAbove ? ` (${mc.branchesAboveForcedIn} of them feed a forced-in consumer${mc.prunes ? ' and are never cut' : ''})` : ''}`,
+    );
+  }
+  if (s.plantLcoh) {
+    out.push(`plant candidates on LCOH (${s.plantLcoh.currency}/kWh, route-time: fuel from the plant's efficiency and the fuel_price rows, not the simulation):`);
+    for (const c of s.plantCandidates ?? []) {
+      out.push(`  ${c.id} (${c.source}): ${c.failed ? 'not planned: ' + c.failed : `LCOH ${c.lcoh_per_kWh === null || c.lcoh_per_kWh === undefined ? 'n/a' : Number(c.lcoh_per_kWh.toPrecision(4)) + ' ' + s.plantLcoh.currency + '/kWh'}, ${c.consumers} consumers, ${c.connected_MWh.toFixed(0)} MWh/a, capital ${fmtMoney(c.capital ?? NaN)} ${s.plantLcoh.currency}`}${c.chosen ? ' (chosen)' : ''}`);
+    }
+  }
   const big = s.largestCuts?.[0];
-  if (big) out.push(`largest cut: ${big.consumers} consumers, ${big.heat_MWh.toFixed(0)} MWh/a over ${big.length_m.toFixed(0)} m (${big.reason}: loss share ${(100 * big.lossShare).toFixed(1)} %, ${big.designKwPerM.toFixed(3)} kW/m, ${big.mwhPerMA.toFixed(2)} MWh/(m·a))`);
+  if (big) out.push(`largest cut: ${big.consumers} consumers, ${big.heat_MWh.toFixed(0)} MWh/a over ${big.length_m.toFixed(0)} m (${big.reason}: loss share ${(100 * big.lossShare).toFixed(1)} %, ${big.designKwPerM.toFixed(3)} kW/m, ${big.mwhPerMA.toFixed(2)} MWh/(m·a)${big.marginalCost_per_MWh !== undefined && s.marginalCost ? `, marginal cost ${fmtMoney(big.marginalCost_per_MWh)} ${s.marginalCost.currency}/MWh` : ''})`);
   if (s.assumptions?.length) out.push(s.assumptions.join('; '));
   if (s.forced && (s.forced.in.length || s.forced.out.length)) out.push(`forced in: ${s.forced.in.length ? s.forced.in.join(', ') : '-'}; forced out: ${s.forced.out.length ? s.forced.out.join(', ') : '-'}`);
   return out;
+}
+
+/** A money figure to 4 significant digits, thousands separated. */
+function fmtMoney(v: number): string {
+  return Number.isFinite(v) ? Number(v.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 }) : 'n/a';
 }

@@ -1,7 +1,9 @@
 /** The simulate stage: hourly simulation of the run's network (sim.json, hourly.csv). */
 import { UsageError } from '../errors.js';
 import type { SimSummary } from '../run/contract.js';
-import { bool, num, oneOf, path, required, supplyAboveReturn, U } from './fields.js';
+import { OUTAGE_DEFAULTS } from '../platform/resilience.js';
+import { parseSupplyCurve } from '../network/medium.js';
+import { bool, num, oneOf, path, required, supplyAboveReturn, U, words } from './fields.js';
 import { defineStage } from './types.js';
 
 const f = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v));
@@ -41,6 +43,20 @@ export const simulateFields = {
   }),
   chilledSupply_C: num('--chilled-supply-c', U.C, {}, 'chilled-water supply temperature', { aliases: ['chilledSupplyC'], help: 'chilled-water supply temperature °C (default 7, an ASSUMPTION)' }),
   chilledReturn_C: num('--chilled-return-c', U.C, {}, 'chilled-water return temperature', { aliases: ['chilledReturnC'], help: 'chilled-water return temperature °C (default 14, an ASSUMPTION)' }),
+  supplyCurve: words('--supply-curve', 'outdoor:supply °C pairs, or none', {
+    help: "supply temperature as a curve of outdoor temperature for the hourly pipe losses, e.g. -15:80,0:75,15:65 (linear between, flat outside); default the route's (network.geojson supplyCurve) unless --supply-c is given; none: constant supply",
+  }),
+  outage_h: num('--outage', U.h, { positive: true, int: true }, 'grid outage length', {
+    default: OUTAGE_DEFAULTS.hours,
+    aliases: ['outageHours'],
+    help: "grid outage (seed 000 resilience) run on a network with CHP or heat storage when the run has platform.json; 72 h is the issue's January case (ASSUMPTION: no cited design length), written to platform.json resilience",
+  }),
+  outageStart_h: num('--outage-start', U.h, { int: true, min: 0 }, 'first hour of the outage, 0 = 1 January 00:00', {
+    default: 0,
+    aliases: ['outageStart'],
+    help: 'first hour of the outage in the weather year, 0 = 1 January 00:00 (default 0: ASSUMPTION on the day, a January outage as the issue asks)',
+  }),
+  resilience: bool('--resilience', true, { help: 'run the grid outage when the run has platform.json and a network with CHP or storage (--no-resilience: not run)' }),
   reference: oneOf('--reference', ['individual'] as const, { help: 'individual: the individual-supply reference case (every building heats itself with the backup heaters; no network losses, pumping or plant factor)' }),
 };
 
@@ -60,6 +76,10 @@ export const simulate = defineStage({
   },
   async run(runDir, o) {
     const { runSimulateStage } = await import('../sim/run.js');
+    // --supply-curve none: constant supply; pairs: parsed as the route parses them (errors name the value)
+    const supplyCurve = o.supplyCurve?.length
+      ? o.supplyCurve.length === 1 && o.supplyCurve[0]!.toLowerCase() === 'none' ? null : parseSupplyCurve(o.supplyCurve, o.return_C ?? -Infinity, '--supply-curve').map(([a, b]) => [a, b] as [number, number])
+      : undefined;
     const r = await runSimulateStage({
       runDir,
       weatherPath: o.weather!,
@@ -81,6 +101,8 @@ export const simulate = defineStage({
       chilledSupplyC: o.chilledSupply_C,
       chilledReturnC: o.chilledReturn_C,
       reference: o.reference,
+      ...(supplyCurve !== undefined ? { supplyCurve } : {}),
+      resilience: o.resilience === false ? false : { hours: o.outage_h, startHour: o.outageStart_h },
     });
     const c0 = r.cases[0];
     return {
@@ -97,6 +119,7 @@ export const simulate = defineStage({
     `${typeof s.combinedPrimaryEnergyFactor === 'number' && typeof s.coldPrimaryEnergyFactor === 'number' ? `, combined ${s.combinedPrimaryEnergyFactor.toFixed(3)}` : ''} (default 1.36)` +
     `${s.chpCreditRange?.length ? `, CHP credit range ${s.chpCreditRange.map((c) => `${c.credit_MJ_per_kWh ?? 'none'}: ${typeof c.heat === 'number' ? c.heat.toFixed(3) : 'n/a'}`).join(' / ')}` : ''}; ` +
     `individual heaters ${f(s.individualHeat_MWh ?? s.backup_MWh)} MWh (not in the plant factor); CO2 ${f(s.co2_t)} t, unmet hours ${f(s.unmetHours)}` +
+    (s.resilience ? `\n  resilience (${s.resilience.outage_h} h grid outage from hour ${s.resilience.startHour}, platform.json): ${s.resilience.networks} network(s) with CHP or storage, ${s.resilience.facilitiesHeatedThroughout} of ${s.resilience.facilities} critical facilities heated throughout, pumps powered ${s.resilience.pumpedHoursMin === s.resilience.pumpedHoursMax ? s.resilience.pumpedHoursMin : `${s.resilience.pumpedHoursMin}-${s.resilience.pumpedHoursMax}`} h, storage ${f(s.resilience.storage_kWh)} kWh${s.resilience.storageWater_m3 !== null ? ` (${f(s.resilience.storageWater_m3)} m³ water)` : ''}` : '') +
     s.caseChanges.map((c) => `\n  case ${c.id}${c.name ? ` (${c.name})` : ''}: surplus ${c.surplusChangePct.toFixed(1)} %, backup fuel ${c.backupFuelChange_MJ_per_day.toFixed(0)} MJ/day vs case ${c.against}`).join(''),
 });
 

@@ -252,6 +252,14 @@ areas:
     expect(await finished(start(['batch', good, '--store', url, ...queueArgs()]))).toBe(0);
     const first = (await s.head('demo'))!;
     expect(first.stages).toEqual(['demand', 'areas']);
+    // without --job-retention every job of the run stays in Redis
+    expect(JSON.parse((await s.getText(s.key('batch.json')))!).jobRetention_s).toBeNull();
+    const rk = new Redis(REDIS!, { maxRetriesPerRequest: 1 });
+    try {
+      expect(await rk.exists(`bull:${QUEUE}:${first.run}.0.demand`, `bull:${QUEUE}:${first.run}.0.areas`)).toBe(2);
+    } finally {
+      rk.disconnect();
+    }
     const failing = start(['batch', bad, '--store', url, ...queueArgs()]);
     expect(await finished(failing), failing.log.join('\n')).toBe(1);
     expect(failing.log.join('\n')).toMatch(/1 remade beside their previous run/);

@@ -15,6 +15,10 @@ import { planNetwork, type ConsumerInput } from '../../engine/network/plan.js';
 import { components } from '../../engine/network/csr.js';
 import { data, describeData } from '../helpers/data.js';
 import { isSteinerTree, rng } from './helpers.js';
+import { resolve } from 'node:path';
+import { loadCostRates } from '../../engine/cost/run.js';
+import { marginalRates } from '../../engine/cost/compute.js';
+import { branchMarginalCosts } from '../../engine/cost/marginal.js';
 
 async function osmTown(file: string) {
   const scan = await scanOsmPbf(file, { keepWay: (t) => t.building !== undefined });
@@ -75,6 +79,31 @@ describeData('route on real OSM data', () => {
     checkNetwork(res, t.consumers.length);
     expect(res.summary.plantSource).toBe('suggested');
     expect(res.summary.consumers).toBeGreaterThan(50);
+  });
+
+  it('Helsinki centre with marginal-cost pruning (datasets/costs/helsinki-assumptions.csv): every kept branch within the limit', async () => {
+    const t = await osmTown(data('helsinki/helsinki.osm.pbf'));
+    const { rates, currency } = await loadCostRates({ costs: [resolve(__dirname, '../../datasets/costs/helsinki-assumptions.csv')] });
+    const mr = marginalRates(rates, { rate: 0.04, pipeCost: 'persson-werner', surface: 'pw2011' });
+    const limit = 20;
+    const base = planNetwork({ graph: t.graph.csr, consumers: t.consumers }, { marginalCost: { rates: mr, limitPerMWh: limit, prune: false, currency, discountRatePct: 4 } });
+    const res = planNetwork({ graph: t.graph.csr, consumers: t.consumers }, { pruneBy: ['loss-share', 'marginal-cost'], marginalCost: { rates: mr, limitPerMWh: limit, prune: true, currency, discountRatePct: 4 } });
+    rates.assertComplete();
+    expect(currency).toBe('EUR');
+    // the loss-share network has branches above the limit; the pruned one none, and it keeps less demand
+    expect(base.summary.marginalCost!.branchesAbove).toBeGreaterThan(0);
+    expect(res.summary.consumersDropped['above-marginal-cost']).toBeGreaterThan(0);
+    expect(res.summary.marginalCost!.branchesAbove).toBe(0);
+    expect(res.summary.marginalCost!.worstBranch_per_MWh!).toBeLessThanOrEqual(limit);
+    expect(res.summary.connectedDemand_MWh).toBeLessThan(base.summary.connectedDemand_MWh);
+    checkNetwork(res, t.consumers.length);
+    // the written network priced by the cost stage's function gives the same costliest branch
+    const m = branchMarginalCosts(
+      res.pipes.map((p) => ({ from: p.from, to: p.to, length_m: p.lengthM, DN: p.dn, branch: p.branch })),
+      res.consumers.map((c) => ({ id: t.consumers[c.index]!.id, branch: c.branch, heat_MWh: t.consumers[c.index]!.heatMWh, peak_kW: t.consumers[c.index]!.peakKw, service_m: c.serviceM })),
+      mr,
+    ).branches;
+    expect(Math.max(...m.map((b) => b.costPerMWh))).toBeCloseTo(res.summary.marginalCost!.worstBranch_per_MWh!, 9);
   });
 
   it('Liechtenstein: end to end with a plant given in lon/lat (Vaduz)', async () => {

@@ -26,7 +26,9 @@ it('sim-sheet.csv adds up to the manifest factors; report.html shows machines, r
   });
   writeFileSync(join(dir, 'network.geojson'), JSON.stringify({
     type: 'FeatureCollection', properties: { supply_C: 80, return_C: 50, ground_C: 15 },
-    features: [consumer('a', 2000, 6000, 135.5), consumer('b', 1500, 4000, 135.501), pipe(1, 0, 1, 300), pipe(2, 1, 2, 200)],
+    features: [consumer('a', 2000, 6000, 135.5), consumer('b', 1500, 4000, 135.501), pipe(1, 0, 1, 300), pipe(2, 1, 2, 200),
+      // a service pipe pair to consumer a (route stage kind service): its loss is in the sheet and in losses_MWh
+      { type: 'Feature', geometry: { type: 'LineString', coordinates: [[135.5, 34.69], [135.5001, 34.69]] }, properties: { kind: 'service', consumer: 'a', length_m: 40, DN: 50, loss_W_per_m: 18 } }],
   }));
   const plants = join(dir, '..', `sheet-plants-${Date.now()}.yaml`);
   writeFileSync(plants, [
@@ -54,8 +56,18 @@ it('sim-sheet.csv adds up to the manifest factors; report.html shows machines, r
   expect(body.find((r) => r[col('section')] === 'machine' && r[col('plant')] === 'turbo')![col('source / note')]).toMatch(/ターボ冷凍機 \(TurboChiller\).*ac_heat_source_performance\.json/);
   expect(body.some((r) => r[col('section')] === 'priority rule')).toBe(true);
   expect(body.find((r) => r[col('section')] === 'conduit model' && r[col('item')] === 'pipe length')![col('quantity')]).toBe('500');
+  expect(body.find((r) => r[col('section')] === 'conduit model' && r[col('item')] === 'service pipe length')![col('quantity')]).toBe('40');
+  const sim = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8'));
+  const a = sim.cases[0].networks[0].annual;
+  const conduit = (item: string) => Number(body.find((r) => r[col('section')] === 'conduit losses' && r[col('item')] === item)![col('quantity')]);
+  expect(a.serviceLosses_MWh).toBeGreaterThan(0);
+  expect(conduit('service pipes (kind service)')).toBeCloseTo(a.serviceLosses_MWh, 3);
+  expect(conduit('mains (kind pipe)') + conduit('service pipes (kind service)')).toBeCloseTo(a.losses_MWh, 2);
+  // the service pipes' share of the losses is their share of the design W (one ground, one temperature model)
+  expect(a.serviceLosses_MWh / a.losses_MWh).toBeCloseTo((40 * 18) / (500 * 25 + 40 * 18), 4); // sim.json rounds to 0.001 MWh
   const hourly = readFileSync(join(dir, 'hourly.csv'), 'utf8').split('\n')[0];
-  for (const c of ['sold_kW', 'aux_kW', 'coldDemand_kW', 'coldSold_kW', 'coldStorageIn_kW', 'plant:turbo_kW']) expect(hourly.split(',')).toContain(c);
+  for (const c of ['sold_kW', 'aux_kW', 'coldDemand_kW', 'coldSold_kW', 'coldStorageIn_kW', 'plant:turbo_kW', 'serviceLosses_kW', 'coldServiceGains_kW', 'electricity_kW', 'electricityOut_kW']) expect(hourly.split(',')).toContain(c);
+  expect(sim.cases[0].networks[0].plants.find((p: { id: string }) => p.id === 'ice').capacity_kWh).toBe(6000);
   const html = simSectionHtml(dir, JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
   for (const s of ['calculation sheet', 'ターボ冷凍機', '温水ボイラ(都市ガス)', 'Priority rules', 'Conduit model', 'network pumping (chilled water)', '1.36']) expect(html).toContain(s);
 }, 120_000);
