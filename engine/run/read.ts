@@ -86,6 +86,12 @@ export interface RasterReadOptions {
   crs?: string;
 }
 
+/**
+ * Band counts of older runs that readers still accept (their first bands are the contract's, by position and name):
+ * potential.tif had 6 bands before the seed-000 source layers (issue 19); demand.tif is read only with its 5 bands.
+ */
+const OLDER_BAND_COUNTS: Record<'demand' | 'potential', number[]> = { demand: [], potential: [6] };
+
 async function readRunRaster(dir: string, key: 'demand' | 'potential', bandCount: number, o: RasterReadOptions): Promise<Raster & { file: string }> {
   const file = await requireFile(dir, key);
   const r = await readGeoTiff(file);
@@ -96,7 +102,8 @@ async function readRunRaster(dir: string, key: 'demand' | 'potential', bandCount
       hint: 'the run folder mixes files of different runs; rerun the stage that wrote it',
     });
   }
-  if (r.bands.length !== bandCount) throw bad(file, `${FILES[key]} has ${r.bands.length} bands, the contract ${bandCount}`, r.names);
+  if (r.bands.length !== bandCount && !OLDER_BAND_COUNTS[key].includes(r.bands.length))
+    throw bad(file, `${FILES[key]} has ${r.bands.length} bands, the contract ${bandCount}${OLDER_BAND_COUNTS[key].length ? ` (older runs: ${OLDER_BAND_COUNTS[key].join(', ')})` : ''}`, r.names);
   return { ...r, file };
 }
 
@@ -123,7 +130,7 @@ export interface PotentialRaster extends Raster {
 
 export async function readPotential(dir: string, o: RasterReadOptions = {}): Promise<PotentialRaster> {
   const r = await readRunRaster(dir, 'potential', POTENTIAL_BANDS.length, o);
-  POTENTIAL_BANDS.forEach((b, i) => {
+  POTENTIAL_BANDS.slice(0, r.bands.length).forEach((b, i) => {
     if (r.names[i] !== b.name) throw bad(r.file, `band ${i + 1} of potential.tif is "${r.names[i]}", the contract "${b.name}"`, r.names);
   });
   const [sewage, river, ground, waste_heat, coverage, suitability] = r.bands as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
