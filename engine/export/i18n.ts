@@ -5,6 +5,7 @@
  * them. No Node imports.
  */
 import { useLabel } from '../style/palette.js';
+import type { DropReason } from '../run/contract.js';
 import { USE_LABELS_JA } from './map/i18n.js';
 
 export const LANGS = ['en', 'ja'] as const;
@@ -55,10 +56,13 @@ const WARNING_TITLES_JA: Record<string, string> = {
   'below-kw-per-m': '線熱密度 kW/m が基準未満で切り離した需要家',
   'below-mwh-per-m': '線熱需要密度 MWh/(m·a) が基準未満で切り離した需要家',
   'above-marginal-cost': '限界費用（接続熱量 MWh あたり）が上限を超えて切り離した需要家',
-};
+  'below-loss-share': '枝の熱損失率（引込管を含む）が上限を超えて切り離した需要家',
+  'below-seed-kw-per-m': 'seed 003 の線熱密度（熱源出力 ÷ (2 × ルート長)）が基準に届くまで切り離した需要家',
+  'forced-out': '利用者の指定で配管網から外した需要家',
+} satisfies Record<DropReason, string> & Record<string, string>;
 
 /** English titles of the network drop reasons. */
-const DROP_TITLES_EN: Record<string, string> = {
+const DROP_TITLES_EN: Record<DropReason, string> = {
   'zero-demand': 'consumers without heat demand',
   'no-location': 'consumers without a location',
   'too-far-from-road': 'consumers too far from a road',
@@ -66,11 +70,22 @@ const DROP_TITLES_EN: Record<string, string> = {
   'below-kw-per-m': 'consumers cut off: branch below the kW/m threshold',
   'below-mwh-per-m': 'consumers cut off: branch below the MWh/(m·a) threshold',
   'above-marginal-cost': 'consumers cut off: branch above the marginal cost limit per connected MWh',
+  'below-loss-share': 'consumers cut off: branch loss share (service pipes included) above the limit',
+  'below-seed-kw-per-m': "consumers cut off until seed 003's plant output / (2 x route length) reached its threshold",
+  'forced-out': "consumers left out on the user's forced-out list",
 };
+
+/** Every network drop reason of the contract (engine/run/summaries.ts DropReason), in the order the report lists them. */
+export const DROP_REASONS = Object.keys(DROP_TITLES_EN) as DropReason[];
+
+/** Short name of a drop reason in `lang` (the report's "left out" note, the viewer's legend). */
+export function dropReasonTitle(reason: string, lang: Lang): string {
+  return (lang === 'ja' ? WARNING_TITLES_JA[reason] : (DROP_TITLES_EN as Record<string, string>)[reason]) ?? reason;
+}
 
 /** Title of a warning code or drop reason in `lang` (undefined: none, show the recorded message). */
 export function warningTitle(code: string, lang: Lang): string | undefined {
-  return lang === 'ja' ? WARNING_TITLES_JA[code] : DROP_TITLES_EN[code];
+  return lang === 'ja' ? WARNING_TITLES_JA[code] : (DROP_TITLES_EN as Record<string, string>)[code];
 }
 
 const EN = {
@@ -113,9 +128,14 @@ const EN = {
   result: 'Result',
   pass: 'pass',
   fail: 'fail',
-  kwPerMCheck: 'Linear heat density, kW per metre of pipe (seed 003 / C.A.R.M.E.N.)',
+  kwPerMCheck: "Seed 003's heat-supply density: plant output / (2 x route length), kW/m",
+  designKwPerMCheck: "heatplan's design variant: design load at the plants / (2 x route length), kW/m",
+  prunes: 'Prunes',
+  prunesYes: 'prunes the network',
+  prunesNo: 'reported only',
+  lossMains: 'mains only',
   mwhPerMCheck: 'Linear heat demand density, MWh per metre of trench and year',
-  lossCheck: 'Heat loss share (the 10 % rule behind 0.17 kW/m)',
+  lossCheck: 'Heat loss share with service pipes: loss / (delivered + loss) (the 10 % rule behind 0.17 kW/m)',
   overCapacity: 'Pipes over capacity',
   simulation: 'Simulation (case 0)',
   delivered: 'Heat delivered',
@@ -209,9 +229,14 @@ const JA: Words = {
   result: '結果',
   pass: '適合',
   fail: '不適合',
-  kwPerMCheck: '線熱密度 kW/m（管1 m当たり、seed 003 / C.A.R.M.E.N.）',
+  kwPerMCheck: 'seed 003 の熱供給密度：熱源出力 ÷ (2 × ルート長)、kW/m',
+  designKwPerMCheck: 'heatplan の設計値：熱源の設計負荷 ÷ (2 × ルート長)、kW/m',
+  prunes: '切り離し',
+  prunesYes: '配管網の切り離しに使用',
+  prunesNo: '参考表示のみ',
+  lossMains: '本管のみ',
   mwhPerMCheck: '線熱需要密度 MWh/(m·a)（ルート1 m・年当たり）',
-  lossCheck: '熱損失率（0.17 kW/m の根拠となる10 %基準）',
+  lossCheck: '引込管を含む熱損失率：損失 ÷ (供給 + 損失)（0.17 kW/m の根拠となる10 %基準）',
   overCapacity: '能力超過の配管',
   simulation: 'シミュレーション（ケース0）',
   delivered: '供給熱量',

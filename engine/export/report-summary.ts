@@ -9,7 +9,7 @@ import { featuresOfKind, type Manifest, type WarningExample, type WarningSummary
 import { hasRunFile, readHourly, readNetwork, readSim } from '../run/read.js';
 import { lineChartSvg } from './map/charts.js';
 import { escapeXml } from './map/render-svg.js';
-import { useName, warningTitle, words, type Lang } from './i18n.js';
+import { dropReasonTitle, useName, warningTitle, words, type Lang } from './i18n.js';
 
 const esc = (v: unknown): string => escapeXml(String(v));
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -112,7 +112,7 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
     const dropped = isObj(r.consumersDropped) ? Object.values(r.consumersDropped).reduce((s: number, n) => s + (isNum(n) ? n : 0), 0) : 0;
     const rows: Row[] = [
       { label: w.consumers, value: v(r.consumers, '') },
-      { label: w.consumersDropped, value: v(dropped, ''), note: isObj(r.consumersDropped) ? Object.entries(r.consumersDropped).map(([k, n]) => `${k} ${fmt(Number(n))}`).join(', ') : undefined },
+      { label: w.consumersDropped, value: v(dropped, ''), note: isObj(r.consumersDropped) ? Object.entries(r.consumersDropped).map(([k, n]) => `${dropReasonTitle(k, lang)} (${k}) ${fmt(Number(n))}`).join('; ') : undefined },
       { label: w.trench, value: v(r.trench_m, 'm') },
       { label: w.pipe, value: v(r.pipe_m, 'm') },
       { label: w.service, value: v(r.service_m, 'm') },
@@ -120,20 +120,8 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
       { label: w.plantOutput, value: v(r.plantOutput_kW, 'kW') },
     ].filter((x) => !x.value.startsWith('undefined') && !x.value.startsWith('NaN'));
     parts.push(table(w.network, rows));
-    // the checks, both conventions
-    const t = r.thresholds ?? { minKwPerM: NaN, minMwhPerMA: NaN };
-    const ok = (b: boolean | undefined) => (b === undefined ? '–' : `<span class="${b ? 'ok' : 'missing'}">${esc(b ? w.pass : w.fail)}</span>`);
-    const checks: [string, string, string, boolean | undefined][] = [];
-    if (isNum(r.kwPerM)) checks.push([w.kwPerMCheck, v(r.kwPerM, 'kW/m', 3), isNum(t.minKwPerM) && t.minKwPerM > 0 ? `≥ ${v(t.minKwPerM, 'kW/m', 3)}` : '–', isNum(t.minKwPerM) && t.minKwPerM > 0 ? r.kwPerM >= t.minKwPerM : undefined]);
-    if (isNum(r.mwhPerMA)) checks.push([w.mwhPerMCheck, v(r.mwhPerMA, 'MWh/(m·a)', 2), isNum(t.minMwhPerMA) && t.minMwhPerMA > 0 ? `≥ ${v(t.minMwhPerMA, 'MWh/(m·a)', 2)}` : '–', isNum(t.minMwhPerMA) && t.minMwhPerMA > 0 ? r.mwhPerMA >= t.minMwhPerMA : undefined]);
-    if (isNum(r.lossShare)) checks.push([w.lossCheck, `${esc(pct(r.lossShare))}`, '&lt; 10 %', typeof r.lossShareBelow10pct === 'boolean' ? r.lossShareBelow10pct : r.lossShare < 0.1]);
-    if (isNum(r.overCapacityPipes)) checks.push([w.overCapacity, v(r.overCapacityPipes, ''), '0', r.overCapacityPipes === 0]);
-    if (checks.length)
-      parts.push(
-        `<section class="kf"><h3>${esc(w.network)}: ${esc(w.checks)}</h3><table class="figures checks"><thead><tr><th>${esc(w.check)}</th><th>${esc(w.value)}</th><th>${esc(w.threshold)}</th><th>${esc(w.result)}</th></tr></thead><tbody>` +
-          checks.map(([l, val, th, res]) => `<tr><th>${esc(l)}</th><td class="num">${val}</td><td class="num">${th}</td><td>${ok(res)}</td></tr>`).join('') +
-          '</tbody></table></section>',
-      );
+    // the checks, each figure named for what it is, with the one(s) the route stage pruned by (thresholds.pruneBy)
+    parts.push(networkChecksHtml(r, lang));
   }
 
   const s = m.sim;
@@ -173,6 +161,49 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
   const notRun = (['demand', 'potential', 'areas', 'route', 'sim'] as const).filter((k) => m[k] === undefined);
   const tail = notRun.length ? `<p class="muted not-run">${esc(w.notRun)}: ${esc(notRun.join(', '))}</p>` : '';
   return `<h2 id="key-figures">${esc(w.keyFigures)}</h2><div class="kf-grid">${parts.join('')}</div>${tail}`;
+}
+
+/** The route stage's pruning criteria (manifest.route.thresholds.pruneBy); runs before issue 13 pruned by design kW/m. */
+export function routePruneBy(r: NonNullable<Manifest['route']>): string[] {
+  const p = r.thresholds?.pruneBy;
+  return Array.isArray(p) ? p.map(String) : ['design-kw-per-m'];
+}
+
+/**
+ * The network check table: seed 003's own kW/m (plant output / (2 x route length)) against its threshold, beside it
+ * heatplan's design variant, MWh/(m·a) and the loss share with service pipes (mains only in the note), each named
+ * for what it is, with a column saying which the network was pruned by.
+ */
+export function networkChecksHtml(r: NonNullable<Manifest['route']>, lang: Lang): string {
+  const w = words(lang);
+  const t = r.thresholds ?? { minKwPerM: NaN, minMwhPerMA: NaN };
+  const by = routePruneBy(r);
+  const ok = (b: boolean | undefined) => (b === undefined ? '–' : `<span class="${b ? 'ok' : 'missing'}">${esc(b ? w.pass : w.fail)}</span>`);
+  const prunes = (c: string) => (by.includes(c) ? `<strong class="prunes">${esc(w.prunesYes)}</strong>` : `<span class="muted">${esc(w.prunesNo)}</span>`);
+  const rows: { id: string; label: string; val: string; th: string; res: boolean | undefined; prune: string; note?: string }[] = [];
+  const kwT = isNum(t.minKwPerM) && t.minKwPerM > 0 ? t.minKwPerM : undefined;
+  if (isNum(r.seedKwPerM))
+    rows.push({ id: 'seed-kw-per-m', label: w.kwPerMCheck, val: v(r.seedKwPerM, 'kW/m', 3), th: kwT ? `≥ ${v(kwT, 'kW/m', 3)}` : '–', res: kwT ? r.seedKwPerM >= kwT : undefined, prune: prunes('seed-kw-per-m'), note: isNum(r.seedPlantOutput_kW) ? `${fmt(r.seedPlantOutput_kW)} kW (${r.seedOutputBasis ?? ''})` : undefined });
+  const design = isNum(r.designKwPerM) ? r.designKwPerM : r.kwPerM;
+  if (isNum(design))
+    rows.push({ id: 'design-kw-per-m', label: w.designKwPerMCheck, val: v(design, 'kW/m', 3), th: kwT ? `≥ ${v(kwT, 'kW/m', 3)}` : '–', res: kwT ? design >= kwT : undefined, prune: prunes('design-kw-per-m'), note: r.loads });
+  if (isNum(r.mwhPerMA)) {
+    const mt = isNum(t.minMwhPerMA) && t.minMwhPerMA > 0 ? t.minMwhPerMA : undefined;
+    rows.push({ id: 'mwh-per-m', label: w.mwhPerMCheck, val: v(r.mwhPerMA, 'MWh/(m·a)', 2), th: mt ? `≥ ${v(mt, 'MWh/(m·a)', 2)}` : '–', res: mt ? r.mwhPerMA >= mt : undefined, prune: prunes('mwh-per-m') });
+  }
+  if (isNum(r.lossShare)) {
+    const lt = isNum(t.maxLossShare) ? t.maxLossShare : 0.1;
+    rows.push({ id: 'loss-share', label: w.lossCheck, val: esc(pct(r.lossShare)), th: `≤ ${esc(pct(lt))}`, res: r.lossShare <= lt, prune: prunes('loss-share'), note: isNum(r.lossShareMains) ? `${w.lossMains} ${pct(r.lossShareMains)}` : undefined });
+  }
+  if (r.marginalCost && isNum(r.marginalCost.worstBranch_per_MWh))
+    rows.push({ id: 'marginal-cost', label: lang === 'ja' ? '枝の限界費用（接続熱量 MWh あたり、最大）' : 'Marginal cost per connected MWh, worst kept branch', val: v(r.marginalCost.worstBranch_per_MWh, `${r.marginalCost.currency}/MWh`), th: `≤ ${v(r.marginalCost.limit_per_MWh, `${r.marginalCost.currency}/MWh`)}`, res: r.marginalCost.worstBranch_per_MWh <= r.marginalCost.limit_per_MWh, prune: prunes('marginal-cost') });
+  if (isNum(r.overCapacityPipes)) rows.push({ id: 'over-capacity', label: w.overCapacity, val: v(r.overCapacityPipes, ''), th: '0', res: r.overCapacityPipes === 0, prune: '' });
+  if (!rows.length) return '';
+  return (
+    `<section class="kf network-checks"><h3>${esc(w.network)}: ${esc(w.checks)}</h3><table class="figures checks"><thead><tr><th>${esc(w.check)}</th><th>${esc(w.value)}</th><th>${esc(w.threshold)}</th><th>${esc(w.result)}</th><th>${esc(w.prunes)}</th></tr></thead><tbody>` +
+    rows.map((x) => `<tr data-check="${esc(x.id)}"><th>${esc(x.label)}${x.note ? `<br><span class="muted">${esc(x.note)}</span>` : ''}</th><td class="num">${x.val}</td><td class="num">${x.th}</td><td>${ok(x.res)}</td><td>${x.prune}</td></tr>`).join('') +
+    '</tbody></table></section>'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

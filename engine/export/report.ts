@@ -20,6 +20,7 @@ import { useName, words, type Lang } from './i18n.js';
 import { collectWarnings, hourlyChartsSvg, keyFiguresHtml, warningsTableHtml } from './report-summary.js';
 import { costSectionHtml } from './report-cost.js';
 import { simSectionHtml } from './report-sim.js';
+import { platformSectionHtml } from './report-platform.js';
 
 export interface ReportOptions {
   /** Output file (default `<runDir>/report.html`). */
@@ -238,7 +239,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   }
 
   // key figures first, then every warning, then maps and charts, then the detail
-  parts.push(keyFiguresHtml(manifest, lang), simSectionHtml(dir, manifest, lang), costSectionHtml(dir, manifest, lang));
+  parts.push(keyFiguresHtml(manifest, lang), simSectionHtml(dir, manifest, lang), costSectionHtml(dir, manifest, lang), platformSectionHtml(dir, manifest, lang));
   const warningsAt = parts.push('') - 1;
 
   const detail: string[] = [metaTable, `<h2>${esc(w.runFiles)}</h2><table><thead><tr><th>${esc(w.file)}</th><th>${esc(w.status)}</th><th>${esc(w.bytes)}</th></tr></thead><tbody>`];

@@ -4,7 +4,7 @@
  * engine/io/plateau.ts), OSM PBF, shapefile and GeoJSON into one lon/lat building table.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { checkLonLatTable, dropImplausibleFootprints } from '../buildings/geometry.js';
 import { BuildingTableBuilder, type BuildingTable } from '../buildings/table.js';
 import { lookupEpsg } from '../crs/index.js';
@@ -104,7 +104,14 @@ export function buildingInputNotes(sources: BuildingSource[]): string[] {
  */
 export async function describeBuildingInputs(sources: BuildingSource[], role = 'buildings'): Promise<InputRecord[]> {
   const out: InputRecord[] = [];
-  for (const s of sources) out.push(...(s.plateau ? await describeLayer(s.plateau, 'bldg', role) : await describeInputs([s.input], role)));
+  for (const s of sources) {
+    if (s.plateau) out.push(...(await describeLayer(s.plateau, 'bldg', role)));
+    else if (s.format === 'citygml' && statSync(s.input).isDirectory()) {
+      // a folder of tiles: the tiles read (*.gml, *.gml.gz), not whatever else lies beside them
+      const tiles = readdirSync(s.input).filter((n) => /\.gml(\.gz)?$/i.test(n)).sort().map((n) => join(s.input, n));
+      out.push(...(await describeInputs(tiles, role)));
+    } else out.push(...(await describeInputs([s.input], role)));
+  }
   return out;
 }
 

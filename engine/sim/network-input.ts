@@ -108,13 +108,19 @@ function routeSupplyCurve(v: unknown, returnC: number | undefined, file: string)
 }
 
 /** Parse network.geojson text into networks (one per `network` property value). */
-export function parseNetworkGeojson(text: string, file: string, warnings = new Warnings()): SimNetwork[] {
+/**
+ * The networks of network.geojson: `text` is the file's text, or the collection already parsed (the simulate stage
+ * reads the file feature by feature, engine/io/geojson-stream.ts, as a city's network is longer than V8's longest string).
+ */
+export function parseNetworkGeojson(text: string | Record<string, unknown>, file: string, warnings = new Warnings()): SimNetwork[] {
   let fc: { type?: string; features?: Feature[]; properties?: Record<string, unknown> };
-  try {
-    fc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError('network-bad-json', `not valid JSON: ${(e as Error).message}`, { file });
-  }
+  if (typeof text !== 'string') fc = text as typeof fc;
+  else
+    try {
+      fc = JSON.parse(text);
+    } catch (e) {
+      throw new InputError('network-bad-json', `not valid JSON: ${(e as Error).message}`, { file });
+    }
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
     throw new InputError('network-bad-geojson', 'network.geojson must be a GeoJSON FeatureCollection', { file, value: fc?.type });
   }

@@ -16,6 +16,7 @@ import { readHourly, readNetwork, readSim } from '../run/read.js';
 import { OUTAGE_DEFAULTS, resilienceOf } from '../platform/resilience.js';
 import { existsSync } from 'node:fs';
 import { parseNetworkGeojson } from './network-input.js';
+import { readFeatureCollection } from '../io/geojson-stream.js';
 import { simJson, simSummary, writeHourlyCsv, writeSimSheetCsv } from './output.js';
 import { checkPlantUnits, plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
 import { readScenario, runScenario, type CaseResult, type Scenario } from './scenario.js';
@@ -128,13 +129,10 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
   const tx = await RunTransaction.open(o.runDir);
   return withRun(tx, async (tx) => {
     const netFile = join(tx.dir, FILES.network);
-    let text: string;
-    try {
-      text = await readFile(netFile, 'utf8');
-    } catch {
-      throw new InputError('sim-no-network', 'run folder has no network.geojson', { file: netFile, hint: 'run `heatplan route --run DIR` first' });
-    }
-    const networks = parseNetworkGeojson(text, netFile, warnings);
+    if (!existsSync(netFile)) throw new InputError('sim-no-network', 'run folder has no network.geojson', { file: netFile, hint: 'run `heatplan route --run DIR` first' });
+    // feature by feature: a city's network.geojson is longer than the longest string V8 can hold
+    const fc = await readFeatureCollection(netFile, { code: 'network-bad-json', hint: 'network.geojson is damaged: rerun `heatplan route --run DIR`' });
+    const networks = parseNetworkGeojson(fc, netFile, warnings);
     const weather = await readWeather(o.weatherPath, { ...(o.weather ?? {}), warnings });
     checkWeatherAgainstDemand(weather, tx.manifest.demand, warnings);
     const pf = o.plantsPath ? await readPlantsFile(o.plantsPath) : undefined;

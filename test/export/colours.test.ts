@@ -25,6 +25,7 @@ import {
   STYLE,
 } from '../../engine/style/palette.js';
 import { byId, parseXml, walk } from './svg-read.js';
+import { PLATFORM_STYLE } from '../../engine/export/map/platform-style.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'heatplan-colours-'));
@@ -65,6 +66,9 @@ function legendColours(): Record<string, string> {
   c['road'] = SHEET_STYLE.road;
   c['water'] = SHEET_STYLE.waterFill;
   c['water line'] = SHEET_STYLE.waterStroke;
+  // the platform view (issue 19): guideline ring and critical facility dot
+  c['guideline ring'] = PLATFORM_STYLE.guidelineRing;
+  c['critical facility'] = PLATFORM_STYLE.criticalFill;
   return c;
 }
 

@@ -76,10 +76,12 @@ describe('report.html as a document', () => {
     expect(front).toMatch(/Demand inside the areas<\/th><td class="num">31,000&nbsp;MWh\/a<\/td><td class="note">77\.5 % of all demand/);
     expect(front).toMatch(/Trench length \(route\)<\/th><td class="num">400&nbsp;m/);
     expect(front).toMatch(/Primary energy factor<\/th><td class="num">1\.347<\/td><td class="note">default 1\.36/);
-    // checks: kW/m (seed 003) against 0.17 passes, MWh/(m·a) against 1.5 and the 10 % loss rule fail
-    expect(front).toMatch(/kW per metre of pipe[^<]*<\/th><td class="num">0\.3&nbsp;kW\/m<\/td><td class="num">≥ 0\.17&nbsp;kW\/m<\/td><td><span class="ok">pass/);
+    // checks: the run's kwPerM is the design variant (no seedKwPerM in this manifest: no seed 003 row), named as
+    // such, against 0.17 passes and prunes (a run without pruneBy pruned by design kW/m); MWh/(m·a) and the 10 % loss rule fail
+    expect(front).toMatch(/design load at the plants \/ \(2 x route length\), kW\/m<\/th><td class="num">0\.3&nbsp;kW\/m<\/td><td class="num">≥ 0\.17&nbsp;kW\/m<\/td><td><span class="ok">pass<\/span><\/td><td><strong class="prunes">prunes the network/);
+    expect(front).not.toContain('data-check="seed-kw-per-m"');
     expect(front).toMatch(/MWh per metre of trench[^<]*<\/th><td class="num">0\.5&nbsp;MWh\/\(m·a\)<\/td><td class="num">≥ 1\.5&nbsp;MWh\/\(m·a\)<\/td><td><span class="missing">fail/);
-    expect(front).toMatch(/Heat loss share[^<]*<\/th><td class="num">12 %<\/td><td class="num">&lt; 10 %<\/td><td><span class="missing">fail/);
+    expect(front).toMatch(/Heat loss share[^<]*<\/th><td class="num">12 %<\/td><td class="num">≤ 10 %<\/td><td><span class="missing">fail/);
     expect(front).toContain('Not run: potential');
     // warnings of every stage with counts; the dropped consumer with its example from network.geojson
     const warn = html.slice(at('<h2 id="warnings">'), at('<h2>Charts</h2>'));
@@ -109,7 +111,7 @@ describe('report.html as a document', () => {
     const r = await runStage('report', RUN, { lang: 'ja', maps: false, out: join(tmp, 'report-ja.html') });
     const html = readFileSync(r.file, 'utf8');
     expect(html).toContain('<html lang="ja">');
-    for (const s of ['地域熱供給 計画報告書', '主要な数値', '熱需要', '年間熱需要', '供給区域', '配管網', '判定', '線熱密度 kW/m', '適合', '不適合', '一次エネルギー換算係数', '警告と除外したレコード', '件数', '詳細'])
+    for (const s of ['地域熱供給 計画報告書', '主要な数値', '熱需要', '年間熱需要', '供給区域', '配管網', '判定', '熱源の設計負荷 ÷ (2 × ルート長)', '適合', '不適合', '一次エネルギー換算係数', '警告と除外したレコード', '件数', '詳細'])
       expect(html, s).toContain(s);
     // building use names on the demand chart (PLATEAU code list terms)
     for (const s of ['業務施設', '商業施設', '住宅', '共同住宅', '文教厚生施設', '用途不明・その他']) expect(html, s).toContain(`>${s}</text>`);

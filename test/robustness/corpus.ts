@@ -210,7 +210,7 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
   });
   const tamana = () => D('tamana/49303425_bldg_6697_op.gml');
   /** datasets/demo/demo.yaml with its paths made absolute (so a copy elsewhere reads the demo files). */
-  const demoYaml = () => readText(join(DEMO, 'demo.yaml')).replace(/^(\s+\w+: )([\w./-]+\.(?:geojson|yaml|has))/gm, (_, k: string, p: string) => k + resolve(DEMO, p));
+  const demoYaml = () => readText(join(DEMO, 'demo.yaml')).replace(/^(\s+\w+: )([\w./-]+\.(?:geojson|yaml|has|csv))/gm, (_, k: string, p: string) => k + resolve(DEMO, p));
   const SURVEY = join(VECTOR, 'survey_sjis');
 
   // ----- truncated files --------------------------------------------------------------------------------------

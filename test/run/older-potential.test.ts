@@ -15,7 +15,7 @@ async function potentialTif(bands: number): Promise<string> {
   await writeGeoTiff(join(dir, FILES.potential), {
     ...g,
     bands: Array.from({ length: bands }, (_, i) => new Float64Array(n).fill(i + 1)),
-    names: POTENTIAL_BANDS.slice(0, bands).map((b) => b.name).concat(Array.from({ length: Math.max(0, bands - POTENTIAL_BANDS.length) }, (_, i) => `extra${i}`)),
+    names: [...POTENTIAL_BANDS.slice(0, bands).map((b): string => b.name), ...Array.from({ length: Math.max(0, bands - POTENTIAL_BANDS.length) }, (_, i) => `extra${i}`)],
     units: Array.from({ length: bands }, () => 'kW'),
   });
   return dir;

@@ -1,6 +1,6 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
 import { unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta } from '../../engine/viewer/pack/format.js';
-import { FILES, type RunFileName, type SimFile } from '../../engine/run/contract.js';
+import { FILES, type PlatformFile, type RunFileName, type SimFile } from '../../engine/run/contract.js';
 import type { RunStatus } from '../../engine/viewer/status.js';
 import { parseHourly, type Hourly } from './hourly.js';
 
@@ -37,6 +37,8 @@ export interface RunData {
   /** Water bodies and waterways of the potential stage's river input (WGS84), when the run has one. */
   water?: FeatureCollection;
   sim?: SimFile;
+  /** platform.json (issue 19): guideline flags, critical facilities, the outage once simulate wrote it. */
+  platform?: PlatformFile;
   hourly?: Hourly;
   /** Files that exist but could not be read, with why. */
   errors: { file: string; message: string }[];
@@ -78,6 +80,9 @@ export async function loadRun(base = ''): Promise<RunData> {
   job(FILES.roads, async () => void (data.roads = await json(FILES.roads)));
   job(FILES.network, async () => void (data.network = await json(FILES.network)));
   job(FILES.sim, async () => void (data.sim = await json(FILES.sim)));
+  // platform.json is optional (the potential stage writes it and names it in manifest.potential.platform): not in the
+  // status list of files a run lacks, fetched when the manifest names it
+  if ((status.manifest?.potential as { platform?: { file?: string } } | undefined)?.platform?.file) jobs.push((async () => void (data.platform = await json(FILES.platform)))().catch((e: Error) => void data.errors.push({ file: FILES.platform, message: e.message })));
   job(FILES.hourly, async () => void (data.hourly = parseHourly(await (await run(FILES.hourly)).text())));
   // the potential stage's river input, converted by the server (engine/viewer/server.ts /api/water.geojson)
   if (status.manifest?.inputs?.some((i) => i.role === WATER_INPUT_ROLE)) {

@@ -3,6 +3,7 @@ import type { RunData } from './data.js';
 import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, useLabel, VIEWER_BASE_STYLE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
 import { useRgba } from './layers/buildings.js';
 import { esc, fmt } from './format.js';
+import { PLATFORM_STYLE } from '../../engine/export/map/platform-style.js';
 import type { DemandScale } from './layers/context.js';
 import { cellHa, demandClasses, isSuitabilityBand, suitabilityLabels } from './layers/scales.js';
 
@@ -61,6 +62,14 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
   if (visible.consumers) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.consumer)} consumer (area ∝ load at the hour, kW)</div>`);
   if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch ring" style="border-color:${css(VIEWER_BASE_STYLE.droppedQuiet)}"></span> consumer cut off by the route stage</div>`);
   if (visible.plants) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.plantFill)} plant</div>`);
+  if (visible.platform && data.platform) {
+    const inForce = data.platform.guidelines.rules.filter((r) => r.applies).map((r) => r.rule);
+    out.push(
+      `<div data-legend="platform">platform view (platform.json)</div>` +
+        (inForce.length ? `<div class="legend-row"><span class="swatch ring" style="border-color:${PLATFORM_STYLE.guidelineRing}"></span> building meeting a municipal guideline rule (${esc(inForce.join(', '))})</div>` : '') +
+        `<div class="legend-row"><span class="swatch" style="background:${PLATFORM_STYLE.criticalFill};outline:1px solid #000"></span> critical facility (hospital, welfare, shelter, city hall)</div>`,
+    );
+  }
   if (visible.areas) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.area)} supply area</div>`);
   return out.join('') || '<div>no layer shown</div>';
 }

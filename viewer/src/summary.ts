@@ -64,9 +64,12 @@ export function keyFigures(data: RunData): { title: string; rows: Row[] }[] {
         ['consumers cut off', `${num(sumValues(dropped), '', 0)}${Object.keys(dropped).length ? ` (${Object.entries(dropped).map(([k, v]) => `${esc(k)} ${num(v, '', 0)}`).join(', ')})` : ''}`],
         ['connected demand', num(r.connectedDemand_MWh, 'MWh/a', 0)],
         ['trench length', num(r.trench_m, 'm', 0)],
-        ['linear heat density', `${num(r.kwPerM, 'kW/m', 2)}, ${num(r.mwhPerMA, 'MWh/(m·a)', 2)}`],
-        ['thresholds', `${num(obj(r.thresholds)?.minKwPerM, 'kW/m', 2)}, ${num(obj(r.thresholds)?.minMwhPerMA, 'MWh/(m·a)', 2)}`],
-        ['heat loss', `${num(r.loss_MWh_a, 'MWh/a', 0)}${typeof r.lossShare === 'number' ? ` (${fmt(100 * r.lossShare, 1)} %)` : ''}`],
+        ["seed 003's kW/m (plant output / (2 x route length))", num(r.seedKwPerM, 'kW/m', 3)],
+        ['design kW/m (heatplan variant: design load / (2 x route length))', num(r.designKwPerM ?? r.kwPerM, 'kW/m', 3)],
+        ['annual heat per trench metre', num(r.mwhPerMA, 'MWh/(m·a)', 2)],
+        ['thresholds', `${num(obj(r.thresholds)?.minKwPerM, 'kW/m', 2)}, ${num(obj(r.thresholds)?.minMwhPerMA, 'MWh/(m·a)', 2)}${typeof obj(r.thresholds)?.maxLossShare === 'number' ? `, loss share ≤ ${fmt(100 * obj(r.thresholds)!.maxLossShare, 1)} %` : ''}`],
+        ['pruned by', esc((Array.isArray(obj(r.thresholds)?.pruneBy) ? obj(r.thresholds)!.pruneBy : ['design-kw-per-m']).join(', '))],
+        ['heat loss (service pipes included)', `${num(r.loss_MWh_a, 'MWh/a', 0)}${typeof r.lossShare === 'number' ? ` (${fmt(100 * r.lossShare, 1)} %)` : ''}${typeof r.lossShareMains === 'number' ? `; mains only ${fmt(100 * r.lossShareMains, 1)} %` : ''}`],
         ['plants', Array.isArray(r.plants) ? r.plants.map((x: any) => `${esc(x.id)} ${x.capacity_kW ? num(x.capacity_kW, 'kW', 0) : '(location only)'}`).join(', ') : '–'],
       ],
     });
@@ -94,6 +97,27 @@ export function keyFigures(data: RunData): { title: string; rows: Row[] }[] {
           `surplus ${num(c.surplus_MJ_per_day, 'MJ/day', 0)} (${c.surplusChangePct >= 0 ? '+' : ''}${num(c.surplusChangePct, '%', 1)}); backup fuel ${num(c.backupFuel_MJ_per_day, 'MJ/day', 0)} (${c.backupFuelChange_MJ_per_day >= 0 ? '+' : ''}${num(c.backupFuelChange_MJ_per_day, 'MJ/day', 0)})`,
         ]),
       });
+  }
+  const pf = data.platform;
+  if (pf) {
+    const inForce = pf.guidelines.rules.filter((r) => r.applies);
+    const rows: Row[] = [
+      ['municipality', pf.municipality.names.length ? esc(pf.municipality.names.join(', ')) : 'not known (no rule in force)'],
+      ...inForce.map((r): Row => {
+        const n = pf.guidelines.counts[r.rule];
+        return [`${r.rule} (${r.quantity} ${r.operator} ${fmt(r.threshold, 0)} ${r.unit})`, `${num(n?.buildings, '', 0)} buildings, ${num(n?.blocks, '', 0)} blocks, ${n?.areas === null ? '–' : num(n?.areas, '', 0)} areas; ${esc(r.guideline)}`];
+      }),
+      ...(pf.guidelines.areas ?? []).map((z): Row => [`area ${z.id}`, `${z.rules.length ? esc(z.rules.join(', ')) : 'no rule as an area'}; ${new Set(Object.values(z.buildings ?? {}).flat()).size} buildings meeting a rule; critical: ${esc((pf.critical.byArea?.[z.id] ?? []).join(', ') || '–')}`]),
+      ['critical facilities', pf.critical.facilities.length ? esc(pf.critical.facilities.map((f) => `${f.name ?? f.id} (${f.role})`).join(', ')) : '–'],
+    ];
+    const res = pf.resilience;
+    if (res)
+      for (const n of res.networks)
+        rows.push([
+          `${res.outage.hours} h outage, ${n.case}/${n.network}`,
+          `${n.facilities.map((f) => `${esc(f.id)} heat ${fmt(f.heatHours, 0)} h, power ${fmt(f.powerHours, 0)} h`).join('; ') || 'no critical facility on it'}; tank ${num(n.storage.energy_kWh, 'kWh', 0)}, water ${num(n.storage.water_m3, 'm³', 0)}`,
+        ]);
+    out.push({ title: 'Platform view: municipal guidelines and critical facilities', rows });
   }
   const warn: Row[] = [];
   for (const k of stageKeys(m)) {

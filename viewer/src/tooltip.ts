@@ -61,6 +61,15 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     pairs.push(['cell', `col ${col}, row ${row} (${g.meta.cellSizeM} m, ${esc(g.meta.crs)})`]);
     return `<b>${id === 'demand' ? FILES.demand : FILES.potential} cell</b>` + rows(pairs);
   }
+  if (id === 'platform-guideline' && info.object) {
+    const o = info.object as any;
+    return `<b>guideline: building ${esc(o.id)}</b>` + rows([['floor area', `${fmt(o.floorArea_m2)} m²`], ['rules met', esc(o.rules.join(', '))]]);
+  }
+  if (id === 'platform-critical' && info.object) {
+    const o = info.object as any;
+    const res = data.platform?.resilience?.networks.flatMap((n) => n.facilities.filter((f) => f.id === o.id).map((f) => `${esc(n.case)}/${esc(n.network)}: heat ${fmt(f.heatHours, 0)} h, power ${fmt(f.powerHours, 0)} h of ${fmt(n.hours, 0)} h`)) ?? [];
+    return `<b>critical facility ${esc(o.name ? `${o.name} (${o.id})` : o.id)}</b>` + rows([['role', esc(o.role)], ...(res.length ? [['outage', res.join('<br>')] as [string, string]] : [])]);
+  }
   const p = (info.object as any)?.pipe?.properties ?? (info.object as any)?.properties;
   if (!p) return null;
   if (id === 'network' || id === 'network-services') {

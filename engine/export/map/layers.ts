@@ -12,12 +12,13 @@ import {
   sheetUseColor,
   type ClassedScale,
 } from '../../style/palette.js';
-import { areasCellThreshold, BLOCK_DENSITY, DEMAND_BAND, POTENTIAL_SOURCE_BANDS, routeThresholdKwPerM, type NetworkKind } from '../../run/contract.js';
+import { areasCellThreshold, BLOCK_DENSITY, DEMAND_BAND, POTENTIAL_BAND, POTENTIAL_SOURCE_BANDS, routeThresholdKwPerM, type NetworkKind } from '../../run/contract.js';
 import type { DrawingBuilder, PathPrim } from './model.js';
 import type { ProjFeature, RunLayers, RunRaster } from './load.js';
 import type { BaseLayer } from './base.js';
 import { words, type Lang, type SheetWords } from './i18n.js';
 import { partsBBox } from '../../geom/rings.js';
+import { PLATFORM_STYLE } from './platform-style.js';
 
 /** World (working CRS metres) to paper mm: the map frame centred on (cx, cy) at scale 1:scale. */
 export interface View {
@@ -143,11 +144,28 @@ function demandDensity(r: RunRaster): Float64Array {
   return d;
 }
 
-/** Sum of the source bands of potential.tif (contract POTENTIAL_SOURCE_BANDS, the first four), kW per cell. */
-function potentialTotal(r: RunRaster): Float64Array {
+/**
+ * The heat source bands of potential.tif summed on the sheets: sewage, river, ground, waste heat (POTENTIAL_SOURCE_BANDS)
+ * and issue 19's sea water, hot springs, biomass and transformer heat. snow_ice_kW is cold (kW of cooling): not in the
+ * heat sum, named apart in the legend note.
+ */
+export const SHEET_HEAT_SOURCE_BANDS: readonly number[] = [
+  ...POTENTIAL_SOURCE_BANDS.map((_, i) => i),
+  POTENTIAL_BAND.sea_water,
+  POTENTIAL_BAND.hot_spring,
+  POTENTIAL_BAND.biomass,
+  POTENTIAL_BAND.transformer,
+];
+
+/** The platform markers (issue 19): buildings meeting a guideline rule in force (ring) and critical facilities (dot). */
+export { PLATFORM_STYLE };
+
+/** Sum of the heat source bands of potential.tif (SHEET_HEAT_SOURCE_BANDS, those the file has), kW per cell. */
+export function potentialTotal(r: Pick<RunRaster, 'width' | 'height' | 'bands'>): Float64Array {
   const out = new Float64Array(r.width * r.height);
-  for (let i = 0; i < POTENTIAL_SOURCE_BANDS.length; i++) {
-    const b = r.bands[i]!;
+  for (const i of SHEET_HEAT_SOURCE_BANDS) {
+    const b = r.bands[i];
+    if (!b) continue;
     for (let j = 0; j < out.length; j++) if (b[j]! === b[j]!) out[j] += b[j]!;
   }
   return out;
@@ -303,7 +321,11 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     for (const x of tot) if (x > max) max = x;
     const s = sheetPotentialScale(max, w.potentialTitle);
     b.group({ id: 'layer-potential' }, () => rasterImage(b, v, run.potential!, (i) => (tot[i]! > 0 ? classColor(s, tot[i]!) : undefined)));
-    const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w), ...(max > 0 ? [] : [w.potentialNone])].join('\n'));
+    const snow = run.potential.bands[POTENTIAL_BAND.snow_ice];
+    let cold = 0;
+    if (snow) for (const x of snow) if (x === x && x > 0) cold += x;
+    const coldLine = cold > 0 ? [w.lang === 'ja' ? `雪氷熱（冷熱）は合計に含めない：${Math.round(cold).toLocaleString('en-US')} kW` : `Snow and ice (cold) not in the sum: ${Math.round(cold).toLocaleString('en-US')} kW of cooling`] : [];
+    const block = scaleLegend(s, 'fill', [w.potentialWhat, ...potentialMethodLines(run, w), ...coldLine, ...(max > 0 ? [] : [w.potentialNone])].join('\n'));
     // a potential that reaches no cell has no classes to show, only why
     legend.push({ ...block, items: max > 0 ? block.items : [], unit: w.potentialUnit, id: 'potential' });
   }
@@ -416,6 +438,36 @@ export function drawLayers(b: DrawingBuilder, v: View, run: RunLayers, opts: Lay
     if (dropped.length) extra.items.push({ swatch: 'point', color: SHEET_STYLE.dropped, label: w.dropped(dropped.length), sizeMm: 0.3 });
     if (plants.length) extra.items.push({ swatch: 'square', color: SHEET_STYLE.plantFill, label: w.plant(plants.length), sizeMm: 1.6 });
     legend.push(block, extra);
+  }
+
+  if (run.platform) {
+    const pl = run.platform;
+    const inFrame = (p: { x: number; y: number }) => p.x >= box[0] && p.x <= box[2] && p.y >= box[1] && p.y <= box[3];
+    const flagged = pl.flagged.filter(inFrame);
+    const critical = pl.critical.filter(inFrame);
+    b.group({ id: 'layer-platform' }, () => {
+      for (const f of flagged) {
+        const [x, y] = toPaper(v, f.x, f.y);
+        b.add({ kind: 'circle', cx: x, cy: y, rMm: 1.3, stroke: PLATFORM_STYLE.guidelineRing, strokeWidthMm: 0.35 });
+      }
+      for (const f of critical) {
+        const [x, y] = toPaper(v, f.x, f.y);
+        b.add({ kind: 'circle', cx: x, cy: y, rMm: 0.9, fill: PLATFORM_STYLE.criticalFill, stroke: PLATFORM_STYLE.criticalStroke, strokeWidthMm: 0.25 });
+      }
+    });
+    const ja = w.lang === 'ja';
+    const inForce = pl.file.guidelines.rules.filter((r) => r.applies);
+    const items: LegendItem[] = [];
+    if (inForce.length)
+      items.push({ swatch: 'ring', color: PLATFORM_STYLE.guidelineRing, label: withCount(w, ja ? '自治体の指針の基準を満たす建物' : 'Building meeting a municipal guideline rule', flagged.length), sizeMm: 1.3 });
+    if (critical.length || pl.file.critical.facilities.length)
+      items.push({ swatch: 'point', color: PLATFORM_STYLE.criticalFill, label: withCount(w, ja ? '重要施設（病院・福祉・避難所・庁舎）' : 'Critical facility (hospital, welfare, shelter, city hall)', critical.length), sizeMm: 0.9 });
+    const note = inForce.length
+      ? (ja ? '適用される基準：' : 'Rules in force: ') + inForce.map((r) => `${r.rule} (${r.quantity} ${r.operator} ${r.threshold.toLocaleString('en-US')} ${r.unit})`).join(', ')
+      : ja
+        ? 'このランの自治体に適用される基準なし（seed 000 の指針の表）'
+        : "No guideline rule in force for the run's municipality (seed 000's table)";
+    legend.push({ title: ja ? '地域の熱プラットフォーム' : 'Platform view', id: 'platform', items, note });
   }
 
   if (base?.names.length) drawNames(b, v, base);

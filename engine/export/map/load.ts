@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { InputError, UsageError } from '../../errors.js';
 import { parseCrs, transformer, WGS84, type Crs } from '../../crs/index.js';
-import { FILES, FILE_WRITER, type Manifest, type NetworkProperties } from '../../run/contract.js';
+import { FILES, FILE_WRITER, type Manifest, type NetworkProperties, type PlatformFile } from '../../run/contract.js';
+import { readFileSync } from 'node:fs';
 import { readAreas, readBlocks, readBuildings, readDemand, readNetwork, readPotential, readRun, runFile } from '../../run/read.js';
 import type { Warnings } from '../../util/warnings.js';
 
@@ -71,6 +72,11 @@ export interface RunLayers {
   network?: ProjFeature[];
   /** Top-level properties of network.geojson (temperatures, thresholds). */
   networkProps?: Partial<NetworkProperties>;
+  /**
+   * platform.json (issue 19), read when the run has it and the buildings or areas layer is drawn: buildings meeting a
+   * municipal guideline rule in force and the critical facilities, projected; the file for the sheet's notes.
+   */
+  platform?: { file: PlatformFile; flagged: { x: number; y: number; id: string; rules: string[] }[]; critical: { x: number; y: number; id: string; role: string }[] };
   /** Layers asked for (or defaulted) that were loaded, in drawing order. */
   loaded: LayerName[];
   /** Layers skipped because their file is missing (defaults only). */
@@ -144,6 +150,31 @@ export async function loadRunLayers(dir: string, layers: LayerName[], explicit: 
       }
     }
     run.loaded.push(layer);
+  }
+  if ((run.buildings || run.areas) && existsSync(runFile(dir, 'platform'))) {
+    const file = runFile(dir, 'platform');
+    let pf: PlatformFile | undefined;
+    try {
+      pf = JSON.parse(readFileSync(file, 'utf8')) as PlatformFile;
+    } catch (e) {
+      warnings.add('platform-unreadable', 'platform.json could not be read: guideline flags and critical facilities not drawn', { file, message: (e as Error).message });
+    }
+    if (pf?.guidelines && pf.critical) {
+      const at = (lon: number, lat: number): [number, number] | undefined => {
+        if (!Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
+        const [x, y] = toWork.forward(lon, lat);
+        return Number.isFinite(x) && Number.isFinite(y) ? [x, y] : undefined;
+      };
+      const flagged = pf.guidelines.buildings.flatMap((b) => {
+        const xy = b.rules.length ? at(b.lon, b.lat) : undefined;
+        return xy ? [{ x: xy[0], y: xy[1], id: b.id, rules: b.rules }] : [];
+      });
+      const critical = pf.critical.facilities.flatMap((f) => {
+        const xy = at(f.lon, f.lat);
+        return xy ? [{ x: xy[0], y: xy[1], id: f.id, role: f.role }] : [];
+      });
+      run.platform = { file: pf, flagged, critical };
+    }
   }
   return run;
 }

@@ -241,6 +241,43 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     noteLines.push(lang === 'ja' ? `事業性: 熱の均等化原価 ${lc} ${cs.currency}/kWh（導管網の熱）、初期投資 ${cap} ${cs.currency}（価格年 ${cs.priceYears.join('・')}）` : `Costs: LCOH ${lc} ${cs.currency}/kWh (network heat), capital ${cap} ${cs.currency} (price year ${cs.priceYears.join(', ')})`);
   }
 
+  // the simulate stage's key figure (issue 12): the primary energy factor of the heat (and cold) sold beside the default 1.36
+  const sim = run.manifest.sim;
+  if (sim && typeof sim.primaryEnergyFactor === 'number') {
+    const f3 = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
+    const def = typeof sim.defaultPrimaryEnergyFactor === 'number' ? f3(sim.defaultPrimaryEnergyFactor) : '1.36';
+    const cold = typeof sim.coldPrimaryEnergyFactor === 'number' ? sim.coldPrimaryEnergyFactor : undefined;
+    noteLines.push(
+      lang === 'ja'
+        ? `一次エネルギー換算係数：販売熱 ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `、販売冷熱 ${f3(cold)}` : ''}（既定値 ${def}、告示 265）`
+        : `Primary energy factor of the heat sold ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `, of the cold sold ${f3(cold)}` : ''} (default ${def}, notice 265)`,
+    );
+  }
+  // the platform view (issue 19): per area, the guideline rules it meets, its buildings meeting a rule, its critical facilities
+  if (run.platform) {
+    const pf = run.platform.file;
+    const ja = lang === 'ja';
+    const short = (xs: string[], n = 3) => xs.slice(0, n).join(', ') + (xs.length > n ? ` …(${xs.length})` : '');
+    for (const z of (pf.guidelines.areas ?? []).slice(0, 6)) {
+      const ids = [...new Set(Object.values(z.buildings ?? {}).flat())];
+      const crit = pf.critical.byArea?.[z.id] ?? [];
+      const parts = [
+        z.rules.length ? (ja ? `基準 ${z.rules.join('・')}` : `meets ${z.rules.join(', ')}`) : ja ? '区域として満たす基準なし' : 'meets no rule as an area',
+        ids.length ? (ja ? `基準を満たす建物 ${ids.length} 棟` : `${ids.length} buildings meeting a rule`) : '',
+        crit.length ? (ja ? `重要施設 ${short(crit)}` : `critical: ${short(crit)}`) : '',
+      ].filter(Boolean);
+      noteLines.push(ja ? `区域 ${z.id}：${parts.join('、')}` : `Area ${z.id}: ${parts.join('; ')}`);
+    }
+    const res = pf.resilience;
+    if (res) {
+      for (const n of res.networks.slice(0, 3)) {
+        const fac = n.facilities.map((f) => `${f.id} ${f.heatHours}/${n.hours} h`);
+        const water = n.storage.water_m3 !== null ? (ja ? `、蓄熱槽の水 ${Math.round(n.storage.water_m3).toLocaleString('en-US')} m³` : `, tank water ${Math.round(n.storage.water_m3).toLocaleString('en-US')} m³`) : '';
+        noteLines.push(ja ? `停電 ${res.outage.hours} 時間（${n.case}/${n.network}）：熱を保てた時間 ${short(fac)}${water}` : `${res.outage.hours} h outage (${n.case}/${n.network}): hours with heat ${short(fac)}${water}`);
+      }
+    }
+  }
+
   // shrink the panel's type until everything fits (many building uses on a small sheet)
   const colW = (panel.w - (panel.cols - 1) * 4) / panel.cols;
   let placed: { boxes: Box_[]; pos: { col: number; y: number }[]; fs: number } | undefined;

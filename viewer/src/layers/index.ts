@@ -17,6 +17,7 @@ import { consumersLayer } from './consumers.js';
 import { droppedLayer } from './dropped.js';
 import { plantsLayer } from './plants.js';
 import { waterLayer } from './water.js';
+import { platformLayers } from './platform.js';
 import { FILES, type NetworkKind, type RunFileName } from '../../../engine/run/contract.js';
 
 export interface LayerEntry {
@@ -51,6 +52,7 @@ export function layerEntries(data: RunData): LayerEntry[] {
     { id: 'consumers', label: 'consumers (load at hour)', file: FILES.network, defaultOn: true, build: consumersLayer },
     { id: 'dropped', label: 'consumers cut off', file: FILES.network, defaultOn: false, build: droppedLayer },
     { id: 'plants', label: 'plants', file: FILES.network, defaultOn: true, build: plantsLayer },
+    { id: 'platform', label: 'guideline flags and critical facilities', file: FILES.platform, defaultOn: true, build: platformLayers },
   ];
   const ctx0 = { data } as LayerContext;
   return all.filter((e) => {
@@ -61,6 +63,7 @@ export function layerEntries(data: RunData): LayerEntry[] {
     if (e.id === 'blocks') return !!data.blocks;
     if (e.id === 'areas') return !!data.areas;
     if (e.id === 'buildings') return !!data.buildings;
+    if (e.id === 'platform') return !!data.platform && (data.platform.guidelines.buildings.some((b) => b.rules.length > 0) || data.platform.critical.facilities.length > 0);
     if (e.file === FILES.network) {
       const kinds: NetworkKind[] = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
       return !!data.network?.features.some((f) => kinds.includes(f.properties?.kind));
@@ -70,7 +73,7 @@ export function layerEntries(data: RunData): LayerEntry[] {
 }
 
 /** Bottom to top: ids not listed (potential-N) draw where their prefix is. */
-const DRAW_ORDER = ['basemap', 'demand', 'potential', 'blocks', 'water', 'roads', 'areas', 'buildings', 'network', 'consumers', 'dropped', 'plants'];
+const DRAW_ORDER = ['basemap', 'demand', 'potential', 'blocks', 'water', 'roads', 'areas', 'buildings', 'network', 'consumers', 'dropped', 'plants', 'platform'];
 
 /** Draw rank of a layer entry id. */
 export function drawRank(id: string): number {
