@@ -170,6 +170,8 @@ export interface PotentialSummary extends PotentialStageSummary {
   bands: string[];
   warnings: WarningCounts;
   warningDetails: WarningSummary[];
+  /** Guideline flags and critical facilities counted (platform.json holds the lists; issue 19). */
+  platform?: import('../platform/types.js').PlatformSummary;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -199,7 +199,7 @@ describe('plan sheet: platform view', () => {
     expect(circles.filter((c) => c.attrs.stroke?.toLowerCase() === PLATFORM_STYLE.guidelineRing && (!c.attrs.fill || c.attrs.fill === 'none')).length).toBe(2);
     expect(circles.filter((c) => c.attrs.fill?.toLowerCase() === PLATFORM_STYLE.criticalFill).length).toBe(1);
     const text = [...walk(svg)].filter((n) => n.name === 'text').map((n) => n.text).join(' ').replace(/\s+/g, ' ');
-    expect(text).toContain('Area 1: meets no rule as an area; 2 buildings meeting a rule; critical: b1');
+    expect(text).toContain('Area 1: meets no rule as an area; 2 buildings meeting a rule; critical: Tamana Hospital');
     expect(text).toContain('72 h outage (0/n1): hours with heat b1 57/72 h, tank water 100 m³');
   });
 

@@ -258,13 +258,19 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     const pf = run.platform.file;
     const ja = lang === 'ja';
     const short = (xs: string[], n = 3) => xs.slice(0, n).join(', ') + (xs.length > n ? ` …(${xs.length})` : '');
+    // a facility by its name, else its id when short (PLATEAU ids are 40-character UUIDs: counted only)
+    const facName = new Map(pf.critical.facilities.map((f) => [f.id, f.name ?? (f.id.length <= 16 ? f.id : undefined)]));
+    const critText = (ids: string[]) => {
+      const named = ids.map((id) => facName.get(id)).filter((x): x is string => !!x);
+      return named.length ? short(named, 2) + (named.length < ids.length ? (ja ? `ほか（計 ${ids.length}）` : ` (${ids.length} in all)`) : '') : ja ? `${ids.length} 件` : `${ids.length}`;
+    };
     for (const z of (pf.guidelines.areas ?? []).slice(0, 6)) {
       const ids = [...new Set(Object.values(z.buildings ?? {}).flat())];
       const crit = pf.critical.byArea?.[z.id] ?? [];
       const parts = [
         z.rules.length ? (ja ? `基準 ${z.rules.join('・')}` : `meets ${z.rules.join(', ')}`) : ja ? '区域として満たす基準なし' : 'meets no rule as an area',
         ids.length ? (ja ? `基準を満たす建物 ${ids.length} 棟` : `${ids.length} buildings meeting a rule`) : '',
-        crit.length ? (ja ? `重要施設 ${short(crit)}` : `critical: ${short(crit)}`) : '',
+        crit.length ? (ja ? `重要施設 ${critText(crit)}` : `critical: ${critText(crit)}`) : '',
       ].filter(Boolean);
       noteLines.push(ja ? `区域 ${z.id}：${parts.join('、')}` : `Area ${z.id}: ${parts.join('; ')}`);
     }
