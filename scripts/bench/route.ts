@@ -24,6 +24,9 @@ import { planNetwork, type ConsumerInput } from '../../engine/network/plan.js';
 import { buildRoadGraph } from '../../engine/network/road-graph.js';
 import { steinerMehlhorn } from '../../engine/network/steiner.js';
 import { seededRandom } from '../../engine/util/random.js';
+import { buildUseProfiles } from '../../engine/demand/profiles.js';
+import { readWeather } from '../../engine/io/weather.js';
+import { referenceWeatherFile } from '../../engine/util/data-dir.js';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(name);
@@ -36,6 +39,8 @@ const NX = !process.argv.includes('--no-networkx');
 const DATA = resolve(process.env.HEATPLAN_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets'));
 
 const rng = seededRandom;
+/** Uses given to the sampled consumers in turn for the coincident-load rows. */
+const USES = ['residential_detached', 'residential_apartment', 'office', 'commercial'];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 let peakRss = 0;
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
   const g = rg.csr;
   console.log(`Heidelberg: ${roads.lines.length} ways -> ${g.nodeCount} nodes, ${g.edgeCount} edges; read ${((t1 - t0) / 1000).toFixed(2)} s, graph ${((t2 - t1) / 1000).toFixed(2)} s`);
   const rows: Record<string, string | number>[] = [];
+  const profiles = buildUseProfiles(await readWeather(referenceWeatherFile(6)), USES, { climateRegion: 6 });
   const tmp = mkdtempSync(join(tmpdir(), 'heatplan-bench-route-'));
   const cases = [...SIZES.map((n) => ({ n, radius: n >= 5000 ? 4000 : 2000, where: 'centre' })), ...SPREAD.map((n) => ({ n, radius: Infinity, where: 'city' }))];
   for (const { n, radius, where } of cases) {
@@ -89,6 +95,18 @@ async function main(): Promise<void> {
       t0 = performance.now();
       res = planNetwork({ graph: g, consumers });
       times.push(performance.now() - t0);
+      rss();
+    }
+    // the same consumers with uses and coincident design loads (the route stage's default when it has weather):
+    // hourly profiles of the region-6 reference year, uses in turn; against the diversity fit above
+    const withUse = consumers.map((c, i) => ({ ...c, use: USES[i % USES.length] }));
+    planNetwork({ graph: g, consumers: withUse }, { loads: 'coincident', profiles }); // warm-up
+    const cTimes: number[] = [];
+    let cres!: ReturnType<typeof planNetwork>;
+    for (let k = 0; k < RUNS; k++) {
+      t0 = performance.now();
+      cres = planNetwork({ graph: g, consumers: withUse }, { loads: 'coincident', profiles });
+      cTimes.push(performance.now() - t0);
       rss();
     }
     // Steiner only, all consumers (thresholds off) on the split graph: heatplan vs networkx
@@ -146,6 +164,9 @@ async function main(): Promise<void> {
       consumers: `${n} ${where}`,
       'plan s (median)': (median(times) / 1000).toFixed(2),
       connected: s.consumers,
+      'plan s coincident loads (median)': (median(cTimes) / 1000).toFixed(2),
+      'coincident / diversity time': (median(cTimes) / median(times)).toFixed(2) + 'x',
+      'connected coincident': cres.summary.consumers,
       'trench m': s.trench_m.toFixed(0),
       'kW/m': s.kwPerM.toFixed(3),
       'loss %': (100 * s.lossShare).toFixed(1),
