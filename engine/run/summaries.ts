@@ -643,14 +643,17 @@ export interface SimNetworkRecord {
 /** One term of the factor's numerator (engine/sim/factor.ts FactorTerm). */
 export interface SimFactorTerm {
   side: 'heat' | 'cold';
+  /** What the term is: 'fuel', 'electricity', 'auxiliaries', 'network pumping', 'unused heat', 'CHP credit'. */
   item: string;
   plant?: string;
   quantity: number;
   unit: 'MJ' | 'kWh';
+  /** Primary energy per unit, MJ/MJ or MJ/kWh. */
   factor: number;
   factorSource: string;
   primary_GJ: number;
 }
+/** Σ terms, GJ; sold at the customer meters, GJ; factor = primary / sold (kJ/kJ), null without sales; copPrimary = sold / primary (JHSBA's COP in primary energy). */
 export interface SimFactorSide {
   primary_GJ: number;
   sold_GJ: number;

@@ -9,6 +9,7 @@
  * for such machines was not found in the sources available: the default 'energy' (shares of heat and cold made) is
  * labelled as heatplan's choice, not the guideline's.
  */
+import type { SimFactorSide, SimFactorTerm } from '../run/summaries.js';
 import type { NonFossilConvention } from './plants.js';
 
 /** How the input of a machine that makes heat and cold at once is split. */
@@ -24,27 +25,9 @@ export const ALLOCATION_TEXT: Record<Allocation, string> = {
 /** Credit options for CHP electricity, MJ per kWh (null: no credit): the range the factor is shown over. */
 export const CHP_CREDIT_OPTIONS: readonly (number | null)[] = [9.76, 8.64, null];
 
-export interface FactorTerm {
-  side: 'heat' | 'cold';
-  /** What the term is: 'fuel', 'electricity', 'auxiliaries', 'network pumping', 'unused heat', 'CHP credit'. */
-  item: string;
-  plant?: string;
-  quantity: number;
-  unit: 'MJ' | 'kWh';
-  /** Primary energy per unit, MJ/MJ or MJ/kWh. */
-  factor: number;
-  factorSource: string;
-  primary_GJ: number;
-}
-
-export interface FactorSide {
-  /** Σ terms, GJ; sold at the customer meters, GJ; factor = primary / sold (kJ/kJ), null without sales. */
-  primary_GJ: number;
-  sold_GJ: number;
-  factor: number | null;
-  /** sold / primary (JHSBA's COP in primary energy), null without primary energy. */
-  copPrimary: number | null;
-}
+/** One term of the numerator and one side of the factor: the contract's record types (engine/run/summaries.ts). */
+export type FactorTerm = SimFactorTerm;
+export type FactorSide = SimFactorSide;
 
 export interface FactorResult {
   definition: string;
