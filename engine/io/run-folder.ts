@@ -48,6 +48,7 @@ import {
   closeSync,
   createReadStream,
   existsSync,
+  linkSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -314,13 +315,32 @@ export async function lockRun(dir: string, o: LockOptions = {}): Promise<RunLock
   }
   const note = o.note ?? defaultNote;
   const info: RunLockInfo = { pid: process.pid, host: hostname(), command: o.command ?? describeCommand(), since: new Date().toISOString(), start: processStart(process.pid), thread: threadId };
+  removeDeadLockDrafts(path);
   for (let attempt = 0; ; attempt++) {
+    // the lock appears whole or not at all: written to a draft of this process, then hard-linked to its name (link
+    // fails with EEXIST like O_EXCL, so exactly one process creates it); a kill can leave a draft, never an empty lock
+    const draft = `${path}.${process.pid}-${threadId}.draft`;
     try {
-      const fd = openSync(path, 'wx'); // O_CREAT | O_EXCL: exactly one process creates it
+      const fd = openSync(draft, 'w');
       try {
         writeSync(fd, JSON.stringify(info) + '\n');
       } finally {
         closeSync(fd);
+      }
+      try {
+        linkSync(draft, path);
+      } catch (le) {
+        const lc = (le as NodeJS.ErrnoException).code;
+        // a file system without hard links: create the lock itself with O_EXCL, as before
+        if (lc !== 'EPERM' && lc !== 'ENOTSUP' && lc !== 'EOPNOTSUPP' && lc !== 'ENOSYS') throw le;
+        const lf = openSync(path, 'wx');
+        try {
+          writeSync(lf, JSON.stringify(info) + '\n');
+        } finally {
+          closeSync(lf);
+        }
+      } finally {
+        rmSync(draft, { force: true });
       }
       break;
     } catch (e) {
@@ -362,6 +382,24 @@ export async function lockRun(dir: string, o: LockOptions = {}): Promise<RunLock
     throw e;
   }
   return lockHandle(path);
+}
+
+/** Drafts of lock files (`RUN.heatplan-lock.<pid>-<thread>.draft`) left by processes that are gone: removed. */
+function removeDeadLockDrafts(path: string): void {
+  const dir = dirname(path), base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = n.startsWith(base + '.') ? /^\.(\d+)-(\d+)\.draft$/.exec(n.slice(base.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    rmSync(join(dir, n), { force: true });
+  }
 }
 
 /**
