@@ -3,14 +3,13 @@
  * table's cooling columns by use and climate region, demand.tif's cooling bands, blocks and summary. Hand-computed
  * buildings; the grid and block totals of every band equal the building totals.
  */
+import { oneBuilding } from '../helpers/one-building.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeFootprints } from '../../engine/buildings/geometry.js';
-import { BuildingTableBuilder, CATEGORY_INDEX, USE_CATEGORIES, type UseCategory } from '../../engine/buildings/table.js';
-import { lookupEpsg } from '../../engine/crs/index.js';
+import { CATEGORY_INDEX, USE_CATEGORIES, type UseCategory } from '../../engine/buildings/table.js';
 import { computeDemand, coolingColumns } from '../../engine/demand/annual.js';
 import { runDemandStage } from '../../engine/demand/pipeline.js';
 import { DEFAULT_INTENSITY, loadClimate, loadIntensity } from '../../engine/demand/tables.js';
@@ -44,15 +43,6 @@ function tableWithCooling(dir: string, values: Partial<Record<UseCategory, Recor
 }
 let tables = 0;
 
-function oneBuilding(category: UseCategory, floorArea: number) {
-  const b = new BuildingTableBuilder({ ...lookupEpsg(6677)! });
-  b.beginFile('mem', 'plateau');
-  b.add({ id: 'x', category }, [[[0, 0, 20, 0, 20, 20, 0, 20]]]);
-  const t = b.finish();
-  computeFootprints(t);
-  t.floorAreaM2[0] = floorArea;
-  return t;
-}
 
 let tmp: string;
 beforeAll(() => {

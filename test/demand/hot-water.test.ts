@@ -2,22 +2,12 @@
  * Hot water (issue 11 step 3): residential per person and dwelling, non-residential per served room area; the
  * residential value per dwelling against the national average the MoE household statistics imply (region 6).
  */
+import { oneBuilding } from '../helpers/one-building.js';
 import { describe, expect, it } from 'vitest';
-import { computeFootprints } from '../../engine/buildings/geometry.js';
-import { BuildingTableBuilder, CATEGORY_INDEX, type UseCategory } from '../../engine/buildings/table.js';
-import { lookupEpsg } from '../../engine/crs/index.js';
+import { CATEGORY_INDEX, type UseCategory } from '../../engine/buildings/table.js';
 import { computeDemand, dwellingsOf, mainsWaterTemp } from '../../engine/demand/annual.js';
 import { loadClimate, loadIntensity } from '../../engine/demand/tables.js';
 
-function oneBuilding(category: UseCategory, floorArea: number) {
-  const b = new BuildingTableBuilder({ ...lookupEpsg(6677)! });
-  b.beginFile('mem', 'plateau');
-  b.add({ id: 'x', category }, [[[0, 0, 20, 0, 20, 20, 0, 20]]]);
-  const t = b.finish();
-  computeFootprints(t);
-  t.floorAreaM2[0] = floorArea;
-  return t;
-}
 
 const intensity = loadIntensity();
 const regions = loadClimate();

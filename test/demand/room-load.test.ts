@@ -6,9 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeFootprints } from '../../engine/buildings/geometry.js';
-import { BuildingTableBuilder, CATEGORY_INDEX, type UseCategory } from '../../engine/buildings/table.js';
-import { lookupEpsg } from '../../engine/crs/index.js';
+import { CATEGORY_INDEX } from '../../engine/buildings/table.js';
+import { oneBuilding } from '../helpers/one-building.js';
 import { computeDemand, coolingColumns } from '../../engine/demand/annual.js';
 import { loadClimate } from '../../engine/demand/tables.js';
 import { derivedIntensityTable } from '../../engine/demand/derive-table.js';
@@ -125,15 +124,7 @@ describe('the README calibration table', () => {
 });
 
 describe('buildings by the derived table, by hand', () => {
-  function one(category: UseCategory, floorArea: number) {
-    const b = new BuildingTableBuilder({ ...lookupEpsg(6677)! });
-    b.beginFile('mem', 'plateau');
-    b.add({ id: 'x', category }, [[[0, 0, 20, 0, 20, 20, 0, 20]]]);
-    const t = b.finish();
-    computeFootprints(t);
-    t.floorAreaM2[0] = floorArea;
-    return t;
-  }
+  const one = oneBuilding;
   it('an office of 1,000 m², a hotel of 5,000 m² and a hospital of 8,000 m², in regions 6 and 7', () => {
     const table = loadIntensity();
     const climates = loadClimate();
