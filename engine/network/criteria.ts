@@ -47,8 +47,14 @@ export interface CriteriaOptions {
   locked?: Uint8Array;
 }
 
-/** The pipe above a node: design loads in, annual loss (heat) and gain (cold) out. */
-export type PipeLossFn = (designHeatKw: number, designCoolKw: number, lengthM: number) => { lossMWh: number; gainMWh: number };
+/**
+ * The pipe above a node: design loads in, annual loss (heat) and gain (cold) out. `sizeClass` (optional): the pipe-size
+ * class of a design load per medium (sizing.ts sizeClasses; NaN near a class boundary): the loss depends on the class
+ * only, which lets the pruning skip re-sizing pipes whose class cannot have changed.
+ */
+export type PipeLossFn = ((designHeatKw: number, designCoolKw: number, lengthM: number) => { lossMWh: number; gainMWh: number }) & {
+  sizeClass?: { heat: (kw: number) => number; cold: (kw: number) => number };
+};
 
 export interface NetworkState {
   /** downstream aggregate of each tree node (size x model.width) */
@@ -133,6 +139,13 @@ export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pip
   return st;
 }
 
+/** The one kept child of a plain chain node (one kept child, no consumers of its own), else -1. */
+function chainChild(t: RootedTree, removed: Uint8Array | undefined, kept: Uint32Array, own: OwnLoads, W: number, i: number): number {
+  if (kept[i] !== 1 || own[i * W + AGG_COUNT]! > 0) return -1;
+  for (let k = t.childStart[i]!; k < t.childStart[i + 1]!; k++) if (!removed?.[t.childList[k]!]) return t.childList[k]!;
+  return -1;
+}
+
 /** Design loads and pipe loss of node i from its (current) aggregate; a plain chain node copies its one child. */
 function evalNode(t: RootedTree, st: NetworkState, model: LoadModel, pipeLoss: PipeLossFn, i: number, removed: Uint8Array | undefined, kept: Uint32Array, own: OwnLoads): void {
   const W = model.width;
@@ -207,9 +220,40 @@ export function pruneByCriteria(t: RootedTree, own: OwnLoads, model: LoadModel, 
     }
     return [best, why];
   };
+  // Lazy re-sizing (loss share and MWh/(m·a) only: their scores do not read design loads). A cut lowers every
+  // ancestor's design load by at most the cut unit's (monotone load model), so an ancestor's load lies in
+  // [stored - slack, stored]; while both ends fall in one pipe-size class its pipe and loss are those already stored
+  // and no peak search is needed. The stored load is then an upper bound, refreshed (exactly, as the eager path
+  // computes it) when the class becomes uncertain, for the direct parent of every cut (its children changed) and for a
+  // cut unit's reported figures. Losses, and so every score and cut, equal the eager path's.
+  const sc = pipeLoss.sizeClass;
+  const lazy = !!sc && model.monotone.heat && (model.monotone.cold || !o.cold) && !o.pruneBy.includes('design-kw-per-m') && !o.pruneBy.includes('seed-kw-per-m');
+  const slackH = lazy ? new Float64Array(n) : undefined;
+  const slackC = lazy ? new Float64Array(n) : undefined;
+  const sameClass = (a: number): boolean => {
+    const hi = st.designHeatKw[a]!, ci = st.designCoolKw[a]!;
+    if (o.heat) {
+      const k = sc!.heat(hi);
+      if (!(k === sc!.heat(hi - slackH![a]!)) || Number.isNaN(k)) return false;
+    }
+    if (o.cold) {
+      const k = sc!.cold(ci);
+      if (!(k === sc!.cold(ci - slackC![a]!)) || Number.isNaN(k)) return false;
+    }
+    return true;
+  };
+  /** u's exact design loads, for its reported figures (lazy mode keeps upper bounds) */
+  const exactDesign = (u: number): void => {
+    if (!lazy || (slackH![u] === 0 && slackC![u] === 0)) return;
+    st.designHeatKw[u] = model.heatKw(st.agg, u * W);
+    st.designCoolKw[u] = model.coolKw(st.agg, u * W);
+    slackH![u] = 0;
+    slackC![u] = 0;
+  };
   const cuts: CriteriaCut[] = [];
   const stack: number[] = [];
   const cut = (u: number, why: Criterion): void => {
+    exactDesign(u);
     cuts.push({ top: u, reason: REASON[why], figures: unitFigures(st, W, u, o) });
     stack.push(u);
     while (stack.length) {
@@ -223,13 +267,34 @@ export function pruneByCriteria(t: RootedTree, own: OwnLoads, model: LoadModel, 
     const dLen = st.lengthDownM[u]!;
     const sub = agg0;
     for (let k = 0; k < W; k++) sub[k] = st.agg[uo + k]!;
+    const dH = st.designHeatKw[u]!, dC = st.designCoolKw[u]!;
     let a = t.parent[u]!;
     kept[a]!--;
+    const direct = a;
     while (a >= 0) {
       const ao = a * W;
       for (let k = 0; k < W; k++) st.agg[ao + k] -= sub[k]!;
+      if (lazy && a !== direct) {
+        slackH![a] += dH;
+        slackC![a] += dC;
+        if (sameClass(a)) {
+          // pipe and loss unchanged: dLoss and dGain carry on up as they are
+          st.lossDownMWh[a] += dLoss;
+          st.gainDownMWh[a] += dGain;
+          st.lengthDownM[a] -= dLen;
+          version[a]!++;
+          a = t.parent[a]!;
+          continue;
+        }
+      }
       const oldLoss = st.pipeLossMWh[a]!, oldGain = st.pipeGainMWh[a]!;
       evalNode(t, st, model, pipeLoss, a, removed, kept, own);
+      if (lazy) {
+        // exact now, or copied from its one remaining child (then that child's bound holds for it too)
+        const only = chainChild(t, removed, kept, own, W, a);
+        slackH![a] = only >= 0 ? slackH![only]! : 0;
+        slackC![a] = only >= 0 ? slackC![only]! : 0;
+      }
       dLoss += st.pipeLossMWh[a]! - oldLoss;
       dGain += st.pipeGainMWh[a]! - oldGain;
       st.lossDownMWh[a] += dLoss;

@@ -47,6 +47,12 @@ export interface UseSeries {
 
 export interface LoadModel {
   method: LoadMethod;
+  /**
+   * Whether a design load can only fall when consumers leave the set (heat, cold): true for the coincident peak of
+   * non-negative profiles, false for the THERMOS fit (its factor grows as the count falls) and for the diversified
+   * cooling of uses without a profile. The pruning re-sizes lazily only where it holds (criteria.ts).
+   */
+  monotone: { heat: boolean; cold: boolean };
   /** aggregate width: AGG_FIXED + profile columns */
   width: number;
   /** hours of the profiles (0 for 'diversity') */
@@ -79,6 +85,7 @@ interface Columns {
 export function diversityModel(consumers: LoadConsumer[]): LoadModel {
   return {
     method: 'diversity',
+    monotone: { heat: false, cold: false },
     width: AGG_FIXED,
     hours: 0,
     coolStart: AGG_FIXED,
@@ -144,6 +151,7 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
   const one = new Float64Array(width);
   const model: LoadModel & { missingCooling: string[] } = {
     method: 'coincident',
+    monotone: { heat: true, cold: missingCooling.length === 0 },
     width,
     hours,
     coolStart,

@@ -11,7 +11,7 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { nearestTaps, segmentIndex, splitAtTaps } from './connect.js';
-import { pruneByCriteria, networkState, unitFigures, type Criterion, type CriteriaCut } from './criteria.js';
+import { pruneByCriteria, networkState, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
 import { AGG_COUNT, AGG_SVC_GAIN, AGG_SVC_LOSS, coincidentModel, diversityModel, type LoadConsumer, type LoadMethod, type LoadModel, type UseSeries } from './loads.js';
@@ -19,7 +19,7 @@ import { mediumSetup, type Carries, type MediumSetup } from './medium.js';
 import { suggestPlant } from './plants.js';
 import { branches, diversity, kwPerM, mwhPerMA, type Branch, type NodeLoads } from './prune.js';
 import { DEFAULT_PUMPING, pumping, type PumpingOptions, type PumpingResult } from './pumping.js';
-import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING, lossCoefficient, sizePipe, type InsulationOptions, type SizedPipe, type SizingOptions } from './sizing.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING, lossCoefficient, sizeClasses, sizePipe, type InsulationOptions, type SizedPipe, type SizingOptions } from './sizing.js';
 import { steinerMehlhorn } from './steiner.js';
 import { rootTree, type RootedTree } from './tree.js';
 import type { DropReason, MediumSummary, NetworkPlanSummary } from '../run/contract.js';
@@ -383,10 +383,12 @@ export function planNetwork(
     const wPerM = lc.wPerMK * Math.max(0, setup.designDeltaK);
     return { designKw, dn: size.dn, velocityMS: size.velocityMS, paPerM: size.paPerM, wPerM, mwhA: (wPerM * lengthM * setup.equivalentHours) / 1e6, twin: lc.twin, overCapacity: size.overCapacity };
   };
-  const pipeLoss = (dHeat: number, dCool: number, lengthM: number) => ({
+  const pipeLoss: PipeLossFn = (dHeat: number, dCool: number, lengthM: number) => ({
     lossMWh: carriesHeat ? (pair('heat', dHeat, lengthM)?.mwhA ?? 0) : 0,
     gainMWh: carriesCold ? (pair('cold', dCool, lengthM)?.mwhA ?? 0) : 0,
   });
+  // a pipe's loss depends on its DN only (pair: lossCoefficient(dn) x design delta x length)
+  pipeLoss.sizeClass = { heat: sizeClasses(heatSetup.sizing), cold: sizeClasses(coldSetup.sizing) };
   // each candidate's own service pipes (sized at its own design load)
   const W = model.width;
   const svc = new Map<number, { heat?: PipePair; cold?: PipePair }>();

@@ -198,3 +198,41 @@ export function lossCoefficient(dnMm: number, ins: InsulationOptions = DEFAULT_I
   if (f === undefined || !(f > 0)) throw new Error(`insulation series ${ins.series} needs a seriesLossFactor`);
   return { wPerMK: Math.max(0, 0.16807 * Math.log(dnMm / 1000) + 0.85684) * f, twin: false };
 }
+
+/**
+ * The pipe-size class of a design load (the catalogue DN sizePipe picks), for the pruning's lazy re-sizing
+ * (criteria.ts): a pipe's loss depends on its DN only, so a pipe whose design load is known to lie within one class
+ * keeps its loss without a new peak search. The class boundaries are found once per sizing by bisection on sizePipe
+ * itself (its DN never decreases as the load grows: velocity and pressure drop grow with the flow in every pipe), to
+ * 1e-13 relative; a load within 1e-9 (relative) of a boundary has no class (NaN: the caller sizes it exactly).
+ * Class -1: no load (no pipe, no loss).
+ */
+export function sizeClasses(o: SizingOptions): (designKw: number) => number {
+  const dnAt = (kw: number): number => sizePipe(kw, o).dn;
+  const bounds: number[] = [];
+  const find = (lo: number, dLo: number, hi: number, dHi: number): void => {
+    if (dLo === dHi) return;
+    if (hi - lo <= hi * 1e-13) {
+      bounds.push(hi);
+      return;
+    }
+    const mid = (lo + hi) / 2;
+    const dMid = dnAt(mid);
+    find(lo, dLo, mid, dMid);
+    find(mid, dMid, hi, dHi);
+  };
+  // from a negligible load to far beyond the largest catalogue pipe (over capacity: the largest DN throughout)
+  const lo = 1e-9, hi = 1e9;
+  find(lo, dnAt(lo), hi, dnAt(hi));
+  return (kw: number): number => {
+    if (!(kw > 0)) return kw <= 0 ? -1 : NaN;
+    let k = 0;
+    for (; k < bounds.length; k++) {
+      const b = bounds[k]!;
+      if (Math.abs(kw - b) <= b * 1e-9) return NaN;
+      if (kw < b) break;
+    }
+    if (kw < lo * (1 + 1e-9) || kw > hi) return NaN;
+    return k;
+  };
+}
