@@ -1,0 +1,122 @@
+/**
+ * The pruning's lazy re-sizing (engine/network/criteria.ts, sizing.ts sizeClasses): the pipe-size classes agree with
+ * sizePipe, and pruning with lazy re-sizing cuts the same units with the same figures as re-sizing every ancestor
+ * after every cut (the eager path), with fewer peak searches.
+ */
+import { describe, expect, it } from 'vitest';
+import { pruneByCriteria, type PipeLossFn } from '../../engine/network/criteria.js';
+import { coincidentModel, type LoadConsumer, type LoadModel } from '../../engine/network/loads.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_SIZING, heatLossWPerM, sizeClasses, sizePipe } from '../../engine/network/sizing.js';
+import { rootTree } from '../../engine/network/tree.js';
+import { graphOf, rng } from './helpers.js';
+
+describe('pipe-size classes', () => {
+  for (const [name, sizing] of [['hot water', DEFAULT_SIZING], ['chilled water', DEFAULT_COLD_SIZING]] as const) {
+    it(`${name}: one DN per class, classes in DN order, the DN sizePipe picks`, () => {
+      const classOf = sizeClasses(sizing);
+      const r = rng(7);
+      const dnOfClass = new Map<number, number>();
+      let undecided = 0;
+      for (let k = 0; k < 20000; k++) {
+        const kw = Math.pow(10, -2 + 8 * r());
+        const c = classOf(kw);
+        if (Number.isNaN(c)) {
+          undecided++;
+          continue;
+        }
+        const dn = sizePipe(kw, sizing).dn;
+        if (!dnOfClass.has(c)) dnOfClass.set(c, dn);
+        expect(dnOfClass.get(c)).toBe(dn);
+      }
+      const classes = [...dnOfClass.keys()].sort((a, b) => a - b);
+      // every catalogue pipe is reached over 0.01 kW .. 100 MW, and larger classes are larger pipes
+      expect(classes.length).toBe(sizing.pipes.length);
+      for (let k = 1; k < classes.length; k++) expect(dnOfClass.get(classes[k]!)!).toBeGreaterThan(dnOfClass.get(classes[k - 1]!)!);
+      expect(undecided).toBeLessThan(5);
+      expect(classOf(0)).toBe(-1);
+      expect(classOf(Number.NaN)).toBeNaN();
+    });
+  }
+});
+
+/** Two uses with different hourly shapes (a winter peak and a flat one), 8,760 h, each summing to 1. */
+function profiles(): Map<string, { spaceHeat: Float64Array; hotWater: Float64Array; cooling: Float64Array }> {
+  const mk = (f: (h: number) => number): Float64Array => {
+    const a = Float64Array.from({ length: 8760 }, (_, h) => f(h));
+    const s = a.reduce((x, y) => x + y, 0);
+    return a.map((v) => v / s);
+  };
+  const winter = mk((h) => 1.2 + Math.cos((2 * Math.PI * h) / 8760) + 0.3 * Math.sin((2 * Math.PI * h) / 24));
+  const flat = mk((h) => 1 + 0.5 * Math.sin((2 * Math.PI * (h + 5)) / 24));
+  const summer = mk((h) => Math.max(0, -Math.cos((2 * Math.PI * h) / 8760)) + 0.01);
+  return new Map([
+    ['home', { spaceHeat: winter, hotWater: flat, cooling: summer }],
+    ['office', { spaceHeat: flat, hotWater: winter, cooling: summer }],
+  ]);
+}
+
+/** A random tree of `n` nodes rooted at 0, consumers at most nodes, edges 5..200 m. */
+function randomCase(seed: number, n: number) {
+  const r = rng(seed);
+  const nodes: [number, number][] = [];
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) nodes.push([r() * 1000, r() * 1000]);
+  for (let i = 1; i < n; i++) edges.push([i, Math.floor(r() * i), 5 + r() * 195]);
+  const g = graphOf(nodes, edges);
+  const t = rootTree(g, Uint32Array.from({ length: g.edgeCount }, (_, e) => e), [0]);
+  const consumers: LoadConsumer[] = [];
+  const at: number[] = [];
+  for (let v = 1; v < n; v++) {
+    if (r() < 0.25) continue;
+    const heat = 5 + r() * (r() < 0.1 ? 2000 : 80);
+    const sh = heat * (0.5 + 0.4 * r());
+    consumers.push({ spaceHeatMWh: sh, hotWaterMWh: heat - sh, heatMWh: heat, peakKw: heat / 2, coolMWh: r() < 0.5 ? heat * r() : 0, coolPeakKw: heat / 3, use: r() < 0.5 ? 'home' : 'office' });
+    at.push(v);
+  }
+  return { t, consumers, at };
+}
+
+/** Pipe loss as planNetwork computes it: the DN of the design load, the THERMOS loss fit, 8,760 h. */
+function pipeLossFn(lazy: boolean): PipeLossFn {
+  const loss = (kw: number, lengthM: number, sizing: typeof DEFAULT_SIZING): number =>
+    kw > 0 ? (heatLossWPerM(sizePipe(kw, sizing).dn, sizing) * lengthM * 8760) / 1e6 : 0;
+  const f: PipeLossFn = (h, c, len) => ({ lossMWh: loss(h, len, DEFAULT_SIZING), gainMWh: 0.3 * loss(c, len, DEFAULT_COLD_SIZING) });
+  if (lazy) f.sizeClass = { heat: sizeClasses(DEFAULT_SIZING), cold: sizeClasses(DEFAULT_COLD_SIZING) };
+  return f;
+}
+
+/** The model with its peak searches counted. */
+function counted(m: LoadModel): { model: LoadModel; searches: () => number } {
+  let k = 0;
+  return { model: { ...m, heatKw: (a, o) => (k++, m.heatKw(a, o)), coolKw: (a, o) => (k++, m.coolKw(a, o)) }, searches: () => k };
+}
+
+describe('lazy re-sizing in the pruning', () => {
+  for (const [carries, seed] of [['heat', 3], ['both', 5], ['heat', 11], ['both', 17]] as const) {
+    it(`cuts what the eager path cuts, with its figures (${carries}, seed ${seed})`, () => {
+      const { t, consumers, at } = randomCase(seed, 1500);
+      const base = coincidentModel(consumers, profiles());
+      const W = base.width;
+      const own = new Float64Array(t.size * W);
+      at.forEach((v, k) => base.add(own, t.indexOf[v]! * W, k, 1));
+      const opts = { pruneBy: ['loss-share'] as const, maxLossShare: 0.1, minKwPerM: 0.17, minMwhPerMA: 1.5, heat: true, cold: carries === 'both', rootCapacityKw: [undefined] };
+      const eagerM = counted(base), lazyM = counted(base);
+      const eager = pruneByCriteria(t, own, eagerM.model, pipeLossFn(false), { ...opts, pruneBy: [...opts.pruneBy] });
+      const lazy = pruneByCriteria(t, own, lazyM.model, pipeLossFn(true), { ...opts, pruneBy: [...opts.pruneBy] });
+      expect(eager.cuts.length).toBeGreaterThan(20);
+      expect(eager.cuts.length).toBeLessThan(at.length);
+      expect([...lazy.removed]).toEqual([...eager.removed]);
+      expect(lazy.cuts.map((c) => c.top)).toEqual(eager.cuts.map((c) => c.top));
+      lazy.cuts.forEach((c, k) => {
+        const e = eager.cuts[k]!.figures;
+        expect(c.figures.lossShare).toBeCloseTo(e.lossShare, 12);
+        expect(c.figures.lossMWh).toBeCloseTo(e.lossMWh, 9);
+        expect(c.figures.designHeatKw).toBeCloseTo(e.designHeatKw, 6);
+        expect(c.figures.designCoolKw).toBeCloseTo(e.designCoolKw, 6);
+      });
+      // and it is lazy: far fewer peak searches after the first sizing of every node
+      const first = 2 * t.size;
+      expect(lazyM.searches() - first).toBeLessThan(0.5 * (eagerM.searches() - first));
+    });
+  }
+});
