@@ -19,7 +19,7 @@ import { mediumSetup, type Carries, type MediumSetup } from './medium.js';
 import { suggestPlant } from './plants.js';
 import { branches, diversity, kwPerM, mwhPerMA, type Branch, type NodeLoads } from './prune.js';
 import { DEFAULT_PUMPING, pumping, type PumpingOptions, type PumpingResult } from './pumping.js';
-import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING, lossCoefficient, sizeClasses, sizePipe, type InsulationOptions, type SizedPipe, type SizingOptions } from './sizing.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING, lossCoefficient, sizeClasses, sizePipe, ZERO_LOAD_KW, type InsulationOptions, type SizedPipe, type SizingOptions } from './sizing.js';
 import { steinerMehlhorn } from './steiner.js';
 import { rootTree, type RootedTree } from './tree.js';
 import type { DropReason, MediumSummary, NetworkPlanSummary } from '../run/contract.js';
@@ -376,7 +376,7 @@ export function planNetwork(
   for (const k of plantComps) plantComponentNodes += comp.nodes[k]!;
   // pipe pairs of one medium at a design load over a length
   const pair = (medium: 'heat' | 'cold', designKw: number, lengthM: number): PipePair | undefined => {
-    if (!(designKw > 0)) return undefined;
+    if (!(designKw > ZERO_LOAD_KW)) return undefined;
     const setup = medium === 'heat' ? heatSetup : coldSetup;
     const size: SizedPipe = sizePipe(designKw, setup.sizing);
     const lc = lossCoefficient(size.dn, o.insulation);

@@ -207,7 +207,14 @@ export function lossCoefficient(dnMm: number, ins: InsulationOptions = DEFAULT_I
  * 1e-13 relative; a load within 1e-9 (relative) of a boundary has no class (NaN: the caller sizes it exactly).
  * Class -1: no load (no pipe, no loss).
  */
-export function sizeClasses(o: SizingOptions): (designKw: number) => number {
+/**
+ * Design loads at or below this are no load (no pipe, no loss), kW: what is left of a pipe's load once every consumer
+ * below it is cut is a floating-point residue of the order of 1e-12 of the loads summed (1e-6 kW = 1 mW is far above
+ * it and far below any consumer's load); without it such a pipe would be sized as the smallest catalogue pipe.
+ */
+export const ZERO_LOAD_KW = 1e-6;
+
+export function sizeClasses(o: SizingOptions): SizeClassFn {
   const dnAt = (kw: number): number => sizePipe(kw, o).dn;
   const bounds: number[] = [];
   const find = (lo: number, dLo: number, hi: number, dHi: number): void => {
@@ -221,11 +228,11 @@ export function sizeClasses(o: SizingOptions): (designKw: number) => number {
     find(lo, dLo, mid, dMid);
     find(mid, dMid, hi, dHi);
   };
-  // from a negligible load to far beyond the largest catalogue pipe (over capacity: the largest DN throughout)
-  const lo = 1e-9, hi = 1e9;
+  // from no load to far beyond the largest catalogue pipe (over capacity: the largest DN throughout)
+  const lo = ZERO_LOAD_KW, hi = 1e9;
   find(lo, dnAt(lo), hi, dnAt(hi));
-  return (kw: number): number => {
-    if (!(kw > 0)) return kw <= 0 ? -1 : NaN;
+  const classOf = (kw: number): number => {
+    if (!(kw > lo)) return Number.isNaN(kw) ? NaN : kw >= lo * (1 - 1e-9) ? NaN : -1;
     let k = 0;
     for (; k < bounds.length; k++) {
       const b = bounds[k]!;
@@ -235,4 +242,17 @@ export function sizeClasses(o: SizingOptions): (designKw: number) => number {
     if (kw < lo * (1 + 1e-9) || kw > hi) return NaN;
     return k;
   };
+  const floor = (kw: number): number => {
+    const k = classOf(kw);
+    if (k === -1) return -Infinity;
+    if (Number.isNaN(k)) return Infinity;
+    return k === 0 ? lo * (1 + 1e-9) : bounds[k - 1]! * (1 + 1e-9);
+  };
+  return Object.assign(classOf, { floor });
 }
+
+/**
+ * A load's pipe-size class (NaN: too near a boundary to tell; -1: no load), and `floor`: the load below which the
+ * class may change (-Infinity for no load, Infinity when the class is undecided).
+ */
+export type SizeClassFn = ((designKw: number) => number) & { floor: (designKw: number) => number };

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { pruneByCriteria, type PipeLossFn } from '../../engine/network/criteria.js';
 import { coincidentModel, type LoadConsumer, type LoadModel } from '../../engine/network/loads.js';
-import { DEFAULT_COLD_SIZING, DEFAULT_SIZING, heatLossWPerM, sizeClasses, sizePipe } from '../../engine/network/sizing.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_SIZING, heatLossWPerM, sizeClasses, sizePipe, ZERO_LOAD_KW } from '../../engine/network/sizing.js';
 import { rootTree } from '../../engine/network/tree.js';
 import { graphOf, rng } from './helpers.js';
 
@@ -79,7 +79,7 @@ function randomCase(seed: number, n: number) {
 /** Pipe loss as planNetwork computes it: the DN of the design load, the THERMOS loss fit, 8,760 h. */
 function pipeLossFn(lazy: boolean): PipeLossFn {
   const loss = (kw: number, lengthM: number, sizing: typeof DEFAULT_SIZING): number =>
-    kw > 0 ? (heatLossWPerM(sizePipe(kw, sizing).dn, sizing) * lengthM * 8760) / 1e6 : 0;
+    kw > ZERO_LOAD_KW ? (heatLossWPerM(sizePipe(kw, sizing).dn, sizing) * lengthM * 8760) / 1e6 : 0;
   const f: PipeLossFn = (h, c, len) => ({ lossMWh: loss(h, len, DEFAULT_SIZING), gainMWh: 0.3 * loss(c, len, DEFAULT_COLD_SIZING) });
   if (lazy) f.sizeClass = { heat: sizeClasses(DEFAULT_SIZING), cold: sizeClasses(DEFAULT_COLD_SIZING) };
   return f;
