@@ -16,13 +16,14 @@
  */
 import FlatQueue from 'flatqueue';
 import { AGG_COOL, AGG_COUNT, AGG_FIXED, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
+import { pruneOneCriterion } from './prune-fast.js';
 import type { SizeClassFn } from './sizing.js';
 import type { RootedTree } from './tree.js';
 
 export const CRITERIA = ['loss-share', 'design-kw-per-m', 'mwh-per-m', 'seed-kw-per-m', 'marginal-cost'] as const;
 export type Criterion = (typeof CRITERIA)[number];
 export type CutReason = 'below-loss-share' | 'below-kw-per-m' | 'below-mwh-per-m' | 'below-seed-kw-per-m' | 'above-marginal-cost';
-const REASON: Record<Criterion, CutReason> = {
+export const REASON: Record<Criterion, CutReason> = {
   'loss-share': 'below-loss-share',
   'design-kw-per-m': 'below-kw-per-m',
   'mwh-per-m': 'below-mwh-per-m',
@@ -369,180 +370,4 @@ export function seedKwPerM(st: NetworkState, W: number, r: number, capacityKw: n
   const f = unitFigures(st, W, r, o);
   const out = capacityKw ?? f.designHeatKw + f.designCoolKw;
   return len > 0 ? out / (2 * len) : Infinity;
-}
-
-/**
- * Binary indexed (Fenwick) tree of `width`-wide rows over the pre-order positions 0..n-1: add a row at a position, sum
- * the rows of a position interval (a subtree), in O(width log n).
- */
-class RowFenwick {
-  readonly f: Float64Array;
-  constructor(readonly n: number, readonly width: number) {
-    this.f = new Float64Array((n + 1) * width);
-  }
-  add(pos: number, row: Float64Array, off: number, sign: number): void {
-    const { f, width, n } = this;
-    for (let i = pos + 1; i <= n; i += i & -i) {
-      const b = i * width;
-      for (let k = 0; k < width; k++) f[b + k] += sign * row[off + k]!;
-    }
-  }
-  /** out[k] += sum of rows at positions [0, pos) */
-  private prefix(pos: number, out: Float64Array, sign: number): void {
-    const { f, width } = this;
-    for (let i = pos; i > 0; i -= i & -i) {
-      const b = i * width;
-      for (let k = 0; k < width; k++) out[k] += sign * f[b + k]!;
-    }
-  }
-  /** out = sum of rows at positions [a, b) */
-  range(a: number, b: number, out: Float64Array): void {
-    out.fill(0);
-    this.prefix(b, out, 1);
-    this.prefix(a, out, -1);
-  }
-}
-
-/**
- * pruneByCriteria for one branch-wise criterion, loss share or MWh/(m·a), with a monotone load model: the same cuts,
- * in the same order, with the same figures as the general path, in time that grows with the cuts times the depth of
- * the tree in plain additions only (a city's tree is thousands of nodes deep and loses tens of thousands of units):
- *   - Ancestors' keys only rise. The unit cut is the weakest (its ratio below 1 and below every other unit's); taking
- *     a part whose ratio is worse than the whole's out of the whole improves the whole's ratio (mediant), and the
- *     ancestors' pipes can only shrink (less loss). So the heap keeps stale keys, lower than or equal to the current
- *     ratios, and a popped unit is re-scored: cut when its key is current, pushed back with its current ratio
- *     otherwise. Passing units never start failing, so only the initial failures are ever queued.
- *   - Pipes are re-sized lazily: a cut lowers an ancestor's design load by at most the cut unit's; each node keeps
- *     the margin down to the lower boundary of its pipe-size class, and is re-sized (exact peak search) only when the
- *     margin is used up. Loss depends on the DN only, so losses equal the eager re-sizing's.
- *   - The profile columns of the aggregates (what a peak search reads) are kept in a Fenwick tree over the pre-order:
- *     a cut is one row update, an ancestor's current row one range query, so a cut touches only the scalar columns
- *     (consumers, heat, cold, service losses) of its ancestors.
- */
-function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions, st: NetworkState, crit: 'loss-share' | 'mwh-per-m'): CriteriaResult {
-  const n = t.size, W = model.width;
-  const sc = pipeLoss.sizeClass!;
-  const removed = new Uint8Array(n);
-  const reason: (CutReason | undefined)[] = new Array(n);
-  const kept = new Uint32Array(n);
-  for (let i = 0; i < n; i++) kept[i] = t.childStart[i + 1]! - t.childStart[i]!;
-  const isStop = (i: number): boolean => t.parent[i]! < 0 || own[i * W + AGG_COUNT]! > 0 || kept[i]! >= 2;
-  // pre-order positions: the subtree of i is [tin[i], tin[i] + size[i])
-  const size = new Uint32Array(n).fill(1);
-  for (let i = n - 1; i >= 0; i--) if (t.parent[i]! >= 0) size[t.parent[i]!]! += size[i]!;
-  const tin = new Uint32Array(n);
-  {
-    let clock = 0;
-    const stack: number[] = [];
-    for (let r = 0; r < n && t.parent[r]! < 0; r++) {
-      stack.push(r);
-      while (stack.length) {
-        const v = stack.pop()!;
-        tin[v] = clock++;
-        for (let k = t.childStart[v]!; k < t.childStart[v + 1]!; k++) stack.push(t.childList[k]!);
-      }
-    }
-  }
-  // profile columns: st.agg holds them as of the first sizing, the Fenwick tree what the cuts took out since
-  const P = W - AGG_FIXED;
-  const fen = new RowFenwick(n, P);
-  const row = new Float64Array(W);
-  const delta = new Float64Array(P);
-  /** node i's current aggregate, all columns, into `row` */
-  const currentRow = (i: number): void => {
-    const o0 = i * W;
-    for (let k = 0; k < AGG_FIXED; k++) row[k] = st.agg[o0 + k]!;
-    fen.range(tin[i]!, tin[i]! + size[i]!, delta);
-    for (let k = 0; k < P; k++) row[AGG_FIXED + k] = st.agg[o0 + AGG_FIXED + k]! - delta[k]!;
-  };
-  // margins down to the class floors; design loads kept are upper bounds
-  const marginH = new Float64Array(n), marginC = new Float64Array(n);
-  const setMargins = (i: number): void => {
-    marginH[i] = o.heat ? st.designHeatKw[i]! - sc.heat.floor(st.designHeatKw[i]!) : Infinity;
-    marginC[i] = o.cold ? st.designCoolKw[i]! - sc.cold.floor(st.designCoolKw[i]!) : Infinity;
-  };
-  for (let i = 0; i < n; i++) setMargins(i);
-  /** exact design loads of i from its current aggregate */
-  const resize = (i: number): void => {
-    currentRow(i);
-    st.designHeatKw[i] = model.heatKw(row, 0);
-    st.designCoolKw[i] = model.coolKw(row, 0);
-    setMargins(i);
-  };
-  const exact = new Uint8Array(n).fill(1);
-  const ratio = (i: number): number => {
-    const f = unitFigures(st, W, i, o);
-    return crit === 'loss-share' ? (f.lossShare > 0 ? o.maxLossShare / f.lossShare : Infinity) : o.minMwhPerMA > 0 ? f.mwhPerMA / o.minMwhPerMA : Infinity;
-  };
-  const cuts: CriteriaCut[] = [];
-  const stack: number[] = [];
-  // the scalar columns: consumers, heat, peaks, cold, service losses, cooling without a profile (AGG_COUNT..AGG_FIXED - 1)
-  const sub = new Float64Array(AGG_FIXED);
-  const cut = (u: number): void => {
-    if (!exact[u]) {
-      resize(u);
-      exact[u] = 1;
-    }
-    cuts.push({ top: u, reason: REASON[crit], figures: unitFigures(st, W, u, o) });
-    stack.push(u);
-    while (stack.length) {
-      const v = stack.pop()!;
-      removed[v] = 1;
-      reason[v] = REASON[crit];
-      for (let k = t.childStart[v]!; k < t.childStart[v + 1]!; k++) if (!removed[t.childList[k]!]) stack.push(t.childList[k]!);
-    }
-    // the unit's profile columns out of every ancestor at once
-    currentRow(u);
-    fen.add(tin[u]!, row, AGG_FIXED, 1);
-    const uo = u * W;
-    for (let k = 0; k < AGG_FIXED; k++) sub[k] = st.agg[uo + k]!;
-    let dLoss = -st.lossDownMWh[u]!, dGain = -st.gainDownMWh[u]!;
-    const dLen = st.lengthDownM[u]!;
-    const dH = st.designHeatKw[u]!, dC = st.designCoolKw[u]!;
-    let a = t.parent[u]!;
-    kept[a]!--;
-    while (a >= 0) {
-      const ao = a * W;
-      for (let k = 0; k < AGG_FIXED; k++) st.agg[ao + k] -= sub[k]!;
-      exact[a] = 0;
-      marginH[a] -= dH;
-      marginC[a] -= dC;
-      if (!(marginH[a]! > 0 && marginC[a]! > 0)) {
-        // the pipe may change size: re-size it exactly
-        const oldLoss = st.pipeLossMWh[a]!, oldGain = st.pipeGainMWh[a]!;
-        resize(a);
-        exact[a] = 1;
-        if (t.parent[a]! >= 0) {
-          const l = pipeLoss(st.designHeatKw[a]!, st.designCoolKw[a]!, t.parentLengthM[a]!);
-          st.pipeLossMWh[a] = l.lossMWh;
-          st.pipeGainMWh[a] = l.gainMWh;
-        }
-        dLoss += st.pipeLossMWh[a]! - oldLoss;
-        dGain += st.pipeGainMWh[a]! - oldGain;
-      }
-      st.lossDownMWh[a] += dLoss;
-      st.gainDownMWh[a] += dGain;
-      st.lengthDownM[a] -= dLen;
-      a = t.parent[a]!;
-    }
-  };
-  const q = new FlatQueue<number>();
-  for (let i = 0; i < n; i++) {
-    if (t.parent[i]! < 0 || !isStop(t.parent[i]!) || o.locked?.[i]) continue;
-    const r = ratio(i);
-    if (r < 1) q.push(i, r);
-  }
-  while (q.length > 0) {
-    const key = q.peekValue()!;
-    const u = q.pop()!;
-    if (removed[u] || !isStop(t.parent[u]!)) continue;
-    const r = ratio(u);
-    if (r >= 1) continue;
-    if (r > key) {
-      q.push(u, r);
-      continue;
-    }
-    cut(u);
-  }
-  return { removed, reason, cuts, state: st };
 }

@@ -120,3 +120,54 @@ describe('lazy re-sizing in the pruning', () => {
     });
   }
 });
+
+describe('the fast pruning\'s trees against brute force', () => {
+  it('MinAddTree: interval adds, sets and the positions at or below a value', async () => {
+    const { MinAddTree } = await import('../../engine/network/prune-fast.js');
+    const r = rng(21);
+    const n = 37;
+    const ref = Float64Array.from({ length: n }, () => r() * 10);
+    const tree = new MinAddTree(ref);
+    for (let k = 0; k < 400; k++) {
+      const a = Math.floor(r() * n), b = Math.floor(r() * n);
+      const l = Math.min(a, b), h = Math.max(a, b);
+      if (r() < 0.5) {
+        const v = (r() - 0.6) * 3;
+        tree.add(l, h, v);
+        for (let i = l; i <= h; i++) ref[i] += v;
+      } else {
+        const v = r() * 10;
+        tree.set(a, v);
+        ref[a] = v;
+      }
+      const thr = r() * 4;
+      const got: number[] = [];
+      tree.collect(l, h, thr, got);
+      const want: number[] = [];
+      for (let i = l; i <= h; i++) if (ref[i]! <= thr + 1e-12) want.push(i);
+      expect(got.sort((x, y) => x - y)).toEqual(want);
+    }
+  });
+
+  it('RowFenwick: interval sums of rows', async () => {
+    const { RowFenwick } = await import('../../engine/network/prune-fast.js');
+    const r = rng(22);
+    const n = 50, w = 3;
+    const f = new RowFenwick(n, w);
+    const ref = new Float64Array(n * w);
+    const out = new Float64Array(w);
+    for (let k = 0; k < 300; k++) {
+      const p = Math.floor(r() * n);
+      const row = [r(), r() - 0.5, 2 * r()];
+      f.add(p, row, 0, k % 2 ? 1 : -1);
+      for (let c = 0; c < w; c++) ref[p * w + c] += (k % 2 ? 1 : -1) * row[c]!;
+      const a = Math.floor(r() * n), b = a + Math.floor(r() * (n - a + 1));
+      f.range(a, b, out);
+      for (let c = 0; c < w; c++) {
+        let s = 0;
+        for (let i = a; i < b; i++) s += ref[i * w + c]!;
+        expect(out[c]).toBeCloseTo(s, 10);
+      }
+    }
+  });
+});
