@@ -186,9 +186,9 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
       return out;
     },
     consumerHeatKw(k) {
-      one.fill(0);
-      model.add(one, 0, k, 1);
-      return model.heatKw(one, 0);
+      // one consumer: its two columns only (the other columns are zero and add nothing: the same value as heatKw)
+      const c = consumers[k]!;
+      return peakOfTwo(cols, cSh[k]!, c.spaceHeatMWh, cHw[k]!, c.hotWaterMWh);
     },
     consumerCoolKw(k) {
       one.fill(0);
@@ -219,6 +219,29 @@ function buildColumns(series: Float64Array[], hours: number): Columns {
 }
 
 let bounds = new Float64Array(0);
+
+/** Exact max over hours of a x prof[h][ca] + b x prof[h][cb] (a, b >= 0): peakOf for an aggregate with two columns. */
+function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number): number {
+  const { prof, dayMax, nCols, hours } = cols;
+  if (hours === 0) return 0;
+  const days = Math.ceil(hours / 24);
+  if (bounds.length < days) bounds = new Float64Array(days);
+  const pa = a > 0 ? a : 0, pb = b > 0 ? b : 0;
+  for (let d = 0; d < days; d++) bounds[d] = pa * dayMax[d * nCols + ca]! + pb * dayMax[d * nCols + cb]!;
+  let best = 0;
+  for (;;) {
+    let d = -1, bd = best;
+    for (let k = 0; k < days; k++) if (bounds[k]! > bd) (bd = bounds[k]!), (d = k);
+    if (d < 0) break;
+    bounds[d] = -1;
+    const h1 = Math.min(hours, d * 24 + 24);
+    for (let h = d * 24; h < h1; h++) {
+      const s = ca === cb ? (a + b) * prof[h * nCols + ca]! : a * prof[h * nCols + ca]! + b * prof[h * nCols + cb]!;
+      if (s > best) best = s;
+    }
+  }
+  return best;
+}
 
 /** Exact max over hours of sum_c a[c] x prof[h][c] for columns c0..c1 (annual values a >= 0). */
 function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: number): number {

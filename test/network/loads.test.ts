@@ -123,3 +123,23 @@ describe('design load of the plant pipe = the simulated coincident peak', () => 
     expect(AGG_FIXED).toBeGreaterThan(0);
   });
 });
+
+describe('a single consumer\'s design load (service pipes)', () => {
+  it('equals the coincident peak of an aggregate holding only that consumer, bit for bit', () => {
+    const w = weatherFromArray(Array.from({ length: 8760 }, (_, h) => 5 + 12 * Math.sin((2 * Math.PI * (h - 2000)) / 8760) + 4 * Math.sin((2 * Math.PI * h) / 24)));
+    const uses = ['office', 'residential_detached', 'commercial', 'residential_apartment'];
+    const profiles = buildUseProfiles(w, uses, { climateRegion: 6 });
+    const r = rng(31);
+    const cs: LoadConsumer[] = Array.from({ length: 300 }, (_, k) => {
+      const heat = 1 + 500 * r();
+      const sh = k % 7 === 0 ? 0 : k % 11 === 0 ? heat : heat * r();
+      return { spaceHeatMWh: sh, hotWaterMWh: heat - sh, heatMWh: heat, peakKw: heat, coolMWh: 0, coolPeakKw: 0, use: uses[k % uses.length]! };
+    });
+    const m = coincidentModel(cs, profiles);
+    for (let k = 0; k < cs.length; k++) {
+      const one = new Float64Array(m.width);
+      m.add(one, 0, k, 1);
+      expect(m.consumerHeatKw(k)).toBe(m.heatKw(one, 0));
+    }
+  });
+});
