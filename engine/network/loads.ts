@@ -219,6 +219,7 @@ function buildColumns(series: Float64Array[], hours: number): Columns {
 }
 
 let bounds = new Float64Array(0);
+let nz = new Int32Array(0);
 
 /** Exact max over hours of a x prof[h][ca] + b x prof[h][cb] (a, b >= 0): peakOf for an aggregate with two columns. */
 function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number): number {
@@ -243,16 +244,24 @@ function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number):
   return best;
 }
 
-/** Exact max over hours of sum_c a[c] x prof[h][c] for columns c0..c1 (annual values a >= 0). */
+/**
+ * Exact max over hours of sum_c a[c] x prof[h][c] for columns c0..c1 (annual values a >= 0). Only the columns with a
+ * value take part (most pipes of a city carry a few uses): the same sums, without their zero terms.
+ */
 function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: number): number {
   const { prof, dayMax, nCols, hours } = cols;
   if (c1 <= c0 || hours === 0) return 0;
+  if (nz.length < nCols) nz = new Int32Array(nCols);
+  let m = 0;
+  for (let c = c0; c < c1; c++) if (agg[aOff + c] !== 0) nz[m++] = c;
+  if (m === 0) return 0;
   const days = Math.ceil(hours / 24);
   if (bounds.length < days) bounds = new Float64Array(days);
   for (let d = 0; d < days; d++) {
     let b = 0;
     const row = d * nCols;
-    for (let c = c0; c < c1; c++) {
+    for (let j = 0; j < m; j++) {
+      const c = nz[j]!;
       const a = agg[aOff + c]!;
       if (a > 0) b += a * dayMax[row + c]!;
     }
@@ -269,7 +278,10 @@ function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: 
     for (let h = d * 24; h < h1; h++) {
       let s = 0;
       const row = h * nCols;
-      for (let c = c0; c < c1; c++) s += agg[aOff + c]! * prof[row + c]!;
+      for (let j = 0; j < m; j++) {
+        const c = nz[j]!;
+        s += agg[aOff + c]! * prof[row + c]!;
+      }
       if (s > best) best = s;
     }
   }
