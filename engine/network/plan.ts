@@ -274,8 +274,9 @@ export function planNetwork(
   const heatSetup = o.heatSetup ?? mediumSetup('heat', o.sizing, { groundC: o.sizing.groundC, hoursPerYear: o.hoursPerYear });
   const coldSetup = o.coldSetup ?? mediumSetup('cold', o.coldSizing, { groundC: o.sizing.groundC, hoursPerYear: o.hoursPerYear });
   // forced lists: every id must name a consumer
+  // (built only when there are lists: a city has a million ids)
   const byId = new Map<string, number>();
-  consumers.forEach((c, i) => byId.set(c.id, i));
+  if (o.forcedIn.length || o.forcedOut.length) consumers.forEach((c, i) => byId.set(c.id, i));
   for (const [list, what] of [[o.forcedIn, 'forced-in'], [o.forcedOut, 'forced-out']] as const) {
     for (const id of list) {
       if (!byId.has(id)) throw new InputError('route-forced-unknown', `${what} building ${id} is not in the run's buildings`, { record: id, value: id, hint: 'give building ids as they appear in buildings.geojson (property id)' });
@@ -391,12 +392,14 @@ export function planNetwork(
   pipeLoss.sizeClass = { heat: sizeClasses(heatSetup.sizing), cold: sizeClasses(coldSetup.sizing) };
   // each candidate's own service pipes (sized at its own design load)
   const W = model.width;
-  const svc = new Map<number, { heat?: PipePair; cold?: PipePair }>();
+  // service pipes' annual loss and gain per consumer, MWh/a (typed: a city has a million of them; the pipes
+  // themselves are sized again, the same way, for the consumers connected in the end)
+  const svcHeat = (k: number, serviceM: number): PipePair | undefined => (carriesHeat ? pair('heat', model.consumerHeatKw(k), serviceM) : undefined);
+  const svcCold = (k: number, serviceM: number): PipePair | undefined => (carriesCold ? pair('cold', model.consumerCoolKw(k), serviceM) : undefined);
+  const svcLoss = new Float64Array(consumers.length), svcGain = new Float64Array(consumers.length);
   for (const c of active) {
-    svc.set(c.index, {
-      heat: carriesHeat ? pair('heat', model.consumerHeatKw(c.index), c.serviceM) : undefined,
-      cold: carriesCold ? pair('cold', model.consumerCoolKw(c.index), c.serviceM) : undefined,
-    });
+    svcLoss[c.index] = svcHeat(c.index, c.serviceM)?.mwhA ?? 0;
+    svcGain[c.index] = svcCold(c.index, c.serviceM)?.mwhA ?? 0;
   }
   const ownLoads = (t: RootedTree): Float64Array => {
     const own = new Float64Array(t.size * W);
@@ -404,9 +407,8 @@ export function planNetwork(
       const i = t.indexOf[c.node]!;
       if (i < 0) continue;
       model.add(own, i * W, c.index, 1);
-      const s = svc.get(c.index)!;
-      own[i * W + AGG_SVC_LOSS] += s.heat?.mwhA ?? 0;
-      own[i * W + AGG_SVC_GAIN] += s.cold?.mwhA ?? 0;
+      own[i * W + AGG_SVC_LOSS] += svcLoss[c.index]!;
+      own[i * W + AGG_SVC_GAIN] += svcGain[c.index]!;
     }
     return own;
   };
@@ -563,8 +565,7 @@ export function planNetwork(
   if (twinAboveCatalogue) warnings.addMany('twin-pipe-above-catalogue', 'twin pipes asked for, but the twin catalogue (modesto, METHODS.md 5) ends at DN200: laid as two single pipes with the EN 253 fit', twinAboveCatalogue);
   const outConsumers: ConnectedConsumer[] = active.map((c) => {
     const i = tree.indexOf[c.node]!;
-    const s = svc.get(c.index)!;
-    return { ...c, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: s.heat, serviceCold: s.cold, forced: forcedIn.has(c.index) };
+    return { ...c, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: svcHeat(c.index, c.serviceM), serviceCold: svcCold(c.index, c.serviceM), forced: forcedIn.has(c.index) };
   });
   for (const c of outConsumers) for (const sp of [c.serviceHeat, c.serviceCold]) if (sp?.twin) twinPipes++;
   // totals per medium
