@@ -2,7 +2,7 @@
  * Footprint geometry on the building table: ring cleaning, projection, areas, orientation, centroids. The ring
  * arithmetic (areas, centroids, orientation, boxes) is engine/geom/rings.ts.
  */
-import { transformer, type Crs } from '../crs/index.js';
+import { transformFlat, type Crs } from '../crs/index.js';
 import { CrsError } from '../errors.js';
 import { coordsBBox, orientPolygon } from '../geom/rings.js';
 import type { Warnings } from '../util/warnings.js';
@@ -117,8 +117,8 @@ function buildingOfVertex(t: BuildingTable, v: number): number {
  */
 export function projectTable(t: BuildingTable, target: Crs): void {
   checkLonLatTable(t);
-  const tr = transformer(t.crs, target);
-  tr.forwardFlat(t.coords);
+  // one batch over the whole flat coordinate array (engine/crs/flat.ts), in place
+  transformFlat(t.crs, target, t.coords, t.coords);
   t.crs = target;
   computeFootprints(t);
 }

@@ -5,9 +5,11 @@
 import proj4 from 'proj4';
 import { CrsError } from '../errors.js';
 import { JAPAN_PLANE_ZONE_ORIGINS, lookupEpsg, romanZone, type CrsDefinition } from './definitions.js';
+import { flatTransform } from './flat.js';
 
 export { JAPAN_PLANE_ZONE_ORIGINS, lookupEpsg, knownEpsgCodes, type CrsDefinition } from './definitions.js';
 export { areaOfUse, inAreaOfUse, JAPAN_PLANE_AREA, type AreaOfUse } from './definitions.js';
+export { transformFlat, flatTransform, flatPath, type FlatPath, type FlatCrs } from './flat.js';
 
 /** A CRS in use: its definition plus, for a chosen working CRS, why it was chosen. */
 export interface Crs extends CrsDefinition {
@@ -164,33 +166,28 @@ export function chooseWorkingCrs(bbox: LonLatBBox): Crs {
 /** A point transformer between two CRSs, on traditional (x = lon/easting, y = lat/northing) axis order. */
 export interface Transformer {
   forward(x: number, y: number): [number, number];
-  /** Transform a flat [x0, y0, x1, y1, ...] array in place. */
+  /** Transform a flat [x0, y0, x1, y1, ...] array in place (transformFlat: proj4's results without its per-point overhead). */
   forwardFlat(xy: Float64Array | number[]): void;
   identity: boolean;
 }
 
+/** The transformer from `from` to `to`: transformFlat's compiled path (engine/crs/flat.ts), proj4's results to the bit. */
 export function transformer(from: Crs, to: Crs): Transformer {
   if (from.proj4 === to.proj4) {
     return { identity: true, forward: (x, y) => [x, y], forwardFlat: () => {} };
   }
-  const conv = proj4(from.proj4, to.proj4);
-  const p = [0, 0];
+  const run = flatTransform(from, to);
+  const p = new Float64Array(2);
   return {
     identity: false,
     forward(x, y) {
       p[0] = x;
       p[1] = y;
-      const r = conv.forward(p);
-      return [r[0]!, r[1]!];
+      run(p, p);
+      return [p[0]!, p[1]!];
     },
     forwardFlat(xy) {
-      for (let i = 0; i < xy.length; i += 2) {
-        p[0] = xy[i]!;
-        p[1] = xy[i + 1]!;
-        const r = conv.forward(p);
-        xy[i] = r[0]!;
-        xy[i + 1] = r[1]!;
-      }
+      run(xy, xy);
     },
   };
 }

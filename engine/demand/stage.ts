@@ -20,7 +20,7 @@ import { writeDemandOutputs } from './write.js';
 export type DemandOptions = OptionsOf<typeof demandFields>;
 
 /** The files the demand stage writes: a run holding only these loses nothing a new demand run does not write again. */
-const DEMAND_FILES = new Set<string>([MANIFEST, FILES.demand, FILES.blocks, FILES.buildings]);
+const DEMAND_FILES = new Set<string>([MANIFEST, FILES.demand, FILES.blocks, FILES.buildings, FILES.buildingsFgb]);
 const MAP_FILES = [FILES.mapPng, FILES.mapPdf, FILES.mapSvg];
 
 /** What a run folder holds: its stages (manifest keys, then report and map when their files are there) and entries. */
@@ -77,7 +77,7 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
     // under the run's lock: nothing else changes the folder between this look and the commit
     const removed = removedByDemand(tx.dir);
     if (removed && !o.force) {
-      throw new UsageError('run-exists', `the run folder holds results that a new demand run would delete: ${describeContents(removed)} (demand writes a new run: only demand.tif, blocks.geojson, buildings.geojson and manifest.json are written again)`, {
+      throw new UsageError('run-exists', `the run folder holds results that a new demand run would delete: ${describeContents(removed)} (demand writes a new run: only demand.tif, blocks.geojson, buildings.fgb, buildings.geojson and manifest.json are written again)`, {
         file: tx.dir,
         hint: 'give --force (force: true) to replace the run, or choose another --out; to redo a later stage, run that stage on the run instead',
       });
@@ -115,7 +115,7 @@ export async function runDemand(runDir: string, o: DemandOptions, ctx: StageCont
     });
     // the manifest names what was read: a PLATEAU download's udx/bldg files (a zip's entries), not only the path given
     tx.addInputs(await describeBuildingInputs(sources));
-    await writeDemandOutputs(tx, r, [], o.blocks);
+    await writeDemandOutputs(tx, r, [], o.blocks, { geojson: o.geojson, geojsonMaxFeatures: o.geojsonMaxFeatures, note: ctx.note });
     return r;
   });
   return r.summary;

@@ -42,7 +42,10 @@ export interface ReportResult {
 }
 
 /** Files of a run folder the report lists (the stages' outputs; roads.geojson and the exports are not listed). */
-export const RUN_FILES: string[] = [FILES.manifest, FILES.demand, FILES.blocks, FILES.buildings, FILES.potential, FILES.areas, FILES.network, FILES.sim, FILES.hourly];
+export const RUN_FILES: string[] = [FILES.manifest, FILES.demand, FILES.blocks, FILES.buildingsFgb, FILES.buildings, FILES.potential, FILES.areas, FILES.networkFgb, FILES.network, FILES.sim, FILES.hourly];
+
+/** The other form of a large vector layer (buildings.fgb <-> buildings.geojson): one of the two is enough (issue 18). */
+const LAYER_TWIN: Record<string, string> = { [FILES.buildingsFgb]: FILES.buildings, [FILES.buildings]: FILES.buildingsFgb, [FILES.networkFgb]: FILES.network, [FILES.network]: FILES.networkFgb };
 
 /** Stages whose summaries get their own section, in pipeline order; other manifest entries follow. */
 const STAGE_ORDER: readonly string[] = STAGE_KEYS;
@@ -212,7 +215,7 @@ export async function buildReportHtml(runDir: string, opts: ReportOptions = {}):
   const w = words(lang);
   const name = basename(dir);
   const parts: string[] = [];
-  const missing = RUN_FILES.filter((f) => !existsSync(join(dir, f)));
+  const missing = RUN_FILES.filter((f) => !existsSync(join(dir, f)) && !(LAYER_TWIN[f] && existsSync(join(dir, LAYER_TWIN[f]!))));
   let maps = 0;
   let charts = 0;
 

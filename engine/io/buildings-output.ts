@@ -1,11 +1,14 @@
 /**
- * buildings.geojson: every building with its footprint (WGS84) and derived values, streamed so a city of a million
- * buildings never becomes one string.
+ * buildings.geojson and buildings.fgb: every building with its footprint (WGS84) and derived values, streamed so a city
+ * of a million buildings never becomes one string.
  */
 import { rm } from 'node:fs/promises';
 import { FLOOR_AREA_RULES, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { transformer, WGS84 } from '../crs/index.js';
 import { coolingColumns } from '../demand/annual.js';
+import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
+import { writeFgb, type FgbColumn, type FgbWritableFeature } from './fgb.js';
 import { renameOutput, withOutputStream } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -28,6 +31,96 @@ export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Pro
 
 /** A finite number as JSON writes it (String(x) is JSON's number form), else null. */
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+
+/** The properties of building `b` as buildings.geojson and buildings.fgb hold them, in their order. */
+function buildingProperties(t: BuildingTable, cc: ReturnType<typeof coolingColumns>, b: number) {
+  return {
+    id: t.id[b],
+    file: t.fileIndex[b],
+    use: USE_CATEGORIES[t.category[b]!],
+    useCode: t.useCode[b],
+    floorArea_m2: r2(t.floorAreaM2[b]!),
+    floorAreaSource: FLOOR_AREA_RULES[t.floorAreaRule[b]!],
+    storeys: Number.isNaN(t.storeysUsed[b]!) ? null : t.storeysUsed[b],
+    height_m: Number.isNaN(t.heightM[b]!) ? null : r2(t.heightM[b]!),
+    footprint_m2: r2(t.footprintAreaM2[b]!),
+    spaceHeat_MWh: r4(t.spaceHeatMWh[b]!),
+    hotWater_MWh: r4(t.hotWaterMWh[b]!),
+    // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
+    heat_MWh: r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)),
+    peak_kW: r4(t.peakKw[b]!),
+    cool_MWh: r4(cc.coolMWh[b]!),
+    coolPeak_kW: r4(cc.coolPeakKw[b]!),
+    x: r2(t.cx[b]!),
+    y: r2(t.cy[b]!),
+  };
+}
+
+/** Column types of buildings.fgb, in buildings.geojson's property order. */
+const BUILDING_FGB_COLUMNS: FgbColumn[] = [
+  { name: 'id', type: 'string' },
+  { name: 'file', type: 'int' },
+  { name: 'use', type: 'string' },
+  { name: 'useCode', type: 'string' },
+  ...(['floorArea_m2'] as const).map((name) => ({ name, type: 'double' as const })),
+  { name: 'floorAreaSource', type: 'string' },
+  ...(['storeys', 'height_m', 'footprint_m2', 'spaceHeat_MWh', 'hotWater_MWh', 'heat_MWh', 'peak_kW', 'cool_MWh', 'coolPeak_kW', 'x', 'y'] as const).map((name) => ({ name, type: 'double' as const })),
+];
+
+/**
+ * Write buildings.fgb: the features of buildings.geojson (same footprints to 1e-7°, same properties, `files` in the
+ * header's metadata) as FlatGeobuf MultiPolygons in EPSG:4326, one building at a time (engine/io/fgb.ts), through a
+ * temporary file renamed into place. Single-part footprints are read back as the Polygons buildings.geojson has.
+ */
+export async function writeBuildingsFgb(path: string, t: BuildingTable): Promise<void> {
+  const keys = BUILDING_FGB_COLUMNS.map((c) => c.name);
+  const shapes = [keys];
+  // a reader that gave no id or use code: the GeoJSON leaves the key out (JSON.stringify drops undefined)
+  const noId = t.id.some((v) => v === undefined), noCode = t.useCode.some((v) => v === undefined);
+  if (noCode) shapes.push(keys.filter((k) => k !== 'useCode'));
+  if (noId) shapes.push(keys.filter((k) => k !== 'id'));
+  if (noId && noCode) shapes.push(keys.filter((k) => k !== 'id' && k !== 'useCode'));
+  await writeFgb(path, fgbFeatures(t), t.count, { geometryType: 'MultiPolygon', columns: BUILDING_FGB_COLUMNS, shapes }, {
+    epsg: 4326,
+    name: 'buildings',
+    members: { type: 'FeatureCollection', features: null, files: t.files },
+    singlePartAsPolygon: true,
+  });
+}
+
+/** The buildings as FlatGeobuf features: the rings of buildings.geojson (rounded to 1e-7°, closed) as flat arrays. */
+function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
+  const tr = transformer(t.crs, WGS84);
+  const cc = coolingColumns(t);
+  let xy = new Float64Array(2 * 64);
+  const rd = (v: number) => Math.round(v * 1e7) / 1e7;
+  for (let b = 0; b < t.count; b++) {
+    const v0 = t.ringVertex[t.buildingRing[b]!]!, v1 = t.ringVertex[t.buildingRing[b + 1]!]!;
+    if (2 * (v1 - v0) > xy.length) xy = new Float64Array(2 * (v1 - v0) * 2);
+    const pts = xy.subarray(0, 2 * (v1 - v0));
+    pts.set(t.coords.subarray(2 * v0, 2 * v1));
+    tr.forwardFlat(pts);
+    const parts: IParsedGeometry[] = [];
+    let cur: { xy: number[]; ends: number[] } | undefined;
+    for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
+      const hole = t.ringHole[r] !== 0;
+      if (hole && !cur) continue; // a hole without an outer ring is left out, as in buildings.geojson
+      if (!hole) {
+        if (cur) parts.push(polygonPart(cur));
+        cur = { xy: [], ends: [] };
+      }
+      const first = t.ringVertex[r]! - v0;
+      for (let v = first; v < t.ringVertex[r + 1]! - v0; v++) cur!.xy.push(rd(pts[2 * v]!), rd(pts[2 * v + 1]!));
+      cur!.xy.push(rd(pts[2 * first]!), rd(pts[2 * first + 1]!));
+      cur!.ends.push(cur!.xy.length / 2);
+    }
+    if (cur) parts.push(polygonPart(cur));
+    yield { geometry: { flat: { type: GeometryType.MultiPolygon, xy: [], parts } as unknown as IParsedGeometry }, properties: buildingProperties(t, cc, b) };
+  }
+}
+
+// buildGeometry writes `parts` or `ends` where they are given at all: a polygon has no parts, one ring no ends
+const polygonPart = (p: { xy: number[]; ends: number[] }): IParsedGeometry => ({ type: GeometryType.Polygon, xy: p.xy, ...(p.ends.length > 1 ? { ends: p.ends } : {}) }) as IParsedGeometry;
 
 async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
   const tr = transformer(t.crs, WGS84);
@@ -55,26 +148,7 @@ async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<voi
       else g += `${polys++ ? ']' : ''}${polys > 1 ? ',' : ''}[${ring}`;
     }
     if (polys) g += ']';
-    const props = {
-      id: t.id[b],
-      file: t.fileIndex[b],
-      use: USE_CATEGORIES[t.category[b]!],
-      useCode: t.useCode[b],
-      floorArea_m2: r2(t.floorAreaM2[b]!),
-      floorAreaSource: FLOOR_AREA_RULES[t.floorAreaRule[b]!],
-      storeys: Number.isNaN(t.storeysUsed[b]!) ? null : t.storeysUsed[b],
-      height_m: Number.isNaN(t.heightM[b]!) ? null : r2(t.heightM[b]!),
-      footprint_m2: r2(t.footprintAreaM2[b]!),
-      spaceHeat_MWh: r4(t.spaceHeatMWh[b]!),
-      hotWater_MWh: r4(t.hotWaterMWh[b]!),
-      // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
-      heat_MWh: r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)),
-      peak_kW: r4(t.peakKw[b]!),
-      cool_MWh: r4(cc.coolMWh[b]!),
-      coolPeak_kW: r4(cc.coolPeakKw[b]!),
-      x: r2(t.cx[b]!),
-      y: r2(t.cy[b]!),
-    };
+    const props = buildingProperties(t, cc, b);
     const geometry = polys === 1 ? `{"type":"Polygon","coordinates":${g}}` : `{"type":"MultiPolygon","coordinates":[${g}]}`;
     buf += `${b ? ',\n' : ''}{"type":"Feature","properties":${JSON.stringify(props)},"geometry":${geometry}}`;
     if (buf.length >= 1 << 20) {

@@ -6,13 +6,28 @@
  *   JSON.parse would give, with `features` optionally mapped feature by feature (keep only what is needed).
  * - writeFeatureCollection: the bytes JSON.stringify(fc) + '\n' would give, written in chunks through a temporary file
  *   renamed into place (engine/io/write.ts: a failed write leaves no partial file and names the path).
+ * A FlatGeobuf file given to readFeatureCollection (a run's buildings.fgb or network.fgb) is read with engine/io/fgb.ts
+ * into the same collection as its GeoJSON twin.
  * The scanner works on UTF-8 bytes: the structural characters it looks for ({ } [ ] " \ , :) are ASCII and never occur
  * inside a multi-byte sequence.
  */
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { readFgbLayer } from './fgb.js';
 import { renameOutput, withOutputStream } from './write.js';
+
+/** Whether the file begins with FlatGeobuf's magic bytes ("fgb", 3). */
+async function isFlatGeobuf(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    return bytesRead === 4 && b[0] === 0x66 && b[1] === 0x67 && b[2] === 0x62 && b[3] === 0x03;
+  } finally {
+    await fh.close();
+  }
+}
 
 /** What readFeatureCollection returns: the collection's members as parsed, `features` mapped. */
 export type StreamedCollection<T> = Record<string, unknown> & { features?: T[] };
@@ -135,6 +150,9 @@ function batchEnd(buf: Buffer, i: number): number {
  * File-system errors are thrown as they are (ENOENT etc.).
  */
 export async function readFeatureCollection<T = unknown>(path: string, opts: ReadFeaturesOptions<T> = {}): Promise<StreamedCollection<T>> {
+  // a run's FlatGeobuf layer (buildings.fgb, network.fgb: engine/run/read.ts runFile gives it where the run has it)
+  // is read as the GeoJSON twin it stands for: the same members and features
+  if (await isFlatGeobuf(path)) return (await readFgbLayer(path, { map: opts.map as ((f: unknown, i: number) => T) | undefined, code: opts.code, hint: opts.hint })) as StreamedCollection<T>;
   const map = opts.map;
   const doc: StreamedCollection<T> = {};
   let features: T[] | undefined;

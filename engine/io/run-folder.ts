@@ -593,8 +593,9 @@ export function recoverRun(dir: string, note: (line: string) => void = defaultNo
 
 /** Move a decided stage commit's remaining files in, manifest last. */
 function finishCommit(staging: string, dir: string): void {
-  const { files } = JSON.parse(readFileSync(join(staging, COMMIT_MARK), 'utf8')) as { files: string[] };
+  const { files, removed } = JSON.parse(readFileSync(join(staging, COMMIT_MARK), 'utf8')) as { files: string[]; removed?: string[] };
   for (const n of files) if (existsSync(join(staging, n))) renameSync(join(staging, n), join(dir, n));
+  for (const n of removed ?? []) rmSync(join(dir, n), { force: true });
   if (existsSync(join(staging, MANIFEST))) renameSync(join(staging, MANIFEST), join(dir, MANIFEST));
 }
 
@@ -830,6 +831,8 @@ export class RunTransaction {
   private committed = false;
   private finished = false;
   private readonly written = new Set<string>();
+  /** Files of the run this stage's commit removes (a GeoJSON twin the stage no longer writes). */
+  private readonly removed = new Set<string>();
   /** Stage keys set in this transaction (their stale entries clear; their dependents go stale). */
   private readonly set: string[] = [];
 
@@ -907,6 +910,16 @@ export class RunTransaction {
     return join(this.stagingDir, name);
   }
 
+  /**
+   * Remove run file `name` at commit, with the stage's other files (an earlier run's GeoJSON twin that this run does
+   * not write: left there, it would hold another run's features). Nothing is removed when the stage fails.
+   */
+  remove(name: string): void {
+    if (name.includes('/') || name.includes('\\') || name === MANIFEST || name === COMMIT_MARK) throw new Error(`invalid run file name ${name}`);
+    this.written.delete(name);
+    this.removed.add(name);
+  }
+
   /** Record a completed stage's summary under manifest[stage] (types: engine/run/contract.ts StageSummaries). */
   setStage<K extends StageKey>(stage: K, summary: StageSummaries[K]): void;
   /**
@@ -937,10 +950,12 @@ export class RunTransaction {
       await replaceRun(this.stagingDir, this.dir);
     } else {
       const files = [...this.written].filter((name) => existsSync(join(this.stagingDir, name)));
+      const removed = [...this.removed].filter((name) => !this.written.has(name) && existsSync(join(this.dir, name)));
       // the commit point: from here an interrupted commit is finished by the next start-up, not undone
-      await writeFile(join(this.stagingDir, `${COMMIT_MARK}.part`), JSON.stringify({ files }) + '\n');
+      await writeFile(join(this.stagingDir, `${COMMIT_MARK}.part`), JSON.stringify(removed.length ? { files, removed } : { files }) + '\n');
       await rename(join(this.stagingDir, `${COMMIT_MARK}.part`), join(this.stagingDir, COMMIT_MARK));
       for (const name of files) await rename(join(this.stagingDir, name), join(this.dir, name));
+      for (const name of removed) await rm(join(this.dir, name), { force: true });
       // the manifest last: until it is in place, the run does not claim the new stage
       await rename(join(this.stagingDir, MANIFEST), join(this.dir, MANIFEST));
       await rm(this.stagingDir, { recursive: true, force: true });

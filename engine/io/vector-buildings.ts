@@ -24,7 +24,7 @@ import { basename } from 'node:path';
 import { cleanRing, notLonLat, notLonLatError } from '../buildings/geometry.js';
 import { USE_CATEGORIES, type BuildingTableBuilder, type FlatPolygon, type RawBuilding, type UseCategory } from '../buildings/table.js';
 import { InputError } from '../errors.js';
-import { transformer, type Crs, type Transformer } from '../crs/index.js';
+import { flatTransform, type Crs } from '../crs/index.js';
 import type { ProgressFn } from '../util/progress.js';
 import type { Warnings } from '../util/warnings.js';
 import { openVector, type VectorGeometry } from './vector.js';
@@ -103,7 +103,9 @@ export async function readVectorBuildings(
 /** Feeds features to the builder: mapping, numbers, geometry, warnings. */
 class FeatureSink {
   readonly sum: VectorBuildingsSummary;
-  private readonly tr: Transformer;
+  /** The batch transformation into the builder's CRS (undefined: the same CRS), and its output for one ring. */
+  private readonly tr: ((xy: ArrayLike<number>, out: Float64Array | number[]) => void) | undefined;
+  private scratch = new Float64Array(64);
   constructor(
     private readonly path: string,
     private readonly builder: BuildingTableBuilder,
@@ -114,25 +116,29 @@ class FeatureSink {
     columns: string[],
   ) {
     checkColumns(path, mapping, columns);
-    this.tr = transformer(src, builder.crs);
+    this.tr = src.proj4 === builder.crs.proj4 ? undefined : flatTransform(src, builder.crs);
     this.sum = { buildings: 0, dropped: 0, crs: src.code, encoding, columns };
   }
 
   /**
-   * Transform a ring into the builder's CRS. openVector has checked the coordinates (finite; lon/lat range for a
-   * geographic file); a projected file's position that does not land on a lon/lat position (1e15 m, far outside the
-   * CRS) is CrsError 'not-lonlat' naming the file and record.
+   * Transform a ring into the builder's CRS (in place). openVector has checked the coordinates (finite; lon/lat range
+   * for a geographic file); a projected file's position that does not land on a lon/lat position (1e15 m, far outside
+   * the CRS) is CrsError 'not-lonlat' naming the file and record. The ring goes through a scratch array, so the
+   * message can name the position as the file has it.
    */
   private project(flat: number[], record: number): void {
-    if (this.tr.identity) return;
-    const src = flat.slice();
-    this.tr.forwardFlat(flat);
-    if (!this.builder.crs.geographic) return;
-    for (let i = 0; i < flat.length; i += 2) {
-      const why = notLonLat(flat[i]!, flat[i + 1]!);
-      if (why)
-        throw notLonLatError(`this position in ${this.src.code} is not on Earth (transformed to lon/lat, ${why})`, { file: this.path, record, value: [src[i]!, src[i + 1]!] });
+    if (!this.tr) return;
+    if (this.scratch.length < flat.length) this.scratch = new Float64Array(2 * flat.length);
+    const out = this.scratch;
+    this.tr(flat, out);
+    if (this.builder.crs.geographic) {
+      for (let i = 0; i < flat.length; i += 2) {
+        const why = notLonLat(out[i]!, out[i + 1]!);
+        if (why)
+          throw notLonLatError(`this position in ${this.src.code} is not on Earth (transformed to lon/lat, ${why})`, { file: this.path, record, value: [flat[i]!, flat[i + 1]!] });
+      }
     }
+    for (let i = 0; i < flat.length; i++) flat[i] = out[i]!;
   }
 
   private drop(code: string, message: string, record: number): void {

@@ -1,9 +1,10 @@
 /**
- * network.geojson (WGS84 lon/lat, DESIGN/brief schema): pipes, service lines, consumers, dropped consumers, plants;
+ * network.geojson and network.fgb (WGS84 lon/lat, DESIGN/brief schema): pipes, service lines, consumers, dropped consumers, plants;
  * the collection's `properties` hold temperatures, thresholds and the CRS the lengths were measured in.
  * And the edge-list export of a graph (CSV) for comparisons with other tools on the same graph.
  */
 import type { Transformer } from '../crs/index.js';
+import { inferLayout, writeFgb, type FgbWritableFeature } from '../io/fgb.js';
 import type { CsrGraph } from './csr.js';
 import type { NetworkResult } from './plan.js';
 import type { NetworkProperties, PipeProperties, PlantProperties, RoadProperties, ServiceProperties } from '../run/contract.js';
@@ -131,6 +132,21 @@ export function networkGeojson(
     });
   }
   return { type: 'FeatureCollection', properties: meta, features };
+}
+
+/**
+ * Write network.fgb: the features of network.geojson (one layer, geometry type Unknown: pipes and service lines are
+ * LineStrings, consumers, dropped consumers and plants Points; GDAL reads the mixed layer) with the collection's
+ * `properties` in the header's metadata, through engine/io/fgb.ts (columns typed from the values, one pass first).
+ */
+export async function writeNetworkFgb(path: string, fc: ReturnType<typeof networkGeojson>): Promise<void> {
+  const features = fc.features as FgbWritableFeature[];
+  await writeFgb(path, features, features.length, inferLayout(features), {
+    epsg: 4326,
+    name: 'network',
+    members: { type: fc.type, properties: fc.properties, features: null },
+    featureOrder: ['type', 'geometry', 'properties'],
+  });
 }
 
 /** Edge list CSV: from,to,length_m,x1,y1,x2,y2 (node ids of the CSR graph; coordinates in its CRS). */

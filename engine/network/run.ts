@@ -1,5 +1,6 @@
 /**
- * The route stage on a run folder: plans the network (engine/network/stage.ts) and writes network.geojson, the noded
+ * The route stage on a run folder: plans the network (engine/network/stage.ts) and writes network.fgb (and its
+ * GeoJSON twin network.geojson for small networks), the noded
  * road graph (roads.geojson, for the viewer), the inputs and manifest.route in one transaction; the optional graph
  * exports are written atomically beside it.
  */
@@ -10,13 +11,13 @@ import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import type { OptionsOf } from '../stages/fields.js';
 import type { routeFields } from '../stages/route.js';
 import type { StageContext } from '../stages/types.js';
-import { edgeListCsv, roadsGeojson } from './geojson.js';
+import { edgeListCsv, roadsGeojson, writeNetworkFgb } from './geojson.js';
 import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING } from './sizing.js';
 import type { Criterion } from './criteria.js';
 import { DEFAULT_PUMPING } from './pumping.js';
 import type { RouteSummary } from '../run/contract.js';
 import { runRouteStage } from './stage.js';
-import { FILES } from '../run/contract.js';
+import { FILES, geojsonTwin } from '../run/contract.js';
 import type { CostRates } from '../cost/table.js';
 import type { LcohPricing, MarginalPruning } from './cost-route.js';
 
@@ -102,8 +103,16 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
         r.summary.warnings = r.warnings.counts();
       }
     }
-    // streamed feature by feature: a city's network is longer than V8's longest string
-    await writeFeatureCollection(tx.path(FILES.network), r.geojson);
+    // network.geojson, streamed, for small networks, then network.fgb always (feature by feature; GDAL and QGIS open
+    // it): the .fgb last, so that a twin changed later is newer than it (engine/run/read.ts runFile)
+    const twin = geojsonTwin(o.geojson, r.geojson.features.length, o.geojsonMaxFeatures);
+    if (twin.write) await writeFeatureCollection(tx.path(FILES.network), r.geojson);
+    else {
+      tx.remove(FILES.network);
+      ctx.note?.(`${FILES.network} not written (${twin.reason}); ${FILES.networkFgb} holds the network`);
+    }
+    await writeNetworkFgb(tx.path(FILES.networkFgb), r.geojson);
+    r.summary.layers = { network: { fgb: FILES.networkFgb, features: r.geojson.features.length, geojson: twin.write ? FILES.network : null, geojsonReason: twin.reason } };
     // the noded road graph the network was routed on, for the viewer's road layer
     const toWgs = transformer(parseCrs(tx.manifest.crs!.code), WGS84);
     await writeFeatureCollection(tx.path(FILES.roads), roadsGeojson(r.result.graph, toWgs));

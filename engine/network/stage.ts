@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import { parseCrs, transformer, WGS84, type Crs } from '../crs/index.js';
 import { CrsError, InputError, UsageError } from '../errors.js';
+import { readFgbLayer } from '../io/fgb.js';
 import { readFeatureCollection } from '../io/geojson-stream.js';
-import { readRoads } from '../io/roads.js';
+import { runFile } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
@@ -17,7 +18,7 @@ import { plantFromPotential, plantsFromPotential } from './plant-from-potential.
 import { clusterCandidates, planBestSite, PLANT_CHOICE, PLANT_CHOICE_LCOH, type CandidateOutcome, type PlantCandidate } from './plant-sites.js';
 import { LCOH_DEFINITION, type LcohPricing, type MarginalPruning } from './cost-route.js';
 import { readPlantsFile } from './plants.js';
-import { buildRoadGraph, type RoadGraph } from './road-graph.js';
+import { cachedRoadGraph, type CompiledRoadGraph, type RoadsFacts } from './graph-cache.js';
 import { parseSupplyCurve } from './medium.js';
 import { FILES, type NetworkProperties, type RouteSummary } from '../run/contract.js';
 
@@ -63,7 +64,7 @@ export interface RouteStageOptions {
 export interface RouteStageResult {
   result: NetworkResult;
   consumers: ConsumerRecord[];
-  roadGraph: RoadGraph;
+  roadGraph: CompiledRoadGraph;
   crs: Crs;
   geojson: ReturnType<typeof networkGeojson>;
   summary: RouteSummary;
@@ -87,15 +88,21 @@ export function parsePlantArg(s: string, k: number): { lon: number; lat: number;
  * blocks.geojson (each block or grid cell one consumer at its area centroid, `use: 'block'`).
  */
 export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings, source: 'buildings' | 'blocks' = 'buildings'): Promise<ConsumerRecord[]> {
-  const file = join(run, FILES[source]);
+  // buildings: buildings.fgb where the run has it (issue 18), else buildings.geojson
+  const file = source === 'buildings' ? runFile(run, 'buildings') : join(run, FILES[source]);
   let doc: { features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
   try {
     // streamed feature by feature (a city's file is longer than V8's longest string); the outline is kept only where
     // it is used: blocks, and buildings without an x/y centroid
-    doc = await readFeatureCollection(file, { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: (f) => keepForConsumer(f, source) });
+    const read = { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: (f: unknown) => keepForConsumer(f, source) };
+    doc = file.endsWith('.fgb') ? await readFgbLayer(file, read) : await readFeatureCollection(file, read);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError('route-no-buildings', `cannot read the run's ${source}: ${(e as Error).message}`, { file, hint: 'run `heatplan demand` into this run folder first' });
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new InputError('route-no-buildings', missing ? `the run has no ${source === 'buildings' ? `${FILES.buildingsFgb} or ${FILES.buildings}` : FILES[source]}` : `cannot read the run's ${source}: ${(e as Error).message}`, {
+      file,
+      hint: missing ? 'run `heatplan demand` into this run folder first' : 'rerun `heatplan demand` on this run',
+    });
   }
   if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
   const tr = transformer(WGS84, crs);
@@ -194,15 +201,6 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   const warnings = new Warnings();
   const consumers = await readRunConsumers(o.run, crs, warnings, o.consumers ?? 'buildings');
   if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, FILES.buildings) });
-  const roads = await readRoads(o.roads, {
-    crs,
-    roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined,
-    layer: o.roadsLayer,
-    include: o.roadClasses,
-    exclude: o.excludeRoadClasses,
-    warnings,
-    onProgress: o.onProgress,
-  });
   // roads and buildings must overlap in the working CRS, else one of them is in another CRS (or another place)
   let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
   for (const c of consumers) {
@@ -212,16 +210,23 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     bx1 = Math.max(bx1, c.x);
     by1 = Math.max(by1, c.y);
   }
-  const [rx0, ry0, rx1, ry1] = roads.bbox;
-  const margin = 200;
-  if (rx1 + margin < bx0 || bx1 + margin < rx0 || ry1 + margin < by0 || by1 + margin < ry0) {
-    throw new CrsError('roads-crs-mismatch', `roads and buildings do not overlap in ${crs.code}: roads span [${[rx0, ry0, rx1, ry1].map((v) => v.toFixed(0)).join(', ')}], buildings [${[bx0, by0, bx1, by1].map((v) => v.toFixed(0)).join(', ')}]`, {
-      file: o.roads,
-      value: roads.sourceCrs.code + (roads.crsAssumed ? ' (assumed)' : ''),
-      hint: 'the roads are in another CRS or another place; set roadsCrs (--roads-crs EPSG:N) if the file does not declare its CRS',
-    });
-  }
-  const roadGraph = buildRoadGraph(roads.lines, { snapM: o.snapM, crossings: o.crossings, warnings, file: o.roads });
+  const overlap = (roads: RoadsFacts): void => {
+    const [rx0, ry0, rx1, ry1] = roads.bbox;
+    const margin = 200;
+    if (rx1 + margin < bx0 || bx1 + margin < rx0 || ry1 + margin < by0 || by1 + margin < ry0) {
+      throw new CrsError('roads-crs-mismatch', `roads and buildings do not overlap in ${crs.code}: roads span [${[rx0, ry0, rx1, ry1].map((v) => v.toFixed(0)).join(', ')}], buildings [${[bx0, by0, bx1, by1].map((v) => v.toFixed(0)).join(', ')}]`, {
+        file: o.roads,
+        value: roads.sourceCrs.code + (roads.crsAssumed ? ' (assumed)' : ''),
+        hint: 'the roads are in another CRS or another place; set roadsCrs (--roads-crs EPSG:N) if the file does not declare its CRS',
+      });
+    }
+  };
+  // read and built once per run: reused from the run's road-graph.bin when made from the same roads file and options
+  const { roads, roadGraph, origin: graphCache } = await cachedRoadGraph(
+    o.run,
+    { roads: o.roads, crs, roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined, layer: o.roadsLayer, include: o.roadClasses, exclude: o.excludeRoadClasses, snapM: o.snapM, crossings: o.crossings },
+    { warnings, onProgress: o.onProgress, check: overlap },
+  );
   let plants: PlantInput[] | undefined;
   if ([o.plant?.length, o.plantsFile, o.plantFromPotential].filter(Boolean).length > 1)
     throw new UsageError('route-plants-twice', 'give one of --plant, --plants or --plant-from-potential');
@@ -313,6 +318,7 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
       crsAssumed: roads.crsAssumed,
       excludedByClass: roads.excludedByClass,
       ...roadGraph.stats,
+      graphCache,
     },
     crs: crs.code,
     warnings: warnings.counts(),

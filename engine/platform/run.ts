@@ -12,7 +12,7 @@ import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import { pointInRing } from '../geom/rings.js';
 import { FILES, type AreaFeature } from '../run/contract.js';
-import { readAreas, readBlocks, readBuildings } from '../run/read.js';
+import { hasRunFile, readAreas, readBlocks, readBuildings } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import { checkGuidelines, type CheckBuilding, type CheckZone, type GuidelineCheck } from './check.js';
 import { criticalFacilities, readCriticalList, type CriticalFacility } from './critical.js';
@@ -30,8 +30,8 @@ export const PLATFORM_FILE = 'platform.json';
 
 /** Compute the platform view of `run` (working CRS `crs`); returns platform.json's content and the manifest summary. */
 export async function platformView(run: string, crs: string, o: PlatformOptions, warnings: Warnings, areasOverride?: AreaFeature[]): Promise<{ file: PlatformFile; summary: PlatformSummary } | undefined> {
-  if (!existsSync(join(run, FILES.buildings))) {
-    warnings.add('platform-no-buildings', 'no buildings.geojson in the run (demand from a raster): no guideline checks and no critical facilities');
+  if (!hasRunFile(run, 'buildings')) {
+    warnings.add('platform-no-buildings', 'no buildings.fgb or buildings.geojson in the run (demand from a raster): no guideline checks and no critical facilities');
     return undefined;
   }
   const table = resolve(o.guidelines ?? defaultGuidelinesFile());

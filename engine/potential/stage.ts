@@ -30,6 +30,7 @@ import { seasonHours, SNOW_ICE_DEFAULTS, snowIceSources } from './snow-ice.js';
 import { TRANSFORMER_DEFAULTS, transformerSources } from './transformer-heat.js';
 import { platformView, writePlatform } from '../platform/run.js';
 import { FILES } from '../run/contract.js';
+import { hasRunFile, readBuildings } from '../run/read.js';
 
 export type PotentialOptions = OptionsOf<typeof potentialFields>;
 export type PotentialStageSummary = Awaited<ReturnType<typeof runPotentialImpl>>;
@@ -67,7 +68,7 @@ async function runPotentialImpl(run: string, opts: PotentialOptions) {
         known.push({ id: p.id, x: p.points[0]!, y: p.points[1]!, flowM3PerDay: flow, summerM3PerDay: summer !== undefined && summer >= 0 ? summer : undefined });
       }
     }
-    const buildings = await readBuildingPoints(join(run, FILES.buildings));
+    const buildings = await readBuildingPoints(run);
     inputs.sewage = sewagePipes(feats, known, buildings, warnings, {
       dTK: opts.sewageDt_K,
       minFlowM3PerDay: opts.minFlow_m3_day,
@@ -196,18 +197,21 @@ export function emptySources(empty: { file: string; role: string }[], given: num
 }
 
 /** Building centroids (working CRS x, y) and floor areas from the run's buildings.geojson, if any. */
-async function readBuildingPoints(path: string): Promise<{ x: number[]; y: number[]; floorM2: number[] } | undefined> {
-  if (!existsSync(path)) return undefined;
-  const fc = JSON.parse(await readFile(path, 'utf8')) as FeatureCollection;
+async function readBuildingPoints(run: string): Promise<{ x: number[]; y: number[]; floorM2: number[] } | undefined> {
+  // buildings.fgb or buildings.geojson (engine/run/read.ts), feature by feature: only centroid and floor area kept
+  if (!hasRunFile(run, 'buildings')) return undefined;
   const out = { x: [] as number[], y: [] as number[], floorM2: [] as number[] };
-  for (const f of fc.features) {
-    const p = f.properties ?? {};
-    if (typeof p.x === 'number' && typeof p.y === 'number' && typeof p.floorArea_m2 === 'number') {
-      out.x.push(p.x);
-      out.y.push(p.y);
-      out.floorM2.push(p.floorArea_m2);
-    }
-  }
+  await readBuildings(run, {
+    keep: (f) => {
+      const p = (f.properties ?? {}) as unknown as Record<string, unknown>;
+      if (typeof p.x === 'number' && typeof p.y === 'number' && typeof p.floorArea_m2 === 'number') {
+        out.x.push(p.x);
+        out.y.push(p.y);
+        out.floorM2.push(p.floorArea_m2);
+      }
+      return null as never;
+    },
+  });
   return out;
 }
 

@@ -37,12 +37,18 @@ export const FILES = {
   demand: 'demand.tif',
   blocks: 'blocks.geojson',
   buildings: 'buildings.geojson',
+  /** buildings.geojson's FlatGeobuf form (issue 18): always written; readers take it first. */
+  buildingsFgb: 'buildings.fgb',
   potential: 'potential.tif',
   /** Platform view (issue 19): guideline flags per building, block and area; critical facilities (potential stage). */
   platform: 'platform.json',
   areas: 'areas.geojson',
   network: 'network.geojson',
+  /** network.geojson's FlatGeobuf form (issue 18): always written; readers take it first. */
+  networkFgb: 'network.fgb',
   roads: 'roads.geojson',
+  /** The compiled road graph cached for the next route call (engine/network/graph-cache.ts), keyed by the roads file's sha256 and the graph options. */
+  roadGraph: 'road-graph.bin',
   sim: 'sim.json',
   costs: 'costs.json',
   costsCsv: 'costs.csv',
@@ -70,11 +76,14 @@ export const FILE_WRITER: Record<RunFileKey, string> = {
   demand: 'heatplan demand',
   blocks: 'heatplan demand',
   buildings: 'heatplan demand',
+  buildingsFgb: 'heatplan demand',
   potential: 'heatplan potential',
   platform: 'heatplan potential',
   areas: 'heatplan areas',
   network: 'heatplan route',
+  networkFgb: 'heatplan route',
   roads: 'heatplan route',
+  roadGraph: 'heatplan route',
   sim: 'heatplan simulate',
   costs: 'heatplan cost',
   costsCsv: 'heatplan cost',
@@ -85,6 +94,36 @@ export const FILE_WRITER: Record<RunFileKey, string> = {
   mapPdf: 'heatplan export-map',
   mapSvg: 'heatplan export-map',
 };
+
+/**
+ * The large vector layers, each written as FlatGeobuf (the run's own form, read feature by feature) and, for small
+ * runs, as a GeoJSON twin with the same features: readers take the .fgb and fall back to the .geojson (runs of
+ * heatplan before issue 18 have only that).
+ */
+export const VECTOR_LAYERS = { buildings: { fgb: 'buildingsFgb', geojson: 'buildings' }, network: { fgb: 'networkFgb', geojson: 'network' } } as const satisfies Record<string, { fgb: RunFileKey; geojson: RunFileKey }>;
+export type VectorLayer = keyof typeof VECTOR_LAYERS;
+
+/** When the GeoJSON twin of a FlatGeobuf layer is written: auto (up to a number of features), always, never. */
+export const GEOJSON_TWIN_MODES = ['auto', 'always', 'never'] as const;
+export type GeojsonTwinMode = (typeof GEOJSON_TWIN_MODES)[number];
+
+/**
+ * Default largest layer (features) of which `auto` writes the GeoJSON twin. Not a physical figure but a size policy:
+ * buildings.geojson takes about 590 bytes per building (567 MiB for the 1,004,824 buildings of the 86 x Osaka run,
+ * issue 18), so 100,000 features are about 56 MiB, a ninth of V8's longest string (2^29 - 24 characters, about 512
+ * MiB): tools that read a GeoJSON file as one string (JSON.parse, browsers, heatplan before issue 18) still open it,
+ * and a city's runs are not doubled on disk by a text copy of the FlatGeobuf.
+ */
+export const GEOJSON_TWIN_MAX_FEATURES = 100_000;
+
+/** Whether to write the GeoJSON twin of a layer of `features` features, and why (for the manifest and terminal). */
+export function geojsonTwin(mode: GeojsonTwinMode | undefined, features: number, maxFeatures = GEOJSON_TWIN_MAX_FEATURES): { write: boolean; reason: string } {
+  const m = mode ?? 'auto';
+  if (m !== 'auto') return { write: m === 'always', reason: `--geojson ${m}` };
+  return features <= maxFeatures
+    ? { write: true, reason: `auto: ${features} features <= ${maxFeatures} (--geojson-max-features)` }
+    : { write: false, reason: `auto: ${features} features > ${maxFeatures} (--geojson-max-features)` };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // rasters

@@ -1,15 +1,17 @@
 /**
  * Typed readers of a run folder (engine/run/contract.ts): each reads one file, checks it against the contract and
  * throws an InputError naming the file when it is missing ('run-missing-file', with the command that writes it) or
- * malformed ('run-bad-file'). They read heatplan 0.1 run folders (CONTRACT_VERSION), key by key as the contract
- * declares them: no reader tries alternative keys.
+ * malformed ('run-bad-file'). Buildings and network are read from their FlatGeobuf form (buildings.fgb, network.fgb)
+ * where the run has it, else from the GeoJSON (runs before issue 18). They read heatplan 0.1 run folders
+ * (CONTRACT_VERSION), key by key as the contract declares them: no reader tries alternative keys.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseCrs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import type { Raster } from '../grid/grid.js';
+import { readFgbLayer } from '../io/fgb.js';
 import { readFeatureCollection } from '../io/geojson-stream.js';
 import { readGeoTiff } from '../io/geotiff.js';
 import { readManifest } from '../io/run-folder.js';
@@ -30,6 +32,8 @@ import {
   type RoadsCollection,
   type RunFileKey,
   type SimFile,
+  type VectorLayer,
+  VECTOR_LAYERS,
 } from './contract.js';
 
 /** A run folder whose manifest has been read. */
@@ -43,10 +47,25 @@ export interface RunFolder {
   has(key: RunFileKey): boolean;
 }
 
-/** Path of run file `key` in `dir`. */
-export const runFile = (dir: string, key: RunFileKey): string => join(dir, FILES[key]);
+/** The FlatGeobuf form of a layer's GeoJSON key (buildings -> buildingsFgb), if it has one. */
+const fgbOf = (key: RunFileKey): RunFileKey | undefined => (key in VECTOR_LAYERS ? VECTOR_LAYERS[key as VectorLayer].fgb : undefined);
 
-/** Whether `dir` holds run file `key`. */
+/**
+ * Path of run file `key` in `dir`. For the large vector layers (`buildings`, `network`) the file the readers take:
+ * the .fgb where the run has it, else the .geojson (runs before issue 18, batch merges). A .geojson changed after the
+ * .fgb (by hand or by a tool; the stages write the twin first and the .fgb last) is taken instead, as the newer data.
+ */
+export const runFile = (dir: string, key: RunFileKey): string => {
+  const fgb = fgbOf(key);
+  const geojson = join(dir, FILES[key]);
+  if (!fgb) return geojson;
+  const f = statSync(join(dir, FILES[fgb]), { throwIfNoEntry: false });
+  if (!f?.isFile()) return geojson;
+  const g = statSync(geojson, { throwIfNoEntry: false });
+  return g && g.mtimeMs > f.mtimeMs ? geojson : join(dir, FILES[fgb]);
+};
+
+/** Whether `dir` holds run file `key` (for `buildings` and `network`: the .fgb or the .geojson). */
 export const hasRunFile = (dir: string, key: RunFileKey): boolean => existsSync(runFile(dir, key));
 
 const bad = (file: string, message: string, value?: unknown, record?: string | number): InputError =>
@@ -56,7 +75,8 @@ async function requireFile(dir: string, key: RunFileKey): Promise<string> {
   const file = runFile(dir, key);
   const s = await stat(file).catch(() => undefined);
   if (!s?.isFile()) {
-    throw new InputError('run-missing-file', `${FILES[key]} is not in the run folder`, { file, hint: `run \`${FILE_WRITER[key]}\` on this run first` });
+    const fgb = fgbOf(key);
+    throw new InputError('run-missing-file', `${fgb ? `neither ${FILES[fgb]} nor ${FILES[key]} is` : `${FILES[key]} is not`} in the run folder`, { file, hint: `run \`${FILE_WRITER[key]}\` on this run first` });
   }
   return file;
 }
@@ -162,16 +182,14 @@ async function readCollection<F = unknown>(
 ): Promise<{ file: string; fc: { type: 'FeatureCollection'; features: F[]; properties?: unknown } }> {
   const file = await requireFile(dir, key);
   const hint = `the file does not follow the heatplan ${CONTRACT_VERSION} run-folder contract; rerun \`${FILE_WRITER[key]}\``;
-  const value = await readFeatureCollection(file, {
-    code: 'run-bad-file',
-    hint,
-    map: (f, i) => {
-      const ft = f as { type?: unknown; properties?: unknown } | null;
-      if (!ft || typeof ft !== 'object' || ft.type !== 'Feature') throw bad(file, 'not a GeoJSON Feature', ft?.type, i);
-      if (ft.properties === undefined || ft.properties === null) (ft as { properties: object }).properties = {};
-      return keep ? keep(ft as F, i) : (ft as F);
-    },
-  });
+  const map = (f: unknown, i: number): F => {
+    const ft = f as { type?: unknown; properties?: unknown } | null;
+    if (!ft || typeof ft !== 'object' || ft.type !== 'Feature') throw bad(file, 'not a GeoJSON Feature', ft?.type, i);
+    if (ft.properties === undefined || ft.properties === null) (ft as { properties: object }).properties = {};
+    return keep ? keep(ft as F, i) : (ft as F);
+  };
+  // the FlatGeobuf form where the run has it: the same features and members as the GeoJSON twin (engine/io/fgb.ts)
+  const value = file.endsWith('.fgb') ? await readFgbLayer(file, { code: 'run-bad-file', hint, map }) : await readFeatureCollection(file, { code: 'run-bad-file', hint, map });
   const fc = value as { type?: unknown; features?: unknown };
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw bad(file, 'not a GeoJSON FeatureCollection', fc?.type);
   return { file, fc: fc as { type: 'FeatureCollection'; features: F[] } };
@@ -191,7 +209,7 @@ export async function readBlocks(dir: string): Promise<BlocksCollection> {
   return (await readCollection(dir, 'blocks')).fc as BlocksCollection;
 }
 
-/** buildings.geojson. */
+/** buildings.fgb, else buildings.geojson (the same collection: features, then `files`). */
 export async function readBuildings(dir: string, o: CollectionReadOptions<BuildingsCollection['features'][number]> = {}): Promise<BuildingsCollection> {
   return (await readCollection(dir, 'buildings', o.keep)).fc as BuildingsCollection;
 }
@@ -206,7 +224,7 @@ export async function readRoads(dir: string): Promise<RoadsCollection> {
   return (await readCollection(dir, 'roads')).fc as RoadsCollection;
 }
 
-/** network.geojson; every feature has a `kind` of NETWORK_KINDS. */
+/** network.fgb, else network.geojson; every feature has a `kind` of NETWORK_KINDS. */
 export async function readNetwork(dir: string): Promise<NetworkCollection> {
   const { file, fc } = await readCollection(dir, 'network');
   fc.features.forEach((f, i) => {

@@ -122,6 +122,17 @@ export interface DemandTilesSummary {
 export interface DemandSummary extends DemandStageSummary {
   tiles?: DemandTilesSummary;
   warningDetails: WarningSummary[];
+  /** buildings.fgb and whether its GeoJSON twin was written (issue 18; absent in older runs: buildings.geojson only). */
+  layers?: { buildings: VectorLayerFiles };
+}
+
+/** A large vector layer of the run: its FlatGeobuf file, features, and its GeoJSON twin (null: not written) and why. */
+export interface VectorLayerFiles {
+  fgb: string;
+  features: number;
+  geojson: string | null;
+  /** e.g. 'auto: 1004824 features > 100000 (--geojson-max-features)', '--geojson never'. */
+  geojsonReason: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -348,11 +359,15 @@ export interface RouteRoadsSummary {
   duplicateEdges: number;
   degenerateEdges: number;
   parallelSplit: number;
+  /** How the road graph came (engine/network/graph-cache.ts): built (no cache yet), reused from road-graph.bin, rebuilt (the cache was for other roads or options, or corrupt). */
+  graphCache?: 'built' | 'reused' | 'rebuilt';
 }
 
 /** manifest.route (engine/network/stage.ts `runRouteStage().summary`). */
 export interface RouteSummary extends Omit<NetworkPlanSummary, 'plantSource'> {
   plantSource: 'potential' | 'file' | 'given' | 'suggested';
+  /** network.fgb and whether its GeoJSON twin was written (issue 18; absent in older runs: network.geojson only). */
+  layers?: { network: VectorLayerFiles };
   /** With --plant-from-potential: the potential.tif band that decided the plant and the cell's kW per band. */
   plantPotential?: { band: string; cell_kW: Record<string, number> };
   /** Plant sites compared (engine/network/plant-sites.ts) and the criterion that chose the kept one. */

@@ -3,8 +3,11 @@
  * grouped by network (feature property `network`; one network when absent). Bad records are errors naming the
  * feature; defaulted values are counted warnings.
  */
+import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
+import { readFeatureCollection } from '../io/geojson-stream.js';
+import { readFgbLayer } from '../io/fgb.js';
 import { plantFromRecord, plantRecordSchema, type PlantSpec } from './plants.js';
 
 export interface SimConsumer {
@@ -107,49 +110,36 @@ function routeSupplyCurve(v: unknown, returnC: number | undefined, file: string)
   return out;
 }
 
-/** Parse network.geojson text into networks (one per `network` property value). */
+/** network.geojson's collection members the simulation reads (FeatureCollection properties: engine/run/contract.ts). */
+type CollectionTop = { type?: unknown; features?: unknown; properties?: Record<string, unknown> | null };
+
 /**
- * The networks of network.geojson: `text` is the file's text, or the collection already parsed (the simulate stage
- * reads the file feature by feature, engine/io/geojson-stream.ts, as a city's network is longer than V8's longest string).
+ * An incremental reader of network.geojson: `add` takes the features one by one as a streamed read gives them
+ * (engine/io/geojson-stream.ts) and keeps only the simulation's plain records, never the features themselves (a
+ * city's network holds millions of features, each with its geometry); `finish` takes the collection's other members
+ * and returns the networks. Errors come in the order a whole-file parse gives them: the collection's type, its
+ * properties, then the first bad feature (a feature's error is held until `finish`, and later features are skipped).
  */
-export function parseNetworkGeojson(text: string | Record<string, unknown>, file: string, warnings = new Warnings()): SimNetwork[] {
-  let fc: { type?: string; features?: Feature[]; properties?: Record<string, unknown> };
-  if (typeof text !== 'string') fc = text as typeof fc;
-  else
-    try {
-      fc = JSON.parse(text);
-    } catch (e) {
-      throw new InputError('network-bad-json', `not valid JSON: ${(e as Error).message}`, { file });
-    }
-  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    throw new InputError('network-bad-geojson', 'network.geojson must be a GeoJSON FeatureCollection', { file, value: fc?.type });
-  }
-  const top = fc.properties ?? undefined;
-  const supplyCurve = routeSupplyCurve(top?.supplyCurve, finiteOr(top?.return_C), file);
-  const nets = new Map<string, SimNetwork>();
+export function networkReader(file: string, warnings = new Warnings()): { add(feature: unknown, index: number): void; finish(top: CollectionTop): SimNetwork[] } {
+  type Stub = Pick<SimNetwork, 'id' | 'consumers' | 'pipes' | 'plants' | 'droppedIds'>;
+  const nets = new Map<string, Stub>();
   // service pipes without a `network` property belong to their consumer's network (resolved after all features)
   const services: { netId?: string; s: SimService }[] = [];
-  const net = (id: string) => {
+  let held: unknown;
+  const net = (id: string): Stub => {
     let n = nets.get(id);
-    if (!n) {
-      n = {
-        id, file, consumers: [], pipes: [], plants: [],
-        // the route stage's collection properties (engine/run/contract.ts NetworkProperties)
-        supplyC: finiteOr(top?.supply_C),
-        returnC: finiteOr(top?.return_C),
-        designGroundC: finiteOr(top?.ground_C),
-        pumping: routePumping(top?.pumping),
-        carries: top?.carries === 'heat' || top?.carries === 'cold' || top?.carries === 'both' ? top.carries : undefined,
-        coolSupplyC: finiteOr(top?.coolSupply_C),
-        coolReturnC: finiteOr(top?.coolReturn_C),
-        routeWeather: typeof top?.weather === 'string' && top.weather !== '',
-        ...(supplyCurve ? { supplyCurve } : {}),
-      };
-      nets.set(id, n);
-    }
+    if (!n) nets.set(id, (n = { id, consumers: [], pipes: [], plants: [] }));
     return n;
   };
-  fc.features.forEach((f, i) => {
+  const add = (feature: unknown, i: number): void => {
+    if (held !== undefined) return;
+    try {
+      addFeature(feature as Feature, i);
+    } catch (e) {
+      held = e;
+    }
+  };
+  const addFeature = (f: Feature, i: number): void => {
     const p = f?.properties ?? {};
     const kind = p.kind;
     const explicitNet = p.network !== undefined && p.network !== null ? String(p.network) : undefined;
@@ -228,19 +218,81 @@ export function parseNetworkGeojson(text: string | Record<string, unknown>, file
       warnings.add('consumer-dropped-by-route', 'building dropped by the route stage is not simulated', { file, record });
       if (p.id !== undefined) (net(netId).droppedIds ??= []).push(String(p.id));
     }
-  });
-  if (nets.size === 0) throw new InputError('network-empty', 'network.geojson holds no consumers, pipes or plants', { file });
-  if (services.length) {
-    const netOf = new Map<string, string>();
-    for (const n of nets.values()) for (const c of n.consumers) netOf.set(c.id, n.id);
-    for (const { netId, s } of services) {
-      const id = netId ?? netOf.get(s.consumer) ?? (nets.size === 1 ? [...nets.keys()][0]! : undefined);
-      if (id === undefined) {
-        warnings.add('service-no-network', 'service pipe whose consumer is in no network: its losses are not simulated', { file, record: `service of consumer ${s.consumer}` });
-        continue;
-      }
-      (net(id).services ??= []).push(s);
+  };
+  const finish = (fc: CollectionTop): SimNetwork[] => {
+    if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+      throw new InputError('network-bad-geojson', 'network.geojson must be a GeoJSON FeatureCollection', { file, value: fc?.type });
     }
-  }
-  return [...nets.values()];
+    const top = fc.properties ?? undefined;
+    const supplyCurve = routeSupplyCurve(top?.supplyCurve, finiteOr(top?.return_C), file);
+    if (held !== undefined) throw held;
+    if (nets.size === 0) throw new InputError('network-empty', 'network.geojson holds no consumers, pipes or plants', { file });
+    // the route stage's collection properties (engine/run/contract.ts NetworkProperties), the same for every network
+    const make = (id: string, n: Stub): SimNetwork => ({
+      id, file, consumers: n.consumers, pipes: n.pipes, plants: n.plants,
+      supplyC: finiteOr(top?.supply_C),
+      returnC: finiteOr(top?.return_C),
+      designGroundC: finiteOr(top?.ground_C),
+      pumping: routePumping(top?.pumping),
+      carries: top?.carries === 'heat' || top?.carries === 'cold' || top?.carries === 'both' ? top.carries : undefined,
+      coolSupplyC: finiteOr(top?.coolSupply_C),
+      coolReturnC: finiteOr(top?.coolReturn_C),
+      routeWeather: typeof top?.weather === 'string' && top.weather !== '',
+      ...(supplyCurve ? { supplyCurve } : {}),
+      ...(n.droppedIds ? { droppedIds: n.droppedIds } : {}),
+    });
+    const out = new Map<string, SimNetwork>();
+    for (const [id, n] of nets) out.set(id, make(id, n));
+    if (services.length) {
+      const netOf = new Map<string, string>();
+      for (const n of out.values()) for (const c of n.consumers) netOf.set(c.id, n.id);
+      for (const { netId, s } of services) {
+        const id = netId ?? netOf.get(s.consumer) ?? (out.size === 1 ? [...out.keys()][0]! : undefined);
+        if (id === undefined) {
+          warnings.add('service-no-network', 'service pipe whose consumer is in no network: its losses are not simulated', { file, record: `service of consumer ${s.consumer}` });
+          continue;
+        }
+        let n = out.get(id);
+        if (!n) out.set(id, (n = make(id, { id, consumers: [], pipes: [], plants: [] })));
+        (n.services ??= []).push(s);
+      }
+    }
+    return [...out.values()];
+  };
+  return { add, finish };
+}
+
+/**
+ * The networks of network.geojson (one per `network` property value): `text` is the file's text, or the collection
+ * already parsed. The simulate stage streams the file instead (readNetworkFile), as a city's network is longer than
+ * V8's longest string.
+ */
+export function parseNetworkGeojson(text: string | Record<string, unknown>, file: string, warnings = new Warnings()): SimNetwork[] {
+  let fc: CollectionTop;
+  if (typeof text !== 'string') fc = text as CollectionTop;
+  else
+    try {
+      fc = JSON.parse(text);
+    } catch (e) {
+      throw new InputError('network-bad-json', `not valid JSON: ${(e as Error).message}`, { file });
+    }
+  const r = networkReader(file, warnings);
+  if (fc?.type === 'FeatureCollection' && Array.isArray(fc.features)) (fc.features as unknown[]).forEach((f, i) => r.add(f, i));
+  return r.finish(fc);
+}
+
+/** The networks of a network.geojson file, read feature by feature: only the simulation's records are kept. */
+export async function readNetworkFile(file: string, warnings = new Warnings()): Promise<SimNetwork[]> {
+  const r = networkReader(file, warnings);
+  const read = {
+    code: 'network-bad-json',
+    hint: `${basename(file)} is damaged: rerun \`heatplan route --run DIR\``,
+    map: (f: unknown, i: number): undefined => {
+      r.add(f, i);
+      return undefined;
+    },
+  };
+  // network.fgb (issue 18) or network.geojson: the same features and collection members
+  const fc = file.endsWith('.fgb') ? await readFgbLayer<undefined>(file, read) : await readFeatureCollection<undefined>(file, read);
+  return r.finish(fc as CollectionTop);
 }

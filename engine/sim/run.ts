@@ -12,11 +12,10 @@ import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import { Warnings } from '../util/warnings.js';
 import { FILES, type SimSummary } from '../run/contract.js';
 import type { SimResilienceSummary } from '../run/summaries.js';
-import { readHourly, readNetwork, readSim } from '../run/read.js';
+import { readHourly, readNetwork, readSim, runFile } from '../run/read.js';
 import { OUTAGE_DEFAULTS, resilienceOf } from '../platform/resilience.js';
 import { existsSync } from 'node:fs';
-import { parseNetworkGeojson } from './network-input.js';
-import { readFeatureCollection } from '../io/geojson-stream.js';
+import { readNetworkFile } from './network-input.js';
 import { simJson, simSummary, writeHourlyCsv, writeSimSheetCsv } from './output.js';
 import { checkPlantUnits, plantFromRecord, plantRecordSchema, type BackupSpec, type PlantSpec } from './plants.js';
 import { readScenario, runScenario, type CaseResult, type Scenario } from './scenario.js';
@@ -128,11 +127,12 @@ export async function runSimulateStage(o: SimulateStageOptions): Promise<{ cases
   const warnings = new Warnings();
   const tx = await RunTransaction.open(o.runDir);
   return withRun(tx, async (tx) => {
-    const netFile = join(tx.dir, FILES.network);
-    if (!existsSync(netFile)) throw new InputError('sim-no-network', 'run folder has no network.geojson', { file: netFile, hint: 'run `heatplan route --run DIR` first' });
-    // feature by feature: a city's network.geojson is longer than the longest string V8 can hold
-    const fc = await readFeatureCollection(netFile, { code: 'network-bad-json', hint: 'network.geojson is damaged: rerun `heatplan route --run DIR`' });
-    const networks = parseNetworkGeojson(fc, netFile, warnings);
+    // network.fgb where the run has it (issue 18), else network.geojson
+    const netFile = runFile(tx.dir, 'network');
+    if (!existsSync(netFile)) throw new InputError('sim-no-network', 'run folder has no network.fgb or network.geojson', { file: netFile, hint: 'run `heatplan route --run DIR` first' });
+    // feature by feature, keeping only the simulation's records: a city's network.geojson is longer than the longest
+    // string V8 can hold, and its features as objects (geometry included) would take gigabytes
+    const networks = await readNetworkFile(netFile, warnings);
     const weather = await readWeather(o.weatherPath, { ...(o.weather ?? {}), warnings });
     checkWeatherAgainstDemand(weather, tx.manifest.demand, warnings);
     const pf = o.plantsPath ? await readPlantsFile(o.plantsPath) : undefined;

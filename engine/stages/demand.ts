@@ -1,5 +1,6 @@
 /** The demand stage: buildings -> demand grid (demand.tif), blocks, building table, into a new run folder. */
 import { UsageError } from '../errors.js';
+import { GEOJSON_TWIN_MAX_FEATURES, GEOJSON_TWIN_MODES } from '../run/contract.js';
 import { DEFAULT_MAX_CELLS } from '../grid/grid.js';
 import { bool, crs, num, oneOf, path, required, str, U } from './fields.js';
 import { defineStage } from './types.js';
@@ -51,13 +52,15 @@ export const demandFields = {
   intensityRegion: num('--intensity-region', undefined, { int: true, min: 1, max: 8 }, 'Japanese climate region', { help: "outside Japan: the Japanese climate region 1-8 whose room-load heating and cooling intensities stand in for the site (space heat scaled by the degree-day ratio); default none: cooling not given" }),
   includeBasement: bool('--include-basement', false, { help: 'count storeys below ground in floor area' }),
   maxCells: num('--max-cells', undefined, { int: true, positive: true }, 'largest grid, in cells', { default: DEFAULT_MAX_CELLS, help: 'largest demand grid in cells (width x height), refused before it is allocated; the default is sized in engine/grid/grid.ts' }),
+  geojson: oneOf('--geojson', GEOJSON_TWIN_MODES, { default: 'auto', help: 'buildings.geojson beside buildings.fgb (the run\'s own form, always written): auto = while the layer has at most --geojson-max-features features, always, never' }),
+  geojsonMaxFeatures: num('--geojson-max-features', undefined, { int: true, positive: true }, 'features', { default: GEOJSON_TWIN_MAX_FEATURES, help: 'largest layer of which --geojson auto writes buildings.geojson: a size policy, not a physical figure (100,000 features are about 56 MiB of buildings.geojson, a ninth of V8\'s longest string, so tools reading GeoJSON as one string open it; engine/run/contract.ts)' }),
   force: bool('--force', false, { help: 'replace an existing run that holds more than a demand stage (its potential, areas, network, simulation, report, maps and any other files are removed); without it that is refused, listing them' }),
 };
 
 export const demand = defineStage({
   name: 'demand',
   command: 'demand',
-  description: 'map building heat demand onto a grid and blocks (writes demand.tif, blocks.geojson, buildings.geojson, manifest.json)',
+  description: 'map building heat demand onto a grid and blocks (writes demand.tif, blocks.geojson, buildings.fgb, buildings.geojson for small runs, manifest.json)',
   runArg: 'out',
   manifestKey: 'demand',
   fields: demandFields,

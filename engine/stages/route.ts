@@ -1,5 +1,6 @@
-/** The route stage: candidate pipe network on the road graph with heat-density pruning, into network.geojson. */
+/** The route stage: candidate pipe network on the road graph with heat-density pruning, into network.fgb (+ network.geojson). */
 import { UsageError } from '../errors.js';
+import { GEOJSON_TWIN_MAX_FEATURES, GEOJSON_TWIN_MODES } from '../run/contract.js';
 import { DEFAULT_SIZING } from '../network/sizing.js';
 import { bool, crs, num, oneOf, path, plantList, required, str, supplyAboveReturn, U, words, yesNo } from './fields.js';
 import { defineStage } from './types.js';
@@ -64,6 +65,8 @@ export const routeFields = {
   snap_m: num('--snap', U.m, { positive: true }, 'vertex join distance', { default: 0.5, aliases: ['snap'], help: 'vertices closer than this are joined (lines without node ids)' }),
   crossings: yesNo('--crossings', { help: 'node roads where they cross on one layer (default: yes for SHP/GeoJSON, no for OSM)' }),
   improve: bool('--improve', true, { help: 'the key-path exchange after Mehlhorn (--no-improve skips it)' }),
+  geojson: oneOf('--geojson', GEOJSON_TWIN_MODES, { default: 'auto', help: 'network.geojson beside network.fgb (the run\'s own form, always written): auto = while the layer has at most --geojson-max-features features, always, never' }),
+  geojsonMaxFeatures: num('--geojson-max-features', undefined, { int: true, positive: true }, 'features', { default: GEOJSON_TWIN_MAX_FEATURES, help: 'largest layer of which --geojson auto writes network.geojson: a size policy, not a physical figure (100,000 features are about 56 MiB of buildings.geojson, a ninth of V8\'s longest string, so tools reading GeoJSON as one string open it; engine/run/contract.ts)' }),
   exportGraph: path('--export-graph', 'out', 'CSV of the noded road graph', { help: 'write the noded road graph with consumer taps as CSV (from,to,length_m,x1,y1,x2,y2)' }),
   exportTerminals: path('--export-terminals', 'out', 'CSV of plant and consumer node ids', { help: 'write the plant and consumer node ids of that graph (CSV node,kind)' }),
 };
@@ -71,7 +74,7 @@ export const routeFields = {
 export const route = defineStage({
   name: 'route',
   command: 'route',
-  description: 'pipe network on the road graph: Steiner tree from the plant(s) to the consumers, heat-density pruning, DN sizing, losses (writes network.geojson)',
+  description: 'pipe network on the road graph: Steiner tree from the plant(s) to the consumers, heat-density pruning, DN sizing, losses (writes network.fgb, network.geojson for small networks)',
   runArg: 'run',
   manifestKey: 'route',
   fields: routeFields,

@@ -1,20 +1,33 @@
 /**
- * City benchmark: about 1,000,000 buildings end to end, each stage as a whole `heatplan` process with its wall time and
- * peak RSS from the OS (/usr/bin/time -v). The city is the batch benchmark's: copies of the Osaka tiles
- * (../shared/datasets/osaka, 11,684 PLATEAU buildings) side by side as GeoJSON (scripts/bench/_synthetic-city.ts), in
- * a temp folder. Osaka comes without roads, so the city gets a synthetic street grid (GeoJSON lines, `--street-m`
- * apart, highway=residential, one line per block side so the graph is noded at every crossing). Stages: demand, route
- * with a consumer per building (plant suggested), and the viewer's server converting buildings.geojson for the
- * browser (/api/buildings.bin) and serving network.geojson.
+ * City benchmark (issue 18): the whole chain on about 1,000,000 buildings, demand -> areas -> route with a consumer
+ * per building -> simulate -> cost, each stage as a whole `heatplan` process under /usr/bin/time -v: its wall time,
+ * CPU time (user + system) and peak RSS from the OS, the chain total and a pass/fail against the issue's target (the
+ * whole chain under 2 minutes and 6 GB on this 2-core machine). The city is the batch benchmark's: copies of the Osaka
+ * tiles (../shared/datasets/osaka, 11,684 PLATEAU buildings) side by side as GeoJSON (scripts/bench/_synthetic-city.ts),
+ * in a temp folder. Osaka comes without roads, so the city gets a synthetic street grid (GeoJSON lines, `--street-m`
+ * apart, highway=residential, one line per block side so the graph is noded at every crossing).
  *
- *   npx tsx scripts/bench/city.ts [--buildings 1000000] [--street-m 200] [--stages demand,route,view] [--dir D] [--keep]
+ *   npx tsx scripts/bench/city.ts [--buildings 1000000] [--street-m 200] [--stages demand,areas,route,simulate,cost]
+ *       [--dir CITY] [--out DIR] [--timeout 600] [--plant lon,lat] [--plant-type biomass] [--route-args "--prune-by none"] [--cost-args "..."] [--weather FILE] [--keep]
  *
- * --dir reuses a folder made by an earlier --keep run (the city and the run in it are kept; stages not asked for are
- * not rerun).
+ * - `--dir CITY` reuses a city made by an earlier `--keep` run (its copies, streets and run/ are read, never written
+ *   when `--out` is given); `--out DIR` writes the run to DIR/run, starting from a copy of CITY/run when the chain
+ *   does not begin with demand (a run whose demand is done).
+ * - `--timeout S`: a stage still running after S seconds of wall time is stopped (its process group) and reported as
+ *   such with the peak RSS sampled from /proc until then; a stage that fails or times out skips the later stages,
+ *   each reported with the reason.
+ * - The plant: route gets `--plant lon,lat` (default the centre of the street grid, a benchmark choice) without a
+ *   capacity, so no plant site comparison runs; simulate gets a plants file with one plant of the route's design
+ *   output there (the line the `plant-location-only` warning suggests), of `--plant-type` (default biomass: wood chip
+ *   is the fuel the demo's cost table prices) at the simulation's default efficiency of the type. `--route-args` adds route options (e.g. `--prune-by none`); `--cost-args` replaces the cost
+ *   stage's tables (default the demo's illustrative table datasets/costs/demo-assumptions.csv, its rows labelled
+ *   ASSUMPTION, in JPY: the bench measures the stage, it does not price a real city).
+ * - `--stages ...,view` adds the viewer's server converting buildings for the browser (/api/buildings.bin) and
+ *   serving network.geojson (not part of the chain's total).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { syntheticCity } from './_synthetic-city.js';
 
@@ -24,11 +37,20 @@ const arg = (name: string, def: string) => {
 };
 const target = Number(arg('buildings', '1000000'));
 const streetM = Number(arg('street-m', '200'));
-const stages = arg('stages', 'demand,route,view').split(',');
+const stages = arg('stages', 'demand,areas,route,simulate,cost').split(',');
 const keep = process.argv.includes('--keep');
+const timeoutS = Number(arg('timeout', '600'));
+const routeArgs = arg('route-args', '').split(/\s+/).filter(Boolean);
+/** The simulated plant's type: biomass (wood chip), the fuel the demo's cost table prices, so that cost can run. */
+const plantType = arg('plant-type', 'biomass');
+/** The cost stage's tables: the demo's illustrative rows (labelled ASSUMPTION in that file) on the bundled cited ones. */
+const costArgs = arg('cost-args', `--costs ${join('datasets', 'costs', 'demo-assumptions.csv')} --currency JPY`).split(/\s+/).filter(Boolean).map((a) => (a.endsWith('.csv') && !a.startsWith('/') ? join(resolve(import.meta.dirname, '..', '..'), a) : a));
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DATA = resolve(process.env.HEATPLAN_DATA ?? join(ROOT, '..', 'shared', 'datasets'));
 const BIN = join(ROOT, 'bin', 'heatplan.mjs');
+const WEATHER = resolve(arg('weather', join(ROOT, 'datasets', 'weather', '6158195.has'))); // Okayama, climate region 6 as the city's demand
+/** The issue's target for the whole chain: wall time, s, and peak memory, MiB. */
+const TARGET_WALL_S = 120, TARGET_RSS_MB = 6 * 1024;
 
 interface City {
   dir: string;
@@ -107,16 +129,88 @@ function makeStreets(city: City): string {
 const cpuSeconds = (report: string): number =>
   Number(/User time \(seconds\): ([\d.]+)/.exec(report)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(report)?.[1] ?? NaN);
 
-/** One heatplan command as a whole process under /usr/bin/time -v: wall s, peak RSS MB, exit status, last output. */
-function timed(args: string[]): { wallS: number; cpuS: number; rssMb: number; ok: boolean; tail: string } {
+interface StageRow {
+  stage: string;
+  wallS: number;
+  cpuS: number;
+  rssMb: number;
+  /** ok, failed (exit status), timeout, skipped */
+  status: 'ok' | 'failed' | 'timeout' | 'skipped';
+  tail: string;
+  inChain: boolean;
+}
+
+/**
+ * From /proc, for a process and its descendants: the largest peak RSS (VmHWM), MiB, and the CPU time (user + system),
+ * s; NaN when gone. Used when a stage is stopped at the timeout, so /usr/bin/time cannot report.
+ */
+function sampleProc(pid: number): { hwmMb: number; cpuS: number } {
+  let best = NaN, cpu = 0;
+  const walk = (p: number) => {
+    try {
+      const st = readFileSync(`/proc/${p}/status`, 'utf8');
+      const m = /VmHWM:\s+(\d+) kB/.exec(st);
+      if (m) best = Math.max(Number.isNaN(best) ? 0 : best, Number(m[1]) / 1024);
+      // fields 14 and 15 of /proc/PID/stat (after the command in parentheses): utime, stime in clock ticks (100 Hz)
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      cpu += (Number(f[11]) + Number(f[12])) / 100;
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        const kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        for (const k of kids ? kids.split(/\s+/) : []) walk(Number(k));
+      }
+    } catch {
+      // the process ended between the reads
+    }
+  };
+  walk(pid);
+  return { hwmMb: best, cpuS: Number.isNaN(best) ? NaN : cpu };
+}
+
+/**
+ * One heatplan command as a whole process under /usr/bin/time -v in its own process group: wall s, CPU s, peak RSS
+ * MiB (time's report; sampled from /proc when the stage is stopped at the timeout), status, its last lines.
+ */
+async function timed(args: string[]): Promise<Omit<StageRow, 'stage' | 'inChain'>> {
   const t0 = performance.now();
-  const p = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, ...args], { maxBuffer: 1 << 28, encoding: 'utf8' });
-  const out = `${p.stdout}\n${p.stderr}`;
-  const ok = p.status === 0;
+  const child = spawn('/usr/bin/time', ['-v', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  let hwm = NaN, cpuSampled = NaN, timedOut = false;
+  const sampler = setInterval(() => {
+    const v = sampleProc(child.pid!);
+    if (Number.isFinite(v.hwmMb)) hwm = Math.max(Number.isNaN(hwm) ? 0 : hwm, v.hwmMb);
+    if (Number.isFinite(v.cpuS)) cpuSampled = v.cpuS;
+  }, 500);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // ended just now
+    }
+  }, timeoutS * 1000);
+  const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  clearInterval(sampler);
+  clearTimeout(timer);
   const wallS = (performance.now() - t0) / 1000;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(out);
-  const tail = out.split('\n').filter((l) => l.trim() && !/^\t/.test(l)).slice(-3).join(' | ');
-  return { wallS, cpuS: cpuSeconds(out), rssMb: m ? Number(m[1]) / 1024 : NaN, ok, tail };
+  const tail = out.split('\n').filter((l) => l.trim() && !/^\t/.test(l)).slice(-3).join(' | ').slice(0, 400);
+  if (timedOut) return { wallS, cpuS: cpuSampled, rssMb: hwm, status: 'timeout', tail: `stopped after ${timeoutS} s (CPU and peak RSS sampled from /proc every 0.5 s until then)` };
+  return { wallS, cpuS: cpuSeconds(out), rssMb: m ? Number(m[1]) / 1024 : hwm, status: code === 0 ? 'ok' : 'failed', tail };
+}
+
+/** The centre of the street grid's extent (lon, lat), a benchmark choice of plant site. */
+function gridCentre(roads: string): string {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (const m of readFileSync(roads, 'utf8').matchAll(/\[(-?\d+\.\d+),(-?\d+\.\d+)\]/g)) {
+    const lon = Number(m[1]), lat = Number(m[2]);
+    if (lon < w) w = lon;
+    if (lon > e) e = lon;
+    if (lat < s) s = lat;
+    if (lat > n) n = lat;
+  }
+  return `${((w + e) / 2).toFixed(6)},${((s + n) / 2).toFixed(6)}`;
 }
 
 /** The viewer's server on the run: time until /api/buildings.bin and /run/network.geojson are answered, peak RSS. */
@@ -153,26 +247,95 @@ async function viewTimed(run: string): Promise<{ wallS: number; cpuS: number; rs
 
 const city = await makeCity();
 const roads = stages.includes('route') ? makeStreets(city) : '';
-const run = join(city.dir, 'run');
-mkdirSync(city.dir, { recursive: true });
-const rows: { stage: string; wallS: number; cpuS: number; rssMb: number; ok: boolean; tail: string }[] = [];
+const outDir = arg('out', '');
+const run = join(outDir || city.dir, 'run');
+if (outDir && !stages.includes('demand') && !existsSync(join(run, 'manifest.json'))) {
+  // the kept city's run (demand done) copied, never written: its files only, not a lock or a stage in flight
+  const from = join(city.dir, 'run');
+  if (!existsSync(join(from, 'manifest.json'))) throw new Error(`${from} has no manifest.json: run the chain with demand, or give --dir a city whose run has demand done`);
+  mkdirSync(run, { recursive: true });
+  for (const f of readdirSync(from)) if (!f.startsWith('.') && statSync(join(from, f)).isFile()) cpSync(join(from, f), join(run, f));
+  console.error(`copied ${from} -> ${run}`);
+}
+mkdirSync(outDir || city.dir, { recursive: true });
+const rows: StageRow[] = [];
 const size = (f: string) => (existsSync(f) ? `${(statSync(f).size / 2 ** 20).toFixed(0)} MB` : '-');
-if (stages.includes('demand')) {
-  const r = timed(['demand', '--buildings', ...city.files, '--out', run, '--scheme', 'plateau', '--use-column', 'usage', '--storeys-column', 'storeys', '--height-column', 'height', '--floor-area-column', 'floor', '--id-column', 'id', '--crs', 'EPSG:6674', '--climate-region', '6', '--quiet']);
-  rows.push({ stage: `demand (buildings.geojson ${size(join(run, 'buildings.geojson'))})`, ...r });
-}
-if (stages.includes('route')) {
-  const r = timed(['route', '--run', run, '--roads', roads, '--quiet']);
-  let extra = '';
-  if (r.ok) {
-    const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
-    extra = `, ${m.route.consumers.toLocaleString('en-US')} consumers, trench ${(m.route.trench_m / 1000).toFixed(0)} km`;
+const manifest = () => JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
+const load0 = loadavg();
+let stop = '';
+/** Run a stage unless an earlier one failed; `describe` adds its result's figures. */
+async function stage(name: string, args: string[], describe: () => string = () => '', inChain = true): Promise<void> {
+  if (stop) {
+    rows.push({ stage: name, wallS: NaN, cpuS: NaN, rssMb: NaN, status: 'skipped', tail: `not run: ${stop}`, inChain });
+    return;
   }
-  rows.push({ stage: `route, a consumer per building (network.geojson ${size(join(run, 'network.geojson'))}${extra})`, ...r });
+  const line = args.join(' ');
+  console.error(`${new Date().toISOString()} ${name}: heatplan ${line.length > 300 ? `${line.slice(0, 200)} ... ${line.slice(-90)}` : line}`);
+  const r = await timed(args);
+  let extra = '';
+  if (r.status === 'ok') {
+    try {
+      extra = describe();
+    } catch (e) {
+      extra = `(${(e as Error).message})`;
+    }
+  } else stop = `${name} ${r.status === 'timeout' ? `did not finish within --timeout ${timeoutS} s` : 'failed'}`;
+  rows.push({ stage: extra ? `${name} (${extra})` : name, ...r, inChain });
+  console.error(`  ${r.status}, ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} s CPU, ${r.rssMb.toFixed(0)} MB peak${r.status !== 'ok' ? `: ${r.tail}` : ''}`);
 }
-if (stages.includes('view')) rows.push({ stage: 'view: server converts and serves buildings.bin and network.geojson', ...(await viewTimed(run)) });
-console.log(`\nheatplan city benchmark, ${city.buildings.toLocaleString('en-US')} buildings, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+if (stages.includes('demand')) {
+  await stage('demand', ['demand', '--buildings', ...city.files, '--out', run, '--scheme', 'plateau', '--use-column', 'usage', '--storeys-column', 'storeys', '--height-column', 'height', '--floor-area-column', 'floor', '--id-column', 'id', '--crs', 'EPSG:6674', '--climate-region', '6', '--quiet'],
+    () => `${fmt(manifest().demand.buildings ?? NaN)} buildings, ${existsSync(join(run, 'buildings.fgb')) ? `buildings.fgb ${size(join(run, 'buildings.fgb'))}, ` : ''}buildings.geojson ${size(join(run, 'buildings.geojson'))}`);
+}
+if (stages.includes('areas')) await stage('areas', ['areas', '--run', run, '--quiet'], () => `${fmt(manifest().areas.count)} areas, ${fmt(manifest().areas.demand_MWh)} of ${fmt(manifest().areas.totalDemand_MWh)} MWh/a`);
+const plant = arg('plant', '') || (roads ? gridCentre(roads) : '');
+if (stages.includes('route')) {
+  await stage('route, a consumer per building', ['route', '--run', run, '--roads', roads, '--plant', plant, ...routeArgs, '--quiet'], () => {
+    const r = manifest().route;
+    return `${fmt(r.consumers)} consumers, trench ${fmt(r.trench_m / 1000)} km, ${existsSync(join(run, 'network.fgb')) ? `network.fgb ${size(join(run, 'network.fgb'))}` : `network.geojson ${size(join(run, 'network.geojson'))}`}, road graph ${r.roads?.graphCache ?? '?'}`;
+  });
+}
+if (stages.includes('simulate')) {
+  let plantsArgs: string[] = [];
+  try {
+    const p = manifest().route?.plants?.[0];
+    if (p) {
+      const file = join(outDir || city.dir, 'bench-plants.yaml');
+      writeFileSync(file, `- { id: ${p.id}, type: ${plantType}, capacity_kW: ${Math.ceil(p.output_kW)} }\n`);
+      plantsArgs = ['--plants', file];
+    }
+  } catch {
+    // no route in the run: simulate says what is missing
+  }
+  await stage('simulate', ['simulate', '--run', run, '--weather', WEATHER, ...plantsArgs, '--quiet'], () => {
+    const s = manifest().sim;
+    return `${fmt(s.consumers)} consumers, ${fmt(s.heatSold_MWh)} MWh sold, PE factor ${Number(s.primaryEnergyFactor).toFixed(3)}`;
+  });
+}
+if (stages.includes('cost')) await stage('cost', ['cost', '--run', run, ...costArgs, '--quiet'], () => `LCOH network ${Number(manifest().cost.lcohNetwork_per_kWh).toFixed(2)} ${manifest().cost.currency}/kWh`);
+if (stages.includes('view')) {
+  if (stop) rows.push({ stage: 'view', wallS: NaN, cpuS: NaN, rssMb: NaN, status: 'skipped', tail: `not run: ${stop}`, inChain: false });
+  else {
+    const v = await viewTimed(run);
+    rows.push({ stage: 'view: server converts and serves buildings.bin and network.geojson', wallS: v.wallS, cpuS: v.cpuS, rssMb: v.rssMb, status: v.ok ? 'ok' : 'failed', tail: v.tail, inChain: false });
+  }
+}
+const chain = rows.filter((r) => r.inChain);
+const totalWall = chain.reduce((t, r) => t + (Number.isFinite(r.wallS) ? r.wallS : 0), 0);
+const totalCpu = chain.reduce((t, r) => t + (Number.isFinite(r.cpuS) ? r.cpuS : 0), 0);
+const peak = Math.max(...chain.map((r) => (Number.isFinite(r.rssMb) ? r.rssMb : 0)));
+const complete = chain.length > 0 && chain.every((r) => r.status === 'ok');
+// the issue's chain: demand, areas, route, simulate (cost when asked for); a partial chain is not judged
+const whole = ['demand', 'areas', 'route', 'simulate'].every((k) => stages.includes(k));
+const pass = whole && complete && totalWall <= TARGET_WALL_S && peak <= TARGET_RSS_MB;
+const n = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+console.log(`\nheatplan city benchmark, ${city.buildings.toLocaleString('en-US')} buildings, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+console.log(`run ${run}; plant ${plant || '-'}${routeArgs.length ? `; route ${routeArgs.join(' ')}` : ''}; timeout ${timeoutS} s per stage`);
 console.log('| stage | wall s | CPU s (user + sys) | peak RSS MB | result |');
 console.log('|---|---:|---:|---:|---|');
-for (const r of rows) console.log(`| ${r.stage} | ${r.wallS.toFixed(1)} | ${r.cpuS.toFixed(1)} | ${r.rssMb.toFixed(0)} | ${r.ok ? 'ok' : 'FAILED'}${r.tail ? `: ${r.tail}` : ''} |`);
+for (const r of rows) console.log(`| ${r.stage} | ${n(r.wallS)} | ${n(r.cpuS)} | ${n(r.rssMb, 0)} | ${r.status}${r.status !== 'ok' && r.tail ? `: ${r.tail}` : ''} |`);
+console.log(`| chain (${chain.map((r) => r.stage.split(' (')[0]).join(' -> ')}) | ${n(totalWall)} | ${n(totalCpu)} | ${n(peak, 0)} (largest stage) | ${complete ? 'complete' : 'incomplete'} |`);
+console.log(`\ntarget (issue 18): the whole chain under ${TARGET_WALL_S} s and ${TARGET_RSS_MB / 1024} GB: ${!whole ? 'not judged (a partial chain: --stages lacks demand, areas, route or simulate)' : pass ? 'PASS' : 'FAIL'} (${complete ? '' : 'chain incomplete; '}wall ${n(totalWall)} s ${totalWall <= TARGET_WALL_S ? '<=' : '>'} ${TARGET_WALL_S} s, peak ${n(peak, 0)} MB ${peak <= TARGET_RSS_MB ? '<=' : '>'} ${TARGET_RSS_MB} MB)`);
+console.log(JSON.stringify({ bench: 'city', buildings: city.buildings, run, rows, totalWall_s: totalWall, totalCpu_s: totalCpu, peakRss_MB: peak, complete, whole, pass }));
 if (!keep && !arg('dir', '')) rmSync(city.dir, { recursive: true, force: true });

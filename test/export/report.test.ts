@@ -78,7 +78,7 @@ describe('report.html', () => {
     const r = await writeReport(dir);
     expect(r.maps).toBe(0);
     expect(r.charts).toBe(0);
-    expect(r.missing).toHaveLength(8);
+    expect(r.missing).toHaveLength(10);
     const html = readFileSync(r.file, 'utf8');
     expect(html).toContain('No warnings recorded');
     expect(html).toMatch(/demand\.tif<\/code><\/td><td class="missing">missing/);

@@ -41,7 +41,7 @@ const demoOptions = {
   buildings: [join(DEMO, 'buildings.geojson')], scheme: 'plateau', useColumn: 'usage', storeysColumn: 'storeys', floorAreaColumn: 'floorArea',
   heightColumn: 'height', idColumn: 'id', climateRegion: 1, cell_m: 50,
 };
-const DEMAND_FILES = ['blocks.geojson', 'buildings.geojson', 'demand.tif', 'manifest.json'];
+const DEMAND_FILES = ['blocks.geojson', 'buildings.fgb', 'buildings.geojson', 'demand.tif', 'manifest.json'];
 
 let tmp: string;
 beforeAll(() => {
@@ -114,7 +114,7 @@ describe('heatplan run with a demand section over an existing run', () => {
     const lines = again.stderr.split('\n').filter((l) => l.includes('replaces the run'));
     expect(lines).toEqual([
       `heatplan run: replaces the run in ${out} once every stage has finished (until then it stays as it is): ` +
-        'stages demand, areas, report; files areas.geojson, blocks.geojson, buildings.geojson, demand.tif, manifest.json, notes.txt, report.html',
+        'stages demand, areas, report; files areas.geojson, blocks.geojson, buildings.fgb, buildings.geojson, demand.tif, manifest.json, notes.txt, report.html',
     ]);
     expect(readdirSync(out)).not.toContain('notes.txt');
   });
