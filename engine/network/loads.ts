@@ -77,6 +77,10 @@ interface Columns {
   prof: Float64Array;
   /** per day and column the largest hour value: dayMax[d * nCols + c] */
   dayMax: Float64Array;
+  /** per week (7 days) and column the largest hour value: weekMax[w * nCols + c] */
+  weekMax: Float64Array;
+  /** per column the day of its largest hour */
+  peakDay: Int32Array;
   nCols: number;
   hours: number;
 }
@@ -215,11 +219,23 @@ function buildColumns(series: Float64Array[], hours: number): Columns {
       if (v > dayMax[d * nCols + c]!) dayMax[d * nCols + c] = v;
     }
   }
-  return { prof, dayMax, nCols, hours };
+  const weeks = Math.ceil(days / 7);
+  const weekMax = new Float64Array(weeks * nCols);
+  const peakDay = new Int32Array(nCols);
+  for (let d = 0; d < days; d++) {
+    const w = (d / 7) | 0;
+    for (let c = 0; c < nCols; c++) {
+      const v = dayMax[d * nCols + c]!;
+      if (v > weekMax[w * nCols + c]!) weekMax[w * nCols + c] = v;
+      if (v > dayMax[peakDay[c]! * nCols + c]!) peakDay[c] = d;
+    }
+  }
+  return { prof, dayMax, weekMax, peakDay, nCols, hours };
 }
 
 let bounds = new Float64Array(0);
 let nz = new Int32Array(0);
+let scanned = new Uint8Array(0);
 
 /** Exact max over hours of a x prof[h][ca] + b x prof[h][cb] (a, b >= 0): peakOf for an aggregate with two columns. */
 function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number): number {
@@ -249,31 +265,16 @@ function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number):
  * value take part (most pipes of a city carry a few uses): the same sums, without their zero terms.
  */
 function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: number): number {
-  const { prof, dayMax, nCols, hours } = cols;
+  const { prof, dayMax, weekMax, peakDay, nCols, hours } = cols;
   if (c1 <= c0 || hours === 0) return 0;
   if (nz.length < nCols) nz = new Int32Array(nCols);
   let m = 0;
   for (let c = c0; c < c1; c++) if (agg[aOff + c] !== 0) nz[m++] = c;
   if (m === 0) return 0;
   const days = Math.ceil(hours / 24);
-  if (bounds.length < days) bounds = new Float64Array(days);
-  for (let d = 0; d < days; d++) {
-    let b = 0;
-    const row = d * nCols;
-    for (let j = 0; j < m; j++) {
-      const c = nz[j]!;
-      const a = agg[aOff + c]!;
-      if (a > 0) b += a * dayMax[row + c]!;
-    }
-    bounds[d] = b;
-  }
-  // scan days in bound order (selection of the largest remaining bound: only a few days are ever scanned)
+  if (scanned.length < days) scanned = new Uint8Array(days);
   let best = 0;
-  for (;;) {
-    let d = -1, b = best;
-    for (let k = 0; k < days; k++) if (bounds[k]! > b) (b = bounds[k]!), (d = k);
-    if (d < 0) break;
-    bounds[d] = -1;
+  const scanDay = (d: number): void => {
     const h1 = Math.min(hours, d * 24 + 24);
     for (let h = d * 24; h < h1; h++) {
       let s = 0;
@@ -284,6 +285,32 @@ function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: 
       }
       if (s > best) best = s;
     }
+  };
+  const bound = (max: Float64Array, k: number): number => {
+    let b = 0;
+    const row = k * nCols;
+    for (let j = 0; j < m; j++) {
+      const c = nz[j]!;
+      const a = agg[aOff + c]!;
+      if (a > 0) b += a * max[row + c]!;
+    }
+    return b;
+  };
+  // first the peak days of the columns present (a high first value), then every week and day whose bound (the largest
+  // value of each column in it) can beat the best value so far: the exact maximum, few days scanned
+  const first: number[] = [];
+  for (let j = 0; j < m; j++) {
+    const d = peakDay[nz[j]!]!;
+    if (scanned[d]) continue;
+    scanned[d] = 1;
+    first.push(d);
+    scanDay(d);
   }
+  const weeks = Math.ceil(days / 7);
+  for (let w = 0; w < weeks; w++) {
+    if (!(bound(weekMax, w) > best)) continue;
+    for (let d = w * 7, d1 = Math.min(days, w * 7 + 7); d < d1; d++) if (!scanned[d] && bound(dayMax, d) > best) scanDay(d);
+  }
+  for (const d of first) scanned[d] = 0;
   return best;
 }
