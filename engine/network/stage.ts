@@ -132,10 +132,15 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
     const id = String(p.id ?? i);
     const heat = Number(p.heat_MWh);
     const peak = Number(p.peak_kW);
-    for (const k of ['id', 'x', 'y', 'heat_MWh', 'peak_kW', 'kind']) delete p[k];
-    return { id, x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props: p };
+    // a new object without them (delete would turn each of a million objects into a slow, 3x larger dictionary)
+    const props: Record<string, unknown> = {};
+    for (const k in p) if (!NOT_PROPS.has(k)) props[k] = p[k];
+    return { id, x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props };
   });
 }
+
+/** Building properties a consumer record carries as fields of its own, not in `props`. */
+const NOT_PROPS = new Set(['id', 'x', 'y', 'heat_MWh', 'peak_kW', 'kind']);
 
 /** The figures in force that have no source (ASSUMPTION in the field table), named with their values, for the outputs. */
 function routeAssumptions(s: NetworkResult['summary'], p: Partial<PlanOptions>, clusterCellM: number | undefined): string[] {
