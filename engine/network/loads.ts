@@ -236,6 +236,8 @@ function buildColumns(series: Float64Array[], hours: number): Columns {
 let bounds = new Float64Array(0);
 let nz = new Int32Array(0);
 let scanned = new Uint8Array(0);
+let nzA = new Float64Array(0);
+let firstDays = new Int32Array(0);
 
 /** Exact max over hours of a x prof[h][ca] + b x prof[h][cb] (a, b >= 0): peakOf for an aggregate with two columns. */
 function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number): number {
@@ -268,49 +270,58 @@ function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: 
   const { prof, dayMax, weekMax, peakDay, nCols, hours } = cols;
   if (c1 <= c0 || hours === 0) return 0;
   if (nz.length < nCols) nz = new Int32Array(nCols);
+  if (nzA.length < nCols) nzA = new Float64Array(nCols);
   let m = 0;
-  for (let c = c0; c < c1; c++) if (agg[aOff + c] !== 0) nz[m++] = c;
+  for (let c = c0; c < c1; c++) {
+    const a = agg[aOff + c]!;
+    if (a !== 0) {
+      nzA[m] = a;
+      nz[m++] = c;
+    }
+  }
   if (m === 0) return 0;
   const days = Math.ceil(hours / 24);
   if (scanned.length < days) scanned = new Uint8Array(days);
-  let best = 0;
-  const scanDay = (d: number): void => {
+  if (firstDays.length < nCols) firstDays = new Int32Array(nCols);
+  // first the peak days of the columns present (a high first value), then every week and day whose bound (the largest
+  // value of each column in it) can beat the best value so far: the exact maximum, few days scanned. No closures and
+  // no arrays per call: this runs for every node of a city's tree in every round.
+  let best = 0, nFirst = 0;
+  for (let j = 0; j <= m; j++) {
+    let d: number;
+    if (j < m) {
+      d = peakDay[nz[j]!]!;
+      if (scanned[d]) continue;
+      scanned[d] = 1;
+      firstDays[nFirst++] = d;
+    } else break;
     const h1 = Math.min(hours, d * 24 + 24);
     for (let h = d * 24; h < h1; h++) {
       let s = 0;
       const row = h * nCols;
-      for (let j = 0; j < m; j++) {
-        const c = nz[j]!;
-        s += agg[aOff + c]! * prof[row + c]!;
-      }
+      for (let k = 0; k < m; k++) s += nzA[k]! * prof[row + nz[k]!]!;
       if (s > best) best = s;
     }
-  };
-  const bound = (max: Float64Array, k: number): number => {
-    let b = 0;
-    const row = k * nCols;
-    for (let j = 0; j < m; j++) {
-      const c = nz[j]!;
-      const a = agg[aOff + c]!;
-      if (a > 0) b += a * max[row + c]!;
-    }
-    return b;
-  };
-  // first the peak days of the columns present (a high first value), then every week and day whose bound (the largest
-  // value of each column in it) can beat the best value so far: the exact maximum, few days scanned
-  const first: number[] = [];
-  for (let j = 0; j < m; j++) {
-    const d = peakDay[nz[j]!]!;
-    if (scanned[d]) continue;
-    scanned[d] = 1;
-    first.push(d);
-    scanDay(d);
   }
   const weeks = Math.ceil(days / 7);
   for (let w = 0; w < weeks; w++) {
-    if (!(bound(weekMax, w) > best)) continue;
-    for (let d = w * 7, d1 = Math.min(days, w * 7 + 7); d < d1; d++) if (!scanned[d] && bound(dayMax, d) > best) scanDay(d);
+    let bw = 0;
+    for (let k = 0, row = w * nCols; k < m; k++) if (nzA[k]! > 0) bw += nzA[k]! * weekMax[row + nz[k]!]!;
+    if (!(bw > best)) continue;
+    for (let d = w * 7, d1 = Math.min(days, w * 7 + 7); d < d1; d++) {
+      if (scanned[d]) continue;
+      let bd = 0;
+      for (let k = 0, row = d * nCols; k < m; k++) if (nzA[k]! > 0) bd += nzA[k]! * dayMax[row + nz[k]!]!;
+      if (!(bd > best)) continue;
+      const h1 = Math.min(hours, d * 24 + 24);
+      for (let h = d * 24; h < h1; h++) {
+        let s = 0;
+        const row = h * nCols;
+        for (let k = 0; k < m; k++) s += nzA[k]! * prof[row + nz[k]!]!;
+        if (s > best) best = s;
+      }
+    }
   }
-  for (const d of first) scanned[d] = 0;
+  for (let j = 0; j < nFirst; j++) scanned[firstDays[j]!] = 0;
   return best;
 }
