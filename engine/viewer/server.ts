@@ -1,8 +1,8 @@
 /**
  * The viewer's HTTP server: serves the built viewer (viewer/dist), the run folder's files under /run/, and binary
- * conversions of the big layers under /api/ (grid cells and building footprints as typed arrays). Binds 127.0.0.1
- * only, and answers only requests addressed to a loopback name on its port without a foreign Origin (421/403
- * otherwise: DNS rebinding, cross-site requests; see security.ts), with its security headers on every answer.
+ * conversions of the big layers under /api/ (grid cells, building footprints and the network as typed arrays).
+ * Binds 127.0.0.1 only, and answers only requests addressed to a loopback name on its port without a foreign Origin
+ * (421/403 otherwise: DNS rebinding, cross-site requests; see security.ts), with its security headers on every answer.
  * Every requested path is resolved and must stay inside its root (also after following symlinks): anything else is
  * refused with 403.
  *
@@ -15,12 +15,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { extname, join, resolve, sep, basename } from 'node:path';
 import { UsageError } from '../errors.js';
-import { DEMAND_BAND_LABELS, FILES, type RunFileKey } from '../run/contract.js';
+import { DEMAND_BAND_LABELS, FILES, VECTOR_LAYERS, type RunFileKey, type VectorLayer } from '../run/contract.js';
 import { readBuildings, readRun, runFile } from '../run/read.js';
 import { sha256File, staleList } from '../io/run-folder.js';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
-import { BUILDING_CODES, BUILDING_NUMBERS, packViewBuildings, viewBuildings } from './pack/buildings.js';
+import { buildingsPacker, packViewBuildings } from './pack/buildings.js';
+import { packViewNetwork, readViewNetwork } from './pack/network.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 import { contentSecurityPolicy, refuseRequest, securityHeaders, tileSource } from './security.js';
 import type { Mbtiles } from '../export/map/mbtiles.js';
@@ -31,8 +32,11 @@ export { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 export async function runStatus(runDir: string): Promise<RunStatus> {
   const files: RunFileStatus[] = [];
   for (const f of RUN_FILES) {
-    const s = await stat(join(runDir, f.name)).catch(() => undefined);
-    files.push({ ...f, present: !!s?.isFile(), bytes: s?.isFile() ? s.size : 0 });
+    // buildings and network: the file the readers take, the FlatGeobuf form where the run has it (engine/run/read.ts)
+    const layer = (Object.keys(VECTOR_LAYERS) as VectorLayer[]).find((k) => FILES[VECTOR_LAYERS[k].geojson] === f.name);
+    const path = layer ? runFile(runDir, VECTOR_LAYERS[layer].geojson) : join(runDir, f.name);
+    const s = await stat(path).catch(() => undefined);
+    files.push({ ...f, present: !!s?.isFile(), bytes: s?.isFile() ? s.size : 0, ...(layer && s?.isFile() ? { reads: basename(path) } : {}) });
   }
   let manifest: RunStatus['manifest'] = null;
   let manifestError: string | undefined;
@@ -179,9 +183,16 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
         ),
       ),
     '/api/grid/potential.bin': () => cached('potential', ['potential', 'manifest'], async () => packViewGrid(await readViewGrid(runFile(runDir, 'potential'), { crs: await crsOf() }))),
-    // read feature by feature, keeping only what the buildings layer draws (a city's file is larger than a string)
+    // read feature by feature, each packed as it is parsed and none kept (a city's file is larger than a string)
     '/api/buildings.bin': () =>
-      cached('buildings', ['buildings'], async () => packViewBuildings(viewBuildings(await readBuildings(runDir, { keep: viewBuildingFeature }), runFile(runDir, 'buildings')))),
+      cached('buildings', ['buildings'], async () => {
+        const packer = buildingsPacker(runFile(runDir, 'buildings'));
+        await readBuildings(runDir, { keep: (f) => (packer.add(f), PACKED) as typeof f });
+        return packViewBuildings(packer.done());
+      }),
+    // pipes, service lines and points packed feature by feature as the file is read (a city's network.geojson is
+    // larger than a string, and its features are not kept: pack/network.ts)
+    '/api/network.bin': () => cached('network', ['network'], async () => packViewNetwork(await readViewNetwork(runFile(runDir, 'network')))),
     // the potential stage's river input (a file outside the run, named in the manifest) as WGS84 GeoJSON
     '/api/water.geojson': async () => {
       const sig = await signature(['manifest']);
@@ -200,6 +211,7 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
     '/api/grid/demand.bin': 'demand',
     '/api/grid/potential.bin': 'potential',
     '/api/buildings.bin': 'buildings',
+    '/api/network.bin': 'network',
   };
 
   /** Send file `p` (inside its root) as the answer; `cacheControl` for its header. */
@@ -272,14 +284,18 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       if (!fn) return send(res, 404, 'application/json', JSON.stringify({ error: `no such endpoint ${rawPath}` }));
       const needs = apiFile[rawPath];
       if (needs && !(await stat(runFile(runDir, needs)).catch(() => undefined))) {
-        return send(res, 404, 'application/json', JSON.stringify({ error: `${FILES[needs]} is not in the run folder` }));
+        const fgb = needs in VECTOR_LAYERS ? FILES[VECTOR_LAYERS[needs as VectorLayer].fgb] : undefined;
+        return send(res, 404, 'application/json', JSON.stringify({ error: `${fgb ? `neither ${fgb} nor ${FILES[needs]} is` : `${FILES[needs]} is not`} in the run folder` }));
       }
       try {
         const r = await fn();
         if (r instanceof Uint8Array) return send(res, 200, 'application/octet-stream', r);
         return send(res, 200, 'application/json', JSON.stringify(r));
       } catch (e) {
-        return send(res, 422, 'application/json', JSON.stringify({ error: (e as Error).message }));
+        // the message names the run file it is about (a conversion's errors that do not are prefixed with it)
+        const msg = (e as Error).message;
+        const file = needs ? basename(runFile(runDir, needs)) : undefined;
+        return send(res, 422, 'application/json', JSON.stringify({ error: file && !msg.includes(file) ? `${file}: ${msg}` : msg }));
       }
     }
     let root = distDir;
@@ -410,22 +426,10 @@ function listen(server: Server, port: number): Promise<NodeJS.ErrnoException | u
   });
 }
 
+/** What the buildings reader keeps of a feature once it is packed: one shared empty placeholder. */
+const PACKED: unknown = Object.freeze({ type: 'Feature', geometry: null, properties: {} });
+
 /** A whole answer; run data and refusals are not to be stored by the browser (no-store). */
-/** The properties the viewer's buildings layer reads (engine/viewer/pack/buildings.ts): id, its numbers and codes. */
-const VIEW_BUILDING_KEYS: readonly string[] = ['id', ...BUILDING_NUMBERS, ...BUILDING_CODES];
-
-/** A building of buildings.geojson as the viewer packs it: those properties and the outer ring of each polygon. */
-function viewBuildingFeature<F extends { properties: object; geometry: unknown }>(f: F): F {
-  const p = f.properties as Record<string, unknown>;
-  const properties: Record<string, unknown> = {};
-  for (const k of VIEW_BUILDING_KEYS) if (k in p) properties[k] = p[k];
-  const g = f.geometry as { type?: string; coordinates?: unknown } | null;
-  let geometry: unknown = g;
-  if (g?.type === 'Polygon' && Array.isArray(g.coordinates)) geometry = { type: 'Polygon', coordinates: g.coordinates.slice(0, 1) };
-  else if (g?.type === 'MultiPolygon' && Array.isArray(g.coordinates)) geometry = { type: 'MultiPolygon', coordinates: (g.coordinates as unknown[][]).map((q) => (Array.isArray(q) ? q.slice(0, 1) : q)) };
-  return { ...f, properties, geometry };
-}
-
 function send(res: ServerResponse, code: number, type: string, body: string | Uint8Array): void {
   if (res.destroyed) return;
   if (res.headersSent) return void res.destroy();

@@ -22,7 +22,10 @@ export interface RunFileStatus {
   name: RunFileName;
   shows: string;
   present: boolean;
+  /** Size of the file read, bytes. */
   bytes: number;
+  /** buildings and network: the file read, the FlatGeobuf form (buildings.fgb) where the run has it, else `name`. */
+  reads?: string;
 }
 
 /** A stage whose outputs predate a re-run of a stage it depends on (manifest.stale, engine/io/run-folder.ts staleList). */

@@ -27,13 +27,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Open the viewer at `url` and wait until its first frame with every layer loaded (or its error). */
-export async function openViewer(browser: Browser, url: string, size = { width: 1200, height: 800 }): Promise<Page> {
+/** Open the viewer at `url` and wait (up to `timeoutMs`) until its first frame with every layer loaded (or its error). */
+export async function openViewer(browser: Browser, url: string, size = { width: 1200, height: 800 }, timeoutMs = 90_000): Promise<Page> {
   const page = await browser.newPage({ viewport: size });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForFunction(() => (window as any).__heatplan?.ready || (window as any).__heatplan?.error, null, { timeout: 90_000 });
+  await page.waitForFunction(() => (window as any).__heatplan?.ready || (window as any).__heatplan?.error, null, { timeout: timeoutMs });
   const err = await page.evaluate(() => (window as any).__heatplan.error as string | undefined);
   if (err || errors.length) throw new Error(`viewer failed: ${err ?? errors.join('; ')}`);
   return page;

@@ -74,7 +74,11 @@ describeBrowser('viewer in headless Chromium', () => {
     expect(hot[0]).toBeGreaterThan(150);
     expect(hot[1]).toBeLessThan(60);
     // the plant is a dark disc
-    const plant = await page.evaluate(() => (window as any).__heatplan.data.network.features.find((f: any) => f.properties.kind === 'plant').geometry.coordinates);
+    // the network from the server's binary form (GET /api/network.bin): the plant's lon/lat is its position pair
+    const plant = await page.evaluate(() => {
+      const a = (window as any).__heatplan.data.network.arrays.plant_position as Float64Array;
+      return [a[0], a[1]] as [number, number];
+    });
     const [px, py] = await project(plant);
     expect(Math.max(...pixel(s, px, py))).toBeLessThan(80);
   });
@@ -131,9 +135,15 @@ describeBrowser('viewer in headless Chromium', () => {
   it('hovering a pipe shows DN, load, kW/m and loss', async () => {
     for (const id of ['consumers', 'dropped', 'plants']) await toggle(id, false);
     const pipe = await page.evaluate(() => {
-      const f = (window as any).__heatplan.data.network.features.find((q: any) => q.properties.id === 'p0');
+      // pipe p0 (a text id, kept in the meta) and its first path's first two vertices in the binary arrays
+      const net = (window as any).__heatplan.data.network;
+      const row = Number(Object.entries(net.meta.pipeText.id).find(([, id]) => id === 'p0')![0]);
+      const path = (net.arrays.pipe_owner as Uint32Array).indexOf(row);
+      const v = (net.arrays.pipe_startIndices as Uint32Array)[path]!;
+      const pos = net.arrays.pipe_positions as Float64Array;
+      const a = [pos[2 * v]!, pos[2 * v + 1]!];
+      const b = [pos[2 * v + 2]!, pos[2 * v + 3]!];
       // 20 % along from the plant: the part of p0 that no other pipe shares
-      const [a, b] = f.geometry.coordinates;
       return [a[0] + 0.2 * (b[0] - a[0]), a[1] + 0.2 * (b[1] - a[1])] as [number, number];
     });
     const [x, y] = await project(pipe);
@@ -146,6 +156,61 @@ describeBrowser('viewer in headless Chromium', () => {
     expect(text).toContain('22 W/m, 80 MWh/a');
     await page.mouse.move(5, 5);
     for (const id of ['consumers', 'dropped', 'plants']) await toggle(id, true);
+  });
+
+  it('the network is typed arrays from /api/network.bin: no features in the page; a consumer and a pipe hover with their own rows', async () => {
+    const fc = JSON.parse(await readFile(join(run.dir, 'network.geojson'), 'utf8'));
+    const count = (k: string) => fc.features.filter((f: any) => f.properties.kind === k).length;
+    const info = await page.evaluate(() => {
+      const n = (window as any).__heatplan.data.network;
+      const pos = n.arrays.pipe_positions as Float64Array;
+      const starts = n.arrays.pipe_startIndices as Uint32Array;
+      // a consumer pipe's second leg (the street corner to its consumer) 90 % along, for the consumer farthest from
+      // the street: no other pipe runs there (a nearer consumer's pipe in that column ends before it)
+      const owner = n.arrays.pipe_owner as Uint32Array;
+      let best = -1;
+      let far = -1;
+      for (let p = 0; p < owner.length; p++) {
+        if (starts[p + 1]! - starts[p]! !== 3) continue;
+        const v1 = starts[p]! + 1;
+        const d = Math.abs(pos[2 * v1 + 3]! - pos[2 * v1 + 1]!);
+        if (d > far) (far = d), (best = p);
+      }
+      const v = starts[best]! + 1;
+      const pipeId = n.meta.pipeText.id[String(owner[best])] as string;
+      const at = (t: number) => [pos[2 * v]! + t * (pos[2 * v + 2]! - pos[2 * v]!), pos[2 * v + 1]! + t * (pos[2 * v + 3]! - pos[2 * v + 1]!)];
+      return {
+        features: 'features' in n,
+        typed: pos instanceof Float64Array && n.arrays.consumer_position instanceof Float64Array,
+        counts: n.meta.counts,
+        consumer: { lonLat: [n.arrays.consumer_position[0], n.arrays.consumer_position[1]] as [number, number], id: n.meta.ids.consumer[0] as string, peak: n.arrays['consumer:peak_kW'][0] as number },
+        pipe: at(0.9) as [number, number],
+        pipeId,
+      };
+    });
+    expect(info.features).toBe(false);
+    expect(info.typed).toBe(true);
+    expect(info.counts).toEqual({ pipe: count('pipe'), service: count('service'), consumer: count('consumer'), dropped: count('dropped'), plant: count('plant') });
+    for (const id of ['plants', 'dropped', 'buildings', 'areas', 'demand']) await toggle(id, false);
+    const [cx, cy] = await project(info.consumer.lonLat);
+    await page.mouse.move(cx, cy);
+    await page.waitForFunction((id) => document.getElementById('tooltip')!.textContent!.includes(`consumer ${id}`), info.consumer.id, { timeout: 10_000 });
+    const text = (await page.locator('#tooltip').textContent())!;
+    expect(text).toContain(`peak load${fmt(info.consumer.peak)} kW`);
+    expect(text).toContain('service line5 m');
+    await page.mouse.move(5, 5);
+    await toggle('consumers', false);
+    const [px, py] = await project(info.pipe);
+    await page.mouse.move(px, py);
+    await page.waitForFunction((id) => document.getElementById('tooltip')!.textContent!.includes(`pipe ${id}`), info.pipeId, { timeout: 10_000 });
+    const tip = (await page.locator('#tooltip').textContent())!;
+    // the synthetic run's consumer pipe p<k> is on branch b<k>, DN 32, 12 W/m, 3 MWh/a
+    expect(info.pipeId).toMatch(/^p[1-9]\d*$/);
+    expect(tip).toContain('DN32');
+    expect(tip).toContain(`branchb${info.pipeId.slice(1)}`);
+    expect(tip).toContain('12 W/m, 3 MWh/a');
+    await page.mouse.move(5, 5);
+    for (const id of ['plants', 'dropped', 'buildings', 'areas', 'demand', 'consumers']) await toggle(id, true);
   });
 
   it('moving the time slider changes the chart and the map', async () => {
@@ -220,7 +285,9 @@ describeBrowser('viewer on the demo run (npx heatplan demo)', () => {
 
   it('loads every stage of the demo, draws it, hovers a building and follows the time slider', async () => {
     const ids = await page.evaluate(() => (window as any).__heatplan.layerIds as string[]);
-    for (const id of ['demand', 'buildings', 'network', 'consumers', 'plants']) expect(ids).toContain(id);
+    // a layer's file that could not be read is in data.errors: shown when a layer is missing
+    const errors = await page.evaluate(() => JSON.stringify((window as any).__heatplan.data.errors));
+    for (const id of ['demand', 'buildings', 'network', 'consumers', 'plants']) expect(ids, errors).toContain(id);
     const s = await shot(page);
     expect(colouredPixels(s, MAP_BG)).toBeGreaterThan(0.2 * s.png.width * s.png.height);
     // hover the building's centre (mean of its ring) with only the buildings shown

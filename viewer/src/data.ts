@@ -1,5 +1,5 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
-import { unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta } from '../../engine/viewer/pack/format.js';
+import { unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta, type ViewNetworkMeta } from '../../engine/viewer/pack/format.js';
 import { FILES, type PlatformFile, type RunFileName, type SimFile } from '../../engine/run/contract.js';
 import type { RunStatus } from '../../engine/viewer/status.js';
 import { parseHourly, type Hourly } from './hourly.js';
@@ -7,8 +7,10 @@ import { parseHourly, type Hourly } from './hourly.js';
 /** Meta of a grid payload (demand.tif, potential.tif) and of the buildings payload: engine/viewer/pack/format.ts. */
 export type GridMeta = ViewGridMeta;
 export type BuildingsMeta = ViewBuildingsMeta;
+/** network.geojson as the server packs it (GET /api/network.bin, engine/viewer/pack/network.ts): typed arrays, no features. */
+export type NetworkData = Unpacked<ViewNetworkMeta>;
 
-/** A run GeoJSON feature as the layers read it (network, blocks, areas, roads: contract types in engine/run/contract.ts). */
+/** A run GeoJSON feature as the layers read it (blocks, areas, roads: contract types in engine/run/contract.ts). */
 export interface Feature {
   type: 'Feature';
   geometry: { type: string; coordinates: any } | null;
@@ -33,7 +35,7 @@ export interface RunData {
   blocks?: FeatureCollection;
   areas?: FeatureCollection;
   roads?: FeatureCollection;
-  network?: FeatureCollection;
+  network?: NetworkData;
   /** Water bodies and waterways of the potential stage's river input (WGS84), when the run has one. */
   water?: FeatureCollection;
   sim?: SimFile;
@@ -78,7 +80,7 @@ export async function loadRun(base = ''): Promise<RunData> {
   job(FILES.blocks, async () => void (data.blocks = await json(FILES.blocks)));
   job(FILES.areas, async () => void (data.areas = await json(FILES.areas)));
   job(FILES.roads, async () => void (data.roads = await json(FILES.roads)));
-  job(FILES.network, async () => void (data.network = await json(FILES.network)));
+  job(FILES.network, async () => void (data.network = await bin('api/network.bin', FILES.network)));
   job(FILES.sim, async () => void (data.sim = await json(FILES.sim)));
   // platform.json is optional (the potential stage writes it and names it in manifest.potential.platform): not in the
   // status list of files a run lacks, fetched when the manifest names it

@@ -1,7 +1,7 @@
 /** Legend with units for the visible layers. */
 import type { RunData } from './data.js';
 import { ABOVE_THRESHOLD, BELOW_THRESHOLD, BLUES, css, cssGradient, useLabel, VIEWER_BASE_STYLE, VIEWER_STYLE, YL_OR_RD } from '../../engine/style/palette.js';
-import { useRgba } from './layers/buildings.js';
+import { buildingChunks, footprintZoom, useRgba } from './layers/buildings.js';
 import { esc, fmt } from './format.js';
 import { PLATFORM_STYLE } from '../../engine/export/map/platform-style.js';
 import type { DemandScale } from './layers/context.js';
@@ -51,6 +51,14 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
   if (visible.buildings && data.buildings) {
     const uses = data.buildings.meta.dictionaries.use;
     out.push(`<div>buildings by use</div>` + uses.map((u, i) => `<div class="legend-row">${swatch(useRgba(uses, i))} ${esc(u ? useLabel(u) : '(none)')}</div>`).join(''));
+    const chunked = buildingChunks(data.buildings);
+    if (chunked) {
+      const b = data.buildings.meta.bbox;
+      const z = footprintZoom(chunked.footprintM, (b[1] + b[3]) / 2);
+      out.push(
+        `<div class="legend-row" data-legend="building-lod">${fmt(data.buildings.meta.count, 0)} buildings: footprints drawn from zoom ${fmt(Math.ceil(z * 10) / 10, 1)} (where a median footprint, ${fmt(chunked.footprintM)} m, covers a pixel), in view only; the demand grid shows them below</div>`,
+      );
+    }
   }
   if (visible.network && data.network) {
     out.push(

@@ -9,6 +9,7 @@ import { drawRank, layerEntries, type LayerEntry } from './layers/index.js';
 import { DEFAULT_THRESHOLD_KW_PER_M, type DemandScale, type LayerContext } from './layers/context.js';
 import { factorAt, hourlyCases, type HourlyCase } from './hourly.js';
 import { describe } from './tooltip.js';
+import { chunkFilter } from './layers/building-chunks.js';
 import { legendHtml } from './legend.js';
 import { caseTitle, chartLegendHtml, drawChart, readoutText } from './chart.js';
 import { scaleBar, type ScaleBar } from './scalebar.js';
@@ -230,7 +231,8 @@ function fitView(): ViewState {
   };
   add(data.demand?.meta.bbox);
   add(data.buildings?.meta.bbox);
-  for (const fc of [data.network, data.areas, data.blocks]) {
+  add(data.network?.meta.bbox);
+  for (const fc of [data.areas, data.blocks]) {
     for (const f of fc?.features ?? []) {
       const walk = (c: any): void => (typeof c?.[0] === 'number' ? add([c[0], c[1], c[0], c[1]]) : c?.forEach?.(walk));
       walk(f.geometry?.coordinates);
@@ -341,7 +343,7 @@ async function start(): Promise<void> {
   handle.loadedMs = performance.now();
   handle.data = data;
   // the kW/m threshold the route stage pruned with: network.geojson's minKwPerM (engine/run/contract.ts NetworkProperties)
-  const t = Number((data.network?.properties as Partial<NetworkProperties> | undefined)?.minKwPerM);
+  const t = Number((data.network?.meta.properties as Partial<NetworkProperties> | undefined)?.minKwPerM);
   if (t > 0) threshold = t;
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;
@@ -362,6 +364,8 @@ async function start(): Promise<void> {
       viewState = v as ViewState;
     },
     onHover,
+    // a city's buildings chunks: drawn and picked only in view and where a footprint covers a pixel
+    layerFilter: chunkFilter,
     getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
     onAfterRender: () => {
       if (wantFirst && deck?.isInitialized && deck.props.layers.length && (deck.props.layers as Layer[]).every((l) => !l.props.visible || l.isLoaded)) {

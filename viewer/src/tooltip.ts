@@ -1,11 +1,11 @@
 /** Hover text: the numbers of what is under the cursor and where they came from. */
 import type { PickingInfo } from '@deck.gl/core';
-import type { RunData } from './data.js';
-import { buildingRow } from './layers/buildings.js';
-import { pipeLoadKw } from './layers/network.js';
+import type { NetworkData, RunData } from './data.js';
+import { buildingRow, isBuildingsLayer } from './layers/buildings.js';
+import { netColumn, pathRow, pipeLoadKw } from './layers/network.js';
 import { esc, fmt, rows } from './format.js';
 import { pickedCell } from './layers/grid-image.js';
-import { BUILDING_ARRAYS, GRID_ARRAYS, type BuildingCode, type BuildingNumber } from '../../engine/viewer/pack/format.js';
+import { BUILDING_ARRAYS, GRID_ARRAYS, NETWORK_ARRAYS, type BuildingCode, type BuildingNumber, type NetworkPointKind } from '../../engine/viewer/pack/format.js';
 import { DEMAND_BAND, FILES } from '../../engine/run/contract.js';
 import { DEMAND_3D_ID } from './layers/demand-grid.js';
 import { isSuitabilityBand, suitabilityLabels } from './layers/scales.js';
@@ -24,9 +24,9 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
   const id = layerId === DEMAND_3D_ID ? 'demand' : layerId;
   const isGrid = id === 'demand' || id.startsWith('potential-');
   if (info.index < 0 && !isGrid) return null;
-  if (id === 'buildings' && data.buildings) {
+  if (isBuildingsLayer(id) && data.buildings) {
     const b = data.buildings;
-    const r = buildingRow(b, info.index);
+    const r = buildingRow(b, info.index, id);
     const n = (k: BuildingNumber) => (b.arrays[BUILDING_ARRAYS.number(k)] as Float32Array)[r];
     const c = (k: BuildingCode) => b.meta.dictionaries[k][(b.arrays[BUILDING_ARRAYS.code(k)] as Uint16Array)[r]!] ?? '';
     const src = c('floorAreaSource');
@@ -70,35 +70,10 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     const res = data.platform?.resilience?.networks.flatMap((n) => n.facilities.filter((f) => f.id === o.id).map((f) => `${esc(n.case)}/${esc(n.network)}: heat ${fmt(f.heatHours, 0)} h, power ${fmt(f.powerHours, 0)} h of ${fmt(n.hours, 0)} h`)) ?? [];
     return `<b>critical facility ${esc(o.name ? `${o.name} (${o.id})` : o.id)}</b>` + rows([['role', esc(o.role)], ...(res.length ? [['outage', res.join('<br>')] as [string, string]] : [])]);
   }
-  const p = (info.object as any)?.pipe?.properties ?? (info.object as any)?.properties;
+  const net = data.network;
+  if (net && (id === 'network' || id === 'network-services' || id === 'consumers' || id === 'dropped' || id === 'plants')) return networkTip(net, id, info.index, hourFactor, hour);
+  const p = (info.object as any)?.properties;
   if (!p) return null;
-  if (id === 'network' || id === 'network-services') {
-    if (p.kind === 'service') return `<b>service line</b>` + rows([['consumer', esc(p.consumer)], ['length', `${fmt(p.length_m)} m`]]);
-    return `<b>pipe ${esc(p.id)}</b>` + rows([
-      ['DN', esc(p.DN)],
-      ['design load', `${fmt(p.design_kW)} kW`],
-      [`load at hour ${hour}`, `${fmt(pipeLoadKw({ properties: p } as any, hourFactor))} kW`],
-      ['linear density', `${fmt(p.kw_per_m, 3)} kW/m`],
-      ['annual', `${fmt(p.mwh_per_m_a, 2)} MWh/(m·a)`],
-      ['heat loss', `${fmt(p.loss_W_per_m)} W/m, ${fmt(p.loss_MWh_a)} MWh/a`],
-      ['length', `${fmt(p.length_m)} m`],
-      ['velocity', `${fmt(p.velocity_m_s, 2)} m/s`],
-      ['branch', esc(p.branch ?? '–')],
-    ]);
-  }
-  if (id === 'consumers')
-    return `<b>consumer ${esc(p.id)}</b>` + rows([
-      ['use', esc(p.use)],
-      ['floor area', `${fmt(p.floorArea_m2)} m²`],
-      ['heat demand', `${fmt(p.heat_MWh)} MWh/a`],
-      ['peak load', `${fmt(p.peak_kW)} kW`],
-      [`load at hour ${hour}`, `${fmt((Number(p.peak_kW) || 0) * hourFactor)} kW`],
-      ['service line', `${fmt(p.service_m)} m`],
-    ]);
-  if (id === 'dropped')
-    return `<b>cut off: ${esc(p.id)}</b>` + rows([['use', esc(p.use)], ['heat demand', `${fmt(p.heat_MWh)} MWh/a`], ['peak load', `${fmt(p.peak_kW)} kW`], ['reason', esc(p.reason)]]);
-  if (id === 'plants')
-    return `<b>plant ${esc(p.id)}</b>` + rows([['type', esc(p.type)], ['capacity', `${fmt(p.capacity_kW)} kW`], ['fuel', esc(p.fuel ?? '–')]]);
   if (id === 'water') return `<b>water ${esc(p.id)}</b>` + rows([['from', esc((data.water?.properties as any)?.files?.[p.file] ?? 'river input')]]);
   // blocks, areas, roads: every numeric/text property as found
   const pairs = Object.entries(p)
@@ -106,4 +81,66 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     .slice(0, 12)
     .map(([k, v]) => [k, typeof v === 'number' ? fmt(v, 2) : esc(v)] as [string, string]);
   return `<b>${esc(id)}</b>` + rows(pairs);
+}
+
+/** An integer of the binary network (id, DN, branch) as written in the file; '–' where the feature has none (NaN). */
+const int = (x: number): string => (Number.isNaN(x) ? '–' : String(x));
+
+/**
+ * Hover text of a network layer: the picked path's or point's row looked up in the packed columns (GET
+ * /api/network.bin), index by index.
+ */
+function networkTip(net: NetworkData, id: string, index: number, hourFactor: number, hour: number): string | null {
+  if (id === 'network-services') {
+    const r = pathRow(net, 'service', index);
+    const c = (net.arrays[NETWORK_ARRAYS.serviceConsumer] as Int32Array)[r]!;
+    const consumer = c >= 0 ? net.meta.ids.consumer[c] : net.meta.serviceConsumerIds[String(r)];
+    const dn = netColumn(net, 'service', 'DN')[r]!;
+    return `<b>service line</b>` + rows([
+      ['consumer', esc(consumer ?? '–')],
+      ['length', `${fmt(netColumn(net, 'service', 'length_m')[r]!)} m`],
+      ...(Number.isNaN(dn) ? [] : [['DN', esc(int(dn))] as [string, string]]),
+    ]);
+  }
+  if (id === 'network') {
+    const r = pathRow(net, 'pipe', index);
+    const n = (col: string) => netColumn(net, 'pipe', col)[r]!;
+    const share = n('loss_share');
+    const coolDn = n('cool_DN');
+    const text = net.meta.pipeText;
+    const idOf = (col: 'id' | 'branch') => text[col][String(r)] ?? int(n(col));
+    return `<b>pipe ${esc(idOf('id'))}</b>` + rows([
+      ['DN', esc(int(n('DN')))],
+      ...(Number.isNaN(coolDn) ? [] : [['chilled-water DN', esc(int(coolDn))] as [string, string]]),
+      ['design load', `${fmt(n('design_kW'))} kW`],
+      [`load at hour ${hour}`, `${fmt(pipeLoadKw(n('design_kW'), hourFactor))} kW`],
+      ['linear density', `${fmt(n('kw_per_m'), 3)} kW/m`],
+      ['annual', `${fmt(n('mwh_per_m_a'), 2)} MWh/(m·a)`],
+      ['heat loss', `${fmt(n('loss_W_per_m'))} W/m, ${fmt(n('loss_MWh_a'))} MWh/a`],
+      ...(Number.isNaN(share) ? [] : [['loss share downstream', `${fmt(share * 100, 1)} %`] as [string, string]]),
+      ['length', `${fmt(n('length_m'))} m`],
+      ['velocity', `${fmt(n('velocity_m_s'), 2)} m/s`],
+      ['branch', esc(idOf('branch'))],
+    ]);
+  }
+  const kind: NetworkPointKind = id === 'consumers' ? 'consumer' : id === 'dropped' ? 'dropped' : 'plant';
+  if (index < 0 || index >= net.meta.counts[kind]) return null;
+  const n = (col: string) => netColumn(net, kind, col)[index]!;
+  const code = (col: string): string => {
+    const dict = (net.meta.dictionaries[kind] as Record<string, string[]>)[col] ?? [];
+    return dict[(net.arrays[NETWORK_ARRAYS.code(kind, col)] as Uint16Array)[index]!] ?? '';
+  };
+  const pid = esc(net.meta.ids[kind][index] ?? '');
+  if (kind === 'consumer')
+    return `<b>consumer ${pid}</b>` + rows([
+      ['use', esc(code('use'))],
+      ['floor area', `${fmt(n('floorArea_m2'))} m²`],
+      ['heat demand', `${fmt(n('heat_MWh'))} MWh/a`],
+      ['peak load', `${fmt(n('peak_kW'))} kW`],
+      [`load at hour ${hour}`, `${fmt((n('peak_kW') || 0) * hourFactor)} kW`],
+      ['service line', `${fmt(n('service_m'))} m`],
+    ]);
+  if (kind === 'dropped')
+    return `<b>cut off: ${pid}</b>` + rows([['use', esc(code('use'))], ['heat demand', `${fmt(n('heat_MWh'))} MWh/a`], ['peak load', `${fmt(n('peak_kW'))} kW`], ['reason', esc(code('reason'))]]);
+  return `<b>plant ${pid}</b>` + rows([['type', esc(code('type'))], ['capacity', `${fmt(n('capacity_kW'))} kW`], ['fuel', esc(code('fuel') || '–')]]);
 }

@@ -44,82 +44,105 @@ export async function readViewBuildings(path: string): Promise<ViewBuildings> {
 
 /** A run's buildings (buildings.geojson, as engine/run/read.ts readBuildings reads it) as columns for the viewer. */
 export function viewBuildings(fc: BuildingsLike, path: string): ViewBuildings {
-  const feats = fc.features;
-  const rings: Ring[] = [];
-  const ringOwner: number[] = [];
-  const rows: number[] = [];
-  let skipped = 0;
-  for (let f = 0; f < feats.length; f++) {
-    const g = feats[f]!.geometry;
-    const outers: Ring[] =
-      g?.type === 'Polygon' ? [(g.coordinates as Ring[])[0]!] : g?.type === 'MultiPolygon' ? (g.coordinates as Ring[][]).map((p) => p[0]!) : [];
-    const ok = outers.filter((r) => Array.isArray(r) && r.length >= 3);
-    if (!ok.length) {
-      skipped++;
-      continue;
-    }
-    const row = rows.length;
-    rows.push(f);
-    for (const r of ok) {
-      rings.push(r);
-      ringOwner.push(row);
-    }
+  const p = buildingsPacker(path);
+  for (const f of fc.features) p.add(f);
+  return p.done();
+}
+
+/** A typed array that grows by doubling. */
+class Grow<T extends Float64Array | Float32Array | Uint32Array | Uint16Array> {
+  a: T;
+  n = 0;
+  constructor(private readonly C: new (n: number) => T) {
+    this.a = new C(1024);
   }
-  let nv = 0;
-  for (const r of rings) nv += closed(r) ? r.length : r.length + 1;
-  const positions = new Float64Array(nv * 2);
-  const startIndices = new Uint32Array(rings.length + 1);
-  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  let v = 0;
-  rings.forEach((r, p) => {
-    startIndices[p] = v;
-    const n = closed(r) ? r.length - 1 : r.length;
-    const ccw = ringSignedArea(flatRing(r), 0, n) > 0;
-    for (let j = 0; j <= n; j++) {
-      const q = r[ccw ? j % n : (n - (j % n)) % n]!;
-      const lon = q[0]!;
-      const lat = q[1]!;
-      positions[2 * v] = lon;
-      positions[2 * v + 1] = lat;
-      if (lon < bbox[0]) bbox[0] = lon;
-      if (lat < bbox[1]) bbox[1] = lat;
-      if (lon > bbox[2]) bbox[2] = lon;
-      if (lat > bbox[3]) bbox[3] = lat;
-      v++;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new this.C(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
     }
-  });
-  startIndices[rings.length] = v;
-  const count = rows.length;
-  const numbers = Object.fromEntries(BUILDING_NUMBERS.map((k) => [k, new Float32Array(count)])) as ViewBuildings['numbers'];
-  const codes = Object.fromEntries(BUILDING_CODES.map((k) => [k, new Uint16Array(count)])) as ViewBuildings['codes'];
+    this.a[this.n++] = x;
+  }
+  done(): T {
+    return this.a.slice(0, this.n) as T;
+  }
+}
+
+/**
+ * The buildings packed one feature at a time (`add`, in file order), so a reader can hand each feature over as it
+ * parses it and keep none (engine/viewer/server.ts: a city's million buildings never exist as objects at once).
+ */
+export function buildingsPacker(path: string): { add(f: BuildingsLike['features'][number]): void; done(): ViewBuildings } {
+  const positions = new Grow(Float64Array);
+  const starts = new Grow(Uint32Array);
+  const owner = new Grow(Uint32Array);
+  const numbers = Object.fromEntries(BUILDING_NUMBERS.map((k) => [k, new Grow(Float32Array)])) as Record<(typeof BUILDING_NUMBERS)[number], Grow<Float32Array>>;
+  const codes = Object.fromEntries(BUILDING_CODES.map((k) => [k, new Grow(Uint16Array)])) as Record<(typeof BUILDING_CODES)[number], Grow<Uint16Array>>;
   const dicts = Object.fromEntries(BUILDING_CODES.map((k) => [k, [] as string[]])) as ViewBuildingsMeta['dictionaries'];
   const dictIndex = Object.fromEntries(BUILDING_CODES.map((k) => [k, new Map<string, number>()])) as Record<string, Map<string, number>>;
-  const ids: string[] = new Array(count);
-  for (let row = 0; row < count; row++) {
-    const p = (feats[rows[row]!]!.properties ?? {}) as Record<string, unknown>;
-    ids[row] = String(p.id ?? rows[row]);
-    for (const k of BUILDING_NUMBERS) {
-      const x = p[k];
-      numbers[k][row] = typeof x === 'number' ? x : NaN;
-    }
-    for (const k of BUILDING_CODES) {
-      const s = p[k] === undefined || p[k] === null ? '' : String(p[k]);
-      let i = dictIndex[k]!.get(s);
-      if (i === undefined) {
-        i = dicts[k].length;
-        dicts[k].push(s);
-        dictIndex[k]!.set(s, i);
-      }
-      codes[k][row] = i;
-    }
-  }
+  const ids: string[] = [];
+  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  let skipped = 0;
+  let index = 0;
   return {
-    meta: { file: path, count, polygons: rings.length, ids, dictionaries: dicts, bbox, skipped },
-    positions,
-    startIndices,
-    owner: Uint32Array.from(ringOwner),
-    numbers,
-    codes,
+    add(feature) {
+      const f = index++;
+      const g = feature.geometry;
+      const outers: Ring[] =
+        g?.type === 'Polygon' ? [(g.coordinates as Ring[])[0]!] : g?.type === 'MultiPolygon' ? (g.coordinates as Ring[][]).map((q) => q[0]!) : [];
+      const ok = outers.filter((r) => Array.isArray(r) && r.length >= 3);
+      if (!ok.length) {
+        skipped++;
+        return;
+      }
+      const row = ids.length;
+      for (const r of ok) {
+        starts.push(positions.n / 2);
+        owner.push(row);
+        const n = closed(r) ? r.length - 1 : r.length;
+        const ccw = ringSignedArea(flatRing(r), 0, n) > 0;
+        for (let j = 0; j <= n; j++) {
+          const q = r[ccw ? j % n : (n - (j % n)) % n]!;
+          const lon = q[0]!;
+          const lat = q[1]!;
+          positions.push(lon);
+          positions.push(lat);
+          if (lon < bbox[0]) bbox[0] = lon;
+          if (lat < bbox[1]) bbox[1] = lat;
+          if (lon > bbox[2]) bbox[2] = lon;
+          if (lat > bbox[3]) bbox[3] = lat;
+        }
+      }
+      const p = (feature.properties ?? {}) as Record<string, unknown>;
+      ids.push(String(p.id ?? f));
+      for (const k of BUILDING_NUMBERS) {
+        const x = p[k];
+        numbers[k].push(typeof x === 'number' ? x : NaN);
+      }
+      for (const k of BUILDING_CODES) {
+        const s = p[k] === undefined || p[k] === null ? '' : String(p[k]);
+        let i = dictIndex[k]!.get(s);
+        if (i === undefined) {
+          i = dicts[k].length;
+          dicts[k].push(s);
+          dictIndex[k]!.set(s, i);
+        }
+        codes[k].push(i);
+      }
+    },
+    done() {
+      const polygons = owner.n;
+      starts.push(positions.n / 2);
+      return {
+        meta: { file: path, count: ids.length, polygons, ids, dictionaries: dicts, bbox, skipped },
+        positions: positions.done(),
+        startIndices: starts.done(),
+        owner: owner.done(),
+        numbers: Object.fromEntries(BUILDING_NUMBERS.map((k) => [k, numbers[k].done()])) as ViewBuildings['numbers'],
+        codes: Object.fromEntries(BUILDING_CODES.map((k) => [k, codes[k].done()])) as ViewBuildings['codes'],
+      };
+    },
   };
 }
 

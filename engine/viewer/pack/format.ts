@@ -6,7 +6,7 @@
  * Layout: 'HPV1', uint32 (LE) JSON length, JSON { meta, arrays: [{ name, type, length, offset }] }, zero padding to
  * 8 bytes, then each array at its 8-byte-aligned offset (relative to the data section).
  *
- * Also here: what the two payloads hold (their meta and array names), so server and browser share one declaration.
+ * Also here: what the payloads hold (their meta and array names), so server and browser share one declaration.
  */
 import { VIEW_CODE_PROPERTIES, VIEW_NUMBER_PROPERTIES } from '../../buildings/table.js';
 
@@ -150,4 +150,73 @@ export const BUILDING_ARRAYS = {
   owner: 'owner',
   number: (k: BuildingNumber): string => `n_${k}`,
   code: (k: BuildingCode): string => `c_${k}`,
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// the network payload (GET /api/network.bin)
+
+/**
+ * Numeric columns shipped per pipe (Float32, NaN where absent): network.geojson's PipeProperties
+ * (engine/run/contract.ts), named as there. `cool_DN` is the chilled-water pair of a network that carries cold.
+ */
+export const PIPE_NUMBERS = ['DN', 'design_kW', 'kw_per_m', 'mwh_per_m_a', 'loss_W_per_m', 'loss_MWh_a', 'loss_share', 'length_m', 'velocity_m_s', 'cool_DN'] as const;
+/**
+ * Id columns per pipe (Float64: exact for any integer; NaN where absent): its id and branch. A value that is not a
+ * number (a hand-made file's 'p0') is NaN there and kept as text in the meta's pipeText.
+ */
+export const PIPE_IDS = ['id', 'branch'] as const;
+/** Numeric columns per service line (ServiceProperties). */
+export const SERVICE_NUMBERS = ['length_m', 'DN', 'loss_W_per_m'] as const;
+/** Numeric columns per connected consumer (ConsumerProperties; floorArea_m2 is the building's own, when it has one). */
+export const CONSUMER_NUMBERS = ['heat_MWh', 'peak_kW', 'floorArea_m2', 'service_m'] as const;
+/** Numeric columns per cut-off consumer (DroppedProperties). */
+export const DROPPED_NUMBERS = ['heat_MWh', 'peak_kW'] as const;
+/** Numeric columns per plant (PlantProperties; capacity_kW NaN where null). */
+export const PLANT_NUMBERS = ['capacity_kW', 'output_kW'] as const;
+/** Text columns per point kind, shipped as Uint16 indices into a dictionary of the meta. */
+export const POINT_CODES = { consumer: ['use'], dropped: ['use', 'reason'], plant: ['type', 'fuel'] } as const;
+
+export type NetworkLineKind = 'pipe' | 'service';
+export type NetworkPointKind = keyof typeof POINT_CODES;
+
+export interface ViewNetworkMeta {
+  file: string;
+  /** network.geojson's collection properties as written (temperatures, the kW/m threshold minKwPerM, ...). */
+  properties: Record<string, unknown>;
+  /** Features of each kind packed (rows of its columns), and paths drawn for the line kinds (a MultiLineString draws several). */
+  counts: { pipe: number; service: number; consumer: number; dropped: number; plant: number };
+  paths: { pipe: number; service: number };
+  /** Ids of the point kinds by row (strings as in the file). */
+  ids: { consumer: string[]; dropped: string[]; plant: string[] };
+  /** Dictionaries of the point kinds' text columns (POINT_CODES); '' for absent. */
+  dictionaries: { consumer: { use: string[] }; dropped: { use: string[]; reason: string[] }; plant: { type: string[]; fuel: string[] } };
+  /**
+   * A service line's consumer: s_consumer holds the consumer's row; a service whose consumer id is not among the
+   * connected consumers has -1 there and its id here (by service row).
+   */
+  serviceConsumerIds: Record<string, string>;
+  /** Pipe ids and branches that are not numbers, as text by pipe row (PIPE_IDS). */
+  pipeText: Record<(typeof PIPE_IDS)[number], Record<string, string>>;
+  /** [west, south, east, north] of every packed coordinate, degrees. */
+  bbox: [number, number, number, number];
+  /** Features skipped for want of a geometry of their kind (counted, never silent), by kind. */
+  skipped: Record<string, number>;
+}
+
+/** Array names of the network payload. */
+export const NETWORK_ARRAYS = {
+  /** lon, lat pairs of the paths of a line kind ('pipe', 'service'). */
+  positions: (k: NetworkLineKind): string => `${k}_positions`,
+  /** Vertex index where path p starts; length paths + 1. */
+  startIndices: (k: NetworkLineKind): string => `${k}_startIndices`,
+  /** Feature row of path p. */
+  owner: (k: NetworkLineKind): string => `${k}_owner`,
+  /** lon, lat of each point of a point kind. */
+  point: (k: NetworkPointKind): string => `${k}_position`,
+  /** A numeric column of a kind ('pipe:DN', 'consumer:peak_kW', ...). */
+  number: (k: NetworkLineKind | NetworkPointKind, col: string): string => `${k}:${col}`,
+  /** A text column of a point kind, dictionary indices. */
+  code: (k: NetworkPointKind, col: string): string => `${k}:code:${col}`,
+  /** Consumer row of each service line (-1: not a connected consumer). */
+  serviceConsumer: 'service_consumer',
 } as const;

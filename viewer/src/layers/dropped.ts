@@ -4,19 +4,15 @@
  */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
-import type { NetworkKind } from '../../../engine/run/contract.js';
-import { memo } from './memo.js';
 import { VIEWER_BASE_STYLE } from '../../../engine/style/palette.js';
+import { pointData } from './points.js';
 
 export function droppedLayer(ctx: LayerContext): ScatterplotLayer | null {
   const net = ctx.data.network;
-  if (!net) return null;
-  const ds = memo(net, 'dropped', () => net.features.filter((f) => f.properties?.kind === ('dropped' satisfies NetworkKind) && f.geometry?.type === 'Point'));
-  if (!ds.length) return null;
+  if (!net?.meta.counts.dropped) return null;
   return new ScatterplotLayer({
     id: 'dropped',
-    data: ds,
-    getPosition: (f: any) => f.geometry.coordinates,
+    data: pointData(net, 'dropped') as never,
     getRadius: 3.5,
     radiusUnits: 'pixels',
     filled: false,

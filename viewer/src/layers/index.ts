@@ -66,7 +66,8 @@ export function layerEntries(data: RunData): LayerEntry[] {
     if (e.id === 'platform') return !!data.platform && (data.platform.guidelines.buildings.some((b) => b.rules.length > 0) || data.platform.critical.facilities.length > 0);
     if (e.file === FILES.network) {
       const kinds: NetworkKind[] = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
-      return !!data.network?.features.some((f) => kinds.includes(f.properties?.kind));
+      const counts = data.network?.meta.counts;
+      return !!counts && kinds.some((k) => counts[k] > 0);
     }
     return true;
   });

@@ -1,44 +1,54 @@
 /**
  * The network: pipes coloured by linear heat density (kW/m) with the threshold as the colour break, width by the load
- * at the slider's hour (design load x hourly demand factor); service lines thin grey.
+ * at the slider's hour (design load x hourly demand factor); service lines thin grey. Both are drawn from the server's
+ * binary network (GET /api/network.bin, engine/viewer/pack/network.ts): flat lon/lat paths with start indices as
+ * deck.gl binary attributes, colour and width looked up in the pipe columns by path index (no object per pipe).
  */
 import { PathLayer } from '@deck.gl/layers';
 import type { LayerContext } from './context.js';
-import type { Feature } from '../data.js';
+import type { NetworkData } from '../data.js';
 import { pipeColor, VIEWER_STYLE } from '../../../engine/style/palette.js';
-import type { NetworkKind } from '../../../engine/run/contract.js';
+import { NETWORK_ARRAYS, type NetworkLineKind } from '../../../engine/viewer/pack/format.js';
 import { memo } from './memo.js';
 
-export const pipes = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === ('pipe' satisfies NetworkKind) && f.geometry) ?? [];
-const services = (ctx: LayerContext): Feature[] => ctx.data.network?.features.filter((f) => f.properties?.kind === ('service' satisfies NetworkKind) && f.geometry) ?? [];
+/** A numeric column of a network kind (NaN where the feature has no such property). */
+export const netColumn = (net: NetworkData, kind: Parameters<typeof NETWORK_ARRAYS.number>[0], col: string): Float32Array | Float64Array =>
+  net.arrays[NETWORK_ARRAYS.number(kind, col)] as Float32Array | Float64Array;
 
-/** Paths of a LineString or MultiLineString. */
-function paths(f: Feature): number[][][] {
-  const g = f.geometry!;
-  return g.type === 'MultiLineString' ? g.coordinates : [g.coordinates];
-}
+/** The feature row (pipe or service line) of drawn path `index`. */
+export const pathRow = (net: NetworkData, kind: NetworkLineKind, index: number): number => (net.arrays[NETWORK_ARRAYS.owner(kind)] as Uint32Array)[index]!;
 
 /** Pipe load at the slider's hour, kW: the pipe's diversified design load (design_kW) x the hour's demand factor. */
-export const pipeLoadKw = (f: Feature, hourFactor: number): number => (Number(f.properties.design_kW) || 0) * hourFactor;
+export const pipeLoadKw = (designKw: number, hourFactor: number): number => (designKw || 0) * hourFactor;
+
+/** deck.gl binary path data of a line kind (memoised: the same object keeps the GPU buffers). */
+function pathData(net: NetworkData, kind: NetworkLineKind): { length: number; startIndices: Uint32Array; attributes: { getPath: { value: Float64Array; size: 2 } } } {
+  return memo(net, `paths-${kind}`, () => ({
+    length: net.meta.paths[kind],
+    startIndices: net.arrays[NETWORK_ARRAYS.startIndices(kind)] as Uint32Array,
+    attributes: { getPath: { value: net.arrays[NETWORK_ARRAYS.positions(kind)] as Float64Array, size: 2 as const } },
+  }));
+}
 
 export function networkLayers(ctx: LayerContext): PathLayer[] {
   const net = ctx.data.network;
   if (!net) return [];
-  const { rows, svc, maxLoad } = memo(net, 'network', () => {
-    const ps = pipes(ctx);
-    // one path per LineString part; `pipe` keeps the feature for picking and colour
-    const rows = ps.flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
-    let maxLoad = 0;
-    for (const f of ps) maxLoad = Math.max(maxLoad, Number(f.properties.design_kW) || 0);
-    const svc = services(ctx).flatMap((f) => paths(f).map((path) => ({ path, pipe: f })));
-    return { rows, svc, maxLoad };
+  const { pipe: nPipe, service: nSvc } = net.meta.paths;
+  if (!nPipe && !nSvc) return [];
+  const owner = net.arrays[NETWORK_ARRAYS.owner('pipe')] as Uint32Array;
+  const designKw = netColumn(net, 'pipe', 'design_kW');
+  const kwPerM = netColumn(net, 'pipe', 'kw_per_m');
+  const maxLoad = memo(net, 'max-design-kW', () => {
+    let m = 0;
+    for (let r = 0; r < designKw.length; r++) m = Math.max(m, designKw[r]! || 0);
+    return m;
   });
-  if (!rows.length && !svc.length) return [];
+  const { hourFactor, thresholdKwPerM } = ctx;
   return [
     new PathLayer({
       id: 'network-services',
-      data: svc,
-      getPath: (d: any) => d.path,
+      data: pathData(net, 'service') as never,
+      _pathType: 'open',
       getColor: VIEWER_STYLE.service,
       getWidth: 1,
       widthUnits: 'pixels',
@@ -46,15 +56,15 @@ export function networkLayers(ctx: LayerContext): PathLayer[] {
     }),
     new PathLayer({
       id: 'network',
-      data: rows,
-      getPath: (d: any) => d.path,
-      getColor: (d: any) => pipeColor(Number(d.pipe.properties.kw_per_m), ctx.thresholdKwPerM),
-      getWidth: (d: any) => 1.5 + 7 * Math.sqrt(maxLoad > 0 ? pipeLoadKw(d.pipe, ctx.hourFactor) / maxLoad : 0),
+      data: pathData(net, 'pipe') as never,
+      _pathType: 'open',
+      getColor: (_: unknown, { index }: { index: number }) => pipeColor(kwPerM[owner[index]!]!, thresholdKwPerM),
+      getWidth: (_: unknown, { index }: { index: number }) => 1.5 + 7 * Math.sqrt(maxLoad > 0 ? pipeLoadKw(designKw[owner[index]!]!, hourFactor) / maxLoad : 0),
       widthUnits: 'pixels',
       capRounded: true,
       jointRounded: true,
       pickable: true,
-      updateTriggers: { getWidth: ctx.hourFactor, getColor: ctx.thresholdKwPerM },
+      updateTriggers: { getWidth: hourFactor, getColor: thresholdKwPerM },
     }),
   ];
 }
