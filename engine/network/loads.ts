@@ -116,7 +116,10 @@ export function diversityModel(consumers: LoadConsumer[]): LoadModel {
  * diversified with the THERMOS fit over their number (an upper-side estimate: their peaks are taken at the others'
  * peak hour; the caller warns).
  */
-export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string, UseSeries>): LoadModel & { missingCooling: string[] } {
+export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string, UseSeries>, o: { cooling?: boolean } = {}): LoadModel & { missingCooling: string[] } {
+  // without cooling (a hot-water network): no cooling columns, so every aggregate is that much narrower; the cooling
+  // design loads are then not asked for
+  const withCooling = o.cooling ?? true;
   const uses = [...new Set(consumers.map((c) => c.use))];
   const heatCols: Float64Array[] = [];
   const coolCols: Float64Array[] = [];
@@ -132,7 +135,7 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
   }
   for (const u of uses) {
     const p = profiles.get(u)!;
-    const needs = consumers.some((c) => c.use === u && c.coolMWh > 0);
+    const needs = withCooling && consumers.some((c) => c.use === u && c.coolMWh > 0);
     if (!needs) continue;
     let sum = 0;
     if (p.cooling) for (let h = 0; h < p.cooling.length; h++) sum += p.cooling[h]!;
@@ -155,7 +158,7 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
   const one = new Float64Array(width);
   const model: LoadModel & { missingCooling: string[] } = {
     method: 'coincident',
-    monotone: { heat: true, cold: missingCooling.length === 0 },
+    monotone: { heat: true, cold: withCooling && missingCooling.length === 0 },
     width,
     hours,
     coolStart,

@@ -264,7 +264,7 @@ export function planNetwork(
   let model: LoadModel;
   if (method === 'coincident') {
     if (!o.profiles) throw new Error('planNetwork: coincident loads need profiles');
-    const cm = coincidentModel(lc, o.profiles);
+    const cm = coincidentModel(lc, o.profiles, { cooling: carriesCold });
     if (cm.missingCooling.length && carriesCold) {
       const n = lc.filter((c) => c.coolMWh > 0 && cm.missingCooling.includes(c.use)).length;
       warnings.addMany('route-cooling-no-profile', `no hourly cooling profile for the uses ${cm.missingCooling.join(', ')}: their consumers' cooling peaks are added to the coincident peak, diversified (THERMOS fit)`, n);

@@ -175,8 +175,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     base[i * SW + S_GAIN] = st.gainDownMWh[i]!;
     base[i * SW + S_LEN] = st.lengthDownM[i]!;
   }
-  const baseProf = new Float64Array(n * P);
-  for (let i = 0; i < n; i++) for (let k = 0; k < P; k++) baseProf[i * P + k] = st.agg[i * W + AGG_FIXED + k]!;
+  // (the profile columns of st.agg are never written here: they stay the first sizing's)
   const fenS = new RowFenwick(n, SW), fenP = new RowFenwick(n, P);
   const dS = new Float64Array(SW), dP = new Float64Array(P);
   const row = new Float64Array(W);
@@ -194,7 +193,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
   const currentRow = (i: number): void => {
     for (let k = 0; k < AGG_FIXED; k++) row[k] = st.agg[i * W + k]!;
     fenP.range(pos[i]!, pos[i]! + size[i]!, dP);
-    for (let k = 0; k < P; k++) row[AGG_FIXED + k] = baseProf[i * P + k]! + dP[k]!;
+    for (let k = 0; k < P; k++) row[AGG_FIXED + k] = st.agg[i * W + AGG_FIXED + k]! + dP[k]!;
   };
   const marginOf = (kw: number, f: (typeof sc)['heat']): number => kw - f.floor(kw);
   const marginsH = new Float64Array(n), marginsC = new Float64Array(n);
