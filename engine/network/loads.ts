@@ -290,21 +290,12 @@ function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: 
   // value of each column in it) can beat the best value so far: the exact maximum, few days scanned. No closures and
   // no arrays per call: this runs for every node of a city's tree in every round.
   let best = 0, nFirst = 0;
-  for (let j = 0; j <= m; j++) {
-    let d: number;
-    if (j < m) {
-      d = peakDay[nz[j]!]!;
-      if (scanned[d]) continue;
-      scanned[d] = 1;
-      firstDays[nFirst++] = d;
-    } else break;
-    const h1 = Math.min(hours, d * 24 + 24);
-    for (let h = d * 24; h < h1; h++) {
-      let s = 0;
-      const row = h * nCols;
-      for (let k = 0; k < m; k++) s += nzA[k]! * prof[row + nz[k]!]!;
-      if (s > best) best = s;
-    }
+  for (let j = 0; j < m; j++) {
+    const d = peakDay[nz[j]!]!;
+    if (scanned[d]) continue;
+    scanned[d] = 1;
+    firstDays[nFirst++] = d;
+    best = dayPeak(prof, nCols, hours, d, m, best);
   }
   const weeks = Math.ceil(days / 7);
   for (let w = 0; w < weeks; w++) {
@@ -316,15 +307,21 @@ function peakOf(cols: Columns, agg: Float64Array, aOff: number, c0: number, c1: 
       let bd = 0;
       for (let k = 0, row = d * nCols; k < m; k++) if (nzA[k]! > 0) bd += nzA[k]! * dayMax[row + nz[k]!]!;
       if (!(bd > best)) continue;
-      const h1 = Math.min(hours, d * 24 + 24);
-      for (let h = d * 24; h < h1; h++) {
-        let s = 0;
-        const row = h * nCols;
-        for (let k = 0; k < m; k++) s += nzA[k]! * prof[row + nz[k]!]!;
-        if (s > best) best = s;
-      }
+      best = dayPeak(prof, nCols, hours, d, m, best);
     }
   }
   for (let j = 0; j < nFirst; j++) scanned[firstDays[j]!] = 0;
+  return best;
+}
+
+/** max(best, the day's hourly values of the m columns in nz/nzA) (peakOf's scan of one day). */
+function dayPeak(prof: Float64Array, nCols: number, hours: number, d: number, m: number, best: number): number {
+  const h1 = Math.min(hours, d * 24 + 24);
+  for (let h = d * 24; h < h1; h++) {
+    let s = 0;
+    const row = h * nCols;
+    for (let k = 0; k < m; k++) s += nzA[k]! * prof[row + nz[k]!]!;
+    if (s > best) best = s;
+  }
   return best;
 }

@@ -143,3 +143,35 @@ describe('a single consumer\'s design load (service pipes)', () => {
     }
   });
 });
+
+describe('the coincident peak search', () => {
+  it('is the largest hour of the aggregate, the same value as summing every hour', () => {
+    const w = weatherFromArray(Array.from({ length: 8760 }, (_, h) => 8 + 14 * Math.sin((2 * Math.PI * (h - 2100)) / 8760) + 5 * Math.sin((2 * Math.PI * h) / 24)));
+    const uses = ['office', 'residential_detached', 'commercial', 'residential_apartment', 'education'];
+    const profiles = buildUseProfiles(w, uses, { climateRegion: 6 });
+    const r = rng(41);
+    const cs: LoadConsumer[] = Array.from({ length: 200 }, (_, k) => {
+      const heat = 1 + 300 * r();
+      const sh = heat * r();
+      return { spaceHeatMWh: sh, hotWaterMWh: heat - sh, heatMWh: heat, peakKw: heat, coolMWh: 0, coolPeakKw: 0, use: uses[k % uses.length]! };
+    });
+    const m = coincidentModel(cs, profiles);
+    const series = uses.flatMap((u) => [profiles.get(u)!.spaceHeat, profiles.get(u)!.hotWater]);
+    for (let trial = 0; trial < 60; trial++) {
+      const agg = new Float64Array(m.width);
+      const n = 1 + Math.floor(r() * (trial % 3 === 0 ? 3 : 60));
+      for (let j = 0; j < n; j++) m.add(agg, 0, Math.floor(r() * cs.length), 1);
+      // brute force over every hour, the columns summed in the same order
+      let best = 0;
+      for (let h = 0; h < 8760; h++) {
+        let s = 0;
+        for (let c = 0; c < series.length; c++) {
+          const a = agg[AGG_FIXED + c]!;
+          if (a !== 0) s += a * (1000 * series[c]![h]!);
+        }
+        if (s > best) best = s;
+      }
+      expect(m.heatKw(agg, 0)).toBe(best);
+    }
+  });
+});

@@ -49,8 +49,8 @@ export function viewBuildings(fc: BuildingsLike, path: string): ViewBuildings {
   return p.done();
 }
 
-/** A typed array that grows by doubling. */
-class Grow<T extends Float64Array | Float32Array | Uint32Array | Uint16Array> {
+/** A typed array that grows by doubling (no per-element JS objects); also the network packer's. */
+export class Grow<T extends Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array> {
   a: T;
   n = 0;
   constructor(private readonly C: new (n: number) => T) {

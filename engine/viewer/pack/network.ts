@@ -28,27 +28,8 @@ import {
 } from './format.js';
 
 export type { ViewNetworkMeta } from './format.js';
+import { Grow } from './buildings.js';
 
-/** A typed array that grows by doubling (no per-element JS objects). */
-class Grow<T extends Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array> {
-  a: T;
-  n = 0;
-  constructor(private readonly C: new (n: number) => T) {
-    this.a = new C(1024);
-  }
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new this.C(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
-  }
-  /** The filled part, as its own compact array. */
-  done(): T {
-    return this.a.slice(0, this.n) as T;
-  }
-}
 
 /** Columns of one line kind while packing. */
 interface Lines {
