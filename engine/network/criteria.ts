@@ -16,7 +16,6 @@
  */
 import FlatQueue from 'flatqueue';
 import { AGG_COOL, AGG_COUNT, AGG_FIXED, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
-import { pruneOneCriterion } from './prune-fast.js';
 import type { SizeClassFn } from './sizing.js';
 import type { RootedTree } from './tree.js';
 
@@ -202,10 +201,6 @@ export function unitFigures(st: NetworkState, W: number, i: number, o: Pick<Crit
 export function pruneByCriteria(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions): CriteriaResult {
   const n = t.size, W = model.width;
   const st = networkState(t, own, model, pipeLoss);
-  const single = o.pruneBy.filter((c) => c !== 'marginal-cost');
-  if (pipeLoss.sizeClass && model.monotone.heat && (model.monotone.cold || !o.cold) && single.length === 1 && (single[0] === 'loss-share' || single[0] === 'mwh-per-m')) {
-    return pruneOneCriterion(t, own, model, pipeLoss, o, st, single[0]);
-  }
   const removed = new Uint8Array(n);
   const reason: (CutReason | undefined)[] = new Array(n);
   const kept = new Uint32Array(n);

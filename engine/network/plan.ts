@@ -11,7 +11,8 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { nearestTaps, segmentIndex, splitAtTaps } from './connect.js';
-import { pruneByCriteria, networkState, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
+import { networkState, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
+import { pruneNetwork } from './prune-fast.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
 import { AGG_COUNT, AGG_SVC_GAIN, AGG_SVC_LOSS, coincidentModel, diversityModel, type LoadConsumer, type LoadMethod, type LoadModel, type UseSeries } from './loads.js';
@@ -463,7 +464,7 @@ export function planNetwork(
     // units holding a forced-in consumer are never cut
     const locked = new Uint8Array(tree.size);
     for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !locked[i]; i = tree.parent[i]!) locked[i] = 1;
-    const pr = pruneByCriteria(tree, own, model, pipeLoss, { ...crit, locked });
+    const pr = pruneNetwork(tree, own, model, pipeLoss, { ...crit, locked });
     removed = pr.removed;
     cuts.push(...pr.cuts);
     if (o.marginalCost?.prune && o.pruneBy.includes('marginal-cost')) {

@@ -18,9 +18,22 @@
  *     equal the eager re-sizing's.
  */
 import FlatQueue from 'flatqueue';
-import { REASON, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
+import { networkState, pruneByCriteria, REASON, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
 import { AGG_COUNT, AGG_FIXED, type LoadModel } from './loads.js';
 import type { RootedTree } from './tree.js';
+
+/**
+ * Prune a rooted network by the criteria in force: the fast path below where it gives the general path's result (one
+ * branch-wise criterion, loss share or MWh/(m·a), a monotone load model, pipe-size classes), else criteria.ts's
+ * pruneByCriteria.
+ */
+export function pruneNetwork(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions): CriteriaResult {
+  const single = o.pruneBy.filter((c) => c !== 'marginal-cost');
+  if (pipeLoss.sizeClass && model.monotone.heat && (model.monotone.cold || !o.cold) && single.length === 1 && (single[0] === 'loss-share' || single[0] === 'mwh-per-m')) {
+    return pruneOneCriterion(t, own, model, pipeLoss, o, networkState(t, own, model, pipeLoss), single[0]);
+  }
+  return pruneByCriteria(t, own, model, pipeLoss, o);
+}
 
 /** Binary indexed tree of `width`-wide rows over positions 0..n-1: add a row at a position, sum an interval. */
 export class RowFenwick {

@@ -47,7 +47,7 @@ describe('heatplan demand', () => {
     expect(s.buildings).toBe(205);
     expect(s.crs).toBe('EPSG:6680');
     expect(s.cellSize_m).toBe(50);
-    expect(readdirSync(out).sort()).toEqual(['blocks.geojson', 'buildings.geojson', 'demand.tif', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual(['blocks.geojson', 'buildings.fgb', 'buildings.geojson', 'demand.tif', 'manifest.json']);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.stages).toEqual(['demand']);
     expect(m.demand.annualHeat_MWh).toBeCloseTo(s.annualHeat_MWh, 6);

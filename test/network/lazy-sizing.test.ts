@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pruneByCriteria, type PipeLossFn } from '../../engine/network/criteria.js';
+import { pruneNetwork } from '../../engine/network/prune-fast.js';
 import { coincidentModel, type LoadConsumer, type LoadModel } from '../../engine/network/loads.js';
 import { DEFAULT_COLD_SIZING, DEFAULT_SIZING, heatLossWPerM, sizeClasses, sizePipe, ZERO_LOAD_KW } from '../../engine/network/sizing.js';
 import { rootTree } from '../../engine/network/tree.js';
@@ -102,7 +103,7 @@ describe('lazy re-sizing in the pruning', () => {
       const opts = { pruneBy: ['loss-share'] as const, maxLossShare: 0.1, minKwPerM: 0.17, minMwhPerMA: 1.5, heat: true, cold: carries === 'both', rootCapacityKw: [undefined] };
       const eagerM = counted(base), lazyM = counted(base);
       const eager = pruneByCriteria(t, own, eagerM.model, pipeLossFn(false), { ...opts, pruneBy: [...opts.pruneBy] });
-      const lazy = pruneByCriteria(t, own, lazyM.model, pipeLossFn(true), { ...opts, pruneBy: [...opts.pruneBy] });
+      const lazy = pruneNetwork(t, own, lazyM.model, pipeLossFn(true), { ...opts, pruneBy: [...opts.pruneBy] });
       expect(eager.cuts.length).toBeGreaterThan(20);
       expect(eager.cuts.length).toBeLessThan(at.length);
       expect([...lazy.removed]).toEqual([...eager.removed]);
@@ -119,6 +120,24 @@ describe('lazy re-sizing in the pruning', () => {
       expect(lazyM.searches() - first).toBeLessThan(0.5 * (eagerM.searches() - first));
     });
   }
+});
+
+describe('lazy re-sizing on the general path (two criteria)', () => {
+  it('loss share and MWh/(m·a) together: the same cuts with and without size classes', () => {
+    const { t, consumers, at } = randomCase(23, 1500);
+    const base = coincidentModel(consumers, profiles());
+    const W = base.width;
+    const own = new Float64Array(t.size * W);
+    at.forEach((v, k) => base.add(own, t.indexOf[v]! * W, k, 1));
+    const opts = { pruneBy: ['loss-share', 'mwh-per-m'] as ('loss-share' | 'mwh-per-m')[], maxLossShare: 0.1, minKwPerM: 0.17, minMwhPerMA: 0.5, heat: true, cold: true, rootCapacityKw: [undefined] };
+    const eagerM = counted(base), lazyM = counted(base);
+    const eager = pruneByCriteria(t, own, eagerM.model, pipeLossFn(false), opts);
+    const lazy = pruneNetwork(t, own, lazyM.model, pipeLossFn(true), opts);
+    expect(eager.cuts.length).toBeGreaterThan(20);
+    expect(lazy.cuts.map((c) => [c.top, c.reason])).toEqual(eager.cuts.map((c) => [c.top, c.reason]));
+    lazy.cuts.forEach((c, k) => expect(c.figures.lossShare).toBeCloseTo(eager.cuts[k]!.figures.lossShare, 12));
+    expect(lazyM.searches()).toBeLessThan(eagerM.searches());
+  });
 });
 
 describe('the fast pruning\'s trees against brute force', () => {

@@ -16,7 +16,7 @@
  * (the harness makes that run once, with `baseScenario`, into `ctx.base`). Random bytes come from
  * engine/util/random.ts with fixed seeds, so the corpus is the same on every run.
  */
-import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -1015,10 +1015,12 @@ export function buildCorpus(ctx: CorpusContext): CorpusCase[] {
   add('run-no-network', (dir) => {
     const run = join(dir, 'run');
     return {
-      ...err('not-a-run', 'a run without network.geojson (simulate needs it)', ['simulate', '--run', run, '--weather', WEATHER], [run], ['network.geojson']),
+      ...err('not-a-run', 'a run without network.fgb or network.geojson (simulate needs one)', ['simulate', '--run', run, '--weather', WEATHER], [run], ['network.geojson']),
       setup: () => {
         copyBase(ctx, run)();
         rmFile(join(run, 'network.geojson'));
+        // the binary twin too (issue 18): with either, simulate has its network
+        if (existsSync(join(run, 'network.fgb'))) rmFile(join(run, 'network.fgb'));
       },
       needsBase: true,
     };
