@@ -89,17 +89,30 @@ export async function writeBuildingsFgb(path: string, t: BuildingTable): Promise
 }
 
 /** The buildings as FlatGeobuf features: the rings of buildings.geojson (rounded to 1e-7°, closed) as flat arrays. */
-function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
+/**
+ * Building b's vertices in lon/lat, projected at once into a buffer that grows to the largest building (valid until
+ * the next call): what both writers take their geometry from.
+ */
+function buildingLonLat(t: BuildingTable): (b: number) => Float64Array {
   const tr = transformer(t.crs, WGS84);
-  const cc = coolingColumns(t);
   let xy = new Float64Array(2 * 64);
-  const rd = (v: number) => Math.round(v * 1e7) / 1e7;
-  for (let b = 0; b < t.count; b++) {
+  return (b) => {
     const v0 = t.ringVertex[t.buildingRing[b]!]!, v1 = t.ringVertex[t.buildingRing[b + 1]!]!;
     if (2 * (v1 - v0) > xy.length) xy = new Float64Array(2 * (v1 - v0) * 2);
     const pts = xy.subarray(0, 2 * (v1 - v0));
     pts.set(t.coords.subarray(2 * v0, 2 * v1));
     tr.forwardFlat(pts);
+    return pts;
+  };
+}
+
+function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
+  const lonLat = buildingLonLat(t);
+  const cc = coolingColumns(t);
+  const rd = (v: number) => Math.round(v * 1e7) / 1e7;
+  for (let b = 0; b < t.count; b++) {
+    const v0 = t.ringVertex[t.buildingRing[b]!]!;
+    const pts = lonLat(b);
     const parts: IParsedGeometry[] = [];
     let cur: { xy: number[]; ends: number[] } | undefined;
     for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
@@ -123,17 +136,12 @@ function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
 const polygonPart = (p: { xy: number[]; ends: number[] }): IParsedGeometry => ({ type: GeometryType.Polygon, xy: p.xy, ...(p.ends.length > 1 ? { ends: p.ends } : {}) }) as IParsedGeometry;
 
 async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
-  const tr = transformer(t.crs, WGS84);
+  const lonLat = buildingLonLat(t);
   const cc = coolingColumns(t);
   let buf = '{"type":"FeatureCollection","features":[\n';
-  // one building's vertices projected at once, into a buffer that grows to the largest building
-  let xy = new Float64Array(2 * 64);
   for (let b = 0; b < t.count; b++) {
-    const v0 = t.ringVertex[t.buildingRing[b]!]!, v1 = t.ringVertex[t.buildingRing[b + 1]!]!;
-    if (2 * (v1 - v0) > xy.length) xy = new Float64Array(2 * (v1 - v0) * 2);
-    const pts = xy.subarray(0, 2 * (v1 - v0));
-    pts.set(t.coords.subarray(2 * v0, 2 * v1));
-    tr.forwardFlat(pts);
+    const v0 = t.ringVertex[t.buildingRing[b]!]!;
+    const pts = lonLat(b);
     // the geometry as JSON.stringify would write it: [[[lon,lat],...]] per polygon, holes after their outer ring
     let polys = 0;
     let g = '';

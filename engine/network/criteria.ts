@@ -15,7 +15,7 @@
  * u's whole subtree; cutting it updates the ancestors' aggregates, design loads, pipe sizes and losses.
  */
 import FlatQueue from 'flatqueue';
-import { AGG_COOL, AGG_COUNT, AGG_FIXED, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
+import { AGG_COOL, AGG_COUNT, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
 import type { SizeClassFn } from './sizing.js';
 import type { RootedTree } from './tree.js';
 
@@ -140,6 +140,17 @@ export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pip
   return st;
 }
 
+/** Mark u's subtree (the parts not yet removed) removed, for `why`. */
+export function removeSubtree(t: RootedTree, u: number, removed: Uint8Array, reason: (CutReason | undefined)[], why: CutReason): void {
+  const stack = [u];
+  while (stack.length) {
+    const v = stack.pop()!;
+    removed[v] = 1;
+    reason[v] = why;
+    for (let k = t.childStart[v]!; k < t.childStart[v + 1]!; k++) if (!removed[t.childList[k]!]) stack.push(t.childList[k]!);
+  }
+}
+
 /** The one kept child of a plain chain node (one kept child, no consumers of its own), else -1. */
 function chainChild(t: RootedTree, removed: Uint8Array | undefined, kept: Uint32Array, own: OwnLoads, W: number, i: number): number {
   if (kept[i] !== 1 || own[i * W + AGG_COUNT]! > 0) return -1;
@@ -150,10 +161,7 @@ function chainChild(t: RootedTree, removed: Uint8Array | undefined, kept: Uint32
 /** Design loads and pipe loss of node i from its (current) aggregate; a plain chain node copies its one child. */
 function evalNode(t: RootedTree, st: NetworkState, model: LoadModel, pipeLoss: PipeLossFn, i: number, removed: Uint8Array | undefined, kept: Uint32Array, own: OwnLoads): void {
   const W = model.width;
-  let only = -1;
-  if (kept[i] === 1 && !(own[i * W + AGG_COUNT]! > 0)) {
-    for (let k = t.childStart[i]!; k < t.childStart[i + 1]!; k++) if (!removed?.[t.childList[k]!]) only = t.childList[k]!;
-  }
+  const only = chainChild(t, removed, kept, own, W, i);
   if (only >= 0) {
     st.designHeatKw[i] = st.designHeatKw[only]!;
     st.designCoolKw[i] = st.designCoolKw[only]!;
@@ -231,18 +239,10 @@ export function pruneByCriteria(t: RootedTree, own: OwnLoads, model: LoadModel, 
   const lazy = !!sc && model.monotone.heat && (model.monotone.cold || !o.cold) && !o.pruneBy.includes('design-kw-per-m') && !o.pruneBy.includes('seed-kw-per-m');
   const slackH = lazy ? new Float64Array(n) : undefined;
   const slackC = lazy ? new Float64Array(n) : undefined;
-  const sameClass = (a: number): boolean => {
-    const hi = st.designHeatKw[a]!, ci = st.designCoolKw[a]!;
-    if (o.heat) {
-      const k = sc!.heat(hi);
-      if (!(k === sc!.heat(hi - slackH![a]!)) || Number.isNaN(k)) return false;
-    }
-    if (o.cold) {
-      const k = sc!.cold(ci);
-      if (!(k === sc!.cold(ci - slackC![a]!)) || Number.isNaN(k)) return false;
-    }
-    return true;
-  };
+  // both ends of [stored - slack, stored] in one class: the lower end above the stored load's class floor
+  const sameClass = (a: number): boolean =>
+    (!o.heat || st.designHeatKw[a]! - slackH![a]! > sc!.heat.floor(st.designHeatKw[a]!)) &&
+    (!o.cold || st.designCoolKw[a]! - slackC![a]! > sc!.cold.floor(st.designCoolKw[a]!));
   /** u's exact design loads, for its reported figures (lazy mode keeps upper bounds) */
   const exactDesign = (u: number): void => {
     if (!lazy || (slackH![u] === 0 && slackC![u] === 0)) return;
@@ -252,17 +252,10 @@ export function pruneByCriteria(t: RootedTree, own: OwnLoads, model: LoadModel, 
     slackC![u] = 0;
   };
   const cuts: CriteriaCut[] = [];
-  const stack: number[] = [];
   const cut = (u: number, why: Criterion): void => {
     exactDesign(u);
     cuts.push({ top: u, reason: REASON[why], figures: unitFigures(st, W, u, o) });
-    stack.push(u);
-    while (stack.length) {
-      const v = stack.pop()!;
-      removed[v] = 1;
-      reason[v] = REASON[why];
-      for (let k = t.childStart[v]!; k < t.childStart[v + 1]!; k++) if (!removed[t.childList[k]!]) stack.push(t.childList[k]!);
-    }
+    removeSubtree(t, u, removed, reason, REASON[why]);
     const uo = u * W;
     let dLoss = -st.lossDownMWh[u]!, dGain = -st.gainDownMWh[u]!;
     const dLen = st.lengthDownM[u]!;

@@ -7,9 +7,9 @@
  *
  * A set of consumers is carried as one flat aggregate vector (sums over its consumers; AGG_* offsets, then one
  * column per use and component in MWh/a), so a pipe's downstream is one row of a Float64Array and subsets add and
- * subtract. The peak of an aggregate is found exactly with a bound on each day: the day's largest profile value per
- * column bounds every hour of that day, days are scanned in bound order and the scan stops when no unscanned day can
- * beat the best hour found.
+ * subtract. The peak of an aggregate is found exactly with bounds: the largest profile value per column in a week (a
+ * day) bounds every hour of it; the columns' own peak days are scanned first, then only the weeks and days whose bound
+ * can beat the best hour found, over the columns that hold a value.
  */
 import { diversity } from './prune.js';
 
@@ -193,9 +193,10 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
       return out;
     },
     consumerHeatKw(k) {
-      // one consumer: its two columns only (the other columns are zero and add nothing: the same value as heatKw)
-      const c = consumers[k]!;
-      return peakOfTwo(cols, cSh[k]!, c.spaceHeatMWh, cHw[k]!, c.hotWaterMWh);
+      // (peakOf takes only the columns with a value: the consumer's two)
+      one.fill(0);
+      model.add(one, 0, k, 1);
+      return model.heatKw(one, 0);
     },
     consumerCoolKw(k) {
       one.fill(0);
@@ -236,34 +237,10 @@ function buildColumns(series: Float64Array[], hours: number): Columns {
   return { prof, dayMax, weekMax, peakDay, nCols, hours };
 }
 
-let bounds = new Float64Array(0);
 let nz = new Int32Array(0);
 let scanned = new Uint8Array(0);
 let nzA = new Float64Array(0);
 let firstDays = new Int32Array(0);
-
-/** Exact max over hours of a x prof[h][ca] + b x prof[h][cb] (a, b >= 0): peakOf for an aggregate with two columns. */
-function peakOfTwo(cols: Columns, ca: number, a: number, cb: number, b: number): number {
-  const { prof, dayMax, nCols, hours } = cols;
-  if (hours === 0) return 0;
-  const days = Math.ceil(hours / 24);
-  if (bounds.length < days) bounds = new Float64Array(days);
-  const pa = a > 0 ? a : 0, pb = b > 0 ? b : 0;
-  for (let d = 0; d < days; d++) bounds[d] = pa * dayMax[d * nCols + ca]! + pb * dayMax[d * nCols + cb]!;
-  let best = 0;
-  for (;;) {
-    let d = -1, bd = best;
-    for (let k = 0; k < days; k++) if (bounds[k]! > bd) (bd = bounds[k]!), (d = k);
-    if (d < 0) break;
-    bounds[d] = -1;
-    const h1 = Math.min(hours, d * 24 + 24);
-    for (let h = d * 24; h < h1; h++) {
-      const s = ca === cb ? (a + b) * prof[h * nCols + ca]! : a * prof[h * nCols + ca]! + b * prof[h * nCols + cb]!;
-      if (s > best) best = s;
-    }
-  }
-  return best;
-}
 
 /**
  * Exact max over hours of sum_c a[c] x prof[h][c] for columns c0..c1 (annual values a >= 0). Only the columns with a

@@ -11,7 +11,7 @@ import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { nearestTaps, segmentIndex, splitAtTaps } from './connect.js';
-import { networkState, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
+import { networkState, removeSubtree, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
 import { pruneNetwork } from './prune-fast.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
@@ -474,13 +474,7 @@ export function planNetwork(
       for (const b of marginalCutBranches(tm.marginal, o.marginalCost.limitPerMWh, (id) => !!locked[tm.tops[id]!])) {
         const top = tm.tops[b.branch]!;
         cuts.push({ top, reason: 'above-marginal-cost', figures: unitFigures(tm.state, W, top, crit), marginalCost_per_MWh: byId.get(b.branch)!.costPerMWh });
-        const stack = [top];
-        while (stack.length) {
-          const v = stack.pop()!;
-          removed[v] = 1;
-          pr.reason[v] = 'above-marginal-cost';
-          for (let k = tree.childStart[v]!; k < tree.childStart[v + 1]!; k++) if (!removed[tree.childList[k]!]) stack.push(tree.childList[k]!);
-        }
+        removeSubtree(tree, top, removed, pr.reason, 'above-marginal-cost');
       }
     }
     const cut = active.filter((c) => removed[tree.indexOf[c.node]!]);

@@ -18,7 +18,7 @@
  *     equal the eager re-sizing's.
  */
 import FlatQueue from 'flatqueue';
-import { networkState, pruneByCriteria, REASON, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
+import { networkState, pruneByCriteria, REASON, removeSubtree, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
 import { AGG_COUNT, AGG_FIXED, type LoadModel } from './loads.js';
 import type { RootedTree } from './tree.js';
 
@@ -234,7 +234,6 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     return crit === 'loss-share' ? (f.lossShare > 0 ? o.maxLossShare / f.lossShare : Infinity) : o.minMwhPerMA > 0 ? f.mwhPerMA / o.minMwhPerMA : Infinity;
   };
   const cuts: CriteriaCut[] = [];
-  const stack: number[] = [];
   const hit: number[] = [];
   const seen = new Uint32Array(n);
   let stamp = 0;
@@ -242,13 +241,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     refresh(u);
     if (cutsBelow !== sizedAt[u]) resize(u);
     cuts.push({ top: u, reason: REASON[crit], figures: unitFigures(st, W, u, o) });
-    stack.push(u);
-    while (stack.length) {
-      const v = stack.pop()!;
-      removed[v] = 1;
-      reason[v] = REASON[crit];
-      for (let k = t.childStart[v]!; k < t.childStart[v + 1]!; k++) if (!removed[t.childList[k]!]) stack.push(t.childList[k]!);
-    }
+    removeSubtree(t, u, removed, reason, REASON[crit]);
     // the unit's totals out of every ancestor at once
     currentRow(u);
     for (let k = 0; k < AGG_FIXED; k++) dS[k] = st.agg[u * W + k]!;

@@ -13,6 +13,17 @@ import { chunkBuildings, CHUNKED_ABOVE_POLYGONS, medianFootprintM, registerChunk
 
 const colorCache = new WeakMap<object, Uint8Array>();
 
+/** How footprints are drawn and picked, one layer or one per chunk. */
+const FOOTPRINTS = {
+  _normalize: false,
+  _windingOrder: 'CCW',
+  filled: true,
+  extruded: false,
+  pickable: true,
+  autoHighlight: true,
+  highlightColor: VIEWER_STYLE.buildingHighlight,
+} as const;
+
 /**
  * Colour of use i of the buildings' use dictionary: the plan sheets' fill of a use category (SHEET_USE_COLORS, chosen
  * apart from the demand classes drawn under the buildings), light grey for buildings whose use is not known (the
@@ -74,13 +85,7 @@ export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | SolidPoly
             startIndices: c.startIndices,
             attributes: { getPolygon: { value: c.positions, size: 2 }, getFillColor: { value: c.colors, size: 4, normalized: true } },
           })) as never,
-          _normalize: false,
-          _windingOrder: 'CCW',
-          filled: true,
-          extruded: false,
-          pickable: true,
-          autoHighlight: true,
-          highlightColor: VIEWER_STYLE.buildingHighlight,
+          ...FOOTPRINTS,
         }),
     );
   }
@@ -94,13 +99,7 @@ export function buildingsLayer(ctx: LayerContext): SolidPolygonLayer | SolidPoly
         getFillColor: { value: vertexColors(b), size: 4, normalized: true },
       },
     })) as never,
-    _normalize: false,
-    _windingOrder: 'CCW',
-    filled: true,
-    extruded: false,
-    pickable: true,
-    autoHighlight: true,
-    highlightColor: VIEWER_STYLE.buildingHighlight,
+    ...FOOTPRINTS,
   });
 }
 
