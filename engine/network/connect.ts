@@ -60,11 +60,52 @@ function segDist(xy: Float64Array, i: number, x: number, y: number): [number, nu
 
 /** Nearest edge of each point (x, y in the graph's CRS), within maxDistM. */
 export function nearestTaps(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>, ys: ArrayLike<number>, maxDistM = Infinity): Tap[] {
-  const out: Tap[] = [];
+  const t = nearestTapColumns(g, si, xs, ys, maxDistM);
+  return Array.from({ length: t.length }, (_, i) => ({ edge: t.edge[i]!, alongM: t.alongM[i]!, px: t.px[i]!, py: t.py[i]!, distM: t.distM[i]! }));
+}
+
+/** Taps in columns (a city connects a million consumers: no object per tap). */
+export interface TapColumns {
+  length: number;
+  edge: Int32Array;
+  alongM: Float64Array;
+  px: Float64Array;
+  py: Float64Array;
+  distM: Float64Array;
+}
+
+/** Taps as columns (plants' few taps and a city's consumers alike). */
+export function tapColumns(taps: readonly Tap[]): TapColumns {
+  const n = taps.length;
+  const t: TapColumns = { length: n, edge: new Int32Array(n), alongM: new Float64Array(n), px: new Float64Array(n), py: new Float64Array(n), distM: new Float64Array(n) };
+  taps.forEach((p, i) => {
+    t.edge[i] = p.edge;
+    t.alongM[i] = p.alongM;
+    t.px[i] = p.px;
+    t.py[i] = p.py;
+    t.distM[i] = p.distM;
+  });
+  return t;
+}
+
+/** Two tap lists one after the other. */
+export function concatTaps(a: TapColumns, b: TapColumns): TapColumns {
+  const cat = <T extends Int32Array | Float64Array>(x: T, y: T): T => {
+    const out = new (x.constructor as new (n: number) => T)(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return { length: a.length + b.length, edge: cat(a.edge, b.edge), alongM: cat(a.alongM, b.alongM), px: cat(a.px, b.px), py: cat(a.py, b.py), distM: cat(a.distM, b.distM) };
+}
+
+/** nearestTaps in columns. */
+export function nearestTapColumns(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>, ys: ArrayLike<number>, maxDistM = Infinity): TapColumns {
+  const n = xs.length;
+  const out: TapColumns = { length: n, edge: new Int32Array(n).fill(-1), alongM: new Float64Array(n), px: new Float64Array(n).fill(NaN), py: new Float64Array(n).fill(NaN), distM: new Float64Array(n).fill(Infinity) };
   const xy = g.geomXY;
-  for (let p = 0; p < xs.length; p++) {
+  for (let p = 0; p < n; p++) {
     const x = xs[p]!, y = ys[p]!;
-    let best: Tap = { edge: -1, alongM: 0, px: NaN, py: NaN, distM: Infinity };
     if (g.edgeCount > 0 && Number.isFinite(x) && Number.isFinite(y)) {
       // the box-nearest segments bound the exact distance; then every segment whose box is within it is checked
       let bound = Infinity;
@@ -86,10 +127,13 @@ export function nearestTaps(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>
         for (let i = g.geomOffsets[e]!; i < si.segVertex[bi]!; i++) along += Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!);
         const v = si.segVertex[bi]!;
         along += bt * Math.hypot(xy[2 * v + 2]! - xy[2 * v]!, xy[2 * v + 3]! - xy[2 * v + 1]!);
-        best = { edge: e, alongM: along, px: bpx, py: bpy, distM: bd };
+        out.edge[p] = e;
+        out.alongM[p] = along;
+        out.px[p] = bpx;
+        out.py[p] = bpy;
+        out.distM[p] = bd;
       }
     }
-    out.push(best);
   }
   return out;
 }
@@ -99,14 +143,16 @@ export function nearestTaps(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>
  * the original edge it came from. Edge lengths are the polyline lengths of the pieces (so the pieces of an edge add up
  * to its length when its recorded length is its polyline length; otherwise they are scaled to it).
  */
-export function splitAtTaps(g: CsrGraph, taps: Tap[], mergeM = 0.5): { graph: CsrGraph; tapNode: Int32Array; origEdge: Uint32Array } {
+export function splitAtTaps(g: CsrGraph, tapsIn: Tap[] | TapColumns, mergeM = 0.5): { graph: CsrGraph; tapNode: Int32Array; origEdge: Uint32Array } {
+  const taps = Array.isArray(tapsIn) ? tapColumns(tapsIn) : (tapsIn as TapColumns);
   const byEdge = new Map<number, number[]>();
-  taps.forEach((t, i) => {
-    if (t.edge < 0) return;
-    let l = byEdge.get(t.edge);
-    if (!l) byEdge.set(t.edge, (l = []));
+  for (let i = 0; i < taps.length; i++) {
+    const e = taps.edge[i]!;
+    if (e < 0) continue;
+    let l = byEdge.get(e);
+    if (!l) byEdge.set(e, (l = []));
     l.push(i);
-  });
+  }
   const x: number[] = Array.from(g.x);
   const y: number[] = Array.from(g.y);
   const from: number[] = [];
@@ -132,21 +178,21 @@ export function splitAtTaps(g: CsrGraph, taps: Tap[], mergeM = 0.5): { graph: Cs
     for (let i = a; i < b - 1; i++) cum.push(cum[cum.length - 1]! + Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!));
     const total = cum[cum.length - 1]!;
     const scale = total > 0 ? g.edgeLengthM[e]! / total : 1;
-    list.sort((p, q) => taps[p]!.alongM - taps[q]!.alongM);
+    list.sort((p, q) => taps.alongM[p]! - taps.alongM[q]!);
     // cut positions along the polyline and their nodes
     const cuts: { along: number; node: number; px: number; py: number }[] = [];
     for (const ti of list) {
-      const t = taps[ti]!;
-      if (t.alongM <= mergeM) tapNode[ti] = g.edgeFrom[e]!;
-      else if (total - t.alongM <= mergeM) tapNode[ti] = g.edgeTo[e]!;
+      const along = taps.alongM[ti]!, tpx = taps.px[ti]!, tpy = taps.py[ti]!;
+      if (along <= mergeM) tapNode[ti] = g.edgeFrom[e]!;
+      else if (total - along <= mergeM) tapNode[ti] = g.edgeTo[e]!;
       else {
         const lastCut = cuts[cuts.length - 1];
-        if (lastCut && t.alongM - lastCut.along <= mergeM) tapNode[ti] = lastCut.node;
+        if (lastCut && along - lastCut.along <= mergeM) tapNode[ti] = lastCut.node;
         else {
           const node = x.length;
-          x.push(t.px);
-          y.push(t.py);
-          cuts.push({ along: t.alongM, node, px: t.px, py: t.py });
+          x.push(tpx);
+          y.push(tpy);
+          cuts.push({ along, node, px: tpx, py: tpy });
           tapNode[ti] = node;
         }
       }

@@ -11,7 +11,6 @@ import { buildUseProfiles } from '../demand/profiles.js';
 import { readWeather, type Weather } from '../io/weather.js';
 import { referenceWeatherFile } from '../util/data-dir.js';
 import type { Warnings } from '../util/warnings.js';
-import type { ConsumerRecord } from './geojson.js';
 import type { UseSeries } from './loads.js';
 import { mediumSetup, parseSupplyCurve } from './medium.js';
 import type { PlanOptions } from './plan.js';
@@ -27,7 +26,8 @@ export interface RouteEnvironmentInput {
 
 export async function routeEnvironment(
   o: RouteEnvironmentInput,
-  consumers: ConsumerRecord[],
+  /** the consumers' use categories ('unknown' for a building without one) */
+  uses: Set<string>,
   warnings: Warnings,
 ): Promise<{ plan: Partial<PlanOptions>; weatherFile?: string; weather?: Weather }> {
   const sizing = { ...DEFAULT_SIZING, ...(o.plan?.sizing ?? {}) };
@@ -45,7 +45,6 @@ export async function routeEnvironment(
   }
   let profiles: Map<string, UseSeries> | undefined;
   if (loads === 'coincident' && weather) {
-    const uses = new Set(consumers.map((c) => (typeof c.props.use === 'string' ? c.props.use : 'unknown')));
     profiles = buildUseProfiles(weather, uses, { climateRegion: o.climateRegion });
   }
   const curve = o.supplyCurve?.length ? parseSupplyCurve(o.supplyCurve, sizing.returnC) : undefined;

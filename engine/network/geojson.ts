@@ -17,6 +17,16 @@ export interface ConsumerRecord {
   peakKw: number;
   /** extra properties copied to the consumer feature (use, spaceHeat_MWh, ...) */
   props: Record<string, unknown>;
+  /** one of the extra properties, without building the whole object (consumer-table.ts) */
+  prop?(key: string): unknown;
+}
+
+/**
+ * The network's features, made as they are iterated (each pass builds them afresh): a city's 1.5 million features
+ * never exist at once (the writers take one at a time: network.fgb's layout pass and its write, the GeoJSON twin).
+ */
+export interface NetworkFeatures extends Iterable<unknown> {
+  readonly length: number;
 }
 
 const r = (v: number, d = 3): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : v);
@@ -26,112 +36,116 @@ export function networkGeojson(
   consumers: ConsumerRecord[],
   toLonLat: Transformer,
   meta: NetworkProperties,
-): { type: 'FeatureCollection'; properties: NetworkProperties; features: unknown[] } {
+): { type: 'FeatureCollection'; properties: NetworkProperties; features: NetworkFeatures } {
   const ll = (x: number, y: number): [number, number] => {
     const [lon, lat] = toLonLat.forward(x, y);
     return [r(lon, 7), r(lat, 7)];
   };
-  const features: unknown[] = [];
-  res.pipes.forEach((p, k) => {
-    const coords: [number, number][] = [];
-    for (let i = 0; i < p.geometry.length; i += 2) coords.push(ll(p.geometry[i]!, p.geometry[i + 1]!));
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'LineString', coordinates: coords },
-      properties: {
-        kind: 'pipe',
-        id: k,
-        from: p.from,
-        to: p.to,
-        length_m: r(p.lengthM, 2),
-        consumers: p.consumers,
-        peak_kW: r(p.peakKw, 2),
-        design_kW: r(p.designKw, 2),
-        heat_MWh: r(p.heatMWh, 3),
-        DN: p.dn,
-        velocity_m_s: r(p.velocityMS, 3),
-        pressure_Pa_m: r(p.paPerM, 1),
-        kw_per_m: r(p.kwPerM, 4),
-        mwh_per_m_a: r(p.mwhPerMA, 4),
-        loss_W_per_m: r(p.lossWPerM, 2),
-        loss_MWh_a: r(p.lossMWhA, 4),
-        loss_share: r(p.lossShare, 5),
-        ...(p.twin ? { twin: true as const } : {}),
-        ...(p.cold
-          ? {
-              cool_MWh: r(p.coolMWh, 3),
-              cool_design_kW: r(p.cold.designKw, 2),
-              cool_DN: p.cold.dn,
-              cool_velocity_m_s: r(p.cold.velocityMS, 3),
-              cool_pressure_Pa_m: r(p.cold.paPerM, 1),
-              gain_W_per_m: r(p.cold.wPerM, 2),
-              gain_MWh_a: r(p.cold.mwhA, 4),
-            }
-          : {}),
-        branch: p.branch,
-        plant: res.plants[p.plant]?.id,
-        overCapacity: p.overCapacity || undefined,
-      } satisfies PipeProperties,
-    });
-  });
-  for (const c of res.consumers) {
-    const rec = consumers[c.index]!;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
-      properties: {
-        kind: 'service',
-        consumer: rec.id,
-        length_m: r(c.serviceM, 2),
-        ...(c.serviceHeat ? { DN: c.serviceHeat.dn, loss_W_per_m: r(c.serviceHeat.wPerM, 2), loss_MWh_a: r(c.serviceHeat.mwhA, 4) } : {}),
-        ...(c.serviceCold ? { cool_DN: c.serviceCold.dn, gain_W_per_m: r(c.serviceCold.wPerM, 2), gain_MWh_a: r(c.serviceCold.mwhA, 4) } : {}),
-      } satisfies ServiceProperties,
-    });
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
-      properties: {
-        ...rec.props,
-        kind: 'consumer',
-        id: rec.id,
-        heat_MWh: rec.heatMWh,
-        peak_kW: rec.peakKw,
-        service_m: r(c.serviceM, 2),
-        branch: c.branch,
-        plant: res.plants[c.plant]?.id,
-        ...(c.forced ? { forced: true } : {}),
-      },
-    });
+  function* features(): Generator<unknown> {
+    for (let k = 0; k < res.pipes.length; k++) {
+      const p = res.pipes[k]!;
+      const coords: [number, number][] = [];
+      for (let i = 0; i < p.geometry.length; i += 2) coords.push(ll(p.geometry[i]!, p.geometry[i + 1]!));
+      yield {
+        type: 'Feature',
+        geometry: { type: 'LineString', coordinates: coords },
+        properties: {
+          kind: 'pipe',
+          id: k,
+          from: p.from,
+          to: p.to,
+          length_m: r(p.lengthM, 2),
+          consumers: p.consumers,
+          peak_kW: r(p.peakKw, 2),
+          design_kW: r(p.designKw, 2),
+          heat_MWh: r(p.heatMWh, 3),
+          DN: p.dn,
+          velocity_m_s: r(p.velocityMS, 3),
+          pressure_Pa_m: r(p.paPerM, 1),
+          kw_per_m: r(p.kwPerM, 4),
+          mwh_per_m_a: r(p.mwhPerMA, 4),
+          loss_W_per_m: r(p.lossWPerM, 2),
+          loss_MWh_a: r(p.lossMWhA, 4),
+          loss_share: r(p.lossShare, 5),
+          ...(p.twin ? { twin: true as const } : {}),
+          ...(p.cold
+            ? {
+                cool_MWh: r(p.coolMWh, 3),
+                cool_design_kW: r(p.cold.designKw, 2),
+                cool_DN: p.cold.dn,
+                cool_velocity_m_s: r(p.cold.velocityMS, 3),
+                cool_pressure_Pa_m: r(p.cold.paPerM, 1),
+                gain_W_per_m: r(p.cold.wPerM, 2),
+                gain_MWh_a: r(p.cold.mwhA, 4),
+              }
+            : {}),
+          branch: p.branch,
+          plant: res.plants[p.plant]?.id,
+          overCapacity: p.overCapacity || undefined,
+        } satisfies PipeProperties,
+      };
+    }
+    for (const c of res.consumers) {
+      const rec = consumers[c.index]!;
+      yield {
+        type: 'Feature',
+        geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
+        properties: {
+          kind: 'service',
+          consumer: rec.id,
+          length_m: r(c.serviceM, 2),
+          ...(c.serviceHeat ? { DN: c.serviceHeat.dn, loss_W_per_m: r(c.serviceHeat.wPerM, 2), loss_MWh_a: r(c.serviceHeat.mwhA, 4) } : {}),
+          ...(c.serviceCold ? { cool_DN: c.serviceCold.dn, gain_W_per_m: r(c.serviceCold.wPerM, 2), gain_MWh_a: r(c.serviceCold.mwhA, 4) } : {}),
+        } satisfies ServiceProperties,
+      };
+      yield {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+        properties: {
+          ...rec.props,
+          kind: 'consumer',
+          id: rec.id,
+          heat_MWh: rec.heatMWh,
+          peak_kW: rec.peakKw,
+          service_m: r(c.serviceM, 2),
+          branch: c.branch,
+          plant: res.plants[c.plant]?.id,
+          ...(c.forced ? { forced: true } : {}),
+        },
+      };
+    }
+    for (const d of res.dropped) {
+      const rec = consumers[d.index]!;
+      if (!Number.isFinite(rec.x) || !Number.isFinite(rec.y)) continue;
+      yield {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+        properties: { kind: 'dropped', id: rec.id, use: rec.prop ? rec.prop('use') : rec.props.use, heat_MWh: rec.heatMWh, peak_kW: rec.peakKw, reason: d.reason, detail: d.detail },
+      };
+    }
+    for (const p of res.plants) {
+      yield {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: ll(p.x, p.y) },
+        properties: {
+          kind: 'plant',
+          id: p.id,
+          type: p.type ?? 'unspecified',
+          capacity_kW: p.capacityKw ?? null,
+          fuel: p.fuel ?? null,
+          ...(p.source ? { source: p.source } : {}),
+          suggested: p.suggested,
+          output_kW: r(p.outputKw, 1),
+          ...(p.outputCoolKw > 0 ? { outputCool_kW: r(p.outputCoolKw, 1) } : {}),
+          consumers: p.consumers,
+          service_m: r(p.serviceM, 2),
+        } satisfies PlantProperties,
+      };
+    }
   }
-  for (const d of res.dropped) {
-    const rec = consumers[d.index]!;
-    if (!Number.isFinite(rec.x) || !Number.isFinite(rec.y)) continue;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
-      properties: { kind: 'dropped', id: rec.id, use: rec.props.use, heat_MWh: rec.heatMWh, peak_kW: rec.peakKw, reason: d.reason, detail: d.detail },
-    });
-  }
-  for (const p of res.plants) {
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: ll(p.x, p.y) },
-      properties: {
-        kind: 'plant',
-        id: p.id,
-        type: p.type ?? 'unspecified',
-        capacity_kW: p.capacityKw ?? null,
-        fuel: p.fuel ?? null,
-        ...(p.source ? { source: p.source } : {}),
-        suggested: p.suggested,
-        output_kW: r(p.outputKw, 1),
-        ...(p.outputCoolKw > 0 ? { outputCool_kW: r(p.outputCoolKw, 1) } : {}),
-        consumers: p.consumers,
-        service_m: r(p.serviceM, 2),
-      } satisfies PlantProperties,
-    });
-  }
-  return { type: 'FeatureCollection', properties: meta, features };
+  let count = res.pipes.length + 2 * res.consumers.length + res.plants.length;
+  for (const d of res.dropped) if (Number.isFinite(consumers[d.index]!.x) && Number.isFinite(consumers[d.index]!.y)) count++;
+  return { type: 'FeatureCollection', properties: meta, features: { length: count, [Symbol.iterator]: features } };
 }
 
 /**

@@ -38,6 +38,64 @@ export interface LoadConsumer {
   use: string;
 }
 
+/**
+ * Load figures of every consumer in columns, one light view object per consumer (a city has a million: objects with
+ * six numbers each were six heap numbers each, marked by every full collection; consumer-table.ts says why that
+ * matters).
+ */
+export class LoadColumns {
+  readonly spaceHeatMWh: Float64Array;
+  readonly hotWaterMWh: Float64Array;
+  readonly heatMWh: Float64Array;
+  readonly peakKw: Float64Array;
+  readonly coolMWh: Float64Array;
+  readonly coolPeakKw: Float64Array;
+  readonly use: string[];
+  constructor(readonly length: number) {
+    this.spaceHeatMWh = new Float64Array(length);
+    this.hotWaterMWh = new Float64Array(length);
+    this.heatMWh = new Float64Array(length);
+    this.peakKw = new Float64Array(length);
+    this.coolMWh = new Float64Array(length);
+    this.coolPeakKw = new Float64Array(length);
+    this.use = new Array<string>(length);
+  }
+  rows(): LoadConsumer[] {
+    const out = new Array<LoadConsumer>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = new LoadRow(this, i);
+    return out;
+  }
+}
+
+/** One consumer's load figures: a view of its LoadColumns row. */
+class LoadRow implements LoadConsumer {
+  constructor(
+    private readonly t: LoadColumns,
+    private readonly i: number,
+  ) {}
+  get spaceHeatMWh(): number {
+    return this.t.spaceHeatMWh[this.i]!;
+  }
+  get hotWaterMWh(): number {
+    return this.t.hotWaterMWh[this.i]!;
+  }
+  get heatMWh(): number {
+    return this.t.heatMWh[this.i]!;
+  }
+  get peakKw(): number {
+    return this.t.peakKw[this.i]!;
+  }
+  get coolMWh(): number {
+    return this.t.coolMWh[this.i]!;
+  }
+  get coolPeakKw(): number {
+    return this.t.coolPeakKw[this.i]!;
+  }
+  get use(): string {
+    return this.t.use[this.i]!;
+  }
+}
+
 /** Normalised hourly profiles of one use (sum 1 over the year each; cooling all zero where the use has none). */
 export interface UseSeries {
   spaceHeat: Float64Array;

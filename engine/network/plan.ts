@@ -10,12 +10,12 @@ import { InputError } from '../errors.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
-import { nearestTaps, segmentIndex, splitAtTaps } from './connect.js';
+import { concatTaps, nearestTapColumns, nearestTaps, segmentIndex, splitAtTaps, tapColumns } from './connect.js';
 import { networkState, removeSubtree, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
 import { pruneNetwork } from './prune-fast.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
-import { AGG_COUNT, AGG_SVC_GAIN, AGG_SVC_LOSS, coincidentModel, diversityModel, type LoadConsumer, type LoadMethod, type LoadModel, type UseSeries } from './loads.js';
+import { AGG_COUNT, AGG_SVC_GAIN, AGG_SVC_LOSS, coincidentModel, diversityModel, LoadColumns, type LoadConsumer, type LoadMethod, type LoadModel, type UseSeries } from './loads.js';
 import { mediumSetup, type Carries, type MediumSetup } from './medium.js';
 import { suggestPlant } from './plants.js';
 import { branches, diversity, kwPerM, mwhPerMA, type Branch, type NodeLoads } from './prune.js';
@@ -224,21 +224,28 @@ export interface NetworkResult {
 
 /** Consumers as the load model reads them: heat split scaled to heatMWh, cooling, use. */
 export function loadConsumers(consumers: ConsumerInput[]): LoadConsumer[] {
-  return consumers.map((c) => {
+  const t = new LoadColumns(consumers.length);
+  for (let i = 0; i < consumers.length; i++) {
+    const c = consumers[i]!;
     const heat = c.heatMWh > 0 ? c.heatMWh : 0;
-    const sh = Number.isFinite(c.spaceHeatMWh) ? Math.max(0, c.spaceHeatMWh!) : NaN;
-    const hw = Number.isFinite(c.hotWaterMWh) ? Math.max(0, c.hotWaterMWh!) : NaN;
-    const split = sh + hw > 0 ? [heat * (sh / (sh + hw)), heat * (hw / (sh + hw))] : [heat, 0];
-    return {
-      spaceHeatMWh: split[0]!,
-      hotWaterMWh: split[1]!,
-      heatMWh: heat,
-      peakKw: c.peakKw > 0 ? c.peakKw : 0,
-      coolMWh: (c.coolMWh ?? 0) > 0 ? c.coolMWh! : 0,
-      coolPeakKw: (c.coolPeakKw ?? 0) > 0 ? c.coolPeakKw! : 0,
-      use: c.use ?? 'unknown',
-    };
-  });
+    const shIn = c.spaceHeatMWh, hwIn = c.hotWaterMWh;
+    const sh = Number.isFinite(shIn) ? Math.max(0, shIn!) : NaN;
+    const hw = Number.isFinite(hwIn) ? Math.max(0, hwIn!) : NaN;
+    if (sh + hw > 0) {
+      t.spaceHeatMWh[i] = heat * (sh / (sh + hw));
+      t.hotWaterMWh[i] = heat * (hw / (sh + hw));
+    } else {
+      t.spaceHeatMWh[i] = heat;
+      t.hotWaterMWh[i] = 0;
+    }
+    t.heatMWh[i] = heat;
+    t.peakKw[i] = c.peakKw > 0 ? c.peakKw : 0;
+    const cool = c.coolMWh ?? 0, coolPeak = c.coolPeakKw ?? 0;
+    t.coolMWh[i] = cool > 0 ? cool : 0;
+    t.coolPeakKw[i] = coolPeak > 0 ? coolPeak : 0;
+    t.use[i] = c.use ?? 'unknown';
+  }
+  return t.rows();
 }
 
 /** Plan the network; see the file header. Throws InputError for inputs that leave nothing to plan. */
@@ -310,7 +317,7 @@ export function planNetwork(
   progress(1, 6, 'connecting consumers');
   // connect consumers (and given plants) to the roads
   const si = segmentIndex(road);
-  const cTaps = nearestTaps(road, si, candidates.map((i) => consumers[i]!.x), candidates.map((i) => consumers[i]!.y), o.maxServiceM);
+  const cTaps = nearestTapColumns(road, si, candidates.map((i) => consumers[i]!.x), candidates.map((i) => consumers[i]!.y), o.maxServiceM);
   const plantsIn = input.plants ?? [];
   const pTaps = nearestTaps(road, si, plantsIn.map((p) => p.x), plantsIn.map((p) => p.y), o.maxPlantDistanceM);
   pTaps.forEach((t, k) => {
@@ -323,16 +330,24 @@ export function planNetwork(
       });
     }
   });
-  const split = splitAtTaps(road, [...cTaps, ...pTaps], o.mergeM);
+  const split = splitAtTaps(road, concatTaps(cTaps, tapColumns(pTaps)), o.mergeM);
   const g = split.graph;
   const comp = components(g);
-  const connected: { index: number; node: number; serviceM: number; tapX: number; tapY: number }[] = [];
+  const plantTap0 = cTaps.length;
+  // the consumers on the roads: their tap in columns by consumer index, one light view each (Connection)
+  const conn = new Connections(consumers.length);
+  const connected: Connection[] = [];
   candidates.forEach((ci, k) => {
-    const t = cTaps[k]!;
-    if (t.edge < 0) {
+    if (cTaps.edge[k]! < 0) {
       if (forcedIn.has(ci)) unreachableForced(ci, `it is more than ${o.maxServiceM} m from a road`);
       dropped.push({ index: ci, reason: 'too-far-from-road', detail: `more than ${o.maxServiceM} m from a road` });
-    } else connected.push({ index: ci, node: split.tapNode[k]!, serviceM: t.distM, tapX: t.px, tapY: t.py });
+    } else {
+      conn.node[ci] = split.tapNode[k]!;
+      conn.serviceM[ci] = cTaps.distM[k]!;
+      conn.tapX[ci] = cTaps.px[k]!;
+      conn.tapY[ci] = cTaps.py[k]!;
+      connected.push(new Connection(ci, conn));
+    }
   });
   if (connected.length === 0) {
     throw new InputError('route-no-consumer-on-roads', `no consumer is within ${o.maxServiceM} m of a road`, {
@@ -346,7 +361,7 @@ export function planNetwork(
   if (plantsIn.length) {
     plantsIn.forEach((p, k) => {
       const t = pTaps[k]!;
-      plants.push({ ...p, node: split.tapNode[cTaps.length + k]!, serviceM: t.distM, tapX: t.px, tapY: t.py, suggested: false, outputKw: 0, outputCoolKw: 0, consumers: 0 });
+      plants.push({ ...p, node: split.tapNode[plantTap0 + k]!, serviceM: t.distM, tapX: t.px, tapY: t.py, suggested: false, outputKw: 0, outputCoolKw: 0, consumers: 0 });
     });
   } else {
     plantSource = 'suggested';
@@ -560,7 +575,7 @@ export function planNetwork(
   if (twinAboveCatalogue) warnings.addMany('twin-pipe-above-catalogue', 'twin pipes asked for, but the twin catalogue (modesto, METHODS.md 5) ends at DN200: laid as two single pipes with the EN 253 fit', twinAboveCatalogue);
   const outConsumers: ConnectedConsumer[] = active.map((c) => {
     const i = tree.indexOf[c.node]!;
-    return { ...c, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: svcHeat(c.index, c.serviceM), serviceCold: svcCold(c.index, c.serviceM), forced: forcedIn.has(c.index) };
+    return { index: c.index, node: c.node, serviceM: c.serviceM, tapX: c.tapX, tapY: c.tapY, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: svcHeat(c.index, c.serviceM), serviceCold: svcCold(c.index, c.serviceM), forced: forcedIn.has(c.index) };
   });
   for (const c of outConsumers) for (const sp of [c.serviceHeat, c.serviceCold]) if (sp?.twin) twinPipes++;
   // totals per medium
@@ -753,6 +768,39 @@ const CUT_DETAIL: Record<string, string> = {
   'above-marginal-cost': 'branch above the marginal cost limit per connected MWh (pipes, service pipes, substations)',
 };
 
+/** Each consumer's tap on the roads, by consumer index: the road-graph node, the service length (m), the tap point. */
+class Connections {
+  readonly node: Int32Array;
+  readonly serviceM: Float64Array;
+  readonly tapX: Float64Array;
+  readonly tapY: Float64Array;
+  constructor(n: number) {
+    this.node = new Int32Array(n).fill(-1);
+    this.serviceM = new Float64Array(n);
+    this.tapX = new Float64Array(n);
+    this.tapY = new Float64Array(n);
+  }
+}
+
+/** A connected consumer: its index and a view of its tap (a city's million consumers are no million objects of numbers). */
+class Connection {
+  constructor(
+    readonly index: number,
+    private readonly t: Connections,
+  ) {}
+  get node(): number {
+    return this.t.node[this.index]!;
+  }
+  get serviceM(): number {
+    return this.t.serviceM[this.index]!;
+  }
+  get tapX(): number {
+    return this.t.tapX[this.index]!;
+  }
+  get tapY(): number {
+    return this.t.tapY[this.index]!;
+  }
+}
 function nodeLoads(t: RootedTree, active: { index: number; node: number }[], consumers: LoadConsumer[]): NodeLoads {
   const count = new Float64Array(t.size);
   const heatMWh = new Float64Array(t.size);

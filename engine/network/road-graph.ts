@@ -46,11 +46,18 @@ export interface RoadGraph {
   stats: { lines: number; vertices: number; crossingsNoded: number; duplicateEdges: number; degenerateEdges: number; parallelSplit: number };
 }
 
+/** A grid cell's key: cx * 2^27 + cy is exact and unique while |cx|, |cy| < 2^26 (33,554 km at the default 0.5 m snap). */
+const CELL_PACK = 2 ** 27, CELL_MAX = 2 ** 26;
+function cellKey(cx: number, cy: number): number | string {
+  return cx < CELL_MAX && cx > -CELL_MAX && cy < CELL_MAX && cy > -CELL_MAX ? cx * CELL_PACK + cy : `${cx},${cy}`;
+}
+
 class VertexTable {
   readonly x: number[] = [];
   readonly y: number[] = [];
   private readonly byId = new Map<number, number>();
-  private readonly grid = new Map<string, number[]>();
+  /** snap cells: a number key where the cell indices are small enough to pack exactly, else a string (no collisions) */
+  private readonly grid = new Map<number | string, number[]>();
   constructor(readonly snapM: number) {}
 
   byNodeId(id: number, x: number, y: number): number {
@@ -70,7 +77,7 @@ class VertexTable {
     let best = -1, bd = s;
     for (let i = -1; i <= 1; i++)
       for (let j = -1; j <= 1; j++) {
-        const l = this.grid.get(`${cx + i},${cy + j}`);
+        const l = this.grid.get(cellKey(cx + i, cy + j));
         if (l) for (const v of l) {
           const d = Math.hypot(this.x[v]! - x, this.y[v]! - y);
           if (d <= bd) {
@@ -83,7 +90,7 @@ class VertexTable {
     const v = this.x.length;
     this.x.push(x);
     this.y.push(y);
-    const k = `${cx},${cy}`;
+    const k = cellKey(cx, cy);
     const l = this.grid.get(k);
     if (l) l.push(v);
     else this.grid.set(k, [v]);

@@ -105,6 +105,14 @@ export interface SizedPipe {
   overCapacity: boolean;
 }
 
+/** maxVelocityMS of each catalogue entry, computed once per catalogue (sizePipe runs for every pipe after every cut). */
+const limitsOf = new WeakMap<readonly PipeType[], Float64Array>();
+function velocityLimits(pipes: readonly PipeType[]): Float64Array {
+  let l = limitsOf.get(pipes);
+  if (!l || l.length !== pipes.length) limitsOf.set(pipes, (l = Float64Array.from(pipes, (p) => maxVelocityMS(p.innerDiameterM))));
+  return l;
+}
+
 /** Smallest catalogue pipe for a design load (kW) within the velocity and pressure-drop limits (hot or chilled water: |supply - return|). */
 export function sizePipe(designKw: number, o: SizingOptions): SizedPipe {
   const dT = Math.abs(o.supplyC - o.returnC);
@@ -112,10 +120,11 @@ export function sizePipe(designKw: number, o: SizingOptions): SizedPipe {
   const q = massFlowKgS / o.densityKgM3;
   // no object per catalogue entry tried: the pruning sizes pipes after every cut
   let v = 0, pa = 0, k = 0;
+  const vMax = velocityLimits(o.pipes);
   for (; k < o.pipes.length; k++) {
     const d = o.pipes[k]!.innerDiameterM;
     v = q / ((Math.PI * d * d) / 4);
-    if (v > maxVelocityMS(d)) continue;
+    if (v > vMax[k]!) continue;
     pa = pressureDropPaPerM(v, d, o);
     if (pa <= o.maxPaPerM) break;
   }

@@ -11,6 +11,7 @@ import { runFile } from '../run/read.js';
 import { Warnings } from '../util/warnings.js';
 import type { ProgressFn } from '../util/progress.js';
 import { networkGeojson, type ConsumerRecord } from './geojson.js';
+import { ConsumerTable, type ConsumerRow } from './consumer-table.js';
 import { planNetwork, type ConsumerInput, type NetworkResult, type PlanOptions, type PlantInput } from './plan.js';
 import { routeEnvironment } from './environment.js';
 import { ringCentroid, ringSignedArea } from '../geom/rings.js';
@@ -87,29 +88,17 @@ export function parsePlantArg(s: string, k: number): { lon: number; lat: number;
  * Consumers from the run's buildings.geojson (x, y = centroid in the working CRS) or, with `source: 'blocks'`, from
  * blocks.geojson (each block or grid cell one consumer at its area centroid, `use: 'block'`).
  */
-export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings, source: 'buildings' | 'blocks' = 'buildings'): Promise<ConsumerRecord[]> {
+export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings, source: 'buildings' | 'blocks' = 'buildings'): Promise<ConsumerRow[]> {
   // buildings: buildings.fgb where the run has it (issue 18), else buildings.geojson
   const file = source === 'buildings' ? runFile(run, 'buildings') : join(run, FILES[source]);
-  let doc: { features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } }[] };
-  try {
-    // streamed feature by feature (a city's file is longer than V8's longest string); the outline is kept only where
-    // it is used: blocks, and buildings without an x/y centroid
-    const read = { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: (f: unknown) => keepForConsumer(f, source) };
-    doc = file.endsWith('.fgb') ? await readFgbLayer(file, read) : await readFeatureCollection(file, read);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InputError('route-no-buildings', missing ? `the run has no ${source === 'buildings' ? `${FILES.buildingsFgb} or ${FILES.buildings}` : FILES[source]}` : `cannot read the run's ${source}: ${(e as Error).message}`, {
-      file,
-      hint: missing ? 'run `heatplan demand` into this run folder first' : 'rerun `heatplan demand` on this run',
-    });
-  }
-  if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
   const tr = transformer(WGS84, crs);
-  return doc.features.map((f, i) => {
-    const p = { ...(f.properties ?? {}) };
+  // each feature goes into the columns as it is read (consumer-table.ts): no feature object is kept
+  const table = new ConsumerTable();
+  const take = (f: unknown, i: number): 0 => {
+    const ft = f as { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } } | undefined;
+    const p: Record<string, unknown> = { ...(ft?.properties ?? {}) };
     if (source === 'blocks') {
-      const ring = ringOf(f.geometry);
+      const ring = ringOf(ft?.geometry);
       const c = ring && ring.length > 2 ? projectedCentroid(ring, tr) : undefined;
       p.x = c?.[0];
       p.y = c?.[1];
@@ -118,7 +107,7 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
     let x = Number(p.x), y = Number(p.y);
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       // fall back to the mean of the outer ring (lon/lat) projected
-      const ring = ringOf(f.geometry);
+      const ring = ringOf(ft?.geometry);
       if (ring) {
         let sx = 0, sy = 0;
         for (const c of ring) {
@@ -129,14 +118,27 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
         warnings.add('building-no-centroid', 'building without x/y centroid: taken from its outline', { file, record: i });
       }
     }
-    const id = String(p.id ?? i);
     const heat = Number(p.heat_MWh);
     const peak = Number(p.peak_kW);
-    // a new object without them (delete would turn each of a million objects into a slow, 3x larger dictionary)
     const props: Record<string, unknown> = {};
     for (const k in p) if (!NOT_PROPS.has(k)) props[k] = p[k];
-    return { id, x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props };
-  });
+    table.add({ id: String(p.id ?? i), x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props });
+    return 0;
+  };
+  try {
+    // streamed feature by feature (a city's file is longer than V8's longest string)
+    const read = { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: take };
+    const doc = file.endsWith('.fgb') ? await readFgbLayer(file, read) : await readFeatureCollection(file, read);
+    if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new InputError('route-no-buildings', missing ? `the run has no ${source === 'buildings' ? `${FILES.buildingsFgb} or ${FILES.buildings}` : FILES[source]}` : `cannot read the run's ${source}: ${(e as Error).message}`, {
+      file,
+      hint: missing ? 'run `heatplan demand` into this run folder first' : 'rerun `heatplan demand` on this run',
+    });
+  }
+  return table.done().rows();
 }
 
 /** Building properties a consumer record carries as fields of its own, not in `props`. */
@@ -167,12 +169,6 @@ function chosenPotential(cells: Awaited<ReturnType<typeof plantsFromPotential>>,
 }
 
 /** A feature of buildings/blocks.geojson as the consumer reader needs it (streamed reads keep no unused outline). */
-function keepForConsumer(f: unknown, source: 'buildings' | 'blocks'): { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } } {
-  const ft = f as { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } };
-  if (source === 'buildings' && Number.isFinite(Number(ft?.properties?.x)) && Number.isFinite(Number(ft?.properties?.y))) return { properties: ft.properties };
-  return ft;
-}
-
 /** Area centroid of a lon/lat ring after projection (the vertex mean for a degenerate ring). */
 function projectedCentroid(ring: number[][], tr: ReturnType<typeof transformer>): [number, number] {
   const xy = new Float64Array(2 * ring.length);
@@ -253,19 +249,9 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
     });
   } else if (o.plantsFile) plants = await readPlantsFile(o.plantsFile, crs);
   else if (fromPotential) plants = [fromPotential.plant];
-  const env = await routeEnvironment(o, consumers, warnings);
-  const inputs: ConsumerInput[] = consumers.map((c) => ({
-    id: c.id,
-    x: c.x,
-    y: c.y,
-    heatMWh: c.heatMWh,
-    peakKw: c.peakKw,
-    spaceHeatMWh: Number(c.props.spaceHeat_MWh),
-    hotWaterMWh: Number(c.props.hotWater_MWh),
-    coolMWh: Number(c.props.cool_MWh) || 0,
-    coolPeakKw: Number(c.props.coolPeak_kW) || 0,
-    use: typeof c.props.use === 'string' ? c.props.use : 'unknown',
-  }));
+  const env = await routeEnvironment(o, consumers.length ? consumers[0]!.table.uses() : new Set<string>(), warnings);
+  // the consumer rows are the planner's inputs too (consumer-table.ts: spaceHeat, hotWater, cool, coolPeak, use)
+  const inputs: ConsumerInput[] = consumers;
   let result: NetworkResult;
   const planOptions = { ...o.plan, ...env.plan, warnings, onProgress: o.onProgress };
   // plant sites compared (plant-sites.ts): given candidate sites, the best potential cells, or the 1-median and the
@@ -275,9 +261,10 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   else if (o.plantFromPotential && potentialCells.length > 1) candidates = potentialCells.map((c) => ({ plant: c.plant, source: 'potential' }));
   else if (!plants && searchN > 0) {
     const carries = planOptions.carries ?? 'heat';
-    const demand = (i: number) => (carries !== 'cold' ? inputs[i]!.heatMWh : 0) + (carries !== 'heat' ? inputs[i]!.coolMWh ?? 0 : 0);
+    // forced-out consumers add no demand to a cluster (the earlier form zeroed a copy that the demand did not read)
     const forcedOut = new Set(planOptions.forcedOut ?? []);
-    const clusters = clusterCandidates(inputs.map((c) => (forcedOut.has(c.id) ? { ...c, heatMWh: 0, coolMWh: 0 } : c)), demand, o.clusterCellM ?? 250, searchN);
+    const demand = (i: number) => (forcedOut.size && forcedOut.has(inputs[i]!.id) ? 0 : (carries !== 'cold' ? inputs[i]!.heatMWh : 0) + (carries !== 'heat' ? inputs[i]!.coolMWh ?? 0 : 0));
+    const clusters = clusterCandidates(inputs, demand, o.clusterCellM ?? 250, searchN);
     candidates = [{ source: 'median' }, ...clusters.map((p) => ({ plant: p, source: 'cluster' as const }))];
   }
   let outcomes: CandidateOutcome[] | undefined;

@@ -1,0 +1,267 @@
+/**
+ * The route's consumers in columns (issue 18). A city has a million of them: as plain objects (id, position, demand
+ * and a dozen building properties each) they were half a gigabyte of small heap objects, and V8's full collections,
+ * which typed-array allocations trigger again and again during planning ("external memory pressure"), mark every
+ * one of them: 1.1 s per collection at a million, about thirty collections a run. Here the figures are typed arrays,
+ * the properties are columns (numbers as Float64Array, strings as dictionary codes; anything else kept as is), and
+ * each consumer is one light view object (table + row) whose getters read the columns: the `ConsumerRecord` and
+ * `ConsumerInput` interfaces the planner and the writers take, unchanged.
+ *
+ * The values are those the object form had, bit for bit: the same `Number(...)` conversions, the properties of each
+ * record in its own key order (one key list per distinct schema).
+ */
+import type { ConsumerRecord } from './geojson.js';
+import type { ConsumerInput } from './plan.js';
+
+/** A typed array that grows by doubling (zero-filled), written at any row. */
+class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
+  a: T;
+  constructor(private readonly C: new (n: number) => T, n = 1024) {
+    this.a = new C(n);
+  }
+  set(i: number, v: number): void {
+    if (i >= this.a.length) {
+      let n = this.a.length * 2;
+      while (n <= i) n *= 2;
+      const b = new this.C(n);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[i] = v;
+  }
+  trim(n: number): T {
+    return (this.a.length === n ? this.a : this.a.slice(0, n)) as T;
+  }
+}
+
+/** One property: numbers or strings in a typed store (whichever its first value is), other values (null, booleans, objects, the other type) by row. */
+interface PropColumn {
+  kind: 'num' | 'str';
+  num?: Column<Float64Array>;
+  codes?: Column<Uint32Array>;
+  dict?: string[];
+  dictOf?: Map<string, number>;
+  /** rows whose value is not of the column's kind: 1 where `other` holds it */
+  isOther?: Column<Uint8Array>;
+  other?: Map<number, unknown>;
+}
+
+/** Building properties of every consumer, in columns; `get(row)` gives a record's properties as an object, in its own key order. */
+export class PropColumns {
+  private readonly keys: string[] = [];
+  private readonly keyOf = new Map<string, number>();
+  private readonly cols: PropColumn[] = [];
+  private readonly schemaOfRow = new Column(Uint32Array);
+  private readonly schemas: number[][] = [];
+  private readonly schemaOf = new Map<string, number>();
+  private rows = 0;
+
+  /** Append the properties of the next row. */
+  add(props: Record<string, unknown>): void {
+    const row = this.rows++;
+    const idx: number[] = [];
+    for (const k in props) {
+      let c = this.keyOf.get(k);
+      const v = props[k];
+      if (c === undefined) {
+        c = this.keys.length;
+        this.keys.push(k);
+        this.keyOf.set(k, c);
+        this.cols.push(typeof v === 'string' ? { kind: 'str', codes: new Column(Uint32Array), dict: [], dictOf: new Map() } : { kind: 'num', num: new Column(Float64Array) });
+      }
+      idx.push(c);
+      const col = this.cols[c]!;
+      if (col.kind === 'num' && typeof v === 'number') col.num!.set(row, v);
+      else if (col.kind === 'str' && typeof v === 'string') {
+        let code = col.dictOf!.get(v);
+        if (code === undefined) {
+          code = col.dict!.length;
+          col.dict!.push(v);
+          col.dictOf!.set(v, code);
+        }
+        col.codes!.set(row, code);
+      } else {
+        col.isOther ??= new Column(Uint8Array);
+        col.other ??= new Map();
+        col.isOther.set(row, 1);
+        col.other.set(row, v);
+      }
+    }
+    const sig = idx.join(',');
+    let s = this.schemaOf.get(sig);
+    if (s === undefined) {
+      s = this.schemas.length;
+      this.schemas.push(idx);
+      this.schemaOf.set(sig, s);
+    }
+    this.schemaOfRow.set(row, s);
+  }
+
+  private value(col: PropColumn, row: number): unknown {
+    if (col.isOther && row < col.isOther.a.length && col.isOther.a[row]) return col.other!.get(row);
+    return col.kind === 'num' ? col.num!.a[row] : col.dict![col.codes!.a[row]!];
+  }
+
+  /** The properties of a row as an object, keys in the row's own order. */
+  get(row: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const c of this.schemas[this.schemaOfRow.a[row]!]!) out[this.keys[c]!] = this.value(this.cols[c]!, row);
+    return out;
+  }
+
+  /** One property of a row (undefined where the row has none). */
+  prop(row: number, key: string): unknown {
+    const c = this.keyOf.get(key);
+    if (c === undefined || !this.schemas[this.schemaOfRow.a[row]!]!.includes(c)) return undefined;
+    return this.value(this.cols[c]!, row);
+  }
+}
+
+/** The fields of a consumer as the route stage reads them from a building (or block). */
+export interface ConsumerFields {
+  id: string;
+  x: number;
+  y: number;
+  heatMWh: number;
+  peakKw: number;
+  /** the building's other properties (copied to the consumer feature) */
+  props: Record<string, unknown>;
+}
+
+/** Consumers in columns; `rows()` gives the view objects. */
+export class ConsumerTable {
+  private readonly cols = {
+    x: new Column(Float64Array),
+    y: new Column(Float64Array),
+    heat: new Column(Float64Array),
+    peak: new Column(Float64Array),
+    spaceHeat: new Column(Float64Array),
+    hotWater: new Column(Float64Array),
+    cool: new Column(Float64Array),
+    coolPeak: new Column(Float64Array),
+    use: new Column(Uint32Array),
+  };
+  readonly id: string[] = [];
+  readonly props = new PropColumns();
+  private readonly useDict: string[] = [];
+  private readonly useOf = new Map<string, number>();
+  length = 0;
+  x = this.cols.x.a;
+  y = this.cols.y.a;
+  heatMWh = this.cols.heat.a;
+  peakKw = this.cols.peak.a;
+  spaceHeatMWh = this.cols.spaceHeat.a;
+  hotWaterMWh = this.cols.hotWater.a;
+  coolMWh = this.cols.cool.a;
+  coolPeakKw = this.cols.coolPeak.a;
+  private useCode = this.cols.use.a;
+
+  /** Append a consumer; the planner's inputs are derived here as the object form did (`Number(...)`, `|| 0`, 'unknown'). */
+  add(f: ConsumerFields): void {
+    const i = this.length++;
+    const c = this.cols;
+    this.id.push(f.id);
+    c.x.set(i, f.x);
+    c.y.set(i, f.y);
+    c.heat.set(i, f.heatMWh);
+    c.peak.set(i, f.peakKw);
+    const p = f.props;
+    c.spaceHeat.set(i, Number(p.spaceHeat_MWh));
+    c.hotWater.set(i, Number(p.hotWater_MWh));
+    c.cool.set(i, Number(p.cool_MWh) || 0);
+    c.coolPeak.set(i, Number(p.coolPeak_kW) || 0);
+    const use = typeof p.use === 'string' ? p.use : 'unknown';
+    let u = this.useOf.get(use);
+    if (u === undefined) {
+      u = this.useDict.length;
+      this.useDict.push(use);
+      this.useOf.set(use, u);
+    }
+    c.use.set(i, u);
+    this.props.add(p);
+  }
+
+  /** Trim the columns to the rows added; call once when every consumer is in. */
+  done(): this {
+    const c = this.cols, n = this.length;
+    this.x = c.x.trim(n);
+    this.y = c.y.trim(n);
+    this.heatMWh = c.heat.trim(n);
+    this.peakKw = c.peak.trim(n);
+    this.spaceHeatMWh = c.spaceHeat.trim(n);
+    this.hotWaterMWh = c.hotWater.trim(n);
+    this.coolMWh = c.cool.trim(n);
+    this.coolPeakKw = c.coolPeak.trim(n);
+    this.useCode = c.use.trim(n);
+    return this;
+  }
+
+  /** The use category of a row ('unknown' where the building has none). */
+  use(i: number): string {
+    return this.useDict[this.useCode[i]!]!;
+  }
+
+  /** The distinct use categories. */
+  uses(): Set<string> {
+    const seen = new Uint8Array(this.useDict.length);
+    for (let i = 0; i < this.length; i++) seen[this.useCode[i]!] = 1;
+    return new Set(this.useDict.filter((_, k) => seen[k]));
+  }
+
+  /** One view object per consumer (the columns trimmed first). */
+  rows(): ConsumerRow[] {
+    if (this.x.length !== this.length) this.done();
+    const out = new Array<ConsumerRow>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = new ConsumerRow(this, i);
+    return out;
+  }
+}
+
+/**
+ * One consumer: a view of its table row, both a `ConsumerRecord` (the writers) and a `ConsumerInput` (the planner).
+ * Its fields are getters on the prototype: spread (`{ ...row }`) does not copy them; copy the fields by name.
+ */
+export class ConsumerRow implements ConsumerRecord, ConsumerInput {
+  constructor(
+    readonly table: ConsumerTable,
+    readonly row: number,
+  ) {}
+  get id(): string {
+    return this.table.id[this.row]!;
+  }
+  get x(): number {
+    return this.table.x[this.row]!;
+  }
+  get y(): number {
+    return this.table.y[this.row]!;
+  }
+  get heatMWh(): number {
+    return this.table.heatMWh[this.row]!;
+  }
+  get peakKw(): number {
+    return this.table.peakKw[this.row]!;
+  }
+  get spaceHeatMWh(): number {
+    return this.table.spaceHeatMWh[this.row]!;
+  }
+  get hotWaterMWh(): number {
+    return this.table.hotWaterMWh[this.row]!;
+  }
+  get coolMWh(): number {
+    return this.table.coolMWh[this.row]!;
+  }
+  get coolPeakKw(): number {
+    return this.table.coolPeakKw[this.row]!;
+  }
+  get use(): string {
+    return this.table.use(this.row);
+  }
+  /** The building's other properties, as a new object each call. */
+  get props(): Record<string, unknown> {
+    return this.table.props.get(this.row);
+  }
+  /** One of the building's properties. */
+  prop(key: string): unknown {
+    return this.table.props.prop(this.row, key);
+  }
+}
