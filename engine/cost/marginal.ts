@@ -124,6 +124,8 @@ export function branchMarginalCosts(
   const depth = new Map<number, number>();
   // walk up to a branch of known depth (or the plant), then set the depths of the branches passed on the way
   const depthOf = (id: number): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
     const path: number[] = [];
     const onPath = new Set<number>();
     let b = id;
@@ -136,7 +138,22 @@ export function branchMarginalCosts(
     for (let i = path.length - 1; i >= 0; i--, d++) depth.set(path[i]!, d);
     return depth.get(id)!;
   };
-  const order = [...own.keys()].sort((a, b) => depthOf(b) - depthOf(a) || a - b);
+  // deepest first, each depth in id order: by buckets of depth (a city has 10^5 branches, and a sort looking the
+  // depths up in each comparison was most of this function's time). A branch id below 0 (a pipe without a branch)
+  // has no depth: then the sort as it was, whose order such ids leave to the sort algorithm.
+  const byDepth: number[][] = [];
+  let noDepth = false;
+  for (const id of own.keys()) {
+    const d = depthOf(id) as number | undefined;
+    if (d === undefined) {
+      noDepth = true;
+      break;
+    }
+    (byDepth[d] ??= []).push(id);
+  }
+  let order: number[] = [];
+  if (noDepth) order = [...own.keys()].sort((a, b) => depthOf(b) - depthOf(a) || a - b);
+  else for (let d = byDepth.length - 1; d >= 0; d--) for (const id of (byDepth[d] ?? []).sort((a, b) => a - b)) order.push(id);
   for (const id of order) {
     const p = own.get(id)!.parent;
     const d = down.get(id)!;

@@ -1,23 +1,26 @@
 /**
- * The cost stage on a run folder: reads network.geojson and sim.json (engine/run/read.ts), the cost tables
+ * The cost stage on a run folder: reads the network (network.fgb, else network.geojson: only the priced figures of its
+ * pipes and consumers, engine/cost/network-read.ts) and sim.json (engine/run/read.ts), the cost tables
  * (datasets/costs/defaults.csv, then each --costs table), computes per network and case the capital by part, annual
  * costs, revenues, LCOH, NPV and payback (engine/cost/compute.ts), the marginal cost of every branch and consumer
  * (engine/cost/marginal.ts), the candidate plant sites on LCOH where the run has several, and writes costs.json and
  * costs.csv. Nothing is written when a figure is missing or a table is bad: the error lists what to give.
  */
-import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { csvText, type CsvValue } from '../export/csv.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
-import { featuresOfKind, FILES, type CostSummary, type NetworkCollection, type SimFile } from '../run/contract.js';
-import { readHourly, readNetwork, readSim, type HourlyTable } from '../run/read.js';
+import { writeOutput } from '../io/write.js';
+import { FILES, type CostSummary, type SimFile } from '../run/contract.js';
+import { readHourly, readSim, type HourlyTable } from '../run/read.js';
 import { FUELS } from '../sim/plants.js';
 import { bundledPath } from '../util/data-dir.js';
 import { Warnings } from '../util/warnings.js';
-import { caseCost, marginalRates, networkCapital, sensitivities, type CaseCost, type CostCaseInput, type CostConsumerInput, type CostPipeInput, type CostSettings, type Sensitivity } from './compute.js';
+import { caseCost, marginalRates, networkCapital, sensitivities, type CaseCost, type CostCaseInput, type CostSettings, type Sensitivity } from './compute.js';
 import { annuityFactor } from './finance.js';
+import { writeJsonStreamed } from './json-stream.js';
 import { branchesAboveLimit, branchMarginalCosts, type BranchMarginal, type ConsumerMarginal, type MarginalRates } from './marginal.js';
+import { readCostNetwork } from './network-read.js';
 import { CostRates, mergeCostTables, readCostTable, type CostRow, type UsedFigure } from './table.js';
 import { readTariff, tariffCost, type Tariff } from './tariff.js';
 
@@ -151,37 +154,6 @@ function caseInputs(sim: SimFile): CostCaseInput[] {
   return out;
 }
 
-/** Pipes and consumers of network.geojson by network id (feature property `network`, else one network). */
-function networkParts(fc: NetworkCollection, file: string): Map<string, { pipes: CostPipeInput[]; consumers: CostConsumerInput[] }> {
-  const m = new Map<string, { pipes: CostPipeInput[]; consumers: CostConsumerInput[] }>();
-  const get = (p: Record<string, unknown>) => {
-    const id = p.network !== undefined && p.network !== null ? String(p.network) : 'network';
-    let e = m.get(id);
-    if (!e) m.set(id, (e = { pipes: [], consumers: [] }));
-    return e;
-  };
-  const num = (p: Record<string, unknown>, k: string, record: string, optional = false): number => {
-    const v = p[k];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-    if (optional && (v === undefined || v === null)) return 0;
-    throw new InputError('cost-bad-network', `${record}: ${k} must be a number >= 0 for the cost stage`, { file, record, value: v, hint: 'rerun `heatplan route` on this run' });
-  };
-  featuresOfKind(fc, 'pipe').forEach((f, i) => {
-    const p = f.properties as unknown as Record<string, unknown>;
-    const rec = `pipe ${p.id ?? i}`;
-    get(p).pipes.push({ id: Number(p.id ?? i), from: num(p, 'from', rec), to: num(p, 'to', rec), length_m: num(p, 'length_m', rec), DN: num(p, 'DN', rec), branch: Number(p.branch ?? -1), ...(typeof p.plant === 'string' ? { plant: p.plant } : {}) });
-  });
-  featuresOfKind(fc, 'consumer').forEach((f, i) => {
-    const p = f.properties as unknown as Record<string, unknown>;
-    const rec = `consumer ${p.id ?? i}`;
-    get(p).consumers.push({
-      id: String(p.id ?? i), branch: Number(p.branch ?? -1), heat_MWh: num(p, 'heat_MWh', rec), peak_kW: num(p, 'peak_kW', rec), cool_MWh: num(p, 'cool_MWh', rec, true), service_m: num(p, 'service_m', rec, true),
-      ...(typeof p.plant === 'string' ? { plant: p.plant } : {}),
-    });
-  });
-  return m;
-}
-
 /**
  * The cost tables of a run as the cost stage reads them: the bundled defaults (unless `noDefaults`), then each table
  * of `costs` (a later row replaces an earlier one of the same item and key); the run currency is `currency`, else
@@ -214,10 +186,12 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
   const rate = o.discountRatePct / 100;
   const tx = await RunTransaction.open(o.runDir);
   return withRun(tx, async (tx) => {
-    const fc = await readNetwork(tx.dir);
+    // only the pipes' and consumers' priced figures and the plant ids, feature by feature (engine/cost/network-read.ts)
+    const { parts, plantIds: plantFeatureIds } = await readCostNetwork(tx.dir);
     const sim = await readSim(tx.dir);
+    // named in the cost-network-not-simulated warning and the cost-nothing error, as before (costs.json unchanged); a
+    // bad pipe or consumer names the file read (engine/cost/network-read.ts)
     const netFile = resolve(tx.dir, FILES.network);
-    const parts = networkParts(fc, netFile);
     const pipesLife = rates.get('lifetime', 'pipes', 'the pipes (and the evaluation period)');
     const s: CostSettings = {
       rate, periodA: o.periodA ?? pipesLife, pipeCost: o.pipeCost, surface: o.surface, backupSold: o.backupSold,
@@ -264,7 +238,7 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
       // candidate plant sites: one sub-network per plant
       const base = cases[0]!;
       // the network's plants (network.geojson plant features, and those its pipes name), each with the sub-network it feeds
-      const plantIds = [...new Set([...featuresOfKind(fc, 'plant').map((f) => String(f.properties.id)), ...part.pipes.map((p) => p.plant).filter((x): x is string => !!x)])];
+      const plantIds = [...new Set([...plantFeatureIds, ...part.pipes.map((p) => p.plant).filter((x): x is string => !!x)])];
       if (plantIds.length > 1) {
         const ranked: SiteCost[] = plantIds.map((pid) => {
           const sub = networkCapital(part.pipes.filter((p) => p.plant === pid), part.consumers.filter((c) => c.plant === pid), rates, s);
@@ -347,8 +321,10 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
       } } : {}),
       warnings: warnings.list(),
     };
-    await writeFile(tx.path(FILES.costs), JSON.stringify(file, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
-    await writeFile(tx.path(FILES.costsCsv), costsCsv(file));
+    // streamed: a city's marginal costs of every branch and consumer are hundreds of thousands of rows
+    // (engine/cost/json-stream.ts); JSON writes a number that is not finite (a branch without demand) as null
+    await writeJsonStreamed(tx.path(FILES.costs), file, { indent: 1 });
+    await writeOutput(tx.path(FILES.costsCsv), costsCsv(file));
     tx.addInputs(await describeInputs([...tableFiles, ...(tariff ? [tariff.file] : [])], 'cost'));
     const first = networks[0]!.cases[0]!;
     const sumCase = (id: string, f: (c: CaseCost) => number | null) => {

@@ -21,7 +21,7 @@ import { sha256File, staleList } from '../io/run-folder.js';
 import { parseCrs, transformer, WGS84 } from '../crs/index.js';
 import { packViewGrid, readViewGrid } from './pack/grid.js';
 import { buildingsPacker, packViewBuildings } from './pack/buildings.js';
-import { packViewNetwork, readViewNetwork } from './pack/network.js';
+import { networkLevels, packViewNetwork, readViewNetwork } from './pack/network.js';
 import { RUN_FILES, type RunFileStatus, type RunStatus } from './status.js';
 import { contentSecurityPolicy, refuseRequest, securityHeaders, tileSource } from './security.js';
 import type { Mbtiles } from '../export/map/mbtiles.js';
@@ -150,13 +150,13 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
    * Binary conversions, each kept while the run files it is made from are unchanged (same inode, size and mtime):
    * a stage that commits into the run being viewed replaces them, and the next request converts the new ones.
    */
-  const cache = new Map<string, { sig: string; p: Promise<Uint8Array> }>();
+  const cache = new Map<string, { sig: string; p: Promise<unknown> }>();
   const signature = async (keys: RunFileKey[]): Promise<string> =>
     (await Promise.all(keys.map((k) => stat(runFile(runDir, k)).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => '-')))).join('|');
-  const cached = async (key: string, from: RunFileKey[], make: () => Promise<Uint8Array>): Promise<Uint8Array> => {
+  const cached = async <T = Uint8Array>(key: string, from: RunFileKey[], make: () => Promise<T>): Promise<T> => {
     const sig = await signature(from);
     const hit = cache.get(key);
-    if (hit && hit.sig === sig) return hit.p;
+    if (hit && hit.sig === sig) return hit.p as Promise<T>;
     const p = make();
     cache.set(key, { sig, p });
     p.catch(() => {
@@ -191,8 +191,9 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
         return packViewBuildings(packer.done());
       }),
     // pipes, service lines and points packed feature by feature as the file is read (a city's network.geojson is
-    // larger than a string, and its features are not kept: pack/network.ts)
-    '/api/network.bin': () => cached('network', ['network'], async () => packViewNetwork(await readViewNetwork(runFile(runDir, 'network')))),
+    // larger than a string, and its features are not kept: pack/network.ts); a city's network in levels of detail:
+    // the mains and plants here, the rest in spatial chunks (/api/network/chunk/N.bin)
+    '/api/network.bin': async () => (await networkPayloads()).overview,
     // the potential stage's river input (a file outside the run, named in the manifest) as WGS84 GeoJSON
     '/api/water.geojson': async () => {
       const sig = await signature(['manifest']);
@@ -206,6 +207,23 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       return water.p;
     },
   };
+  /** The network's payloads: the whole network, or the opening payload and the chunks of a city's (pack/network.ts networkLevels). */
+  const networkPayloads = () =>
+    cached('network', ['network'], async () => {
+      const n = await readViewNetwork(runFile(runDir, 'network'));
+      const lv = networkLevels(n);
+      if (!lv) return { overview: packViewNetwork(n), chunk: (_i: number): Uint8Array | undefined => undefined };
+      // a chunk is packed when it is first asked for (705 chunks of a million consumers: 2.6 s all at once)
+      const packed = new Map<number, Uint8Array>();
+      const chunk = (i: number): Uint8Array | undefined => {
+        const c = lv.chunks[i];
+        if (!c) return undefined;
+        let b = packed.get(i);
+        if (!b) packed.set(i, (b = packViewNetwork(c)));
+        return b;
+      };
+      return { overview: packViewNetwork(lv.overview), chunk };
+    });
   /** The run file each binary endpoint converts. */
   const apiFile: Record<string, RunFileKey> = {
     '/api/grid/demand.bin': 'demand',
@@ -278,6 +296,13 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
       const t = m && opts.mbtiles ? opts.mbtiles.tile(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
       if (!t) return send(res, 404, 'application/json', JSON.stringify({ error: `no tile ${rawPath}` }));
       return send(res, 200, TILE_TYPES[opts.mbtiles!.format] ?? 'application/octet-stream', t);
+    }
+    const chunk = /^\/api\/network\/chunk\/(\d{1,6})\.bin$/.exec(rawPath);
+    if (chunk) {
+      // a chunk of a city's network (its index from the opening payload's meta.lod.chunks); 404 for any other
+      const body = await networkPayloads().then((p) => p.chunk(Number(chunk[1])), () => undefined);
+      if (!body) return send(res, 404, 'application/json', JSON.stringify({ error: `no network chunk ${chunk[1]}` }));
+      return send(res, 200, 'application/octet-stream', body);
     }
     if (rawPath.startsWith('/api/')) {
       const fn = api[rawPath];

@@ -6,7 +6,10 @@
  * its network: README "Benchmarks"). The server runs in its own process, as `heatplan view` runs it
  * (test/viewer/serve-child.ts): its conversion time (GeoTIFF/GeoJSON -> the binary payloads of /api/) and its peak
  * RSS (VmHWM of /proc/<pid>/status, from the OS) are its own, not this process's.
- * Usage: npx tsx scripts/bench/viewer.ts [--runs 3] [--frames 30] [--run DIR]... [--with-network DIR]... [--network-dir DIR]
+ * A city's network in levels of detail is also timed zoomed in on its densest chunk (its chunks fetched and drawn),
+ * and the network's opening payload on its own (the first request to a fresh server). The first render is until the
+ * GPU has drawn it (SwiftShader finishes long after deck.gl gave the commands: that time is in brackets).
+ * Usage: npx tsx scripts/bench/viewer.ts [--runs 3] [--frames 30] [--warmup 5] [--run DIR]... [--with-network DIR]... [--network-dir DIR]
  *   [--no-synthetic] [--shots DIR]
  *   --shots DIR: a PNG of the map of each case's first page load, for checking by eye.
  *   --with-network DIR: the run DIR (buildings.geojson, no network yet) with a SYNTHETIC network.geojson added in a
@@ -36,6 +39,8 @@ const arg = (name: string, def: number) => {
 };
 const RUNS = arg('--runs', 3);
 const FRAMES = arg('--frames', 30);
+/** Frames drawn before the timed ones, at each view. */
+const WARMUP = arg('--warmup', 5);
 const RUN_DIRS = argv.flatMap((a, i) => (a === '--run' && argv[i + 1] ? [resolve(argv[i + 1]!)] : []));
 const SHOTS = argv.includes('--shots') ? resolve(argv[argv.indexOf('--shots') + 1]!) : undefined;
 const SYNTHETIC = !argv.includes('--no-synthetic');
@@ -56,9 +61,17 @@ interface Row {
   /** Bytes of the binary payloads the browser loads (demand.bin, buildings.bin, network.bin). */
   payloadMB: number;
   convertMs: number;
+  /** The network's opening payload alone (GET /api/network.bin on a fresh server), ms; NaN without a network. */
+  networkFirstMs: number;
   loadedMs: number;
+  /** Until the first frame was drawn by the GPU (SwiftShader draws long after deck.gl gave the commands). */
   firstRenderMs: number;
+  /** Until deck.gl had given the first frame's commands (what firstRenderMs measured before). */
+  firstSubmitMs: number;
   frameMs: number;
+  /** A city's network in levels of detail: the frame zoomed in on its densest chunk (chunks loaded and drawn), ms; NaN otherwise. */
+  zoomedFrameMs: number;
+  zoomedAt: string;
   /** The browser tab's JS heap after the first render, MB (performance.memory). */
   heapMB: number;
   serverPeakMB: number;
@@ -161,6 +174,13 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
   const browser = await launchChromium();
   try {
     // server-side conversion, timed on its own (cached afterwards, as in `heatplan view`)
+    // the network's opening payload first, on its own (time to the first network payload of a fresh server)
+    let networkFirstMs = NaN;
+    if (hasRunFile(runDir, 'network')) {
+      const tn = performance.now();
+      await getBytes(url + 'api/network.bin');
+      networkFirstMs = performance.now() - tn;
+    }
     const t0 = performance.now();
     const bins = [
       ...(hasRunFile(runDir, 'demand') ? ['api/grid/demand.bin'] : []),
@@ -170,25 +190,55 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
     const sizes = await Promise.all(bins.map((p) => getBytes(url + p)));
     const convertMs = performance.now() - t0;
     const first: number[] = [];
+    const submit: number[] = [];
     const loaded: number[] = [];
     const frames: number[] = [];
+    const zoomed: number[] = [];
+    let zoomedAt = '';
     let counts = { buildings: 0, cells: 0, pipes: 0, consumers: 0, heapMB: NaN };
     for (let r = 0; r < RUNS + 1; r++) {
       const page = await openViewer(browser, url, { width: 1200, height: 800 }, LOAD_TIMEOUT_MS);
-      const res = await page.evaluate((n) => {
+      const res = await page.evaluate(async ([n, warm]) => {
         const h = (window as any).__heatplan;
-        h.benchFrames(5); // warm-up
+        h.benchFrames(warm); // warm-up
+        const open = h.benchFrames(n) as number[];
+        // a city's network: zoomed in on its densest chunk, just past the zoom its chunks are drawn from
+        let zoomedFrames: number[] = [];
+        let at = '';
+        const lod = h.data.network?.meta.lod;
+        if (lod) {
+          // no named inner functions here: tsx would wrap them in a __name helper the page does not have
+          let c = lod.chunks[0];
+          let most = -1;
+          for (const x of lod.chunks) {
+            const k = x.counts.pipe + x.counts.service + x.counts.consumer + x.counts.dropped;
+            if (k > most) (most = k), (c = x);
+          }
+          const z = h.lod().detailZoom + 0.2;
+          const t = performance.now();
+          await h.viewAt((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2, z);
+          const loadMs = performance.now() - t;
+          h.benchFrames(warm);
+          zoomedFrames = h.benchFrames(n);
+          const l = h.lod();
+          at = `zoom ${z.toFixed(1)} on chunk ${c.i}: ${l.inView.length} chunks in view, loaded and drawn in ${loadMs.toFixed(0)} ms`;
+          await h.resetView();
+        }
         return {
+          zoomedFrames,
+          at,
+          open,
+          submit: h.firstSubmitMs as number,
           first: h.firstRenderMs as number,
           loaded: h.loadedMs as number,
-          frames: h.benchFrames(n) as number[],
+          frames: open,
           buildings: h.data.buildings?.meta.count ?? 0,
           cells: h.data.demand?.meta.count ?? 0,
           pipes: h.data.network?.meta.counts.pipe ?? 0,
           consumers: h.data.network?.meta.counts.consumer ?? 0,
           heapMB: ((performance as any).memory?.usedJSHeapSize ?? NaN) / 2 ** 20,
         };
-      }, FRAMES);
+      }, [FRAMES, WARMUP] as const);
       if (r === 0 && SHOTS) {
         // a frame of a city takes seconds under SwiftShader: a generous timeout for the screenshot's stable frames
         await mkdir(SHOTS, { recursive: true });
@@ -199,8 +249,11 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       // the first page load warms the browser's caches (kept only when a single run is asked for)
       if (r === 0 && RUNS > 0) continue;
       first.push(res.first);
+      submit.push(res.submit);
       loaded.push(res.loaded);
       frames.push(median(res.frames));
+      if (res.zoomedFrames.length) zoomed.push(median(res.zoomedFrames));
+      zoomedAt = res.at;
       counts = res;
     }
     return {
@@ -208,9 +261,13 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       ...counts,
       payloadMB: sizes.reduce((a, b) => a + b, 0) / 2 ** 20,
       convertMs,
+      networkFirstMs,
       loadedMs: median(loaded),
       firstRenderMs: median(first),
+      firstSubmitMs: median(submit),
       frameMs: median(frames),
+      zoomedFrameMs: zoomed.length ? median(zoomed) : NaN,
+      zoomedAt,
       serverPeakMB: await peakRssMB(child.pid!),
     };
   } finally {
@@ -255,11 +312,11 @@ async function main(): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
   }
   console.log(`\nviewer benchmark: headless Chromium (SwiftShader, no GPU), ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, runs=${RUNS}, frames=${FRAMES}`);
-  console.log('| case | buildings | grid cells | pipes | consumers | payload MB | server conversion ms | server peak RSS MB | loaded ms | first render ms (median) | frame ms (median) | tab JS heap MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| case | buildings | grid cells | pipes | consumers | payload MB | network opening payload ms | server conversion ms | server peak RSS MB | loaded ms | first render ms, GPU done (commands given) (median) | frame ms (median) | frame ms zoomed in (median) | tab JS heap MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.case} | ${r.buildings.toLocaleString('en-US')} | ${r.cells.toLocaleString('en-US')} | ${r.pipes.toLocaleString('en-US')} | ${r.consumers.toLocaleString('en-US')} | ${r.payloadMB.toFixed(1)} | ${r.convertMs.toFixed(0)} | ${r.serverPeakMB.toFixed(0)} | ${r.loadedMs.toFixed(0)} | ${r.firstRenderMs.toFixed(0)} | ${r.frameMs.toFixed(1)} | ${r.heapMB.toFixed(0)} |`,
+      `| ${r.case} | ${r.buildings.toLocaleString('en-US')} | ${r.cells.toLocaleString('en-US')} | ${r.pipes.toLocaleString('en-US')} | ${r.consumers.toLocaleString('en-US')} | ${r.payloadMB.toFixed(1)} | ${Number.isNaN(r.networkFirstMs) ? '–' : r.networkFirstMs.toFixed(0)} | ${r.convertMs.toFixed(0)} | ${r.serverPeakMB.toFixed(0)} | ${r.loadedMs.toFixed(0)} | ${r.firstRenderMs.toFixed(0)} (${r.firstSubmitMs.toFixed(0)}) | ${r.frameMs.toFixed(1)} | ${Number.isNaN(r.zoomedFrameMs) ? '–' : `${r.zoomedFrameMs.toFixed(1)} (${r.zoomedAt})`} | ${r.heapMB.toFixed(0)} |`,
     );
 }
 

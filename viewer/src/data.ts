@@ -1,5 +1,5 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
-import { unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta, type ViewNetworkMeta } from '../../engine/viewer/pack/format.js';
+import { NETWORK_CHUNK_URL, unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta, type ViewNetworkMeta } from '../../engine/viewer/pack/format.js';
 import { FILES, type PlatformFile, type RunFileName, type SimFile } from '../../engine/run/contract.js';
 import type { RunStatus } from '../../engine/viewer/status.js';
 import { parseHourly, type Hourly } from './hourly.js';
@@ -36,6 +36,11 @@ export interface RunData {
   areas?: FeatureCollection;
   roads?: FeatureCollection;
   network?: NetworkData;
+  /**
+   * A city's network in levels of detail (network.meta.lod): the chunks loaded so far, by index (layers/network-lod.ts);
+   * empty for a network drawn whole.
+   */
+  networkChunks: Map<number, NetworkData>;
   /** Water bodies and waterways of the potential stage's river input (WGS84), when the run has one. */
   water?: FeatureCollection;
   sim?: SimFile;
@@ -65,7 +70,7 @@ export async function loadRun(base = ''): Promise<RunData> {
   const status = (await (await ok(await fetch(`${base}api/status`), 'status')).json()) as RunStatus;
   const config = (await (await ok(await fetch(`${base}api/config`), 'config')).json()) as { tiles: RunData['tiles'] };
   const has = (n: RunFileName) => status.files.some((f) => f.name === n && f.present);
-  const data: RunData = { status, tiles: config.tiles, errors: [] };
+  const data: RunData = { status, tiles: config.tiles, networkChunks: new Map(), errors: [] };
   const jobs: Promise<void>[] = [];
   const job = (file: RunFileName, fn: () => Promise<void>) => {
     if (!has(file)) return;
@@ -96,4 +101,9 @@ export async function loadRun(base = ''): Promise<RunData> {
   }
   await Promise.all(jobs);
   return data;
+}
+
+/** Chunk `i` of a city's network (GET /api/network/chunk/N.bin: the layout of the whole network, engine/viewer/pack/network.ts). */
+export async function loadNetworkChunk(i: number, base = ''): Promise<NetworkData> {
+  return unpackArrays<ViewNetworkMeta>(await (await ok(await fetch(base + NETWORK_CHUNK_URL(i)), `network chunk ${i}`)).arrayBuffer());
 }

@@ -9,7 +9,40 @@ import { cellHa, demandClasses, isSuitabilityBand, suitabilityLabels } from './l
 
 const swatch = (c: readonly number[]) => `<span class="swatch" style="background:rgb(${c[0]},${c[1]},${c[2]})"></span>`;
 
-export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes'): string {
+/** What the map shows of a city's network in levels of detail (main.ts): whether the view shows the chunks, and how many are loaded. */
+export interface LodView {
+  /** The view's width spans few enough chunks to draw them (layers/network-lod.ts detailShown). */
+  shown: boolean;
+  /** The zoom from which they are drawn at the map's width. */
+  detailZoom: number;
+  zoom: number;
+  loaded: number;
+  pending: number;
+}
+
+/** The legend's note on a city's network in levels of detail: what is drawn at every zoom, what from which zoom, and now. */
+export function lodHtml(data: RunData, view: LodView | undefined): string {
+  const lod = data.network?.meta.lod;
+  if (!lod) return '';
+  const t = lod.total;
+  const n = (x: number) => fmt(x, 0);
+  const rest: string[] = [];
+  if (t.pipe > lod.mains) rest.push(`the other ${n(t.pipe - lod.mains)} pipes`);
+  if (t.service) rest.push(`${n(t.service)} service lines`);
+  if (t.consumer) rest.push(`${n(t.consumer)} consumers`);
+  if (t.dropped) rest.push(`${n(t.dropped)} cut-off consumers`);
+  const list = rest.length > 1 ? `${rest.slice(0, -1).join(', ')} and ${rest.at(-1)}` : (rest[0] ?? 'nothing else');
+  const mains = t.pipe > lod.mains ? `the ${n(lod.mains)} pipes of the largest design load (≥ ${fmt(lod.mainsMinKw / 1000, 1)} MW)` : `all ${n(t.pipe)} pipes`;
+  const z = view ? ` from zoom ${fmt(Math.ceil(view.detailZoom * 10) / 10, 1)}` : ' when zoomed in';
+  const now = !view
+    ? ''
+    : view.shown
+      ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(lod.chunks.length)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
+      : ` At zoom ${fmt(view.zoom, 1)}: not drawn; zoom in to see them.`;
+  return `<div class="legend-row" data-legend="network-lod">network of ${n(t.pipe + t.service + t.consumer + t.dropped + t.plant)} features in levels of detail: ${mains} and the plants at every zoom; ${list}${z}, in view only.${now}</div>`;
+}
+
+export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes', lodView?: LodView): string {
   const out: string[] = [];
   if (visible.demand && data.demand) {
     const g = data.demand.meta;
@@ -67,6 +100,7 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
         `<div class="legend-row">${fmt(thresholdKwPerM, 3)} <div class="ramp" style="background:${cssGradient(ABOVE_THRESHOLD)}"></div> ≥ ${fmt(4 * thresholdKwPerM, 2)} kW/m</div>`,
     );
   }
+  if ((visible.network || visible.consumers || visible.dropped) && data.network?.meta.lod) out.push(lodHtml(data, lodView));
   if (visible.consumers) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.consumer)} consumer (area ∝ load at the hour, kW)</div>`);
   if (visible.dropped) out.push(`<div class="legend-row"><span class="swatch ring" style="border-color:${css(VIEWER_BASE_STYLE.droppedQuiet)}"></span> consumer cut off by the route stage</div>`);
   if (visible.plants) out.push(`<div class="legend-row">${swatch(VIEWER_STYLE.plantFill)} plant</div>`);

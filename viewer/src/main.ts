@@ -4,13 +4,14 @@
  * a few helpers for the browser tests and the benchmark.
  */
 import { Deck, MapView, WebMercatorViewport, type Layer, type PickingInfo } from '@deck.gl/core';
-import { loadRun, type RunData } from './data.js';
+import { loadNetworkChunk, loadRun, type RunData } from './data.js';
 import { drawRank, layerEntries, type LayerEntry } from './layers/index.js';
 import { DEFAULT_THRESHOLD_KW_PER_M, type DemandScale, type LayerContext } from './layers/context.js';
 import { factorAt, hourlyCases, type HourlyCase } from './hourly.js';
 import { describe } from './tooltip.js';
 import { chunkFilter } from './layers/building-chunks.js';
-import { legendHtml } from './legend.js';
+import { legendHtml, type LodView } from './legend.js';
+import { chunksInView, detailShown, detailZoom, loadChunksInView, lodOf, networkChunkFilter, registerLod } from './layers/network-lod.js';
 import { caseTitle, chartLegendHtml, drawChart, readoutText } from './chart.js';
 import { scaleBar, type ScaleBar } from './scalebar.js';
 import { summaryHtml } from './summary.js';
@@ -28,8 +29,10 @@ interface ViewState {
 interface HeatplanHandle {
   ready: boolean;
   error?: string;
-  /** ms from navigation start to the first frame with every loaded layer drawn. */
+  /** ms from navigation start to the first frame with every loaded layer drawn (the GPU's drawing finished). */
   firstRenderMs?: number;
+  /** ms from navigation start until deck.gl had given that frame's draw commands (before the GPU finished them). */
+  firstSubmitMs?: number;
   /** ms from navigation start until the run's data was loaded and parsed. */
   loadedMs?: number;
   deck?: Deck<any>;
@@ -57,6 +60,13 @@ interface HeatplanHandle {
   nextFrame(): Promise<void>;
   /** Draw n frames while panning; returns each frame's ms (draw + GPU finish). */
   benchFrames(n: number): number[];
+  /**
+   * Go to a view and resolve once a city's network chunks in it are loaded and drawn (at once for a network drawn
+   * whole); the view's lon, lat and zoom.
+   */
+  viewAt(lon: number, lat: number, zoom: number): Promise<void>;
+  /** What the map shows of a city's network in levels of detail (null for a network drawn whole). */
+  lod(): (LodView & { inView: number[] }) | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -142,6 +152,26 @@ const handle: HeatplanHandle = {
     d.setProps({ viewState: undefined, initialViewState: viewState });
     return times;
   },
+  viewAt: async (lon, lat, zoom) => {
+    resets++;
+    viewState = { ...viewState, longitude: lon + (resets % 2 ? 1e-9 : 0), latitude: lat, zoom };
+    deck?.setProps({ initialViewState: { ...viewState } });
+    await new Promise<void>((ok) => {
+      const lod = lodOf(data);
+      const check = () => {
+        const want = lod ? chunksInView(currentViewport(), lod) : [];
+        if (want.every((i) => data.networkChunks.has(i) || data.errors.some((e) => e.file === `network chunk ${i}`))) ok();
+        else setTimeout(check, 20);
+      };
+      loadChunks();
+      check();
+    });
+    await update();
+  },
+  lod: () => {
+    const lod = lodOf(data);
+    return lod ? { ...lodView()!, inView: chunksInView(currentViewport(), lod) } : null;
+  },
 };
 (window as unknown as { __heatplan: HeatplanHandle }).__heatplan = handle;
 
@@ -154,6 +184,52 @@ let wantFirst = false;
 let cases: HourlyCase[] = [];
 let lastScaleBar: ScaleBar | null = null;
 let resets = 0;
+/** A city's network chunks asked for and not yet arrived (layers/network-lod.ts). */
+const pendingChunks = new Set<number>();
+let chunkTimer: ReturnType<typeof setTimeout> | undefined;
+let redrawQueued = false;
+let lastLodShown: boolean | undefined;
+
+/** The viewport of the current view state at the map's size. */
+function currentViewport(): WebMercatorViewport {
+  const r = $('map').getBoundingClientRect();
+  return new WebMercatorViewport({ ...viewState, width: r.width, height: r.height });
+}
+
+/** What the map shows of a city's network in levels of detail, for the legend (undefined for a network drawn whole). */
+function lodView(): LodView | undefined {
+  const lod = lodOf(data);
+  if (!lod) return undefined;
+  const vp = currentViewport();
+  return { shown: detailShown(vp, lod), detailZoom: detailZoom(lod, vp.width), zoom: vp.zoom, loaded: data.networkChunks.size, pending: pendingChunks.size };
+}
+
+/** Fetch a city's network chunks in view (none below the detail zoom); each one that arrives redraws once. */
+function loadChunks(): void {
+  if (!lodOf(data)) return;
+  const base = new URL('./', location.href).href.replace(/[^/]*$/, '');
+  loadChunksInView(data, currentViewport(), (i) => loadNetworkChunk(i, base), () => {
+    if (redrawQueued) return;
+    redrawQueued = true;
+    requestAnimationFrame(() => {
+      redrawQueued = false;
+      void update();
+    });
+  }, pendingChunks);
+}
+
+/** After the view moved: the chunks of the new view (once it rests for a moment), and the legend when what is drawn changed. */
+function viewMoved(): void {
+  const lod = lodOf(data);
+  if (!lod) return;
+  const shown = detailShown(currentViewport(), lod);
+  if (shown !== lastLodShown) {
+    lastLodShown = shown;
+    $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView());
+  }
+  clearTimeout(chunkTimer);
+  chunkTimer = setTimeout(loadChunks, 150);
+}
 
 /** The case shown in the chart and on the map. */
 function currentCase(): HourlyCase | undefined {
@@ -200,7 +276,7 @@ async function update(): Promise<void> {
   if (!deck) return;
   const frame = handle.nextFrame();
   deck.setProps({ layers: buildLayers() });
-  $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale);
+  $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView());
   const label = document.getElementById('hour-label');
   if (label) label.textContent = `${state.hour} (${dateOfHour(state.hour)})`;
   const c = currentCase();
@@ -345,6 +421,7 @@ async function start(): Promise<void> {
   // the kW/m threshold the route stage pruned with: network.geojson's minKwPerM (engine/run/contract.ts NetworkProperties)
   const t = Number((data.network?.meta.properties as Partial<NetworkProperties> | undefined)?.minKwPerM);
   if (t > 0) threshold = t;
+  registerLod(lodOf(data));
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;
   handle.layerIds = entries.map((e) => e.id);
@@ -362,14 +439,20 @@ async function start(): Promise<void> {
     layers: [],
     onViewStateChange: ({ viewState: v }) => {
       viewState = v as ViewState;
+      viewMoved();
     },
     onHover,
     // a city's buildings chunks: drawn and picked only in view and where a footprint covers a pixel
-    layerFilter: chunkFilter,
+    // a city's network chunks: drawn and picked only in view and zoomed in (layers/network-lod.ts)
+    layerFilter: (a) => chunkFilter(a) && networkChunkFilter(a),
     getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
     onAfterRender: () => {
       if (wantFirst && deck?.isInitialized && deck.props.layers.length && (deck.props.layers as Layer[]).every((l) => !l.props.visible || l.isLoaded)) {
         wantFirst = false;
+        handle.firstSubmitMs = performance.now();
+        // until the GPU has drawn it: a software renderer (SwiftShader) draws long after deck.gl has given the commands
+        const gl = (deck as unknown as { device?: { gl?: WebGL2RenderingContext } }).device?.gl;
+        gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
         handle.firstRenderMs = performance.now();
         handle.ready = true;
         const n = data.buildings?.meta.count ?? 0;
@@ -386,6 +469,8 @@ async function start(): Promise<void> {
     wait();
   });
   await update();
+  // a city's network: the chunks of an opening view that is zoomed in far enough already
+  viewMoved();
 }
 
 start().catch((e: Error) => {

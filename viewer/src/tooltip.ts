@@ -3,6 +3,7 @@ import type { PickingInfo } from '@deck.gl/core';
 import type { NetworkData, RunData } from './data.js';
 import { buildingRow, isBuildingsLayer } from './layers/buildings.js';
 import { netColumn, pathRow, pipeLoadKw } from './layers/network.js';
+import { networkOfLayer } from './layers/network-lod.js';
 import { esc, fmt, rows } from './format.js';
 import { pickedCell } from './layers/grid-image.js';
 import { BUILDING_ARRAYS, GRID_ARRAYS, NETWORK_ARRAYS, type BuildingCode, type BuildingNumber, type NetworkPointKind } from '../../engine/viewer/pack/format.js';
@@ -70,8 +71,9 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
     const res = data.platform?.resilience?.networks.flatMap((n) => n.facilities.filter((f) => f.id === o.id).map((f) => `${esc(n.case)}/${esc(n.network)}: heat ${fmt(f.heatHours, 0)} h, power ${fmt(f.powerHours, 0)} h of ${fmt(n.hours, 0)} h`)) ?? [];
     return `<b>critical facility ${esc(o.name ? `${o.name} (${o.id})` : o.id)}</b>` + rows([['role', esc(o.role)], ...(res.length ? [['outage', res.join('<br>')] as [string, string]] : [])]);
   }
-  const net = data.network;
-  if (net && (id === 'network' || id === 'network-services' || id === 'consumers' || id === 'dropped' || id === 'plants')) return networkTip(net, id, info.index, hourFactor, hour);
+  // a city's network: a chunk's layer reads its own chunk (layers/network-lod.ts)
+  const { base, net } = networkOfLayer(data, id);
+  if (net && (base === 'network' || base === 'network-services' || base === 'consumers' || base === 'dropped' || base === 'plants')) return networkTip(net, base, info.index, hourFactor, hour);
   const p = (info.object as any)?.properties;
   if (!p) return null;
   if (id === 'water') return `<b>water ${esc(p.id)}</b>` + rows([['from', esc((data.water?.properties as any)?.files?.[p.file] ?? 'river input')]]);

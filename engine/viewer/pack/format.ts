@@ -201,6 +201,54 @@ export interface ViewNetworkMeta {
   bbox: [number, number, number, number];
   /** Features skipped for want of a geometry of their kind (counted, never silent), by kind. */
   skipped: Record<string, number>;
+  /**
+   * A city's network in levels of detail (NETWORK_LOD_ABOVE features or more; absent below: the whole network in this
+   * payload, as before): this payload holds the mains and the plants, the chunks the rest (NETWORK_CHUNK_URL).
+   */
+  lod?: ViewNetworkLod;
+}
+
+/**
+ * ASSUMPTION (a rendering threshold, not a planning figure): drawn network features (pipes, service lines, consumers,
+ * cut-off consumers) from which the viewer gets the network in levels of detail. The 1,519,219-feature network of the
+ * million-building run draws a frame in tens of seconds under SwiftShader as one payload; the demo and the real towns
+ * (Osaka: about 20,000) stay far below and are served whole, as before.
+ */
+export const NETWORK_LOD_ABOVE = 200_000;
+/** ASSUMPTION (rendering): about this many pipes in the opening payload, the largest design loads (the legend names the load). */
+export const NETWORK_MAINS_BUDGET = 30_000;
+/** ASSUMPTION (rendering): features per chunk aimed at (the grid's side is chosen from it, 4 to 64 chunks a side). */
+export const NETWORK_CHUNK_FEATURES = 2_000;
+/** ASSUMPTION (rendering): the chunks are drawn when the map's width spans at most this many chunk widths. */
+export const NETWORK_DETAIL_CHUNKS_ACROSS = 4;
+/** Where chunk `i` of a network in levels of detail is served (engine/viewer/server.ts). */
+export const NETWORK_CHUNK_URL = (i: number): string => `api/network/chunk/${i}.bin`;
+
+/** Features of each kind (rows), without plants. */
+export interface NetworkKindCounts {
+  pipe: number;
+  service: number;
+  consumer: number;
+  dropped: number;
+}
+
+/** How a network in levels of detail is split (ViewNetworkMeta.lod). */
+export interface ViewNetworkLod {
+  /** Chunks per side of the grid over the network's extent (bbox); chunk i is cell (i % grid, floor(i / grid)) from south-west. */
+  grid: number;
+  /** [west, south, east, north] of the grid, degrees (the network's extent). */
+  bbox: [number, number, number, number];
+  /** The non-empty chunks: their index, the box of their features' coordinates and what each holds. */
+  chunks: { i: number; bbox: [number, number, number, number]; counts: NetworkKindCounts }[];
+  /** Pipes of this design load (kW) and above are in the opening payload, the mains (0: every pipe is). */
+  mainsMinKw: number;
+  /** Pipes in the opening payload. */
+  mains: number;
+  /** Every feature of the network by kind (the opening payload's counts are the mains and plants only). */
+  total: NetworkKindCounts & { plant: number };
+  /** Largest pipe design load and consumer peak over the whole network, kW (the width and radius scales). */
+  maxDesignKw: number;
+  maxPeakKw: number;
 }
 
 /** Array names of the network payload. */

@@ -66,7 +66,8 @@ export function layerEntries(data: RunData): LayerEntry[] {
     if (e.id === 'platform') return !!data.platform && (data.platform.guidelines.buildings.some((b) => b.rules.length > 0) || data.platform.critical.facilities.length > 0);
     if (e.file === FILES.network) {
       const kinds: NetworkKind[] = e.id === 'network' ? ['pipe', 'service'] : e.id === 'consumers' ? ['consumer'] : [e.id === 'dropped' ? 'dropped' : 'plant'];
-      const counts = data.network?.meta.counts;
+      // a city's network in levels of detail: what its chunks hold too (meta.lod.total)
+      const counts = data.network?.meta.lod?.total ?? data.network?.meta.counts;
       return !!counts && kinds.some((k) => counts[k] > 0);
     }
     return true;

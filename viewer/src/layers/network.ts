@@ -10,6 +10,7 @@ import type { NetworkData } from '../data.js';
 import { pipeColor, VIEWER_STYLE } from '../../../engine/style/palette.js';
 import { NETWORK_ARRAYS, type NetworkLineKind } from '../../../engine/viewer/pack/format.js';
 import { memo } from './memo.js';
+import { networkParts } from './network-lod.js';
 
 /** A numeric column of a network kind (NaN where the feature has no such property). */
 export const netColumn = (net: NetworkData, kind: Parameters<typeof NETWORK_ARRAYS.number>[0], col: string): Float32Array | Float64Array =>
@@ -30,23 +31,34 @@ function pathData(net: NetworkData, kind: NetworkLineKind): { length: number; st
   }));
 }
 
+/** Largest pipe design load over the whole network, kW: a city's from the opening payload's meta (its chunks hold parts). */
+export function maxDesignKw(net: NetworkData, root: NetworkData = net): number {
+  const lod = root.meta.lod;
+  if (lod) return lod.maxDesignKw;
+  const designKw = netColumn(net, 'pipe', 'design_kW');
+  return memo(net, 'max-design-kW', () => {
+    let m = 0;
+    for (let r = 0; r < designKw.length; r++) m = Math.max(m, designKw[r]! || 0);
+    return m;
+  });
+}
+
+/** The pipes and service lines: the whole network's, or a city's mains and every loaded chunk's (network-lod.ts). */
 export function networkLayers(ctx: LayerContext): PathLayer[] {
-  const net = ctx.data.network;
-  if (!net) return [];
+  return networkParts(ctx.data).flatMap((p) => partLayers(ctx, p.net, p.id));
+}
+
+function partLayers(ctx: LayerContext, net: NetworkData, id: (base: string) => string): PathLayer[] {
   const { pipe: nPipe, service: nSvc } = net.meta.paths;
   if (!nPipe && !nSvc) return [];
   const owner = net.arrays[NETWORK_ARRAYS.owner('pipe')] as Uint32Array;
   const designKw = netColumn(net, 'pipe', 'design_kW');
   const kwPerM = netColumn(net, 'pipe', 'kw_per_m');
-  const maxLoad = memo(net, 'max-design-kW', () => {
-    let m = 0;
-    for (let r = 0; r < designKw.length; r++) m = Math.max(m, designKw[r]! || 0);
-    return m;
-  });
+  const maxLoad = maxDesignKw(net, ctx.data.network);
   const { hourFactor, thresholdKwPerM } = ctx;
   return [
     new PathLayer({
-      id: 'network-services',
+      id: id('network-services'),
       data: pathData(net, 'service') as never,
       _pathType: 'open',
       getColor: VIEWER_STYLE.service,
@@ -55,7 +67,7 @@ export function networkLayers(ctx: LayerContext): PathLayer[] {
       pickable: true,
     }),
     new PathLayer({
-      id: 'network',
+      id: id('network'),
       data: pathData(net, 'pipe') as never,
       _pathType: 'open',
       getColor: (_: unknown, { index }: { index: number }) => pipeColor(kwPerM[owner[index]!]!, thresholdKwPerM),
