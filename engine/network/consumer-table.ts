@@ -34,6 +34,17 @@ class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
   }
 }
 
+/** The code of a string in a dictionary, added at the end when new. */
+function codeOf(dict: string[], of: Map<string, number>, v: string): number {
+  let code = of.get(v);
+  if (code === undefined) {
+    code = dict.length;
+    dict.push(v);
+    of.set(v, code);
+  }
+  return code;
+}
+
 /** One property: numbers or strings in a typed store (whichever its first value is), other values (null, booleans, objects, the other type) by row. */
 interface PropColumn {
   kind: 'num' | 'str';
@@ -73,13 +84,7 @@ export class PropColumns {
       const col = this.cols[c]!;
       if (col.kind === 'num' && typeof v === 'number') col.num!.set(row, v);
       else if (col.kind === 'str' && typeof v === 'string') {
-        let code = col.dictOf!.get(v);
-        if (code === undefined) {
-          code = col.dict!.length;
-          col.dict!.push(v);
-          col.dictOf!.set(v, code);
-        }
-        col.codes!.set(row, code);
+        col.codes!.set(row, codeOf(col.dict!, col.dictOf!, v));
       } else {
         col.isOther ??= new Column(Uint8Array);
         col.other ??= new Map();
@@ -117,16 +122,8 @@ export class PropColumns {
   }
 }
 
-/** The fields of a consumer as the route stage reads them from a building (or block). */
-export interface ConsumerFields {
-  id: string;
-  x: number;
-  y: number;
-  heatMWh: number;
-  peakKw: number;
-  /** the building's other properties (copied to the consumer feature) */
-  props: Record<string, unknown>;
-}
+/** The fields of a consumer as the route stage reads them from a building (or block); `props`: its other properties. */
+export type ConsumerFields = Omit<ConsumerRecord, 'prop'>;
 
 /** Consumers in columns; `rows()` gives the view objects. */
 export class ConsumerTable {
@@ -146,6 +143,7 @@ export class ConsumerTable {
   private readonly useDict: string[] = [];
   private readonly useOf = new Map<string, number>();
   length = 0;
+  private finished = false;
   x = this.cols.x.a;
   y = this.cols.y.a;
   heatMWh = this.cols.heat.a;
@@ -171,19 +169,14 @@ export class ConsumerTable {
     c.cool.set(i, Number(p.cool_MWh) || 0);
     c.coolPeak.set(i, Number(p.coolPeak_kW) || 0);
     const use = typeof p.use === 'string' ? p.use : 'unknown';
-    let u = this.useOf.get(use);
-    if (u === undefined) {
-      u = this.useDict.length;
-      this.useDict.push(use);
-      this.useOf.set(use, u);
-    }
-    c.use.set(i, u);
+    c.use.set(i, codeOf(this.useDict, this.useOf, use));
     this.props.add(p);
   }
 
   /** Trim the columns to the rows added; call once when every consumer is in. */
   done(): this {
     const c = this.cols, n = this.length;
+    this.finished = true;
     this.x = c.x.trim(n);
     this.y = c.y.trim(n);
     this.heatMWh = c.heat.trim(n);
@@ -210,7 +203,7 @@ export class ConsumerTable {
 
   /** One view object per consumer (the columns trimmed first). */
   rows(): ConsumerRow[] {
-    if (this.x.length !== this.length) this.done();
+    if (!this.finished) this.done();
     const out = new Array<ConsumerRow>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = new ConsumerRow(this, i);
     return out;

@@ -41,6 +41,8 @@ export function networkGeojson(
     const [lon, lat] = toLonLat.forward(x, y);
     return [r(lon, 7), r(lat, 7)];
   };
+  // a dropped consumer without a position has no feature
+  const located = (c: ConsumerRecord): boolean => Number.isFinite(c.x) && Number.isFinite(c.y);
   function* features(): Generator<unknown> {
     for (let k = 0; k < res.pipes.length; k++) {
       const p = res.pipes[k]!;
@@ -116,7 +118,7 @@ export function networkGeojson(
     }
     for (const d of res.dropped) {
       const rec = consumers[d.index]!;
-      if (!Number.isFinite(rec.x) || !Number.isFinite(rec.y)) continue;
+      if (!located(rec)) continue;
       yield {
         type: 'Feature',
         geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
@@ -144,7 +146,7 @@ export function networkGeojson(
     }
   }
   let count = res.pipes.length + 2 * res.consumers.length + res.plants.length;
-  for (const d of res.dropped) if (Number.isFinite(consumers[d.index]!.x) && Number.isFinite(consumers[d.index]!.y)) count++;
+  for (const d of res.dropped) if (located(consumers[d.index]!)) count++;
   return { type: 'FeatureCollection', properties: meta, features: { length: count, [Symbol.iterator]: features } };
 }
 

@@ -5,22 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConsumerTable, PropColumns } from '../../engine/network/consumer-table.js';
-
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../engine/util/random.js';
 
 describe('PropColumns', () => {
   it('gives back every record as it was: values, types and key order, on 2,000 random records', () => {
-    const r = rng(7);
+    const r = seededRandom(7);
     const keys = ['use', 'floorArea_m2', 'storeys', 'name', 'flag', 'note', 'spaceHeat_MWh', 'cool_MWh'];
     const value = (): unknown => {
       const k = Math.floor(r() * 9);
