@@ -48,16 +48,6 @@ export function segmentIndex(g: CsrGraph): SegmentIndex {
   return { index, segEdge, segVertex };
 }
 
-function segDist(xy: Float64Array, i: number, x: number, y: number): [number, number, number, number] {
-  const x0 = xy[2 * i]!, y0 = xy[2 * i + 1]!, x1 = xy[2 * i + 2]!, y1 = xy[2 * i + 3]!;
-  const dx = x1 - x0, dy = y1 - y0;
-  const l2 = dx * dx + dy * dy;
-  let t = l2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / l2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const px = x0 + t * dx, py = y0 + t * dy;
-  return [Math.hypot(x - px, y - py), t, px, py];
-}
-
 /** Nearest edge of each point (x, y in the graph's CRS), within maxDistM. */
 export function nearestTaps(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>, ys: ArrayLike<number>, maxDistM = Infinity): Tap[] {
   const t = nearestTapColumns(g, si, xs, ys, maxDistM);
@@ -99,41 +89,68 @@ export function concatTaps(a: TapColumns, b: TapColumns): TapColumns {
   return { length: a.length + b.length, edge: cat(a.edge, b.edge), alongM: cat(a.alongM, b.alongM), px: cat(a.px, b.px), py: cat(a.py, b.py), distM: cat(a.distM, b.distM) };
 }
 
-/** nearestTaps in columns. */
+/**
+ * Half-width of the first box searched around a point, m: the segments whose boxes meet it bound the exact distance
+ * (Flatbush's box search is several times cheaper than its k-nearest search, which is kept for points with no segment
+ * this close). A speed device only: any width gives the same taps.
+ */
+const PROBE_M = 50;
+
+let sdT = 0, sdX = 0, sdY = 0;
+/** Distance from (x, y) to segment i of the polyline pairs `xy`; its parameter and foot point in sdT, sdX, sdY. */
+function segDistTo(xy: Float64Array, i: number, x: number, y: number): number {
+  const x0 = xy[2 * i]!, y0 = xy[2 * i + 1]!, x1 = xy[2 * i + 2]!, y1 = xy[2 * i + 3]!;
+  const dx = x1 - x0, dy = y1 - y0;
+  const l2 = dx * dx + dy * dy;
+  let t = l2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / l2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  sdT = t;
+  sdX = x0 + t * dx;
+  sdY = y0 + t * dy;
+  return Math.hypot(x - sdX, y - sdY);
+}
+
+/**
+ * nearestTaps in columns. For each point: an upper bound of its distance to the network (the segments whose boxes
+ * meet a PROBE_M box, else the four box-nearest), then every segment whose box meets the box of that bound (or of
+ * maxDistM, if smaller) is measured exactly; the nearest wins, ties to the lower segment index. A segment within
+ * maxDistM is found even where the bounding segments all lie beyond it.
+ */
 export function nearestTapColumns(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<number>, ys: ArrayLike<number>, maxDistM = Infinity): TapColumns {
   const n = xs.length;
   const out: TapColumns = { length: n, edge: new Int32Array(n).fill(-1), alongM: new Float64Array(n), px: new Float64Array(n).fill(NaN), py: new Float64Array(n).fill(NaN), distM: new Float64Array(n).fill(Infinity) };
   const xy = g.geomXY;
+  const probe = Math.min(PROBE_M, maxDistM);
   for (let p = 0; p < n; p++) {
     const x = xs[p]!, y = ys[p]!;
-    if (g.edgeCount > 0 && Number.isFinite(x) && Number.isFinite(y)) {
-      // the box-nearest segments bound the exact distance; then every segment whose box is within it is checked
-      let bound = Infinity;
-      for (const s of si.index.neighbors(x, y, 4)) bound = Math.min(bound, segDist(xy, si.segVertex[s]!, x, y)[0]);
-      if (bound <= maxDistM) {
-        let bi = -1, bt = 0, bpx = 0, bpy = 0, bd = Infinity;
-        for (const s of si.index.search(x - bound, y - bound, x + bound, y + bound)) {
-          const [d, t, px, py] = segDist(xy, si.segVertex[s]!, x, y);
-          if (d < bd || (d === bd && s < bi)) {
-            bd = d;
-            bi = s;
-            bt = t;
-            bpx = px;
-            bpy = py;
-          }
-        }
-        const e = si.segEdge[bi]!;
-        let along = 0;
-        for (let i = g.geomOffsets[e]!; i < si.segVertex[bi]!; i++) along += Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!);
-        const v = si.segVertex[bi]!;
-        along += bt * Math.hypot(xy[2 * v + 2]! - xy[2 * v]!, xy[2 * v + 3]! - xy[2 * v + 1]!);
-        out.edge[p] = e;
-        out.alongM[p] = along;
-        out.px[p] = bpx;
-        out.py[p] = bpy;
-        out.distM[p] = bd;
+    if (g.edgeCount === 0 || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    let bound = Infinity;
+    for (const s of si.index.search(x - probe, y - probe, x + probe, y + probe)) bound = Math.min(bound, segDistTo(xy, si.segVertex[s]!, x, y));
+    if (bound === Infinity) for (const s of si.index.neighbors(x, y, 4)) bound = Math.min(bound, segDistTo(xy, si.segVertex[s]!, x, y));
+    const r = Math.min(bound, maxDistM);
+    if (!(r < Infinity)) continue;
+    let bi = -1, bt = 0, bpx = 0, bpy = 0, bd = Infinity;
+    for (const s of si.index.search(x - r, y - r, x + r, y + r)) {
+      const d = segDistTo(xy, si.segVertex[s]!, x, y);
+      if (d < bd || (d === bd && s < bi)) {
+        bd = d;
+        bi = s;
+        bt = sdT;
+        bpx = sdX;
+        bpy = sdY;
       }
     }
+    if (bi < 0 || bd > maxDistM) continue;
+    const e = si.segEdge[bi]!;
+    let along = 0;
+    for (let i = g.geomOffsets[e]!; i < si.segVertex[bi]!; i++) along += Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!);
+    const v = si.segVertex[bi]!;
+    along += bt * Math.hypot(xy[2 * v + 2]! - xy[2 * v]!, xy[2 * v + 3]! - xy[2 * v + 1]!);
+    out.edge[p] = e;
+    out.alongM[p] = along;
+    out.px[p] = bpx;
+    out.py[p] = bpy;
+    out.distM[p] = bd;
   }
   return out;
 }

@@ -19,8 +19,12 @@
  * finds nothing (or `maxPasses`); later passes update the Voronoi diagram only where the tree changed (regions of
  * nodes that left the tree are re-labelled, new tree nodes spread) instead of recomputing it, and compute only the
  * key paths whose best reconnection can have changed (onePass: `focused`); the result is the same tree, edge for edge,
- * as computing every key path in every pass (test/network/improve-focus.test.ts). The heaps and the tree arrays are
- * still built over the whole graph in every pass. Every applied exchange strictly shortens the tree.
+ * as computing every key path in every pass (test/network/improve-focus.test.ts). The boundary-edge heaps of a later
+ * pass are built only for the subtrees of the key paths it computes (their heaps are the only ones read), by the same
+ * merges in the same order as a full pass (on the 1M-building city's first round, passes 5-8 needed the regions of
+ * 42, 15, 18 and 18 % of the graph's nodes; passes 2-4 still all of it). The rooted tree, the
+ * base labels and the region lists are still made over the whole tree and graph in every pass (linear, no heap work).
+ * Every applied exchange strictly shortens the tree.
  */
 import type { CsrGraph } from './csr.js';
 import { pruneLeaves } from './steiner.js';
@@ -33,6 +37,8 @@ export interface ImproveResult {
   passes: number;
   /** key paths whose best reconnection was computed, over all passes (later passes compute only the affected ones) */
   evaluated: number;
+  /** boundary-edge entries put into heaps, over all passes (later passes only those of the computed key paths' subtrees) */
+  heaped: number;
 }
 
 interface Candidate {
@@ -340,12 +346,14 @@ export function keyPathExchange(
   let exchanges = 0;
   let passes = 0;
   let evaluated = 0;
+  let heaped = 0;
   let current = edges;
   let focused = false;
   while (passes < maxPasses) {
     passes++;
     const applied = onePass(g, current, isTerminal, roots, work, focused);
     evaluated += applied.evaluated;
+    heaped += applied.heaped;
     if (applied.count === 0) break;
     exchanges += applied.count;
     current = applied.edges;
@@ -353,7 +361,7 @@ export function keyPathExchange(
   }
   let lengthM = 0;
   for (const e of current) lengthM += g.edgeLengthM[e]!;
-  return { edges: current, lengthM, exchanges, passes, evaluated };
+  return { edges: current, lengthM, exchanges, passes, evaluated, heaped };
 }
 
 /** Best reconnection found for one key path: cost and the boundary edge x-y it crosses. */
@@ -383,7 +391,7 @@ function onePass(
   roots: number[],
   work: Work,
   focused: boolean,
-): { count: number; edges: Uint32Array; evaluated: number } {
+): { count: number; edges: Uint32Array; evaluated: number; heaped: number } {
   const t = rootTree(g, edges, roots);
   const n = t.size;
   const { edgeLengthM, edgeFrom, edgeTo } = g;
@@ -409,28 +417,7 @@ function onePass(
   const fill = regStart.slice(0, n);
   const regNodes = new Uint32Array(regStart[n]!);
   for (let v = 0; v < g.nodeCount; v++) if (base[v]! >= 0) regNodes[fill[base[v]!]!++] = v;
-  // boundary edges into per-base heaps
-  const { hKey, hFar, hEdge, hLeft, hRight, hRank, interiorMark, predR } = work;
-  const heap = new Int32Array(n).fill(-1);
-  let hc = 0;
-  for (let e = 0; e < g.edgeCount; e++) {
-    const x = edgeFrom[e]!, y = edgeTo[e]!;
-    const bx = base[x]!, by = base[y]!;
-    if (bx < 0 || by < 0 || bx === by) continue;
-    const k = dist[x]! + edgeLengthM[e]! + dist[y]!;
-    for (let s = 0; s < 2; s++) {
-      hKey[hc] = k;
-      hFar[hc] = s === 0 ? y : x;
-      hEdge[hc] = e;
-      hLeft[hc] = -1;
-      hRight[hc] = -1;
-      hRank[hc] = 1;
-      const owner = s === 0 ? bx : by;
-      heap[owner] = work.merge(heap[owner]!, hc);
-      hc++;
-    }
-  }
-  interiorMark.fill(-1);
+  work.interiorMark.fill(-1);
   work.settledR.fill(-1);
   // (b): the tree paths between the bases of changed boundary edges, within a budget
   const { affNode, affEdge } = work;
@@ -457,24 +444,66 @@ function onePass(
       }
     }
   }
+  // Which key paths this pass computes (`hit`), found before the heaps are built: each tree edge lies on exactly one
+  // key path, so this is one walk of the tree. A computed key path needs the heap of its whole subtree; the heaps of
+  // nodes outside every such subtree (`need` 0) are never read, so their boundary edges are not put in a heap. The
+  // heaps that are built are built by the same merges in the same order as in a full pass (same tops, same ties).
+  const hit = new Uint8Array(n);
+  for (let u = 0; u < n; u++) {
+    if (t.parent[u]! < 0 || !key[u]) continue;
+    let h = !focusOn || affNode[t.node[u]!] === 1;
+    for (let a = u; !h; ) {
+      if (affEdge[t.parentEdge[a]!] === 1) h = true;
+      a = t.parent[a]!;
+      if (affNode[t.node[a]!] === 1) h = true;
+      if (key[a]) break;
+    }
+    hit[u] = h ? 1 : 0;
+  }
+  // need[i]: i lies in the subtree of a computed key path (parents come before children)
+  const need = hit;
+  if (focusOn) {
+    for (let i = 0; i < n; i++) if (!need[i] && t.parent[i]! >= 0 && need[t.parent[i]!]) need[i] = 2;
+  } else need.fill(2);
+  // boundary edges into per-base heaps
+  const { hKey, hFar, hEdge, hLeft, hRight, hRank, interiorMark, predR } = work;
+  const heap = new Int32Array(n).fill(-1);
+  let hc = 0;
+  for (let e = 0; e < g.edgeCount; e++) {
+    const x = edgeFrom[e]!, y = edgeTo[e]!;
+    const bx = base[x]!, by = base[y]!;
+    if (bx < 0 || by < 0 || bx === by) continue;
+    const k = dist[x]! + edgeLengthM[e]! + dist[y]!;
+    for (let s = 0; s < 2; s++) {
+      const owner = s === 0 ? bx : by;
+      if (!need[owner]) continue;
+      hKey[hc] = k;
+      hFar[hc] = s === 0 ? y : x;
+      hEdge[hc] = e;
+      hLeft[hc] = -1;
+      hRight[hc] = -1;
+      hRank[hc] = 1;
+      heap[owner] = work.merge(heap[owner]!, hc);
+      hc++;
+    }
+  }
   let evaluated = 0;
   const cands: Candidate[] = [];
   const best: Best = { cost: Infinity, x: -1, y: -1, e: -1 };
   const interior: number[] = [];
   // children before parents: reverse breadth-first order
   for (let u = n - 1; u >= 0; u--) {
+    if (!need[u]) continue;
     if (t.parent[u]! >= 0 && key[u]) {
       const stamp = u;
       const tinU = tin[u]!, toutU = tinU + size[u]!;
       interior.length = 0;
       let lenP = 0;
       let a = u;
-      let hit = !focusOn || affNode[t.node[u]!] === 1;
+      const hit = !focusOn || need[u] === 1;
       do {
-        if (!hit && affEdge[t.parentEdge[a]!] === 1) hit = true;
         lenP += t.parentLengthM[a]!;
         a = t.parent[a]!;
-        if (!hit && affNode[t.node[a]!] === 1) hit = true;
         if (!key[a]) {
           interior.push(a);
           interiorMark[a] = stamp;
@@ -492,7 +521,7 @@ function onePass(
       if (!hit) {
         // unaffected (dropped the same entries, so that the heaps above, and their ties, are those of a full pass)
         const p = t.parent[u]!;
-        heap[p] = work.merge(heap[p]!, heap[u]!);
+        if (need[p]) heap[p] = work.merge(heap[p]!, heap[u]!);
         continue;
       }
       evaluated++;
@@ -527,9 +556,9 @@ function onePass(
       }
     }
     const p = t.parent[u]!;
-    if (p >= 0) heap[p] = work.merge(heap[p]!, heap[u]!);
+    if (p >= 0 && need[p]) heap[p] = work.merge(heap[p]!, heap[u]!);
   }
-  if (cands.length === 0) return { count: 0, edges, evaluated };
+  if (cands.length === 0) return { count: 0, edges, evaluated, heaped: hc };
   // from here on the marks describe this pass's changes, for the next pass
   affNode.fill(0);
   affEdge.fill(0);
@@ -635,7 +664,7 @@ function onePass(
       if (by >= 0 && by !== bx) work.pairs.push(bx, by);
     }
   }
-  return { count, edges: next, evaluated };
+  return { count, edges: next, evaluated, heaped: hc };
 }
 
 /** Pre-order numbers: the subtree of i is the interval [tin[i], tin[i] + size[i]). */

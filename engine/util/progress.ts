@@ -11,8 +11,23 @@ export interface ProgressBar {
   stop(): void;
 }
 
-/** A progress bar on stderr for a long task, or a no-op when stderr is not a TTY or quiet is set. */
+/**
+ * A progress bar on stderr for a long task, or a no-op when stderr is not a TTY or quiet is set. With
+ * HEATPLAN_PROGRESS=log (logs of batch jobs, benchmarks) each step is one line instead, on any stderr: the task, the
+ * step's label and the seconds since the task started, written when the label changes.
+ */
 export function progressBar(task: string, opts: { quiet?: boolean } = {}): ProgressBar {
+  if (!opts.quiet && process.env.HEATPLAN_PROGRESS === 'log') {
+    const t0 = performance.now();
+    let last: string | undefined;
+    const line = (label: string) => process.stderr.write(`${task}: ${label} at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return {
+      update(_done, _total, label = '') {
+        if (label !== last) line((last = label) || 'started');
+      },
+      stop: () => line('finished'),
+    };
+  }
   if (opts.quiet || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `${task} [{bar}] {percentage}% {value}/{total} {label} eta {eta_formatted}`, hideCursor: true, clearOnComplete: true },

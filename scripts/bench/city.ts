@@ -25,7 +25,7 @@
  * - `--stages ...,view` adds the viewer's server converting buildings for the browser (/api/buildings.bin) and
  *   serving network.geojson (not part of the chain's total).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -262,6 +262,26 @@ const rows: StageRow[] = [];
 const size = (f: string) => (existsSync(f) ? `${(statSync(f).size / 2 ** 20).toFixed(0)} MB` : '-');
 const manifest = () => JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
 const load0 = loadavg();
+/**
+ * A reading of this machine's speed today, taken before and after the chain, so that chains measured on different days
+ * of a shared machine can be compared: the median wall time of `node -e 0` (7 runs) and the CPU time of a fixed
+ * workload in a fresh Node process (3 M seeded doubles made, sorted and summed; median of 3). Neither is heatplan's code.
+ */
+function machineReading(): { nodeStartMs: number; refCpuS: number } {
+  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  const starts: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0']);
+    starts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const work = 'const t=process.cpuUsage();let x=1;const a=new Float64Array(3e6);for(let i=0;i<a.length;i++){x=(x*48271)%2147483647;a[i]=x/2147483647}a.sort();let s=0;for(let i=0;i<a.length;i++)s+=a[i]*i;const u=process.cpuUsage(t);console.log((u.user+u.system)/1e6,s)';
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) cpu.push(Number(spawnSync(process.execPath, ['-e', work], { encoding: 'utf8' }).stdout.split(' ')[0]));
+  return { nodeStartMs: med(starts), refCpuS: med(cpu) };
+}
+const machine0 = machineReading();
+console.error(`machine reading before the chain: node -e 0 ${machine0.nodeStartMs.toFixed(0)} ms, reference workload ${machine0.refCpuS.toFixed(2)} s CPU`);
 let stop = '';
 /** Run a stage unless an earlier one failed; `describe` adds its result's figures. */
 async function stage(name: string, args: string[], describe: () => string = () => '', inChain = true): Promise<void> {
@@ -321,6 +341,7 @@ if (stages.includes('view')) {
     rows.push({ stage: 'view: server converts and serves buildings.bin and network.geojson', wallS: v.wallS, cpuS: v.cpuS, rssMb: v.rssMb, status: v.ok ? 'ok' : 'failed', tail: v.tail, inChain: false });
   }
 }
+const machine1 = machineReading();
 const chain = rows.filter((r) => r.inChain);
 const totalWall = chain.reduce((t, r) => t + (Number.isFinite(r.wallS) ? r.wallS : 0), 0);
 const totalCpu = chain.reduce((t, r) => t + (Number.isFinite(r.cpuS) ? r.cpuS : 0), 0);
@@ -331,11 +352,12 @@ const whole = ['demand', 'areas', 'route', 'simulate'].every((k) => stages.inclu
 const pass = whole && complete && totalWall <= TARGET_WALL_S && peak <= TARGET_RSS_MB;
 const n = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 console.log(`\nheatplan city benchmark, ${city.buildings.toLocaleString('en-US')} buildings, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+console.log(`machine reading (scripts/bench/city.ts machineReading): node -e 0 ${machine0.nodeStartMs.toFixed(0)} / ${machine1.nodeStartMs.toFixed(0)} ms, reference workload ${machine0.refCpuS.toFixed(2)} / ${machine1.refCpuS.toFixed(2)} s CPU (before / after the chain)`);
 console.log(`run ${run}; plant ${plant || '-'}${routeArgs.length ? `; route ${routeArgs.join(' ')}` : ''}; timeout ${timeoutS} s per stage`);
 console.log('| stage | wall s | CPU s (user + sys) | peak RSS MB | result |');
 console.log('|---|---:|---:|---:|---|');
 for (const r of rows) console.log(`| ${r.stage} | ${n(r.wallS)} | ${n(r.cpuS)} | ${n(r.rssMb, 0)} | ${r.status}${r.status !== 'ok' && r.tail ? `: ${r.tail}` : ''} |`);
 console.log(`| chain (${chain.map((r) => r.stage.split(' (')[0]).join(' -> ')}) | ${n(totalWall)} | ${n(totalCpu)} | ${n(peak, 0)} (largest stage) | ${complete ? 'complete' : 'incomplete'} |`);
 console.log(`\ntarget (issue 18): the whole chain under ${TARGET_WALL_S} s and ${TARGET_RSS_MB / 1024} GB: ${!whole ? 'not judged (a partial chain: --stages lacks demand, areas, route or simulate)' : pass ? 'PASS' : 'FAIL'} (${complete ? '' : 'chain incomplete; '}wall ${n(totalWall)} s ${totalWall <= TARGET_WALL_S ? '<=' : '>'} ${TARGET_WALL_S} s, peak ${n(peak, 0)} MB ${peak <= TARGET_RSS_MB ? '<=' : '>'} ${TARGET_RSS_MB} MB)`);
-console.log(JSON.stringify({ bench: 'city', buildings: city.buildings, run, rows, totalWall_s: totalWall, totalCpu_s: totalCpu, peakRss_MB: peak, complete, whole, pass }));
+console.log(JSON.stringify({ bench: 'city', buildings: city.buildings, run, machine: { before: machine0, after: machine1 }, rows, totalWall_s: totalWall, totalCpu_s: totalCpu, peakRss_MB: peak, complete, whole, pass }));
 if (!keep && !arg('dir', '')) rmSync(city.dir, { recursive: true, force: true });

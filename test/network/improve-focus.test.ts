@@ -24,7 +24,7 @@ describe('focused key-path exchange', () => {
   it('gives the tree of the full passes, edge for edge, on 300 random graphs (one plant and several)', () => {
     const r = rng(11);
     let multiPass = 0;
-    let full = 0, focused = 0;
+    let full = 0, focused = 0, heapedFull = 0, heapedFocused = 0;
     for (let k = 0; k < 300; k++) {
       const n = k < 100 ? 60 : k < 250 ? 250 : 800;
       const g = randomGraph(n, Math.floor(n * (0.6 + r())), r);
@@ -49,10 +49,15 @@ describe('focused key-path exchange', () => {
       if (a.passes > 2) multiPass++;
       full += a.evaluated;
       focused += b.evaluated;
+      expect(b.heaped).toBeLessThanOrEqual(a.heaped);
+      heapedFull += a.heaped;
+      heapedFocused += b.heaped;
     }
-    // the cases exercise later passes, and the focus leaves key paths out there
+    // the cases exercise later passes, and the focus leaves key paths out there, and the heaps of the subtrees
+    // no computed key path reads
     expect(multiPass).toBeGreaterThan(30);
     expect(focused).toBeLessThan(full);
+    expect(heapedFocused).toBeLessThan(heapedFull);
   });
 });
 
