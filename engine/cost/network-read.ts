@@ -113,7 +113,8 @@ export async function readCostNetwork(dir: string, errorFile = runFile(dir, 'net
     return 0;
   };
   const read = { code: 'run-bad-file', hint, map };
-  const fc = (file.endsWith('.fgb') ? await readFgbLayer(file, read) : await readFeatureCollection(file, read)) as { type?: unknown; features?: unknown };
+  // the cost stage reads no geometry: network.fgb's coordinates are checked, never decoded
+  const fc = (file.endsWith('.fgb') ? await readFgbLayer(file, { ...read, geometry: () => false }) : await readFeatureCollection(file, read)) as { type?: unknown; features?: unknown };
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw bad(file, 'not a GeoJSON FeatureCollection', fc?.type);
   if (kindError) throw kindError;
   if (pipeError !== undefined) throw pipeError;

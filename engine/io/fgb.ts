@@ -6,7 +6,9 @@
  *   the format's size-prefixed flatbuffer, gathered into chunks of about 1 MiB, through a temporary file renamed into
  *   place (engine/io/write.ts: a failed or killed write leaves no partial file). No spatial index (index node size 0).
  * - readFgbLayer: the features back, with the collection members the GeoJSON twin has, exactly as that twin's
- *   JSON.parse gives them: the same keys in the same order, null where the GeoJSON has null.
+ *   JSON.parse gives them: the same keys in the same order, null where the GeoJSON has null. A reader that needs few
+ *   outlines says which (option `geometry`, from each feature's properties): the others come back with geometry null,
+ *   their coordinates never decoded (most of a network's or a city's read time otherwise).
  *
  * Columns are typed (bool, int, double, string; json for objects, lists and columns of mixed types); a null (or a
  * non-finite number, which JSON writes as null) is absent from the feature's properties, as the format wants. A layer's
@@ -89,44 +91,94 @@ function jsonValue(v: unknown): unknown {
 
 const isInt32 = (v: number): boolean => Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
 
+/** Column kinds a key's values take, as bits (inferLayout). */
+const K_BOOL = 1, K_INT = 2, K_DOUBLE = 4, K_STRING = 8, K_JSON = 16;
+
+/** A node of inferLayout's trie of key lists: one per distinct key prefix, holding the last key's kinds. */
+interface LayoutNode {
+  next: Map<string, LayoutNode>;
+  /** the kinds of this node's key (shared by every node of that key name) */
+  kinds: { bits: number };
+  /** where a key list ends here, its index in `shapes` (-1: none yet) */
+  shape: number;
+}
+
 /**
  * The layout of `features` (one pass over them): each key's column type from every value it takes (bool, int where all
  * are 32-bit integers, double where numbers, string, json otherwise), the key lists in order of first appearance, and
  * the geometry type (Unknown where features have different ones).
  */
 export function inferLayout(features: Iterable<FgbWritableFeature>): FgbLayout {
-  const kinds = new Map<string, Set<string>>();
-  const shapes = new Map<string, string[]>();
-  const geomTypes = new Set<string>();
+  // columns in the order their key first appears (a key first seen with a null value too)
+  const kinds = new Map<string, { bits: number }>();
+  const shapes: string[][] = [];
+  const root: LayoutNode = { next: new Map(), kinds: { bits: 0 }, shape: -1 };
+  // the current feature's keys, reused: a new key list is copied out only when first met
+  const keys: string[] = [];
+  let geomType: string | undefined;
+  let mixedGeom = false;
+  const hasOwn = Object.prototype.hasOwnProperty;
   for (const f of features) {
-    const keys: string[] = [];
-    for (const [k, raw] of Object.entries(f.properties ?? {})) {
-      const v = jsonValue(raw);
-      if (v === undefined) continue;
-      keys.push(k);
-      let s = kinds.get(k);
-      if (!s) kinds.set(k, (s = new Set()));
-      if (v === null) continue;
-      if (typeof v === 'boolean') s.add('bool');
-      else if (typeof v === 'number') s.add(isInt32(v) ? 'int' : 'double');
-      else if (typeof v === 'string') s.add('string');
-      else s.add('json');
+    let n = 0;
+    let node = root;
+    const props = f.properties;
+    if (props) {
+      // for-in in own-key order, as Object.entries (own enumerable string keys; plain objects inherit none)
+      for (const k in props) {
+        if (!hasOwn.call(props, k)) continue;
+        const raw = props[k];
+        // primitives classified directly; objects (toJSON, lists, nested) as JSON gives them back (jsonValue)
+        let bit: number;
+        const t = typeof raw;
+        if (t === 'number') bit = Number.isFinite(raw as number) ? (isInt32(raw as number) ? K_INT : K_DOUBLE) : 0;
+        else if (t === 'string') bit = K_STRING;
+        else if (t === 'boolean') bit = K_BOOL;
+        else if (raw === null) bit = 0;
+        else if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
+        else {
+          const v = jsonValue(raw);
+          if (v === undefined) continue;
+          if (v === null) bit = 0;
+          else if (typeof v === 'boolean') bit = K_BOOL;
+          else if (typeof v === 'number') bit = isInt32(v) ? K_INT : K_DOUBLE;
+          else if (typeof v === 'string') bit = K_STRING;
+          else bit = K_JSON;
+        }
+        keys[n++] = k;
+        let c = node.next.get(k);
+        if (!c) {
+          let kk = kinds.get(k);
+          if (!kk) kinds.set(k, (kk = { bits: 0 }));
+          node.next.set(k, (c = { next: new Map(), kinds: kk, shape: -1 }));
+        }
+        c.kinds.bits |= bit;
+        node = c;
+      }
     }
-    const id = keys.join('\u0000');
-    if (!shapes.has(id)) shapes.set(id, keys);
-    if (f.geometry) geomTypes.add('flat' in f.geometry ? GeometryType[f.geometry.flat.type]! : f.geometry.type);
+    if (node.shape < 0) {
+      node.shape = shapes.length;
+      shapes.push(keys.slice(0, n));
+    }
+    const g = f.geometry;
+    if (g && !mixedGeom) {
+      const gt = 'flat' in g ? GeometryType[g.flat.type]! : g.type;
+      if (geomType === undefined) geomType = gt;
+      else if (gt !== geomType) mixedGeom = true;
+    }
   }
   const columns: FgbColumn[] = [];
-  for (const [name, s] of kinds) {
+  for (const [name, { bits }] of kinds) {
     let type: FgbColumnType;
-    if (s.size === 0) type = 'string';
-    else if (s.size === 1) type = [...s][0] as FgbColumnType;
-    else if (s.size === 2 && s.has('int') && s.has('double')) type = 'double';
+    if (bits === 0) type = 'string';
+    else if (bits === K_BOOL) type = 'bool';
+    else if (bits === K_INT) type = 'int';
+    else if (bits === K_DOUBLE || bits === (K_INT | K_DOUBLE)) type = 'double';
+    else if (bits === K_STRING) type = 'string';
     else type = 'json';
     columns.push({ name, type });
   }
-  const gt = geomTypes.size === 1 ? [...geomTypes][0]! : 'Unknown';
-  return { geometryType: (gt in GEOMETRY_TYPES ? gt : 'Unknown') as FgbGeometryType, columns, shapes: [...shapes.values()] };
+  const gt = !mixedGeom && geomType !== undefined ? geomType : 'Unknown';
+  return { geometryType: (gt in GEOMETRY_TYPES ? gt : 'Unknown') as FgbGeometryType, columns, shapes };
 }
 
 export interface FgbWriteOptions {
@@ -339,6 +391,12 @@ export interface FgbFeature {
 export interface FgbReadOptions<T> {
   /** Called for each feature with its index; its result is kept in `features` (keep only what is needed). */
   map?: (feature: FgbFeature, index: number) => T;
+  /**
+   * Whether a feature's geometry is decoded, decided from its properties as read (default: every feature's). A
+   * feature for which it returns false is given `geometry: null`, its coordinates never made into arrays; its geometry
+   * bytes are still checked (a damaged file is an error either way), so a null here does not mean the file has none.
+   */
+  geometry?: (properties: Record<string, unknown>, index: number) => boolean;
   /** Error code of a damaged file (default 'fgb-bad'). */
   code?: string;
   /** Hint of that error. */
@@ -374,6 +432,7 @@ export async function readFgbLayer<T = FgbFeature>(path: string, opts: FgbReadOp
     // the buffer keeps each byte at its file offset mod 8, so the format's aligned float64 vectors stay aligned
     let buf = new Uint8Array(new ArrayBuffer(chunkBytes + 8));
     let view = new DataView(buf.buffer);
+    let bytes = Buffer.from(buf.buffer); // the same memory, for its UTF-8 decoder
     let bufStart = 0; // file offset of buf[base]
     let base = 0;
     let filled = 0; // bytes of the file in buf from base
@@ -390,6 +449,7 @@ export async function readFgbLayer<T = FgbFeature>(path: string, opts: FgbReadOp
         if (keep) nb.set(buf.subarray(src, src + keep), nbase);
         buf = nb;
         view = new DataView(buf.buffer);
+        bytes = Buffer.from(buf.buffer);
       } else if (keep) buf.copyWithin(nbase, src, src + keep);
       base = nbase;
       bufStart = pos;
@@ -433,20 +493,26 @@ export async function readFgbLayer<T = FgbFeature>(path: string, opts: FgbReadOp
     const colOf = new Map(columns.map((c, i) => [c.name, i]));
     const shapeCols = meta ? meta.shapes.map((sh) => sh.map((key) => colOf.get(key) ?? -1)) : [];
     const order = meta && Array.isArray(meta.feature) && meta.feature.length === 3 ? meta.feature : ['type', 'properties', 'geometry'];
-    const layer: LayerRead = { header, columns, values: new Array(columns.length), meta, shapeCol, shapeCols, order };
+    const layer: LayerRead = {
+      header, columns, types: Int32Array.from(columns, (c) => c.type), values: new Array(columns.length), set: new Int32Array(columns.length + 1),
+      meta, shapeCol, shapeCols, makeProps: meta ? meta.shapes.map((sh, i) => propsMaker(sh, shapeCols[i]!)) : [], order,
+    };
     let pos = 12 + headerLen;
     if (header.indexNodeSize > 0 && header.featuresCount > 0) pos += calcTreeSize(header.featuresCount, header.indexNodeSize);
     const features: T[] = [];
     const map = opts.map;
+    const wantGeometry = opts.geometry;
     let k = 0;
+    // the next feature is most often in the buffer already: no await (a promise per feature) then
+    const inBuf = (p: number, l: number): boolean => p >= bufStart && p + l <= bufStart + filled;
     while (pos < size) {
-      if (!(await ensure(pos, 4))) throw fail(`the FlatGeobuf file is cut short: feature ${k} has ${size - pos} of the 4 bytes of its length`, k);
+      if (!inBuf(pos, 4) && !(await ensure(pos, 4))) throw fail(`the FlatGeobuf file is cut short: feature ${k} has ${size - pos} of the 4 bytes of its length`, k);
       const len = view.getUint32(base + (pos - bufStart), true);
-      if (!(await ensure(pos, 4 + len))) throw fail(`the FlatGeobuf file is cut short: feature ${k} ends ${pos + 4 + len - size} bytes past the end of the file`, k, len);
+      if (!inBuf(pos, 4 + len) && !(await ensure(pos, 4 + len))) throw fail(`the FlatGeobuf file is cut short: feature ${k} ends ${pos + 4 + len - size} bytes past the end of the file`, k, len);
       const start = base + (pos - bufStart);
       let feature: FgbFeature;
       try {
-        feature = readFeature(buf, start, len, layer);
+        feature = readFeature(buf, view, bytes, start, len, layer, wantGeometry, k);
       } catch (e) {
         throw fail(`the FlatGeobuf file is damaged at feature ${k} (byte ${pos}): ${(e as Error).message}`, k);
       }
@@ -481,11 +547,11 @@ function inside(a: ArrayBufferView | null, lo: number, hi: number, what: string)
 
 function checkGeometry(g: FgbGeometry, lo: number, hi: number, depth: number): void {
   if (depth > 8) throw new Error('its geometry nests too deep');
-  inside(g.xyArray(), lo, hi, 'coordinates');
-  inside(g.zArray(), lo, hi, 'z coordinates');
-  inside(g.endsArray(), lo, hi, 'ring ends');
   const xy = g.xyArray();
   const ends = g.endsArray();
+  inside(xy, lo, hi, 'coordinates');
+  inside(g.zArray(), lo, hi, 'z coordinates');
+  inside(ends, lo, hi, 'ring ends');
   if (xy && ends && ends.length && ends[ends.length - 1]! * 2 > xy.length) throw new Error('its ring ends point past its coordinates');
   for (let i = 0; i < g.partsLength(); i++) {
     const p = g.parts(i);
@@ -500,118 +566,174 @@ const cutValue = (n: number): Error => new Error(`its properties end inside a va
 interface LayerRead {
   header: HeaderMeta;
   columns: NonNullable<HeaderMeta['columns']>;
+  /** each column's ColumnType */
+  types: Int32Array;
+  /** the current feature's value per column (undefined: absent), and which were set (count, then column indices) */
   values: unknown[];
+  set: Int32Array;
   meta: FgbMeta | undefined;
   shapeCol: number;
   shapeCols: number[][];
+  /** per key list, a function making a feature's properties object from `values` */
+  makeProps: ((values: unknown[]) => Record<string, unknown>)[];
   order: string[];
 }
 
-function readFeature(buf: Uint8Array, start: number, len: number, layer: LayerRead): FgbFeature {
-  const { header, columns, values, meta, shapeCol } = layer;
+/**
+ * A function making the properties object of one key list from the column values (absent: null). Generated as one
+ * object literal, so every feature of a key list gets the same hidden class at once: adding 20 keys one by one to
+ * each of a million objects was the largest part of a read (and later reads of those objects are faster too).
+ * A list with "__proto__" (an object literal would set the prototype) gets the key-by-key loop.
+ */
+function propsMaker(keys: string[], cols: number[]): (values: unknown[]) => Record<string, unknown> {
+  if (keys.includes('__proto__')) {
+    return (values) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = cols[i]! >= 0 ? values[cols[i]!] : undefined;
+        Object.defineProperty(out, keys[i]!, { value: v === undefined ? null : v, writable: true, enumerable: true, configurable: true });
+      }
+      return out;
+    };
+  }
+  // the keys are written as JSON string literals and the indices are integers: no text of the file becomes code
+  const body = keys.map((k, i) => `${JSON.stringify(k)}: ${cols[i]! >= 0 ? `v[${cols[i]! | 0}] ?? null` : 'null'}`).join(',\n');
+  return new Function('v', `"use strict"; return {\n${body}\n};`) as (values: unknown[]) => Record<string, unknown>;
+}
+
+/**
+ * UTF-8 bytes [p, p + l) of `b` as a string, exactly as the fatal TextDecoder gives them: Buffer's decoder (no call
+ * through the WHATWG decoder for each of a million short strings) where the text has no U+FFFD (what it puts for
+ * invalid bytes) and no leading byte-order mark (which TextDecoder drops); else TextDecoder, which throws on invalid
+ * UTF-8, as a damaged file must.
+ */
+function utf8(b: Buffer, p: number, l: number): string {
+  const s = b.toString('utf8', p, p + l);
+  if (s.indexOf('\uFFFD') < 0 && s.charCodeAt(0) !== 0xfeff) return s;
+  return textDecoder.decode(b.subarray(p, p + l));
+}
+
+/** A JSON string without escapes, as JSON.stringify writes a plain id: its text is what JSON.parse returns. */
+const JSON_PLAIN_STRING = /^"[^"\\\u0000-\u001f]*"$/;
+/** The text of a JSON number (RFC 8259's grammar): Number() then gives what JSON.parse gives. */
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * One feature, GeoJSON-shaped. The geometry's bytes are checked first (a feature damaged in both its geometry and its
+ * properties names its geometry, as before the `geometry` option), its coordinates decoded after the properties and
+ * only where `wantGeometry` (absent: always) says so.
+ */
+function readFeature(buf: Uint8Array, bufView: DataView, bufBytes: Buffer, start: number, len: number, layer: LayerRead, wantGeometry: FgbReadOptions<unknown>['geometry'], index: number): FgbFeature {
+  const { header, columns, types, values, set, meta, shapeCol } = layer;
   const lo = buf.byteOffset + start + 4, hi = lo + len;
   const bb = new flatbuffers.ByteBuffer(buf.subarray(start, start + 4 + len));
   const f = Feature.getSizePrefixedRootAsFeature(bb);
   const g = f.geometry();
-  let geometry: FgbFeature['geometry'] = null;
   if (g) {
     checkGeometry(g, lo, hi, 0);
     const type = header.geometryType === GeometryType.Unknown ? g.type() : header.geometryType;
     if (GeometryType[type] === undefined || type === GeometryType.Unknown) throw new Error(`its geometry type ${type} is not one FlatGeobuf defines`);
-    geometry = fromGeometry(g, header.geometryType) as FgbFeature['geometry'];
-    if (meta?.singlePartAsPolygon && geometry!.type === 'MultiPolygon' && (geometry!.coordinates as unknown[]).length === 1) geometry = { type: 'Polygon', coordinates: (geometry!.coordinates as unknown[])[0] };
   }
   const arr = f.propertiesArray();
   inside(arr, lo, hi, 'properties');
-  values.fill(undefined);
+  // clear the previous feature's values (only those it set)
+  for (let i = 1; i <= set[0]!; i++) values[set[i]!] = undefined;
+  set[0] = 0;
   if (arr) {
-    const view = new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+    // the reader's own view of the chunk (arr lies in it): no DataView per feature
+    const view = bufView;
+    const bytes = bufBytes;
+    const o = arr.byteOffset - bufView.byteOffset;
     const n = arr.byteLength;
     let p = 0;
     while (p < n) {
       if (p + 2 > n) throw cutValue(n);
-      const ci = view.getUint16(p, true);
+      const ci = view.getUint16(o + p, true);
       p += 2;
       const c = columns[ci];
       if (!c) throw new Error(`its properties name column ${ci}, the header has ${columns.length}`);
       let v: unknown;
-      switch (c.type) {
+      switch (types[ci]) {
         case ColumnType.Bool:
           if (p + 1 > n) throw cutValue(n);
-          v = view.getUint8(p) !== 0;
+          v = view.getUint8(o + p) !== 0;
           p += 1;
           break;
         case ColumnType.Byte:
           if (p + 1 > n) throw cutValue(n);
-          v = view.getInt8(p);
+          v = view.getInt8(o + p);
           p += 1;
           break;
         case ColumnType.UByte:
           if (p + 1 > n) throw cutValue(n);
-          v = view.getUint8(p);
+          v = view.getUint8(o + p);
           p += 1;
           break;
         case ColumnType.Short:
           if (p + 2 > n) throw cutValue(n);
-          v = view.getInt16(p, true);
+          v = view.getInt16(o + p, true);
           p += 2;
           break;
         case ColumnType.UShort:
           if (p + 2 > n) throw cutValue(n);
-          v = view.getUint16(p, true);
+          v = view.getUint16(o + p, true);
           p += 2;
           break;
         case ColumnType.Int:
           if (p + 4 > n) throw cutValue(n);
-          v = view.getInt32(p, true);
+          v = view.getInt32(o + p, true);
           p += 4;
           break;
         case ColumnType.UInt:
           if (p + 4 > n) throw cutValue(n);
-          v = view.getUint32(p, true);
+          v = view.getUint32(o + p, true);
           p += 4;
           break;
         case ColumnType.Long:
           if (p + 8 > n) throw cutValue(n);
-          v = Number(view.getBigInt64(p, true));
+          v = Number(view.getBigInt64(o + p, true));
           p += 8;
           break;
         case ColumnType.ULong:
           if (p + 8 > n) throw cutValue(n);
-          v = Number(view.getBigUint64(p, true));
+          v = Number(view.getBigUint64(o + p, true));
           p += 8;
           break;
         case ColumnType.Float:
           if (p + 4 > n) throw cutValue(n);
-          v = view.getFloat32(p, true);
+          v = view.getFloat32(o + p, true);
           p += 4;
           break;
         case ColumnType.Double:
           if (p + 8 > n) throw cutValue(n);
-          v = view.getFloat64(p, true);
+          v = view.getFloat64(o + p, true);
           p += 8;
           break;
         case ColumnType.String:
         case ColumnType.DateTime:
         case ColumnType.Json: {
           if (p + 4 > n) throw cutValue(n);
-          const l = view.getUint32(p, true);
+          const l = view.getUint32(o + p, true);
           p += 4;
           if (p + l > n) throw cutValue(n);
-          const s = textDecoder.decode(arr.subarray(p, p + l));
+          const s = utf8(bytes, o + p, l);
           p += l;
           if (c.type === ColumnType.Json) {
-            try {
-              v = JSON.parse(s);
-            } catch (e) {
-              throw new Error(`its json column "${c.name}" is not JSON (${(e as Error).message})`);
-            }
+            // a plain string or a number (a mixed column's ids) without JSON.parse: the same value
+            if (s.charCodeAt(0) === 0x22 && JSON_PLAIN_STRING.test(s)) v = s.slice(1, -1);
+            else if (JSON_NUMBER.test(s)) v = Number(s);
+            else
+              try {
+                v = JSON.parse(s);
+              } catch (e) {
+                throw new Error(`its json column "${c.name}" is not JSON (${(e as Error).message})`);
+              }
           } else v = s;
           break;
         }
         case ColumnType.Binary: {
           if (p + 4 > n) throw cutValue(n);
-          const l = view.getUint32(p, true);
+          const l = view.getUint32(o + p, true);
           p += 4;
           if (p + l > n) throw cutValue(n);
           v = Buffer.from(arr.subarray(p, p + l)).toString('base64');
@@ -621,24 +743,26 @@ function readFeature(buf: Uint8Array, start: number, len: number, layer: LayerRe
         default:
           throw new Error(`column "${c.name}" has a type (${c.type}) FlatGeobuf does not define`);
       }
+      if (values[ci] === undefined) set[++set[0]!] = ci;
       values[ci] = v;
     }
   }
-  const properties: Record<string, unknown> = {};
+  let properties: Record<string, unknown>;
   if (meta) {
     let si = 0;
     if (shapeCol >= 0) {
       si = values[shapeCol] as number;
       if (!layer.shapeCols[si]) throw new Error(`its ${SHAPE_COLUMN} ${String(si)} names no key list of the header (${meta.shapes.length})`);
     }
-    const shape = meta.shapes[si] ?? [];
-    const cols = layer.shapeCols[si] ?? [];
-    for (let i = 0; i < shape.length; i++) {
-      const v = cols[i]! >= 0 ? values[cols[i]!] : undefined;
-      properties[shape[i]!] = v === undefined ? null : v;
-    }
+    properties = layer.makeProps[si] ? layer.makeProps[si]!(values) : {};
   } else {
+    properties = {};
     for (let i = 0; i < columns.length; i++) if (values[i] !== undefined) properties[columns[i]!.name] = values[i];
+  }
+  let geometry: FgbFeature['geometry'] = null;
+  if (g && (!wantGeometry || wantGeometry(properties, index))) {
+    geometry = fromGeometry(g, header.geometryType) as FgbFeature['geometry'];
+    if (meta?.singlePartAsPolygon && geometry!.type === 'MultiPolygon' && (geometry!.coordinates as unknown[]).length === 1) geometry = { type: 'Polygon', coordinates: (geometry!.coordinates as unknown[])[0] };
   }
   const out: Record<string, unknown> = {};
   for (const k of layer.order) out[k] = k === 'type' ? 'Feature' : k === 'properties' ? properties : geometry;

@@ -27,6 +27,11 @@ export interface ConsumerRecord {
  */
 export interface NetworkFeatures extends Iterable<unknown> {
   readonly length: number;
+  /**
+   * The same features with their geometry types and properties but coordinates null: all that network.fgb's layout
+   * pass (engine/io/fgb.ts inferLayout) reads, without projecting every vertex a second time.
+   */
+  readonly withoutCoordinates: Iterable<unknown>;
 }
 
 const r = (v: number, d = 3): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : v);
@@ -43,11 +48,17 @@ export function networkGeojson(
   };
   // a dropped consumer without a position has no feature
   const located = (c: ConsumerRecord): boolean => Number.isFinite(c.x) && Number.isFinite(c.y);
-  function* features(): Generator<unknown> {
+  // the layout pass's stand-in for a vertex list or a point (see NetworkFeatures.withoutCoordinates)
+  const none = null as unknown as [number, number];
+  function* features(withCoordinates: boolean): Generator<unknown> {
+    const at = withCoordinates ? ll : (): [number, number] => none;
     for (let k = 0; k < res.pipes.length; k++) {
       const p = res.pipes[k]!;
-      const coords: [number, number][] = [];
-      for (let i = 0; i < p.geometry.length; i += 2) coords.push(ll(p.geometry[i]!, p.geometry[i + 1]!));
+      let coords: [number, number][] | null = null;
+      if (withCoordinates) {
+        coords = [];
+        for (let i = 0; i < p.geometry.length; i += 2) coords.push(ll(p.geometry[i]!, p.geometry[i + 1]!));
+      }
       yield {
         type: 'Feature',
         geometry: { type: 'LineString', coordinates: coords },
@@ -91,7 +102,7 @@ export function networkGeojson(
       const rec = consumers[c.index]!;
       yield {
         type: 'Feature',
-        geometry: { type: 'LineString', coordinates: [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] },
+        geometry: { type: 'LineString', coordinates: withCoordinates ? [ll(rec.x, rec.y), ll(c.tapX, c.tapY)] : null },
         properties: {
           kind: 'service',
           consumer: rec.id,
@@ -102,7 +113,7 @@ export function networkGeojson(
       };
       yield {
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+        geometry: { type: 'Point', coordinates: at(rec.x, rec.y) },
         properties: {
           ...rec.props,
           kind: 'consumer',
@@ -121,14 +132,14 @@ export function networkGeojson(
       if (!located(rec)) continue;
       yield {
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: ll(rec.x, rec.y) },
+        geometry: { type: 'Point', coordinates: at(rec.x, rec.y) },
         properties: { kind: 'dropped', id: rec.id, use: rec.prop ? rec.prop('use') : rec.props.use, heat_MWh: rec.heatMWh, peak_kW: rec.peakKw, reason: d.reason, detail: d.detail },
       };
     }
     for (const p of res.plants) {
       yield {
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: ll(p.x, p.y) },
+        geometry: { type: 'Point', coordinates: at(p.x, p.y) },
         properties: {
           kind: 'plant',
           id: p.id,
@@ -147,17 +158,18 @@ export function networkGeojson(
   }
   let count = res.pipes.length + 2 * res.consumers.length + res.plants.length;
   for (const d of res.dropped) if (located(consumers[d.index]!)) count++;
-  return { type: 'FeatureCollection', properties: meta, features: { length: count, [Symbol.iterator]: features } };
+  return { type: 'FeatureCollection', properties: meta, features: { length: count, [Symbol.iterator]: () => features(true), withoutCoordinates: { [Symbol.iterator]: () => features(false) } } };
 }
 
 /**
  * Write network.fgb: the features of network.geojson (one layer, geometry type Unknown: pipes and service lines are
  * LineStrings, consumers, dropped consumers and plants Points; GDAL reads the mixed layer) with the collection's
- * `properties` in the header's metadata, through engine/io/fgb.ts (columns typed from the values, one pass first).
+ * `properties` in the header's metadata, through engine/io/fgb.ts (columns typed from the values, one pass first
+ * over the features without their coordinates).
  */
 export async function writeNetworkFgb(path: string, fc: ReturnType<typeof networkGeojson>): Promise<void> {
-  const features = fc.features as FgbWritableFeature[];
-  await writeFgb(path, features, features.length, inferLayout(features), {
+  const features = fc.features as unknown as FgbWritableFeature[];
+  await writeFgb(path, features, fc.features.length, inferLayout(fc.features.withoutCoordinates as Iterable<FgbWritableFeature>), {
     epsg: 4326,
     name: 'network',
     members: { type: fc.type, properties: fc.properties, features: null },

@@ -128,7 +128,10 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
   try {
     // streamed feature by feature (a city's file is longer than V8's longest string)
     const read = { code: 'route-bad-buildings', hint: 'rerun `heatplan demand` on this run', map: take };
-    const doc = file.endsWith('.fgb') ? await readFgbLayer(file, read) : await readFeatureCollection(file, read);
+    // an outline is needed for a block's centroid, or a building whose x/y centroid is missing (take's fallback):
+    // the other buildings' rings are checked, never decoded
+    const outline = (p: Record<string, unknown>): boolean => source === 'blocks' || !Number.isFinite(Number(p.x)) || !Number.isFinite(Number(p.y));
+    const doc = file.endsWith('.fgb') ? await readFgbLayer(file, { ...read, geometry: outline }) : await readFeatureCollection(file, read);
     if (!Array.isArray(doc.features)) throw new InputError('route-no-buildings', `${FILES[source]} has no features array`, { file });
   } catch (e) {
     if (e instanceof InputError) throw e;

@@ -292,7 +292,10 @@ export async function readNetworkFile(file: string, warnings = new Warnings()): 
       return undefined;
     },
   };
-  // network.fgb (issue 18) or network.geojson: the same features and collection members
-  const fc = file.endsWith('.fgb') ? await readFgbLayer<undefined>(file, read) : await readFeatureCollection<undefined>(file, read);
+  // network.fgb (issue 18) or network.geojson: the same features and collection members. Of the geometry only the
+  // consumers' points are read (lon/lat, addFeature); the pipes' and service lines' coordinates are not decoded
+  const fc = file.endsWith('.fgb')
+    ? await readFgbLayer<undefined>(file, { ...read, geometry: (p) => p.kind === 'consumer' })
+    : await readFeatureCollection<undefined>(file, read);
   return r.finish(fc as CollectionTop);
 }
