@@ -7,7 +7,7 @@
  * (test/viewer/serve-child.ts): its conversion time (GeoTIFF/GeoJSON -> the binary payloads of /api/) and its peak
  * RSS (VmHWM of /proc/<pid>/status, from the OS) are its own, not this process's.
  * A city's network in levels of detail is also timed zoomed in on its densest chunk (its chunks fetched and drawn),
- * and the network's opening payload on its own (the first request to a fresh server). The first render is until the
+ * and the network's and the road graph's opening payloads on their own (the first requests to a fresh server). The first render is until the
  * GPU has drawn it (SwiftShader finishes long after deck.gl gave the commands: that time is in brackets).
  * Usage: npx tsx scripts/bench/viewer.ts [--runs 3] [--frames 30] [--warmup 5] [--run DIR]... [--with-network DIR]... [--network-dir DIR]
  *   [--no-synthetic] [--shots DIR]
@@ -58,11 +58,15 @@ interface Row {
   cells: number;
   pipes: number;
   consumers: number;
-  /** Bytes of the binary payloads the browser loads (demand.bin, buildings.bin, network.bin). */
+  /** Bytes of the binary payloads the browser loads first (demand.bin, buildings.bin, network.bin, roads.bin). */
   payloadMB: number;
+  /** Each of those payloads, MB. */
+  payloads: string;
   convertMs: number;
   /** The network's opening payload alone (GET /api/network.bin on a fresh server), ms; NaN without a network. */
   networkFirstMs: number;
+  /** The road graph's opening payload alone (GET /api/roads.bin after the network's), ms; NaN without roads.geojson. */
+  roadsFirstMs: number;
   loadedMs: number;
   /** Until the first frame was drawn by the GPU (SwiftShader draws long after deck.gl gave the commands). */
   firstRenderMs: number;
@@ -72,6 +76,8 @@ interface Row {
   /** A city's network in levels of detail: the frame zoomed in on its densest chunk (chunks loaded and drawn), ms; NaN otherwise. */
   zoomedFrameMs: number;
   zoomedAt: string;
+  /** The same zoomed-in frame with the roads layer hidden (the road graph's share of it), ms; NaN without roads. */
+  zoomedNoRoadsMs: number;
   /** The browser tab's JS heap after the first render, MB (performance.memory). */
   heapMB: number;
   serverPeakMB: number;
@@ -181,11 +187,18 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       await getBytes(url + 'api/network.bin');
       networkFirstMs = performance.now() - tn;
     }
+    let roadsFirstMs = NaN;
+    if (hasRunFile(runDir, 'roads')) {
+      const tr = performance.now();
+      await getBytes(url + 'api/roads.bin');
+      roadsFirstMs = performance.now() - tr;
+    }
     const t0 = performance.now();
     const bins = [
       ...(hasRunFile(runDir, 'demand') ? ['api/grid/demand.bin'] : []),
       ...(hasRunFile(runDir, 'buildings') ? ['api/buildings.bin'] : []),
       ...(hasRunFile(runDir, 'network') ? ['api/network.bin'] : []),
+      ...(hasRunFile(runDir, 'roads') ? ['api/roads.bin'] : []),
     ];
     const sizes = await Promise.all(bins.map((p) => getBytes(url + p)));
     const convertMs = performance.now() - t0;
@@ -194,6 +207,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
     const loaded: number[] = [];
     const frames: number[] = [];
     const zoomed: number[] = [];
+    const zoomedNoRoads: number[] = [];
     let zoomedAt = '';
     let counts = { buildings: 0, cells: 0, pipes: 0, consumers: 0, heapMB: NaN };
     for (let r = 0; r < RUNS + 1; r++) {
@@ -204,6 +218,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
         const open = h.benchFrames(n) as number[];
         // a city's network: zoomed in on its densest chunk, just past the zoom its chunks are drawn from
         let zoomedFrames: number[] = [];
+        let noRoads: number[] = [];
         let at = '';
         const lod = h.data.network?.meta.lod;
         if (lod) {
@@ -220,12 +235,21 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
           const loadMs = performance.now() - t;
           h.benchFrames(warm);
           zoomedFrames = h.benchFrames(n);
+          if (h.data.roads && h.state.visible.roads) {
+            await h.setVisible('roads', false);
+            h.benchFrames(warm);
+            noRoads = h.benchFrames(n);
+            await h.setVisible('roads', true);
+          }
           const l = h.lod();
-          at = `zoom ${z.toFixed(1)} on chunk ${c.i}: ${l.inView.length} chunks in view, loaded and drawn in ${loadMs.toFixed(0)} ms`;
+          const rl = h.roadsLod();
+          const roadsAt = rl ? `, ${rl.inView.length} road graph chunks` : '';
+          at = `zoom ${z.toFixed(1)} on chunk ${c.i}: ${l.inView.length} network chunks${roadsAt} in view, loaded and drawn in ${loadMs.toFixed(0)} ms`;
           await h.resetView();
         }
         return {
           zoomedFrames,
+          noRoads,
           at,
           open,
           submit: h.firstSubmitMs as number,
@@ -253,6 +277,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       loaded.push(res.loaded);
       frames.push(median(res.frames));
       if (res.zoomedFrames.length) zoomed.push(median(res.zoomedFrames));
+      if (res.noRoads.length) zoomedNoRoads.push(median(res.noRoads));
       zoomedAt = res.at;
       counts = res;
     }
@@ -260,13 +285,16 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       case: name,
       ...counts,
       payloadMB: sizes.reduce((a, b) => a + b, 0) / 2 ** 20,
+      payloads: bins.map((p, i) => `${p} ${(sizes[i]! / 2 ** 20).toFixed(2)} MB`).join(', '),
       convertMs,
       networkFirstMs,
+      roadsFirstMs,
       loadedMs: median(loaded),
       firstRenderMs: median(first),
       firstSubmitMs: median(submit),
       frameMs: median(frames),
       zoomedFrameMs: zoomed.length ? median(zoomed) : NaN,
+      zoomedNoRoadsMs: zoomedNoRoads.length ? median(zoomedNoRoads) : NaN,
       zoomedAt,
       serverPeakMB: await peakRssMB(child.pid!),
     };
@@ -312,12 +340,13 @@ async function main(): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
   }
   console.log(`\nviewer benchmark: headless Chromium (SwiftShader, no GPU), ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, runs=${RUNS}, frames=${FRAMES}`);
-  console.log('| case | buildings | grid cells | pipes | consumers | payload MB | network opening payload ms | server conversion ms | server peak RSS MB | loaded ms | first render ms, GPU done (commands given) (median) | frame ms (median) | frame ms zoomed in (median) | tab JS heap MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| case | buildings | grid cells | pipes | consumers | payload MB | network opening payload ms | roads opening payload ms | server conversion ms | server peak RSS MB | loaded ms | first render ms, GPU done (commands given) (median) | frame ms (median) | frame ms zoomed in (median) | the same, roads hidden | tab JS heap MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.case} | ${r.buildings.toLocaleString('en-US')} | ${r.cells.toLocaleString('en-US')} | ${r.pipes.toLocaleString('en-US')} | ${r.consumers.toLocaleString('en-US')} | ${r.payloadMB.toFixed(1)} | ${Number.isNaN(r.networkFirstMs) ? '–' : r.networkFirstMs.toFixed(0)} | ${r.convertMs.toFixed(0)} | ${r.serverPeakMB.toFixed(0)} | ${r.loadedMs.toFixed(0)} | ${r.firstRenderMs.toFixed(0)} (${r.firstSubmitMs.toFixed(0)}) | ${r.frameMs.toFixed(1)} | ${Number.isNaN(r.zoomedFrameMs) ? '–' : `${r.zoomedFrameMs.toFixed(1)} (${r.zoomedAt})`} | ${r.heapMB.toFixed(0)} |`,
+      `| ${r.case} | ${r.buildings.toLocaleString('en-US')} | ${r.cells.toLocaleString('en-US')} | ${r.pipes.toLocaleString('en-US')} | ${r.consumers.toLocaleString('en-US')} | ${r.payloadMB.toFixed(1)} | ${Number.isNaN(r.networkFirstMs) ? '–' : r.networkFirstMs.toFixed(0)} | ${Number.isNaN(r.roadsFirstMs) ? '–' : r.roadsFirstMs.toFixed(0)} | ${r.convertMs.toFixed(0)} | ${r.serverPeakMB.toFixed(0)} | ${r.loadedMs.toFixed(0)} | ${r.firstRenderMs.toFixed(0)} (${r.firstSubmitMs.toFixed(0)}) | ${r.frameMs.toFixed(1)} | ${Number.isNaN(r.zoomedFrameMs) ? '–' : `${r.zoomedFrameMs.toFixed(1)} (${r.zoomedAt})`} | ${Number.isNaN(r.zoomedNoRoadsMs) ? '–' : r.zoomedNoRoadsMs.toFixed(1)} | ${r.heapMB.toFixed(0)} |`,
     );
+  for (const r of rows) console.log(`${r.case}: ${r.payloads}`);
 }
 
 await main();

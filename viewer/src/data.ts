@@ -1,5 +1,5 @@
 /** Loads what the run folder has, through the viewer server (/api/ for binary layers, /run/ for files). */
-import { NETWORK_CHUNK_URL, unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewGridMeta, type ViewNetworkMeta } from '../../engine/viewer/pack/format.js';
+import { NETWORK_CHUNK_URL, ROADS_CHUNK_URL, unpackArrays, type Unpacked, type ViewBuildingsMeta, type ViewExtent, type ViewGridMeta, type ViewNetworkMeta, type ViewRoadsMeta } from '../../engine/viewer/pack/format.js';
 import { FILES, type PlatformFile, type RunFileName, type SimFile } from '../../engine/run/contract.js';
 import type { RunStatus } from '../../engine/viewer/status.js';
 import { parseHourly, type Hourly } from './hourly.js';
@@ -9,8 +9,10 @@ export type GridMeta = ViewGridMeta;
 export type BuildingsMeta = ViewBuildingsMeta;
 /** network.geojson as the server packs it (GET /api/network.bin, engine/viewer/pack/network.ts): typed arrays, no features. */
 export type NetworkData = Unpacked<ViewNetworkMeta>;
+/** roads.geojson as the server packs it (GET /api/roads.bin, engine/viewer/pack/roads.ts): flat paths and columns. */
+export type RoadsData = Unpacked<ViewRoadsMeta>;
 
-/** A run GeoJSON feature as the layers read it (blocks, areas, roads: contract types in engine/run/contract.ts). */
+/** A run GeoJSON feature as the layers read it (blocks, areas: contract types in engine/run/contract.ts). */
 export interface Feature {
   type: 'Feature';
   geometry: { type: string; coordinates: any } | null;
@@ -32,9 +34,14 @@ export interface RunData {
   demand?: Unpacked<GridMeta>;
   potential?: Unpacked<GridMeta>;
   buildings?: Unpacked<BuildingsMeta>;
+  /** blocks.geojson, fetched when its layer is first switched on (loadBlocks: it is off by default, 95 MB at a city). */
   blocks?: FeatureCollection;
+  /** The blocks' extent (GET /api/extent/blocks.json), loaded with the run to frame it. */
+  blocksExtent?: ViewExtent;
   areas?: FeatureCollection;
-  roads?: FeatureCollection;
+  roads?: RoadsData;
+  /** A city's road graph in levels of detail (roads.meta.lod): the chunks loaded so far, by index (layers/roads-lod.ts). */
+  roadChunks: Map<number, RoadsData>;
   network?: NetworkData;
   /**
    * A city's network in levels of detail (network.meta.lod): the chunks loaded so far, by index (layers/network-lod.ts);
@@ -70,7 +77,7 @@ export async function loadRun(base = ''): Promise<RunData> {
   const status = (await (await ok(await fetch(`${base}api/status`), 'status')).json()) as RunStatus;
   const config = (await (await ok(await fetch(`${base}api/config`), 'config')).json()) as { tiles: RunData['tiles'] };
   const has = (n: RunFileName) => status.files.some((f) => f.name === n && f.present);
-  const data: RunData = { status, tiles: config.tiles, networkChunks: new Map(), errors: [] };
+  const data: RunData = { status, tiles: config.tiles, networkChunks: new Map(), roadChunks: new Map(), errors: [] };
   const jobs: Promise<void>[] = [];
   const job = (file: RunFileName, fn: () => Promise<void>) => {
     if (!has(file)) return;
@@ -82,9 +89,9 @@ export async function loadRun(base = ''): Promise<RunData> {
   job(FILES.demand, async () => void (data.demand = await bin('api/grid/demand.bin', FILES.demand)));
   job(FILES.potential, async () => void (data.potential = await bin('api/grid/potential.bin', FILES.potential)));
   job(FILES.buildings, async () => void (data.buildings = await bin('api/buildings.bin', FILES.buildings)));
-  job(FILES.blocks, async () => void (data.blocks = await json(FILES.blocks)));
+  job(FILES.blocks, async () => void (data.blocksExtent = (await (await ok(await fetch(`${base}api/extent/blocks.json`), FILES.blocks)).json()) as ViewExtent));
   job(FILES.areas, async () => void (data.areas = await json(FILES.areas)));
-  job(FILES.roads, async () => void (data.roads = await json(FILES.roads)));
+  job(FILES.roads, async () => void (data.roads = await bin('api/roads.bin', FILES.roads)));
   job(FILES.network, async () => void (data.network = await bin('api/network.bin', FILES.network)));
   job(FILES.sim, async () => void (data.sim = await json(FILES.sim)));
   // platform.json is optional (the potential stage writes it and names it in manifest.potential.platform): not in the
@@ -106,4 +113,25 @@ export async function loadRun(base = ''): Promise<RunData> {
 /** Chunk `i` of a city's network (GET /api/network/chunk/N.bin: the layout of the whole network, engine/viewer/pack/network.ts). */
 export async function loadNetworkChunk(i: number, base = ''): Promise<NetworkData> {
   return unpackArrays<ViewNetworkMeta>(await (await ok(await fetch(base + NETWORK_CHUNK_URL(i)), `network chunk ${i}`)).arrayBuffer());
+}
+
+/** Chunk `i` of a city's road graph (GET /api/roads/chunk/N.bin: the layout of the whole graph, engine/viewer/pack/roads.ts). */
+export async function loadRoadsChunk(i: number, base = ''): Promise<RoadsData> {
+  return unpackArrays<ViewRoadsMeta>(await (await ok(await fetch(base + ROADS_CHUNK_URL(i)), `road graph chunk ${i}`)).arrayBuffer());
+}
+
+/** Whether the run folder has file `n` (the status the run was loaded with). */
+export const hasFile = (data: RunData, n: RunFileName): boolean => data.status.files.some((f) => f.name === n && f.present);
+
+/**
+ * Fetch blocks.geojson into data.blocks (once; the layer is off by default, so the first render does not wait for
+ * it). A failure is recorded in data.errors and not retried.
+ */
+let blocksLoad: Promise<void> | undefined;
+export function loadBlocks(data: RunData, base = ''): Promise<void> {
+  if (data.blocks || !hasFile(data, FILES.blocks)) return Promise.resolve();
+  blocksLoad ??= (async () => {
+    data.blocks = (await (await ok(await fetch(`${base}run/${FILES.blocks}`), FILES.blocks)).json()) as FeatureCollection;
+  })().catch((e: Error) => void data.errors.push({ file: FILES.blocks, message: e.message }));
+  return blocksLoad;
 }

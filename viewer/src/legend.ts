@@ -42,7 +42,25 @@ export function lodHtml(data: RunData, view: LodView | undefined): string {
   return `<div class="legend-row" data-legend="network-lod">network of ${n(t.pipe + t.service + t.consumer + t.dropped + t.plant)} features in levels of detail: ${mains} and the plants at every zoom; ${list}${z}, in view only.${now}</div>`;
 }
 
-export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes', lodView?: LodView): string {
+/** The legend's note on a city's road graph in levels of detail: what is drawn at every zoom, what from which zoom, and now. */
+export function roadsLodHtml(data: RunData, view: LodView | undefined): string {
+  const lod = data.roads?.meta.lod;
+  if (!lod) return '';
+  const n = (x: number) => fmt(x, 0);
+  const always =
+    lod.minLengthM === null || lod.overview === 0
+      ? 'no segment is long enough to draw at every zoom'
+      : `the ${n(lod.overview)} segments of ${fmt(lod.minLengthM, 0)} m or longer at every zoom`;
+  const z = view ? ` from zoom ${fmt(Math.ceil(view.detailZoom * 10) / 10, 1)}` : ' when zoomed in';
+  const now = !view
+    ? ''
+    : view.shown
+      ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(lod.chunks.length)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
+      : ` At zoom ${fmt(view.zoom, 1)}: not drawn; zoom in to see them.`;
+  return `<div class="legend-row" data-legend="roads-lod">road graph of ${n(lod.total)} segments in levels of detail: ${always}; the other ${n(lod.total - lod.overview)}${z}, in view only.${now}</div>`;
+}
+
+export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes', lodView?: LodView, roadsView?: LodView): string {
   const out: string[] = [];
   if (visible.demand && data.demand) {
     const g = data.demand.meta;
@@ -80,7 +98,10 @@ export function legendHtml(data: RunData, visible: Record<string, boolean>, thre
     }
   }
   if (visible.water && data.water) out.push(`<div class="legend-row">${swatch(VIEWER_BASE_STYLE.waterFill)} water (river input of the potential stage)</div>`);
-  if (visible.roads && data.roads) out.push(`<div class="legend-row"><span class="swatch line" style="background:${css(VIEWER_BASE_STYLE.road)}"></span> roads (the route stage's road graph)</div>`);
+  if (visible.roads && data.roads) {
+    out.push(`<div class="legend-row"><span class="swatch line" style="background:${css(VIEWER_BASE_STYLE.road)}"></span> roads (the route stage's road graph)</div>`);
+    if (data.roads.meta.lod) out.push(roadsLodHtml(data, roadsView));
+  }
   if (visible.buildings && data.buildings) {
     const uses = data.buildings.meta.dictionaries.use;
     out.push(`<div>buildings by use</div>` + uses.map((u, i) => `<div class="legend-row">${swatch(useRgba(uses, i))} ${esc(u ? useLabel(u) : '(none)')}</div>`).join(''));

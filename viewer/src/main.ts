@@ -4,14 +4,16 @@
  * a few helpers for the browser tests and the benchmark.
  */
 import { Deck, MapView, WebMercatorViewport, type Layer, type PickingInfo } from '@deck.gl/core';
-import { loadNetworkChunk, loadRun, type RunData } from './data.js';
+import { loadBlocks, loadNetworkChunk, loadRoadsChunk, loadRun, type RunData } from './data.js';
 import { drawRank, layerEntries, type LayerEntry } from './layers/index.js';
 import { DEFAULT_THRESHOLD_KW_PER_M, type DemandScale, type LayerContext } from './layers/context.js';
 import { factorAt, hourlyCases, type HourlyCase } from './hourly.js';
 import { describe } from './tooltip.js';
 import { chunkFilter } from './layers/building-chunks.js';
 import { legendHtml, type LodView } from './legend.js';
-import { chunksInView, detailShown, detailZoom, loadChunksInView, lodOf, networkChunkFilter, registerLod } from './layers/network-lod.js';
+import { chunksInView, detailShown, detailZoom, loadChunksInView, lodOf, registerLod } from './layers/network-lod.js';
+import { loadRoadChunksInView, registerRoadsLod, roadChunksInView, roadsDetailShown, roadsDetailZoom, roadsLodOf } from './layers/roads-lod.js';
+import { chunkedLayerFilter } from './layers/chunk-view.js';
 import { caseTitle, chartLegendHtml, drawChart, readoutText } from './chart.js';
 import { scaleBar, type ScaleBar } from './scalebar.js';
 import { summaryHtml } from './summary.js';
@@ -67,6 +69,8 @@ interface HeatplanHandle {
   viewAt(lon: number, lat: number, zoom: number): Promise<void>;
   /** What the map shows of a city's network in levels of detail (null for a network drawn whole). */
   lod(): (LodView & { inView: number[] }) | null;
+  /** The same for a city's road graph in levels of detail (null for a graph drawn whole). */
+  roadsLod(): (LodView & { inView: number[] }) | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -82,6 +86,7 @@ const handle: HeatplanHandle = {
     const box = document.querySelector<HTMLInputElement>(`input[data-layer="${id}"]`);
     if (box) box.checked = on;
     await update();
+    await lazyLoaded();
   },
   resetView: async () => {
     // deck.gl applies a new initialViewState only when it differs from the last one given (deep compare): the
@@ -99,6 +104,7 @@ const handle: HeatplanHandle = {
       if (box) box.checked = state.visible[id]!;
     }
     await update();
+    await lazyLoaded();
   },
   setHour: async (h) => {
     ($('hour') as HTMLInputElement).value = String(h);
@@ -158,9 +164,16 @@ const handle: HeatplanHandle = {
     deck?.setProps({ initialViewState: { ...viewState } });
     await new Promise<void>((ok) => {
       const lod = lodOf(data);
+      const roadsLod = roadsLodOf(data);
       const check = () => {
-        const want = lod ? chunksInView(currentViewport(), lod) : [];
-        if (want.every((i) => data.networkChunks.has(i) || data.errors.some((e) => e.file === `network chunk ${i}`))) ok();
+        const vp = currentViewport();
+        const want = lod ? chunksInView(vp, lod) : [];
+        const wantRoads = roadsLod ? roadChunksInView(vp, roadsLod) : [];
+        if (
+          want.every((i) => data.networkChunks.has(i) || data.errors.some((e) => e.file === `network chunk ${i}`)) &&
+          wantRoads.every((i) => data.roadChunks.has(i) || data.errors.some((e) => e.file === `road graph chunk ${i}`))
+        )
+          ok();
         else setTimeout(check, 20);
       };
       loadChunks();
@@ -171,6 +184,10 @@ const handle: HeatplanHandle = {
   lod: () => {
     const lod = lodOf(data);
     return lod ? { ...lodView()!, inView: chunksInView(currentViewport(), lod) } : null;
+  },
+  roadsLod: () => {
+    const lod = roadsLodOf(data);
+    return lod ? { ...roadsView()!, inView: roadChunksInView(currentViewport(), lod) } : null;
   },
 };
 (window as unknown as { __heatplan: HeatplanHandle }).__heatplan = handle;
@@ -189,6 +206,11 @@ const pendingChunks = new Set<number>();
 let chunkTimer: ReturnType<typeof setTimeout> | undefined;
 let redrawQueued = false;
 let lastLodShown: boolean | undefined;
+/** A city's road graph chunks asked for and not yet arrived (layers/roads-lod.ts). */
+const pendingRoadChunks = new Set<number>();
+let lastRoadsShown: boolean | undefined;
+/** A lazily loaded layer's file on its way (blocks.geojson, fetched when the layer is first switched on). */
+let lazy: Promise<void> | undefined;
 
 /** The viewport of the current view state at the map's size. */
 function currentViewport(): WebMercatorViewport {
@@ -204,28 +226,61 @@ function lodView(): LodView | undefined {
   return { shown: detailShown(vp, lod), detailZoom: detailZoom(lod, vp.width), zoom: vp.zoom, loaded: data.networkChunks.size, pending: pendingChunks.size };
 }
 
-/** Fetch a city's network chunks in view (none below the detail zoom); each one that arrives redraws once. */
+/** What the map shows of a city's road graph in levels of detail, for the legend (undefined for a graph drawn whole). */
+function roadsView(): LodView | undefined {
+  const lod = roadsLodOf(data);
+  if (!lod) return undefined;
+  const vp = currentViewport();
+  return { shown: roadsDetailShown(vp, lod), detailZoom: roadsDetailZoom(lod, vp.width), zoom: vp.zoom, loaded: data.roadChunks.size, pending: pendingRoadChunks.size };
+}
+
+/** The viewer's base URL (the server's root). */
+const baseUrl = (): string => new URL('./', location.href).href.replace(/[^/]*$/, '');
+
+/** Redraw once for any number of chunks arriving in the same animation frame. */
+function queueRedraw(): void {
+  if (redrawQueued) return;
+  redrawQueued = true;
+  requestAnimationFrame(() => {
+    redrawQueued = false;
+    void update();
+  });
+}
+
+/** Fetch a city's network and road graph chunks in view (none below their detail zoom); each one that arrives redraws once. */
 function loadChunks(): void {
-  if (!lodOf(data)) return;
-  const base = new URL('./', location.href).href.replace(/[^/]*$/, '');
-  loadChunksInView(data, currentViewport(), (i) => loadNetworkChunk(i, base), () => {
-    if (redrawQueued) return;
-    redrawQueued = true;
-    requestAnimationFrame(() => {
-      redrawQueued = false;
-      void update();
-    });
-  }, pendingChunks);
+  const base = baseUrl();
+  if (lodOf(data)) loadChunksInView(data, currentViewport(), (i) => loadNetworkChunk(i, base), queueRedraw, pendingChunks);
+  if (roadsLodOf(data)) loadRoadChunksInView(data, currentViewport(), (i) => loadRoadsChunk(i, base), queueRedraw, pendingRoadChunks);
+}
+
+/** The files of layers switched on that are loaded only then (blocks.geojson); resolves when they are in (or failed). */
+function lazyLoaded(): Promise<void> {
+  return lazy ?? Promise.resolve();
+}
+
+/** Start fetching the file of a lazily loaded layer that is switched on and not loaded; redraw when it arrives. */
+function loadLazyLayers(): void {
+  if (!state.visible.blocks || data.blocks || lazy) return;
+  lazy = loadBlocks(data, baseUrl()).then(() => {
+    lazy = undefined;
+    notes();
+    return update();
+  });
 }
 
 /** After the view moved: the chunks of the new view (once it rests for a moment), and the legend when what is drawn changed. */
 function viewMoved(): void {
   const lod = lodOf(data);
-  if (!lod) return;
-  const shown = detailShown(currentViewport(), lod);
-  if (shown !== lastLodShown) {
+  const roadsLod = roadsLodOf(data);
+  if (!lod && !roadsLod) return;
+  const vp = currentViewport();
+  const shown = lod ? detailShown(vp, lod) : undefined;
+  const roadsShown = roadsLod ? roadsDetailShown(vp, roadsLod) : undefined;
+  if (shown !== lastLodShown || roadsShown !== lastRoadsShown) {
     lastLodShown = shown;
-    $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView());
+    lastRoadsShown = roadsShown;
+    $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView(), roadsView());
   }
   clearTimeout(chunkTimer);
   chunkTimer = setTimeout(loadChunks, 150);
@@ -275,8 +330,9 @@ function buildLayers(): Layer[] {
 async function update(): Promise<void> {
   if (!deck) return;
   const frame = handle.nextFrame();
+  loadLazyLayers();
   deck.setProps({ layers: buildLayers() });
-  $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView());
+  $('legend').innerHTML = legendHtml(data, state.visible, threshold, state.demandScale, lodView(), roadsView());
   const label = document.getElementById('hour-label');
   if (label) label.textContent = `${state.hour} (${dateOfHour(state.hour)})`;
   const c = currentCase();
@@ -308,11 +364,11 @@ function fitView(): ViewState {
   add(data.demand?.meta.bbox);
   add(data.buildings?.meta.bbox);
   add(data.network?.meta.bbox);
-  for (const fc of [data.areas, data.blocks]) {
-    for (const f of fc?.features ?? []) {
-      const walk = (c: any): void => (typeof c?.[0] === 'number' ? add([c[0], c[1], c[0], c[1]]) : c?.forEach?.(walk));
-      walk(f.geometry?.coordinates);
-    }
+  // the blocks' extent from the server (blocks.geojson itself is loaded when its layer is switched on)
+  add(data.blocksExtent?.bbox ?? undefined);
+  for (const f of data.areas?.features ?? []) {
+    const walk = (c: any): void => (typeof c?.[0] === 'number' ? add([c[0], c[1], c[0], c[1]]) : c?.forEach?.(walk));
+    walk(f.geometry?.coordinates);
   }
   // water near the data (the river a town's potential was computed from) is in view; a far larger water layer is not
   if (data.water && Number.isFinite(b[0]!)) {
@@ -344,16 +400,21 @@ function fitView(): ViewState {
   return { longitude: vp.longitude, latitude: vp.latitude, zoom: Math.min(vp.zoom, 19), pitch: 0, bearing: 0 };
 }
 
-function panel(): void {
-  $('run-name').textContent = data.status.run;
-  const notes: string[] = [];
+/** The panel's notes: the files the run lacks and those that could not be read (again after a lazily loaded file). */
+function notes(): void {
+  const out: string[] = [];
   const missing = data.status.files.filter((f) => !f.present);
-  if (missing.length) notes.push(`<b>Not in this run</b> (not shown): ${missing.map((f) => `${esc(f.name)} (${esc(f.shows)})`).join(', ')}`);
-  for (const e of data.errors) notes.push(`<b>Could not read ${esc(e.file)}</b>: ${esc(e.message)}`);
-  if (notes.length) {
-    $('missing').innerHTML = notes.join('<br>');
+  if (missing.length) out.push(`<b>Not in this run</b> (not shown): ${missing.map((f) => `${esc(f.name)} (${esc(f.shows)})`).join(', ')}`);
+  for (const e of data.errors) out.push(`<b>Could not read ${esc(e.file)}</b>: ${esc(e.message)}`);
+  if (out.length) {
+    $('missing').innerHTML = out.join('<br>');
     $('missing').hidden = false;
   }
+}
+
+function panel(): void {
+  $('run-name').textContent = data.status.run;
+  notes();
   const boxes = entries.map(
     (e) => `<label><input type="checkbox" data-layer="${e.id}" ${state.visible[e.id] ? 'checked' : ''}/> ${esc(e.label)}</label>`,
   );
@@ -422,6 +483,7 @@ async function start(): Promise<void> {
   const t = Number((data.network?.meta.properties as Partial<NetworkProperties> | undefined)?.minKwPerM);
   if (t > 0) threshold = t;
   registerLod(lodOf(data));
+  registerRoadsLod(roadsLodOf(data));
   entries = layerEntries(data);
   for (const e of entries) state.visible[e.id] = e.defaultOn;
   handle.layerIds = entries.map((e) => e.id);
@@ -443,8 +505,8 @@ async function start(): Promise<void> {
     },
     onHover,
     // a city's buildings chunks: drawn and picked only in view and where a footprint covers a pixel
-    // a city's network chunks: drawn and picked only in view and zoomed in (layers/network-lod.ts)
-    layerFilter: (a) => chunkFilter(a) && networkChunkFilter(a),
+    // a city's network and road graph chunks: drawn and picked only in view and zoomed in (layers/chunk-view.ts)
+    layerFilter: (a) => chunkFilter(a) && chunkedLayerFilter(a),
     getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
     onAfterRender: () => {
       if (wantFirst && deck?.isInitialized && deck.props.layers.length && (deck.props.layers as Layer[]).every((l) => !l.props.visible || l.isLoaded)) {
@@ -469,7 +531,7 @@ async function start(): Promise<void> {
     wait();
   });
   await update();
-  // a city's network: the chunks of an opening view that is zoomed in far enough already
+  // a city's network and road graph: the chunks of an opening view that is zoomed in far enough already
   viewMoved();
 }
 

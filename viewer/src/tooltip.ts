@@ -1,12 +1,14 @@
 /** Hover text: the numbers of what is under the cursor and where they came from. */
 import type { PickingInfo } from '@deck.gl/core';
-import type { NetworkData, RunData } from './data.js';
+import type { NetworkData, RoadsData, RunData } from './data.js';
 import { buildingRow, isBuildingsLayer } from './layers/buildings.js';
 import { netColumn, pathRow, pipeLoadKw } from './layers/network.js';
 import { networkOfLayer } from './layers/network-lod.js';
+import { roadsOfLayer } from './layers/roads-lod.js';
+import { roadRow } from './layers/roads.js';
 import { esc, fmt, rows } from './format.js';
 import { pickedCell } from './layers/grid-image.js';
-import { BUILDING_ARRAYS, GRID_ARRAYS, NETWORK_ARRAYS, type BuildingCode, type BuildingNumber, type NetworkPointKind } from '../../engine/viewer/pack/format.js';
+import { BUILDING_ARRAYS, GRID_ARRAYS, NETWORK_ARRAYS, ROAD_ARRAYS, type BuildingCode, type BuildingNumber, type NetworkPointKind } from '../../engine/viewer/pack/format.js';
 import { DEMAND_BAND, FILES } from '../../engine/run/contract.js';
 import { DEMAND_3D_ID } from './layers/demand-grid.js';
 import { isSuitabilityBand, suitabilityLabels } from './layers/scales.js';
@@ -74,10 +76,13 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
   // a city's network: a chunk's layer reads its own chunk (layers/network-lod.ts)
   const { base, net } = networkOfLayer(data, id);
   if (net && (base === 'network' || base === 'network-services' || base === 'consumers' || base === 'dropped' || base === 'plants')) return networkTip(net, base, info.index, hourFactor, hour);
+  // the road graph, whole or a city's chunk (layers/roads-lod.ts): the picked path's row in the packed columns
+  const roads = roadsOfLayer(data, id);
+  if (roads) return roadTip(roads, info.index);
   const p = (info.object as any)?.properties;
   if (!p) return null;
   if (id === 'water') return `<b>water ${esc(p.id)}</b>` + rows([['from', esc((data.water?.properties as any)?.files?.[p.file] ?? 'river input')]]);
-  // blocks, areas, roads: every numeric/text property as found
+  // blocks, areas: every numeric/text property as found
   const pairs = Object.entries(p)
     .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
     .slice(0, 12)
@@ -87,6 +92,20 @@ export function describe(info: PickingInfo, data: RunData, hourFactor: number, h
 
 /** An integer of the binary network (id, DN, branch) as written in the file; '–' where the feature has none (NaN). */
 const int = (x: number): string => (Number.isNaN(x) ? '–' : String(x));
+
+/** Hover text of a road segment: roads.geojson's edge, nodes, length and component (RoadProperties), from the packed columns. */
+function roadTip(r: RoadsData, index: number): string | null {
+  if (index < 0 || index >= r.meta.paths) return null;
+  const row = roadRow(r, index);
+  const n = (col: string) => (r.arrays[ROAD_ARRAYS.number(col)] as Float32Array | Float64Array)[row]!;
+  const component = n('component');
+  return `<b>road edge ${esc(int(n('edge')))}</b>` + rows([
+    ['from node', esc(int(n('from')))],
+    ['to node', esc(int(n('to')))],
+    ['length', `${fmt(n('length_m'), 2)} m`],
+    ...(Number.isNaN(component) ? [] : [['component', esc(int(component))] as [string, string]]),
+  ]);
+}
 
 /**
  * Hover text of a network layer: the picked path's or point's row looked up in the packed columns (GET

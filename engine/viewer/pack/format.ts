@@ -268,3 +268,95 @@ export const NETWORK_ARRAYS = {
   /** Consumer row of each service line (-1: not a connected consumer). */
   serviceConsumer: 'service_consumer',
 } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// spatial chunks, shared by the network's and the road graph's levels of detail
+
+/** A grid of spatial chunks over a layer's extent, as the opening payload of a layer in levels of detail lists it. */
+export interface ViewChunkGrid {
+  /** Chunks per side of the grid over `bbox`; chunk i is cell (i % grid, floor(i / grid)) from south-west. */
+  grid: number;
+  /** [west, south, east, north] of the grid, degrees (the layer's extent). */
+  bbox: [number, number, number, number];
+  /** The non-empty chunks: their index and the box of their features' coordinates. */
+  chunks: readonly { i: number; bbox: [number, number, number, number] }[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// a file's extent (GET /api/extent/blocks.json, engine/viewer/pack/extent.ts)
+
+/** A run GeoJSON file's features and the [west, south, east, north] of their coordinates, degrees (null: none). */
+export interface ViewExtent {
+  file: string;
+  features: number;
+  bbox: [number, number, number, number] | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the road graph payload (GET /api/roads.bin)
+
+/**
+ * Id columns per road segment (Float64: exact for any integer; NaN where absent): roads.geojson's RoadProperties
+ * (engine/run/contract.ts) edge, from and to nodes and connected component, named as there.
+ */
+export const ROAD_IDS = ['edge', 'from', 'to', 'component'] as const;
+/** Numeric columns per road segment (Float32, NaN where absent). */
+export const ROAD_NUMBERS = ['length_m'] as const;
+
+export interface ViewRoadsMeta {
+  file: string;
+  /** Features packed (rows of the columns) and paths drawn (a MultiLineString draws several). */
+  count: number;
+  paths: number;
+  /** [west, south, east, north] of every packed coordinate, degrees. */
+  bbox: [number, number, number, number];
+  /** Features without a LineString or MultiLineString geometry, skipped (counted, never silent). */
+  skipped: number;
+  /**
+   * A city's road graph in levels of detail (ROADS_LOD_ABOVE segments or more; absent below: the whole graph in this
+   * payload): this payload holds the long segments, the chunks the rest (ROADS_CHUNK_URL).
+   */
+  lod?: ViewRoadsLod;
+}
+
+/**
+ * ASSUMPTION (a rendering threshold, not a planning figure): road segments from which the viewer gets the road graph
+ * in levels of detail. The million-building run's graph has 1,476,259 segments (the street file's 569,010 edges noded
+ * at every tap), 300 MB of GeoJSON; the demo's has a few hundred and is served whole, as before.
+ */
+export const ROADS_LOD_ABOVE = 100_000;
+/**
+ * ASSUMPTION (rendering): at most this many segments in the opening payload: the longest, whole length classes
+ * (powers of two of metres) from the top down while they fit, so what is drawn at every zoom is every segment of
+ * that length or more (the legend names the length), never an arbitrary part of a class.
+ */
+export const ROADS_OVERVIEW_BUDGET = 30_000;
+/** ASSUMPTION (rendering): segments per chunk aimed at (the grid's side is chosen from it, 4 to 64 chunks a side). */
+export const ROADS_CHUNK_FEATURES = 4_000;
+/** ASSUMPTION (rendering): the chunks are drawn when the map's width spans at most this many chunk widths. */
+export const ROADS_DETAIL_CHUNKS_ACROSS = 4;
+/** Where chunk `i` of a road graph in levels of detail is served (engine/viewer/server.ts). */
+export const ROADS_CHUNK_URL = (i: number): string => `api/roads/chunk/${i}.bin`;
+
+/** How a road graph in levels of detail is split (ViewRoadsMeta.lod). */
+export interface ViewRoadsLod extends ViewChunkGrid {
+  chunks: { i: number; bbox: [number, number, number, number]; count: number }[];
+  /** Segments of this length (m) and longer are in the opening payload (null: none is, no length class fits the budget). */
+  minLengthM: number | null;
+  /** Segments in the opening payload. */
+  overview: number;
+  /** Every segment of the graph. */
+  total: number;
+}
+
+/** Array names of the road graph payload. */
+export const ROAD_ARRAYS = {
+  /** lon, lat pairs of all paths. */
+  positions: 'positions',
+  /** Vertex index where path p starts; length paths + 1. */
+  startIndices: 'startIndices',
+  /** Feature row of path p. */
+  owner: 'owner',
+  /** A numeric or id column (ROAD_NUMBERS, ROAD_IDS). */
+  number: (col: string): string => `n_${col}`,
+} as const;

@@ -32,6 +32,7 @@ import {
 
 export type { ViewNetworkMeta } from './format.js';
 import { Grow } from './buildings.js';
+import { chunkGrid } from './chunks.js';
 
 
 /** Columns of one line kind while packing. */
@@ -372,13 +373,7 @@ export function networkLevels(n: ViewNetwork, o: { above?: number; mainsBudget?:
     mainsMinKw = sorted[c.pipe - budget]!;
   }
   const isMain = (r: number) => (mainsMinKw > 0 ? loadOf(r) >= mainsMinKw : c.pipe <= budget);
-  const side = Math.min(64, Math.max(4, Math.ceil(Math.sqrt(features / (o.chunkFeatures ?? NETWORK_CHUNK_FEATURES)))));
-  const [w, s, e, nn] = n.meta.bbox;
-  const cellOf = (lon: number, lat: number): number => {
-    const cx = Math.min(side - 1, Math.max(0, Math.floor(((lon - w) / Math.max(e - w, 1e-12)) * side)));
-    const cy = Math.min(side - 1, Math.max(0, Math.floor(((lat - s) / Math.max(nn - s, 1e-12)) * side)));
-    return cy * side + cx;
-  };
+  const { side, cellOf } = chunkGrid(n.meta.bbox, features, o.chunkFeatures ?? NETWORK_CHUNK_FEATURES);
   const firstPath = { pipe: rowPaths(n, 'pipe'), service: rowPaths(n, 'service') };
   const buckets: Record<NetworkLineKind | 'consumer' | 'dropped', number[][]> = { pipe: [], service: [], consumer: [], dropped: [] };
   for (const k of Object.keys(buckets) as (keyof typeof buckets)[]) buckets[k] = Array.from({ length: side * side }, () => []);

@@ -4,14 +4,14 @@
  */
 import type { Layer } from '@deck.gl/core';
 import type { LayerContext } from './context.js';
-import type { RunData } from '../data.js';
+import { hasFile, type RunData } from '../data.js';
 import { basemapLayer } from './basemap.js';
 import { demandGridLayer } from './demand-grid.js';
 import { potentialLayer } from './potential.js';
 import { blocksLayer } from './blocks.js';
 import { areasLayer } from './areas.js';
 import { buildingsLayer } from './buildings.js';
-import { roadsLayer, roadFeatures } from './roads.js';
+import { roadsLayer } from './roads.js';
 import { networkLayers } from './network.js';
 import { consumersLayer } from './consumers.js';
 import { droppedLayer } from './dropped.js';
@@ -54,13 +54,13 @@ export function layerEntries(data: RunData): LayerEntry[] {
     { id: 'plants', label: 'plants', file: FILES.network, defaultOn: true, build: plantsLayer },
     { id: 'platform', label: 'guideline flags and critical facilities', file: FILES.platform, defaultOn: true, build: platformLayers },
   ];
-  const ctx0 = { data } as LayerContext;
   return all.filter((e) => {
     if (e.id === 'basemap') return !!data.tiles;
-    if (e.id === 'roads') return !!roadFeatures(ctx0);
+    if (e.id === 'roads') return !!data.roads;
     if (e.id === 'water') return !!data.water?.features.length;
     if (e.id === 'demand') return !!data.demand;
-    if (e.id === 'blocks') return !!data.blocks;
+    // blocks.geojson is fetched when the layer is first switched on (data.ts loadBlocks): listed when the run has it
+    if (e.id === 'blocks') return hasFile(data, FILES.blocks);
     if (e.id === 'areas') return !!data.areas;
     if (e.id === 'buildings') return !!data.buildings;
     if (e.id === 'platform') return !!data.platform && (data.platform.guidelines.buildings.some((b) => b.rules.length > 0) || data.platform.critical.facilities.length > 0);

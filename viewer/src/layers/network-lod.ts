@@ -10,42 +10,26 @@
 import type { Layer, Viewport } from '@deck.gl/core';
 import { NETWORK_DETAIL_CHUNKS_ACROSS, type ViewNetworkLod } from '../../../engine/viewer/pack/format.js';
 import type { NetworkData, RunData } from '../data.js';
+import { chunkedLayerFilter, chunkLayerId, gridChunksInView, gridDetailShown, gridDetailZoom, loadChunks, registerChunked, splitLayerId } from './chunk-view.js';
+
+export { chunkLayerId, splitLayerId } from './chunk-view.js';
 
 /** The network's levels of detail, or undefined for a network drawn whole. */
 export const lodOf = (data: RunData): ViewNetworkLod | undefined => data.network?.meta.lod;
 
-/** Width of one chunk, degrees of longitude. */
-const chunkWidthDeg = (lod: ViewNetworkLod): number => Math.max(lod.bbox[2] - lod.bbox[0], 1e-9) / lod.grid;
-
-const bounds = (vp: Viewport): [number, number, number, number] => (vp as unknown as { getBounds(): [number, number, number, number] }).getBounds();
-
 /** Whether viewport `vp` shows the chunks: its width spans at most NETWORK_DETAIL_CHUNKS_ACROSS chunk widths. */
 export function detailShown(vp: Viewport, lod: ViewNetworkLod): boolean {
-  const [w, , e] = bounds(vp);
-  return e - w <= NETWORK_DETAIL_CHUNKS_ACROSS * chunkWidthDeg(lod);
+  return gridDetailShown(vp, lod, NETWORK_DETAIL_CHUNKS_ACROSS);
 }
 
 /** The zoom from which a map `widthPx` wide shows the chunks (deck.gl: the world is 512 x 2^zoom pixels wide). */
 export function detailZoom(lod: ViewNetworkLod, widthPx: number): number {
-  return Math.log2((widthPx * 360) / (512 * NETWORK_DETAIL_CHUNKS_ACROSS * chunkWidthDeg(lod)));
+  return gridDetailZoom(lod, widthPx, NETWORK_DETAIL_CHUNKS_ACROSS);
 }
-
-const meets = (b: readonly number[], v: readonly number[]): boolean => !(b[2]! < v[0]! || b[0]! > v[2]! || b[3]! < v[1]! || b[1]! > v[3]!);
 
 /** Indices of the non-empty chunks that meet viewport `vp` (none while it does not show the chunks). */
 export function chunksInView(vp: Viewport, lod: ViewNetworkLod): number[] {
-  if (!detailShown(vp, lod)) return [];
-  const v = bounds(vp);
-  return lod.chunks.filter((c) => meets(c.bbox, v)).map((c) => c.i);
-}
-
-/** Layer id of a chunk's layer: the base id and '@c' + the chunk's index. */
-export const chunkLayerId = (base: string, i: number): string => `${base}@c${i}`;
-
-/** The base id of a layer id and the chunk it draws (undefined: the opening payload's, or not a network layer). */
-export function splitLayerId(id: string): { base: string; chunk?: number } {
-  const m = /^(.*)@c(\d+)$/.exec(id);
-  return m ? { base: m[1]!, chunk: Number(m[2]) } : { base: id };
+  return gridChunksInView(vp, lod, NETWORK_DETAIL_CHUNKS_ACROSS);
 }
 
 /** The network data a network layer draws: the opening payload's, or its chunk's. */
@@ -62,22 +46,17 @@ export function networkParts(data: RunData): { net: NetworkData; id: (base: stri
   return out;
 }
 
-/** The chunks' boxes by index (set when the network loads; read by the layer filter). */
-const boxes = new WeakMap<ViewNetworkLod, Map<number, readonly number[]>>();
-let current: ViewNetworkLod | undefined;
+/** The base ids of the network's layers (a chunk's layers add '@c' + its index). */
+export const NETWORK_LAYER_BASES = ['network', 'network-services', 'consumers', 'dropped', 'plants'] as const;
 
 /** Tell the layer filter which network's chunks it is filtering. */
 export function registerLod(lod: ViewNetworkLod | undefined): void {
-  current = lod;
-  if (lod && !boxes.has(lod)) boxes.set(lod, new Map(lod.chunks.map((c) => [c.i, c.bbox])));
+  registerChunked(NETWORK_LAYER_BASES, lod, NETWORK_DETAIL_CHUNKS_ACROSS);
 }
 
 /** Deck layerFilter: a chunk's layer is drawn (and picked) while the view shows the chunks and the chunk meets it. */
-export function networkChunkFilter({ layer, viewport }: { layer: Layer; viewport: Viewport }): boolean {
-  const { chunk } = splitLayerId(layer.id);
-  if (chunk === undefined || !current) return true;
-  const b = boxes.get(current)?.get(chunk);
-  return !!b && detailShown(viewport, current) && meets(b, bounds(viewport));
+export function networkChunkFilter(a: { layer: Layer; viewport: Viewport }): boolean {
+  return !(NETWORK_LAYER_BASES as readonly string[]).includes(splitLayerId(a.layer.id).base) || chunkedLayerFilter(a);
 }
 
 /**
@@ -93,16 +72,5 @@ export function loadChunksInView(
 ): number[] {
   const lod = lodOf(data);
   if (!lod) return [];
-  const want = chunksInView(vp, lod).filter((i) => !data.networkChunks.has(i) && !pending.has(i));
-  for (const i of want) {
-    pending.add(i);
-    fetchChunk(i)
-      .then((net) => void data.networkChunks.set(i, net))
-      .catch((e: Error) => void data.errors.push({ file: `network chunk ${i}`, message: e.message }))
-      .finally(() => {
-        pending.delete(i);
-        onLoaded();
-      });
-  }
-  return want;
+  return loadChunks(chunksInView(vp, lod), data.networkChunks, pending, fetchChunk, onLoaded, (i, e) => void data.errors.push({ file: `network chunk ${i}`, message: e.message }));
 }
