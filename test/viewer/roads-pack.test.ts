@@ -388,7 +388,7 @@ describe('the map and the legend of a road graph in levels of detail', () => {
   it('says what is drawn at every zoom, what from which zoom, and whether it is drawn now', () => {
     const data = { roads: { meta: { lod } } } as unknown as RunData;
     const off = roadsLodHtml(data, { shown: false, detailZoom: 9.23, zoom: 7.9, loaded: 0, pending: 0 });
-    expect(off).toContain('road graph of 1,476,259 segments in levels of detail: no segment is long enough to draw at every zoom; the other 1,476,259 from zoom 9.3, in view only.');
+    expect(off).toContain('road graph of 1,476,259 segments in levels of detail: no segment is long enough to draw at every zoom; all 1,476,259 from zoom 9.3, in view only.');
     expect(off).toContain('At zoom 7.9: not drawn; zoom in to see them.');
     const some = roadsLodHtml({ roads: { meta: { lod: { ...lod, minLengthM: 1024, overview: 26_000 } } } } as unknown as RunData, { shown: true, detailZoom: 9.23, zoom: 9.5, loaded: 4, pending: 2 });
     expect(some).toContain('the 26,000 segments of 1,024 m or longer at every zoom; the other 1,450,259 from zoom 9.3');

@@ -57,7 +57,8 @@ export function roadsLodHtml(data: RunData, view: LodView | undefined): string {
     : view.shown
       ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(lod.chunks.length)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
       : ` At zoom ${fmt(view.zoom, 1)}: not drawn; zoom in to see them.`;
-  return `<div class="legend-row" data-legend="roads-lod">road graph of ${n(lod.total)} segments in levels of detail: ${always}; the other ${n(lod.total - lod.overview)}${z}, in view only.${now}</div>`;
+  const rest = lod.overview === 0 ? `all ${n(lod.total)}` : `the other ${n(lod.total - lod.overview)}`;
+  return `<div class="legend-row" data-legend="roads-lod">road graph of ${n(lod.total)} segments in levels of detail: ${always}; ${rest}${z}, in view only.${now}</div>`;
 }
 
 export function legendHtml(data: RunData, visible: Record<string, boolean>, thresholdKwPerM: number, demandScale: DemandScale = 'classes', lodView?: LodView, roadsView?: LodView): string {
