@@ -17,6 +17,8 @@ import { loadBatchFile, type BatchArea, type BatchConfig } from './config.js';
 import { WorkerPool } from './pool.js';
 import { BatchProgress } from './progress.js';
 import { areaJobs } from './jobs.js';
+import { lockRun } from '../io/run-folder.js';
+import { UsageError } from '../errors.js';
 import { writeAtomic, writeSummary, type AreaRecord } from './summary.js';
 import { ensureDir, planTiles, removeTiles, tileFolder, type ScanResult, type TileResult } from './tiles.js';
 import type { StagesResult } from './worker.js';
@@ -131,6 +133,14 @@ async function runArea(area: BatchArea, rec: AreaRecord, c: Ctx): Promise<void> 
   const todo = jobs.stages.map((j) => j.stage);
   rec.reused = reused;
   if (todo.length === 0) {
+    // complete, but a run killed after its last commit may have left its lock and staging folders beside it: the
+    // first lock of a run recovers what dead processes left (engine/io/run-folder.ts recoverRun); a live holder keeps
+    // its lock and its folders
+    try {
+      (await lockRun(dir, { command: 'heatplan batch --resume (clearing what a killed run left)' })).release();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+    }
     rec.status = 'done';
     c.progress.finish(area.name, true, `complete, reused (${reused.join(', ') || 'no stages'})`, true);
     return;

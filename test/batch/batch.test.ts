@@ -4,7 +4,8 @@
  * killing the whole batch and resuming.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -151,5 +152,28 @@ areas:
     // a second resume has nothing left to do
     const again = await runBatch({ file, out, workers: 1, resume: true, quiet: true });
     expect(again.areas.every((a) => a.ran.length === 0 && a.status === 'done')).toBe(true);
+  });
+
+  it('--resume clears the lock and staging folder a run killed after its last commit left beside a complete area', async () => {
+    const { file, out } = batchDir(`
+stages: [demand]
+areas:
+  - { name: yokosuka, buildings: ${data('yokosuka/52397519_bldg_6697_op.gml')} }
+`);
+    await runBatch({ file, out, workers: 1, quiet: true });
+    // what a batch SIGKILLed between the swap of the finished run and its clean-up leaves (pid 2^22 + 1 is above
+    // Linux's pid_max: no such process)
+    const dead = 2 ** 22 + 1;
+    const lock = join(out, 'yokosuka.heatplan-lock');
+    const staging = join(out, `yokosuka.heatplan-run-${dead}-1796220822982`);
+    writeFileSync(lock, JSON.stringify({ pid: dead, host: hostname(), command: 'heatplan batch (killed)', since: new Date().toISOString(), start: null, thread: 0 }) + '\n');
+    mkdirSync(staging);
+    const before = manifest(out, 'yokosuka').updated;
+    const r = await runBatch({ file, out, workers: 1, resume: true, quiet: true });
+    expect(r.areas[0]!.ran).toEqual([]);
+    expect(r.areas[0]!.reused).toEqual(['demand']);
+    expect(manifest(out, 'yokosuka').updated).toBe(before);
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(staging)).toBe(false);
   });
 });
