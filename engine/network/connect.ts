@@ -91,8 +91,9 @@ export function concatTaps(a: TapColumns, b: TapColumns): TapColumns {
 
 /**
  * Half-width of the first box searched around a point, m: the segments whose boxes meet it bound the exact distance
- * (Flatbush's box search is several times cheaper than its k-nearest search, which is kept for points with no segment
- * this close). A speed device only: any width gives the same taps.
+ * (Flatbush's box search is cheaper than its k-nearest search, which is kept for points with no segment this close:
+ * 0.49 s against 1.94 s of CPU for 200,000 points on a 200 m lattice of 226,500 segments of 40 m, medians of 5). A
+ * speed device only: any width gives the same taps.
  */
 const PROBE_M = 50;
 
