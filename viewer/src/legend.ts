@@ -33,13 +33,20 @@ export function lodHtml(data: RunData, view: LodView | undefined): string {
   if (t.dropped) rest.push(`${n(t.dropped)} cut-off consumers`);
   const list = rest.length > 1 ? `${rest.slice(0, -1).join(', ')} and ${rest.at(-1)}` : (rest[0] ?? 'nothing else');
   const mains = t.pipe > lod.mains ? `the ${n(lod.mains)} pipes of the largest design load (≥ ${fmt(lod.mainsMinKw / 1000, 1)} MW)` : `all ${n(t.pipe)} pipes`;
+  const { z, now } = lodWhen(view, lod.chunks.length);
+  return `<div class="legend-row" data-legend="network-lod">network of ${n(t.pipe + t.service + t.consumer + t.dropped + t.plant)} features in levels of detail: ${mains} and the plants at every zoom; ${list}${z}, in view only.${now}</div>`;
+}
+
+/** A level-of-detail note's "from zoom Z" and its "At zoom Z: ..." sentence for the current view (network and roads alike). */
+function lodWhen(view: LodView | undefined, chunks: number): { z: string; now: string } {
+  const n = (x: number) => fmt(x, 0);
   const z = view ? ` from zoom ${fmt(Math.ceil(view.detailZoom * 10) / 10, 1)}` : ' when zoomed in';
   const now = !view
     ? ''
     : view.shown
-      ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(lod.chunks.length)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
+      ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(chunks)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
       : ` At zoom ${fmt(view.zoom, 1)}: not drawn; zoom in to see them.`;
-  return `<div class="legend-row" data-legend="network-lod">network of ${n(t.pipe + t.service + t.consumer + t.dropped + t.plant)} features in levels of detail: ${mains} and the plants at every zoom; ${list}${z}, in view only.${now}</div>`;
+  return { z, now };
 }
 
 /** The legend's note on a city's road graph in levels of detail: what is drawn at every zoom, what from which zoom, and now. */
@@ -51,12 +58,7 @@ export function roadsLodHtml(data: RunData, view: LodView | undefined): string {
     lod.minLengthM === null || lod.overview === 0
       ? 'no segment is long enough to draw at every zoom'
       : `the ${n(lod.overview)} segments of ${fmt(lod.minLengthM, 0)} m or longer at every zoom`;
-  const z = view ? ` from zoom ${fmt(Math.ceil(view.detailZoom * 10) / 10, 1)}` : ' when zoomed in';
-  const now = !view
-    ? ''
-    : view.shown
-      ? ` At zoom ${fmt(view.zoom, 1)}: drawn in view (${n(view.loaded)} of ${n(lod.chunks.length)} areas loaded${view.pending ? `, ${n(view.pending)} loading` : ''}).`
-      : ` At zoom ${fmt(view.zoom, 1)}: not drawn; zoom in to see them.`;
+  const { z, now } = lodWhen(view, lod.chunks.length);
   const rest = lod.overview === 0 ? `all ${n(lod.total)}` : `the other ${n(lod.total - lod.overview)}`;
   return `<div class="legend-row" data-legend="roads-lod">road graph of ${n(lod.total)} segments in levels of detail: ${always}; ${rest}${z}, in view only.${now}</div>`;
 }

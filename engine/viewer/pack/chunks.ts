@@ -23,3 +23,21 @@ export function chunkGrid(bbox: readonly [number, number, number, number], featu
   };
   return { side, cellOf };
 }
+
+/**
+ * The lon/lat reader of a packer (pack/network.ts, pack/roads.ts): a GeoJSON position as [lon, lat], the extent `bbox`
+ * grown by it; a position that is not a finite WGS84 lon/lat pair is `fail(record, value)`'s error.
+ */
+export function lonLatReader(bbox: [number, number, number, number], fail: (record: number, value: unknown) => Error): (c: unknown, record: number) => [number, number] {
+  return (c, record) => {
+    const q = c as unknown[];
+    const lon = Array.isArray(q) ? q[0] : undefined;
+    const lat = Array.isArray(q) ? q[1] : undefined;
+    if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lat) > 90 || Math.abs(lon) > 540) throw fail(record, c);
+    if (lon < bbox[0]) bbox[0] = lon;
+    if (lat < bbox[1]) bbox[1] = lat;
+    if (lon > bbox[2]) bbox[2] = lon;
+    if (lat > bbox[3]) bbox[3] = lat;
+    return [lon, lat];
+  };
+}

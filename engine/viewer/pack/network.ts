@@ -32,7 +32,7 @@ import {
 
 export type { ViewNetworkMeta } from './format.js';
 import { Grow } from './buildings.js';
-import { chunkGrid } from './chunks.js';
+import { chunkGrid, lonLatReader } from './chunks.js';
 
 
 /** Columns of one line kind while packing. */
@@ -99,19 +99,7 @@ export async function readViewNetwork(file: string): Promise<ViewNetwork> {
   const pipeText: ViewNetworkMeta['pipeText'] = { id: {}, branch: {} };
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
 
-  const lonLat = (c: unknown, i: number): [number, number] => {
-    const q = c as unknown[];
-    const lon = Array.isArray(q) ? q[0] : undefined;
-    const lat = Array.isArray(q) ? q[1] : undefined;
-    if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lat) > 90 || Math.abs(lon) > 540) {
-      throw bad(file, 'coordinate is not a lon/lat pair of finite numbers (WGS84)', i, c);
-    }
-    if (lon < bbox[0]) bbox[0] = lon;
-    if (lat < bbox[1]) bbox[1] = lat;
-    if (lon > bbox[2]) bbox[2] = lon;
-    if (lat > bbox[3]) bbox[3] = lat;
-    return [lon, lat];
-  };
+  const lonLat = lonLatReader(bbox, (i, c) => bad(file, 'coordinate is not a lon/lat pair of finite numbers (WGS84)', i, c));
 
   const packLine = (k: NetworkLineKind, g: { type?: unknown; coordinates?: unknown } | null | undefined, p: Record<string, unknown>, i: number): void => {
     const parts: unknown[] =

@@ -9,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { readFeatureCollection } from '../../io/geojson-stream.js';
 import { CONTRACT_VERSION } from '../../run/contract.js';
 import { Grow } from './buildings.js';
-import { chunkGrid } from './chunks.js';
+import { chunkGrid, lonLatReader } from './chunks.js';
 import {
   packArrays,
   ROAD_ARRAYS,
@@ -53,6 +53,7 @@ export async function readViewRoads(file: string): Promise<ViewRoads> {
   const ids = Object.fromEntries(ROAD_IDS.map((k) => [k, new Grow(Float64Array)])) as Record<(typeof ROAD_IDS)[number], Grow<Float64Array>>;
   const numbers = Object.fromEntries(ROAD_NUMBERS.map((k) => [k, new Grow(Float32Array)])) as Record<(typeof ROAD_NUMBERS)[number], Grow<Float32Array>>;
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const lonLat = lonLatReader(bbox, (i, q) => bad(file, 'coordinate is not a lon/lat pair of finite numbers (WGS84)', i, q));
   let rows = 0;
   let skipped = 0;
   const doc = await readFeatureCollection<null>(file, {
@@ -73,15 +74,7 @@ export async function readViewRoads(file: string): Promise<ViewRoads> {
         starts.push(positions.n / 2);
         owner.push(row);
         for (const q of path) {
-          const lon = Array.isArray(q) ? q[0] : undefined;
-          const lat = Array.isArray(q) ? q[1] : undefined;
-          if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lat) > 90 || Math.abs(lon) > 540) {
-            throw bad(file, 'coordinate is not a lon/lat pair of finite numbers (WGS84)', i, q);
-          }
-          if (lon < bbox[0]) bbox[0] = lon;
-          if (lat < bbox[1]) bbox[1] = lat;
-          if (lon > bbox[2]) bbox[2] = lon;
-          if (lat > bbox[3]) bbox[3] = lat;
+          const [lon, lat] = lonLat(q, i);
           positions.push(lon);
           positions.push(lat);
         }
