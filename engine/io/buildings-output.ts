@@ -8,7 +8,7 @@ import { transformer, WGS84 } from '../crs/index.js';
 import { coolingColumns } from '../demand/annual.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
-import { writeFgb, type FgbColumn, type FgbWritableFeature } from './fgb.js';
+import { writeFgbFeatures, type FgbColumn } from './fgb.js';
 import { renameOutput, withOutputStream } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -32,28 +32,35 @@ export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Pro
 /** A finite number as JSON writes it (String(x) is JSON's number form), else null. */
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
-/** The properties of building `b` as buildings.geojson and buildings.fgb hold them, in their order. */
-function buildingProperties(t: BuildingTable, cc: ReturnType<typeof coolingColumns>, b: number) {
-  return {
-    id: t.id[b],
-    file: t.fileIndex[b],
-    use: USE_CATEGORIES[t.category[b]!],
-    useCode: t.useCode[b],
-    floorArea_m2: r2(t.floorAreaM2[b]!),
-    floorAreaSource: FLOOR_AREA_RULES[t.floorAreaRule[b]!],
-    storeys: Number.isNaN(t.storeysUsed[b]!) ? null : t.storeysUsed[b],
-    height_m: Number.isNaN(t.heightM[b]!) ? null : r2(t.heightM[b]!),
-    footprint_m2: r2(t.footprintAreaM2[b]!),
-    spaceHeat_MWh: r4(t.spaceHeatMWh[b]!),
-    hotWater_MWh: r4(t.hotWaterMWh[b]!),
-    // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
-    heat_MWh: r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)),
-    peak_kW: r4(t.peakKw[b]!),
-    cool_MWh: r4(cc.coolMWh[b]!),
-    coolPeak_kW: r4(cc.coolPeakKw[b]!),
-    x: r2(t.cx[b]!),
-    y: r2(t.cy[b]!),
-  };
+/** The properties of building `b` as buildings.geojson and buildings.fgb hold them, given to `put` in their order. */
+function putBuildingProperties(t: BuildingTable, cc: ReturnType<typeof coolingColumns>, b: number, put: (key: string, value: unknown) => void): void {
+  put('id', t.id[b]);
+  put('file', t.fileIndex[b]);
+  put('use', USE_CATEGORIES[t.category[b]!]);
+  put('useCode', t.useCode[b]);
+  put('floorArea_m2', r2(t.floorAreaM2[b]!));
+  put('floorAreaSource', FLOOR_AREA_RULES[t.floorAreaRule[b]!]);
+  put('storeys', Number.isNaN(t.storeysUsed[b]!) ? null : t.storeysUsed[b]);
+  put('height_m', Number.isNaN(t.heightM[b]!) ? null : r2(t.heightM[b]!));
+  put('footprint_m2', r2(t.footprintAreaM2[b]!));
+  put('spaceHeat_MWh', r4(t.spaceHeatMWh[b]!));
+  put('hotWater_MWh', r4(t.hotWaterMWh[b]!));
+  // the sum of the rounded parts, so that readers find heat = space heat + hot water exactly
+  put('heat_MWh', r4(r4(t.spaceHeatMWh[b]!) + r4(t.hotWaterMWh[b]!)));
+  put('peak_kW', r4(t.peakKw[b]!));
+  put('cool_MWh', r4(cc.coolMWh[b]!));
+  put('coolPeak_kW', r4(cc.coolPeakKw[b]!));
+  put('x', r2(t.cx[b]!));
+  put('y', r2(t.cy[b]!));
+}
+
+/** The properties of building `b` as an object (putBuildingProperties). */
+function buildingProperties(t: BuildingTable, cc: ReturnType<typeof coolingColumns>, b: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  putBuildingProperties(t, cc, b, (k, v) => {
+    o[k] = v;
+  });
+  return o;
 }
 
 /** Column types of buildings.fgb, in buildings.geojson's property order. */
@@ -80,15 +87,19 @@ export async function writeBuildingsFgb(path: string, t: BuildingTable): Promise
   if (noCode) shapes.push(keys.filter((k) => k !== 'useCode'));
   if (noId) shapes.push(keys.filter((k) => k !== 'id'));
   if (noId && noCode) shapes.push(keys.filter((k) => k !== 'id' && k !== 'useCode'));
-  await writeFgb(path, fgbFeatures(t), t.count, { geometryType: 'MultiPolygon', columns: BUILDING_FGB_COLUMNS, shapes }, {
-    epsg: 4326,
-    name: 'buildings',
-    members: { type: 'FeatureCollection', features: null, files: t.files },
-    singlePartAsPolygon: true,
+  const o = { epsg: 4326, name: 'buildings', members: { type: 'FeatureCollection', features: null, files: t.files }, singlePartAsPolygon: true };
+  await writeFgbFeatures(path, t.count, { geometryType: 'MultiPolygon', columns: BUILDING_FGB_COLUMNS, shapes }, o, async (sink) => {
+    const cc = coolingColumns(t);
+    const put = (k: string, v: unknown): void => sink.prop(k, v);
+    const geometry = fgbGeometry(t);
+    for (let b = 0; b < t.count; b++) {
+      putBuildingProperties(t, cc, b, put);
+      const wait = sink.end(geometry(b));
+      if (wait) await wait;
+    }
   });
 }
 
-/** The buildings as FlatGeobuf features: the rings of buildings.geojson (rounded to 1e-7°, closed) as flat arrays. */
 /**
  * Building b's vertices in lon/lat, projected at once into a buffer that grows to the largest building (valid until
  * the next call): what both writers take their geometry from.
@@ -106,11 +117,11 @@ function buildingLonLat(t: BuildingTable): (b: number) => Float64Array {
   };
 }
 
-function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
+/** Building b's footprint as the format's flat MultiPolygon (fgbGeometry(t)(b)). */
+function fgbGeometry(t: BuildingTable): (b: number) => IParsedGeometry {
   const lonLat = buildingLonLat(t);
-  const cc = coolingColumns(t);
   const rd = (v: number) => Math.round(v * 1e7) / 1e7;
-  for (let b = 0; b < t.count; b++) {
+  return (b) => {
     const v0 = t.ringVertex[t.buildingRing[b]!]!;
     const pts = lonLat(b);
     const parts: IParsedGeometry[] = [];
@@ -128,8 +139,8 @@ function* fgbFeatures(t: BuildingTable): Generator<FgbWritableFeature> {
       cur!.ends.push(cur!.xy.length / 2);
     }
     if (cur) parts.push(polygonPart(cur));
-    yield { geometry: { flat: { type: GeometryType.MultiPolygon, xy: [], parts } as unknown as IParsedGeometry }, properties: buildingProperties(t, cc, b) };
-  }
+    return { type: GeometryType.MultiPolygon, xy: [], parts } as unknown as IParsedGeometry;
+  };
 }
 
 // buildGeometry writes `parts` or `ends` where they are given at all: a polygon has no parts, one ring no ends

@@ -94,7 +94,7 @@ const isInt32 = (v: number): boolean => Number.isInteger(v) && v >= -2147483648 
 /** Column kinds a key's values take, as bits (inferLayout). */
 const K_BOOL = 1, K_INT = 2, K_DOUBLE = 4, K_STRING = 8, K_JSON = 16;
 
-/** A node of inferLayout's trie of key lists: one per distinct key prefix, holding the last key's kinds. */
+/** A node of the layout's trie of key lists: one per distinct key prefix, holding the last key's kinds. */
 interface LayoutNode {
   next: Map<string, LayoutNode>;
   /** the kinds of this node's key (shared by every node of that key name) */
@@ -104,81 +104,115 @@ interface LayoutNode {
 }
 
 /**
+ * A feature given piece by piece, without a feature object: its properties in order (each key once; undefined values
+ * and functions are skipped, non-finite numbers are null, as JSON writes them), then `end` with its geometry in the
+ * format's flat form (the type's GeometryType, xy pairs; or null). A writer's `end` may return a promise: the feature
+ * is taken, and the next one must wait for it (the chunk it filled being written).
+ */
+export interface FgbFeatureSink {
+  prop(key: string, value: unknown): void;
+  end(geometry: IParsedGeometry | null): Promise<void> | void;
+}
+
+/** The kind bit of a property value (0: null), or -1 where the key is skipped (undefined, functions, symbols). */
+function kindBit(raw: unknown): number {
+  const t = typeof raw;
+  // primitives classified directly; objects (toJSON, lists, nested) as JSON gives them back (jsonValue)
+  if (t === 'number') return Number.isFinite(raw as number) ? (isInt32(raw as number) ? K_INT : K_DOUBLE) : 0;
+  if (t === 'string') return K_STRING;
+  if (t === 'boolean') return K_BOOL;
+  if (raw === null) return 0;
+  if (t === 'undefined' || t === 'function' || t === 'symbol') return -1;
+  const v = jsonValue(raw);
+  if (v === undefined) return -1;
+  if (v === null) return 0;
+  if (typeof v === 'boolean') return K_BOOL;
+  if (typeof v === 'number') return isInt32(v) ? K_INT : K_DOUBLE;
+  if (typeof v === 'string') return K_STRING;
+  return K_JSON;
+}
+
+/**
+ * The layout of the features given to it (one pass, see inferLayout): a sink, so that a writer that makes its
+ * features from columns (the network, engine/network/geojson.ts) never builds them as objects for this pass.
+ */
+export class FgbLayoutSink implements FgbFeatureSink {
+  // columns in the order their key first appears (a key first seen with a null value too)
+  private readonly kinds = new Map<string, { bits: number }>();
+  private readonly shapes: string[][] = [];
+  private readonly root: LayoutNode = { next: new Map(), kinds: { bits: 0 }, shape: -1 };
+  // the current feature's keys, reused: a new key list is copied out only when first met
+  private readonly keys: string[] = [];
+  private n = 0;
+  private node = this.root;
+  private geomType: string | undefined;
+  private mixedGeom = false;
+
+  prop(k: string, raw: unknown): void {
+    const bit = kindBit(raw);
+    if (bit < 0) return;
+    this.keys[this.n++] = k;
+    let c = this.node.next.get(k);
+    if (!c) {
+      let kk = this.kinds.get(k);
+      if (!kk) this.kinds.set(k, (kk = { bits: 0 }));
+      this.node.next.set(k, (c = { next: new Map(), kinds: kk, shape: -1 }));
+    }
+    c.kinds.bits |= bit;
+    this.node = c;
+  }
+
+  end(geometry: IParsedGeometry | null): void {
+    this.endTyped(geometry ? GeometryType[geometry.type]! : undefined);
+  }
+
+  /** `end` with the geometry's type name (GeoJSON's, or the format's), undefined without a geometry. */
+  endTyped(gt: string | undefined): void {
+    if (this.node.shape < 0) {
+      this.node.shape = this.shapes.length;
+      this.shapes.push(this.keys.slice(0, this.n));
+    }
+    if (gt !== undefined && !this.mixedGeom) {
+      if (this.geomType === undefined) this.geomType = gt;
+      else if (gt !== this.geomType) this.mixedGeom = true;
+    }
+    this.n = 0;
+    this.node = this.root;
+  }
+
+  layout(): FgbLayout {
+    const columns: FgbColumn[] = [];
+    for (const [name, { bits }] of this.kinds) {
+      let type: FgbColumnType;
+      if (bits === 0) type = 'string';
+      else if (bits === K_BOOL) type = 'bool';
+      else if (bits === K_INT) type = 'int';
+      else if (bits === K_DOUBLE || bits === (K_INT | K_DOUBLE)) type = 'double';
+      else if (bits === K_STRING) type = 'string';
+      else type = 'json';
+      columns.push({ name, type });
+    }
+    const gt = !this.mixedGeom && this.geomType !== undefined ? this.geomType : 'Unknown';
+    return { geometryType: (gt in GEOMETRY_TYPES ? gt : 'Unknown') as FgbGeometryType, columns, shapes: this.shapes };
+  }
+}
+
+/**
  * The layout of `features` (one pass over them): each key's column type from every value it takes (bool, int where all
  * are 32-bit integers, double where numbers, string, json otherwise), the key lists in order of first appearance, and
  * the geometry type (Unknown where features have different ones).
  */
 export function inferLayout(features: Iterable<FgbWritableFeature>): FgbLayout {
-  // columns in the order their key first appears (a key first seen with a null value too)
-  const kinds = new Map<string, { bits: number }>();
-  const shapes: string[][] = [];
-  const root: LayoutNode = { next: new Map(), kinds: { bits: 0 }, shape: -1 };
-  // the current feature's keys, reused: a new key list is copied out only when first met
-  const keys: string[] = [];
-  let geomType: string | undefined;
-  let mixedGeom = false;
+  const sink = new FgbLayoutSink();
   const hasOwn = Object.prototype.hasOwnProperty;
   for (const f of features) {
-    let n = 0;
-    let node = root;
     const props = f.properties;
-    if (props) {
-      // for-in in own-key order, as Object.entries (own enumerable string keys; plain objects inherit none)
-      for (const k in props) {
-        if (!hasOwn.call(props, k)) continue;
-        const raw = props[k];
-        // primitives classified directly; objects (toJSON, lists, nested) as JSON gives them back (jsonValue)
-        let bit: number;
-        const t = typeof raw;
-        if (t === 'number') bit = Number.isFinite(raw as number) ? (isInt32(raw as number) ? K_INT : K_DOUBLE) : 0;
-        else if (t === 'string') bit = K_STRING;
-        else if (t === 'boolean') bit = K_BOOL;
-        else if (raw === null) bit = 0;
-        else if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
-        else {
-          const v = jsonValue(raw);
-          if (v === undefined) continue;
-          if (v === null) bit = 0;
-          else if (typeof v === 'boolean') bit = K_BOOL;
-          else if (typeof v === 'number') bit = isInt32(v) ? K_INT : K_DOUBLE;
-          else if (typeof v === 'string') bit = K_STRING;
-          else bit = K_JSON;
-        }
-        keys[n++] = k;
-        let c = node.next.get(k);
-        if (!c) {
-          let kk = kinds.get(k);
-          if (!kk) kinds.set(k, (kk = { bits: 0 }));
-          node.next.set(k, (c = { next: new Map(), kinds: kk, shape: -1 }));
-        }
-        c.kinds.bits |= bit;
-        node = c;
-      }
-    }
-    if (node.shape < 0) {
-      node.shape = shapes.length;
-      shapes.push(keys.slice(0, n));
-    }
+    // for-in in own-key order, as Object.entries (own enumerable string keys; plain objects inherit none)
+    if (props) for (const k in props) if (hasOwn.call(props, k)) sink.prop(k, props[k]);
     const g = f.geometry;
-    if (g && !mixedGeom) {
-      const gt = 'flat' in g ? GeometryType[g.flat.type]! : g.type;
-      if (geomType === undefined) geomType = gt;
-      else if (gt !== geomType) mixedGeom = true;
-    }
+    sink.endTyped(g ? ('flat' in g ? GeometryType[g.flat.type]! : g.type) : undefined);
   }
-  const columns: FgbColumn[] = [];
-  for (const [name, { bits }] of kinds) {
-    let type: FgbColumnType;
-    if (bits === 0) type = 'string';
-    else if (bits === K_BOOL) type = 'bool';
-    else if (bits === K_INT) type = 'int';
-    else if (bits === K_DOUBLE || bits === (K_INT | K_DOUBLE)) type = 'double';
-    else if (bits === K_STRING) type = 'string';
-    else type = 'json';
-    columns.push({ name, type });
-  }
-  const gt = !mixedGeom && geomType !== undefined ? geomType : 'Unknown';
-  return { geometryType: (gt in GEOMETRY_TYPES ? gt : 'Unknown') as FgbGeometryType, columns, shapes };
+  return sink.layout();
 }
 
 export interface FgbWriteOptions {
@@ -252,6 +286,23 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  * values of its columns' types; anything else is a programming error (thrown as Error, no file left).
  */
 export async function writeFgb(path: string, features: Iterable<FgbWritableFeature>, count: number, layout: FgbLayout, o: FgbWriteOptions): Promise<void> {
+  const hasOwn = Object.prototype.hasOwnProperty;
+  await writeFgbFeatures(path, count, layout, o, async (sink) => {
+    for (const f of features) {
+      const props = f.properties;
+      if (props) for (const k in props) if (hasOwn.call(props, k)) sink.prop(k, props[k]);
+      const g = f.geometry;
+      const wait = sink.end(g ? ('flat' in g ? g.flat : parseGeometry(g as never)) : null);
+      if (wait) await wait;
+    }
+  });
+}
+
+/**
+ * writeFgb with the features given to a sink (FgbFeatureSink: each property, then the geometry) by `emit`, which
+ * must await what the sink's `end` returns. The same bytes as writeFgb of the same features as objects.
+ */
+export async function writeFgbFeatures(path: string, count: number, layout: FgbLayout, o: FgbWriteOptions, emit: (sink: FgbFeatureSink) => Promise<void>): Promise<void> {
   const limit = o.chunkBytes ?? 1 << 20;
   const multi = layout.shapes.length > 1;
   const columns = multi ? [...layout.columns, { name: SHAPE_COLUMN, type: 'int' as const }] : layout.columns;
@@ -272,14 +323,17 @@ export async function writeFgb(path: string, features: Iterable<FgbWritableFeatu
   await withOutputStream(tmp, async (out) => {
     let chunk = Buffer.allocUnsafe(Math.max(limit, 1 << 16));
     let at = 0;
-    const put = async (bytes: Uint8Array): Promise<void> => {
+    /** the bytes appended to the chunk; a full chunk is written first (the promise to wait for) */
+    const put = (bytes: Uint8Array): Promise<void> | undefined => {
+      let wait: Promise<void> | undefined;
       if (at + bytes.length > chunk.length) {
-        if (at) await out.write(chunk.subarray(0, at));
+        if (at) wait = out.write(chunk.subarray(0, at));
         chunk = Buffer.allocUnsafe(Math.max(limit, bytes.length));
         at = 0;
       }
       chunk.set(bytes, at);
       at += bytes.length;
+      return wait;
     };
     await put(MAGIC);
     await put(header);
@@ -287,53 +341,58 @@ export async function writeFgb(path: string, features: Iterable<FgbWritableFeatu
     let pbuf = new Uint8Array(4096);
     let view = new DataView(pbuf.buffer);
     let n = 0;
-    const room = (pos: number, size: number): void => {
-      if (pos + size <= pbuf.length) return;
-      const bigger = new Uint8Array(Math.max(pbuf.length * 2, pos + size));
+    const room = (p: number, size: number): void => {
+      if (p + size <= pbuf.length) return;
+      const bigger = new Uint8Array(Math.max(pbuf.length * 2, p + size));
       bigger.set(pbuf);
       pbuf = bigger;
       view = new DataView(pbuf.buffer);
     };
-    for (const f of features) {
-      if (n >= count) throw new Error(`writeFgb ${path}: more features than the ${count} declared`);
-      b.clear();
-      let pos = 0;
-      // the key list followed through the trie of the layout's shapes: no per-feature strings or arrays
-      let node: ShapeNode | undefined = trie;
-      const props = f.properties;
-      if (props) {
-        for (const k in props) {
-          if (!Object.prototype.hasOwnProperty.call(props, k)) continue;
-          const v = jsonValue(props[k]);
-          if (v === undefined) continue;
-          node = node?.next.get(k);
-          if (v === null) continue;
-          const ci = colIndex.get(k);
-          if (ci === undefined) throw new Error(`writeFgb ${path}: feature ${n} has property "${k}", not a column of the layout`);
-          room(pos, 2);
-          view.setUint16(pos, ci, true);
-          pos += 2;
-          pos = putValue(colTypes[ci]!, v, pos, k, n);
+    // the feature being given: its property bytes so far, its place in the trie of the layout's key lists (followed
+    // key by key: no per-feature strings or arrays), its keys (for the message of a key list the layout lacks)
+    let pos = 0;
+    let node: ShapeNode | undefined = trie;
+    const keys: string[] = [];
+    const sink: FgbFeatureSink = {
+      prop(k, raw) {
+        const v = jsonValue(raw);
+        if (v === undefined) return;
+        keys.push(k);
+        node = node?.next.get(k);
+        if (v === null) return;
+        const ci = colIndex.get(k);
+        if (ci === undefined) throw new Error(`writeFgb ${path}: feature ${n} has property "${k}", not a column of the layout`);
+        room(pos, 2);
+        view.setUint16(pos, ci, true);
+        pos += 2;
+        pos = putValue(colTypes[ci]!, v, pos, k, n);
+      },
+      end(g) {
+        if (n >= count) throw new Error(`writeFgb ${path}: more features than the ${count} declared`);
+        const si = node ? node.shape : -1;
+        if (si < 0) throw new Error(`writeFgb ${path}: feature ${n} has keys ${keys.join(',')}, not a key list of the layout`);
+        if (multi) {
+          room(pos, 6);
+          view.setUint16(pos, columns.length - 1, true);
+          view.setInt32(pos + 2, si, true);
+          pos += 6;
         }
-      }
-      const si = node ? node.shape : -1;
-      if (si < 0) throw new Error(`writeFgb ${path}: feature ${n} has keys ${Object.keys(props ?? {}).join(',')}, not a key list of the layout`);
-      if (multi) {
-        room(pos, 6);
-        view.setUint16(pos, columns.length - 1, true);
-        view.setInt32(pos + 2, si, true);
-        pos += 6;
-      }
-      const propsOff = pos > 0 ? Feature.createPropertiesVector(b, pbuf.subarray(0, pos)) : 0;
-      const g = f.geometry;
-      const geomOff = g ? buildGeometry(b, 'flat' in g ? g.flat : parseGeometry(g as never)) : 0;
-      Feature.startFeature(b);
-      if (geomOff) Feature.addGeometry(b, geomOff);
-      if (propsOff) Feature.addProperties(b, propsOff);
-      b.finishSizePrefixed(Feature.endFeature(b));
-      await put(b.asUint8Array());
-      n++;
-    }
+        b.clear();
+        // the property bytes as one vector (the generated createPropertiesVector adds them byte by byte: the same bytes)
+        const propsOff = pos > 0 ? b.createByteVector(pbuf.subarray(0, pos)) : 0;
+        const geomOff = g ? buildGeometry(b, g) : 0;
+        Feature.startFeature(b);
+        if (geomOff) Feature.addGeometry(b, geomOff);
+        if (propsOff) Feature.addProperties(b, propsOff);
+        b.finishSizePrefixed(Feature.endFeature(b));
+        n++;
+        pos = 0;
+        node = trie;
+        keys.length = 0;
+        return put(b.asUint8Array());
+      },
+    };
+    await emit(sink);
     if (n !== count) throw new Error(`writeFgb ${path}: ${n} features written, ${count} declared`);
     if (at) await out.write(chunk.subarray(0, at));
 

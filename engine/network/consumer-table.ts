@@ -114,6 +114,11 @@ export class PropColumns {
     return out;
   }
 
+  /** Each property of a row, in the row's own key order, without an object. */
+  each(row: number, fn: (key: string, value: unknown) => void): void {
+    for (const c of this.schemas[this.schemaOfRow.a[row]!]!) fn(this.keys[c]!, this.value(this.cols[c]!, row));
+  }
+
   /** One property of a row (undefined where the row has none). */
   prop(row: number, key: string): unknown {
     const c = this.keyOf.get(key);
@@ -252,6 +257,10 @@ export class ConsumerRow implements ConsumerRecord, ConsumerInput {
   /** The building's other properties, as a new object each call. */
   get props(): Record<string, unknown> {
     return this.table.props.get(this.row);
+  }
+  /** Each of the building's properties, in order, without an object. */
+  eachProp(fn: (key: string, value: unknown) => void): void {
+    this.table.props.each(this.row, fn);
   }
   /** One of the building's properties. */
   prop(key: string): unknown {

@@ -11,7 +11,7 @@ import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import type { OptionsOf } from '../stages/fields.js';
 import type { routeFields } from '../stages/route.js';
 import type { StageContext } from '../stages/types.js';
-import { edgeListCsv, roadsGeojson, writeNetworkFgb } from './geojson.js';
+import { edgeListCsv, writeNetworkFgb, writeRoadsGeojson } from './geojson.js';
 import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING } from './sizing.js';
 import type { Criterion } from './criteria.js';
 import { DEFAULT_PUMPING } from './pumping.js';
@@ -115,7 +115,7 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
     r.summary.layers = { network: { fgb: FILES.networkFgb, features: r.geojson.features.length, geojson: twin.write ? FILES.network : null, geojsonReason: twin.reason } };
     // the noded road graph the network was routed on, for the viewer's road layer
     const toWgs = transformer(parseCrs(tx.manifest.crs!.code), WGS84);
-    await writeFeatureCollection(tx.path(FILES.roads), roadsGeojson(r.result.graph, toWgs));
+    await writeRoadsGeojson(tx.path(FILES.roads), r.result.graph, toWgs);
     tx.addInputs(await describeInputs([o.roads!, ...(o.plants ? [o.plants] : []), ...(o.plantCandidates ? [o.plantCandidates] : []), ...(o.weather ? [o.weather] : [])], 'route'));
     tx.setStage('route', r.summary);
     if (o.exportGraph) await writeAtomic(o.exportGraph, edgeListCsv(r.result.graph));
