@@ -67,11 +67,12 @@ export class PropColumns {
   private readonly schemaOf = new Map<string, number>();
   private rows = 0;
 
-  /** Append the properties of the next row. */
-  add(props: Record<string, unknown>): void {
+  /** Append the properties of the next row (those named in `skip` left out). */
+  add(props: Record<string, unknown>, skip?: ReadonlySet<string>): void {
     const row = this.rows++;
     const idx: number[] = [];
     for (const k in props) {
+      if (skip?.has(k)) continue;
       let c = this.keyOf.get(k);
       const v = props[k];
       if (c === undefined) {
@@ -159,8 +160,11 @@ export class ConsumerTable {
   coolPeakKw = this.cols.coolPeak.a;
   private useCode = this.cols.use.a;
 
-  /** Append a consumer; the planner's inputs are derived here as the object form did (`Number(...)`, `|| 0`, 'unknown'). */
-  add(f: ConsumerFields): void {
+  /**
+   * Append a consumer; the planner's inputs are derived here as the object form did (`Number(...)`, `|| 0`,
+   * 'unknown'). `skip`: keys of `f.props` that are not building properties (left out of the columns).
+   */
+  add(f: ConsumerFields, skip?: ReadonlySet<string>): void {
     const i = this.length++;
     const c = this.cols;
     this.id.push(f.id);
@@ -175,7 +179,7 @@ export class ConsumerTable {
     c.coolPeak.set(i, Number(p.coolPeak_kW) || 0);
     const use = typeof p.use === 'string' ? p.use : 'unknown';
     c.use.set(i, codeOf(this.useDict, this.useOf, use));
-    this.props.add(p);
+    this.props.add(p, skip);
   }
 
   /** Trim the columns to the rows added; call once when every consumer is in. */

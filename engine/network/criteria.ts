@@ -18,6 +18,7 @@ import FlatQueue from 'flatqueue';
 import { AGG_COOL, AGG_COUNT, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
 import type { SizeClassFn } from './sizing.js';
 import type { RootedTree } from './tree.js';
+import type { Scratch } from './scratch.js';
 
 export const CRITERIA = ['loss-share', 'design-kw-per-m', 'mwh-per-m', 'seed-kw-per-m', 'marginal-cost'] as const;
 export type Criterion = (typeof CRITERIA)[number];
@@ -104,21 +105,25 @@ export interface CriteriaResult {
 /** Consumers at each tree node: own[i * width ...] aggregate of the consumers connected at i (service terms included). */
 export type OwnLoads = Float64Array;
 
-/** Aggregates, design loads and losses for every node of `t` (removed nodes skipped). */
-export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, removed?: Uint8Array): NetworkState {
+/**
+ * Aggregates, design loads and losses for every node of `t` (removed nodes skipped). With `scratch` the state's arrays
+ * are views of its buffers (scratch.ts): valid until the next networkState on that scratch.
+ */
+export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, removed?: Uint8Array, scratch?: Scratch): NetworkState {
   const W = model.width, n = t.size;
-  const agg = new Float64Array(n * W);
+  const f64 = (slot: string, len: number) => (scratch ? scratch.f64(slot, len) : new Float64Array(len));
+  const agg = f64('state.agg', n * W);
   const st: NetworkState = {
     agg,
-    designHeatKw: new Float64Array(n),
-    designCoolKw: new Float64Array(n),
-    pipeLossMWh: new Float64Array(n),
-    pipeGainMWh: new Float64Array(n),
-    lossDownMWh: new Float64Array(n),
-    gainDownMWh: new Float64Array(n),
-    lengthDownM: new Float64Array(n),
+    designHeatKw: f64('state.designHeatKw', n),
+    designCoolKw: f64('state.designCoolKw', n),
+    pipeLossMWh: f64('state.pipeLossMWh', n),
+    pipeGainMWh: f64('state.pipeGainMWh', n),
+    lossDownMWh: f64('state.lossDownMWh', n),
+    gainDownMWh: f64('state.gainDownMWh', n),
+    lengthDownM: f64('state.lengthDownM', n),
   };
-  const kept = new Uint32Array(n);
+  const kept = scratch ? scratch.u32('state.kept', n) : new Uint32Array(n);
   for (let i = 0; i < n; i++) if (!removed?.[i] && t.parent[i]! >= 0) kept[t.parent[i]!]!++;
   for (let i = n - 1; i >= 0; i--) {
     if (removed?.[i]) continue;

@@ -28,6 +28,7 @@
  */
 import type { CsrGraph } from './csr.js';
 import { pruneLeaves } from './steiner.js';
+import { Scratch } from './scratch.js';
 import { rootTree, type RootedTree } from './tree.js';
 
 export interface ImproveResult {
@@ -52,8 +53,12 @@ interface Candidate {
   interior: number[];
 }
 
-/** Buffers over the graph, allocated once per call and reused by every pass. */
+/**
+ * Buffers over the graph, allocated once per graph (workFor) and reused by every pass of every call; `scratch` holds
+ * each pass's arrays over the tree.
+ */
 class Work {
+  readonly scratch = new Scratch();
   readonly dR: Float64Array;
   readonly predR: Int32Array;
   readonly sideR: Uint8Array;
@@ -111,6 +116,16 @@ class Work {
     this.qNode = new Uint8Array(n);
     this.affNode = new Uint8Array(n);
     this.affEdge = new Uint8Array(m);
+  }
+
+  /** Ready for a new call: no diagram, no marks of a previous pass. */
+  reset(): void {
+    this.valid = false;
+    this.affNode.fill(0);
+    this.affEdge.fill(0);
+    this.pairs = [];
+    this.changed = [];
+    this.tracking = false;
   }
 
   /** Multi-source Dijkstra from all tree nodes over the whole graph (dist, pred, baseNode). */
@@ -342,7 +357,7 @@ export function keyPathExchange(
 ): ImproveResult {
   const maxPasses = opts.maxPasses ?? 8;
   const focus = opts.focus ?? true;
-  const work = new Work(g);
+  const work = workFor(g);
   let exchanges = 0;
   let passes = 0;
   let evaluated = 0;
@@ -362,6 +377,15 @@ export function keyPathExchange(
   let lengthM = 0;
   for (const e of current) lengthM += g.edgeLengthM[e]!;
   return { edges: current, lengthM, exchanges, passes, evaluated, heaped };
+}
+
+/** The Work of each graph (the rounds of a route call one after the other, on one graph). */
+const works = new WeakMap<CsrGraph, Work>();
+function workFor(g: CsrGraph): Work {
+  let w = works.get(g);
+  if (!w) works.set(g, (w = new Work(g)));
+  else w.reset();
+  return w;
 }
 
 /** Best reconnection found for one key path: cost and the boundary edge x-y it crosses. */
@@ -392,30 +416,32 @@ function onePass(
   work: Work,
   focused: boolean,
 ): { count: number; edges: Uint32Array; evaluated: number; heaped: number } {
-  const t = rootTree(g, edges, roots);
+  const sc = work.scratch;
+  const t = rootTree(g, edges, roots, sc);
   const n = t.size;
   const { edgeLengthM, edgeFrom, edgeTo } = g;
   // tree structure: degree, key flags, pre-order interval, depth
-  const key = new Uint8Array(n);
-  const depth = new Uint32Array(n);
-  const size = new Uint32Array(n).fill(1);
+  const key = sc.u8('key', n);
+  const depth = sc.u32('depth', n);
+  const size = sc.u32('size', n, 1);
   for (let i = 0; i < n; i++) {
     const deg = t.childStart[i + 1]! - t.childStart[i]! + (t.parent[i]! >= 0 ? 1 : 0);
     key[i] = t.parent[i]! < 0 || isTerminal[t.node[i]!] === 1 || deg >= 3 ? 1 : 0;
     if (t.parent[i]! >= 0) depth[i] = depth[t.parent[i]!]! + 1;
   }
   for (let i = n - 1; i >= 0; i--) if (t.parent[i]! >= 0) size[t.parent[i]!]! += size[i]!;
-  const tin = preOrder(t);
+  const tin = preOrder(t, sc.u32('tin', n));
   // Voronoi regions of the tree nodes: base = tree index of the nearest tree node
   if (!work.valid) work.voronoi(t.node);
   const { dist, pred, base, baseNode } = work;
   for (let v = 0; v < g.nodeCount; v++) base[v] = baseNode[v]! >= 0 ? t.indexOf[baseNode[v]!]! : -1;
   // region members by base (counting sort)
-  const regStart = new Uint32Array(n + 1);
+  const regStart = sc.u32('regStart', n + 1);
   for (let v = 0; v < g.nodeCount; v++) if (base[v]! >= 0) regStart[base[v]! + 1]!++;
   for (let i = 0; i < n; i++) regStart[i + 1]! += regStart[i]!;
-  const fill = regStart.slice(0, n);
-  const regNodes = new Uint32Array(regStart[n]!);
+  const fill = sc.u32('fill', n);
+  fill.set(regStart.subarray(0, n));
+  const regNodes = sc.u32('regNodes', regStart[n]!);
   for (let v = 0; v < g.nodeCount; v++) if (base[v]! >= 0) regNodes[fill[base[v]!]!++] = v;
   work.interiorMark.fill(-1);
   work.settledR.fill(-1);
@@ -448,7 +474,7 @@ function onePass(
   // key path, so this is one walk of the tree. A computed key path needs the heap of its whole subtree; the heaps of
   // nodes outside every such subtree (`need` 0) are never read, so their boundary edges are not put in a heap. The
   // heaps that are built are built by the same merges in the same order as in a full pass (same tops, same ties).
-  const hit = new Uint8Array(n);
+  const hit = sc.u8('hit', n);
   for (let u = 0; u < n; u++) {
     if (t.parent[u]! < 0 || !key[u]) continue;
     let h = !focusOn || affNode[t.node[u]!] === 1;
@@ -467,7 +493,7 @@ function onePass(
   } else need.fill(2);
   // boundary edges into per-base heaps
   const { hKey, hFar, hEdge, hLeft, hRight, hRank, interiorMark, predR } = work;
-  const heap = new Int32Array(n).fill(-1);
+  const heap = sc.i32('heap', n, -1);
   let hc = 0;
   for (let e = 0; e < g.edgeCount; e++) {
     const x = edgeFrom[e]!, y = edgeTo[e]!;
@@ -568,7 +594,7 @@ function onePass(
   const { removedEdge, qNode } = work;
   removedEdge.fill(0);
   qNode.fill(0);
-  const inTree = new Uint8Array(g.edgeCount);
+  const inTree = sc.u8('inTree', g.edgeCount);
   for (const e of edges) inTree[e] = 1;
   let count = 0;
   for (const c of cands) {
@@ -668,9 +694,8 @@ function onePass(
 }
 
 /** Pre-order numbers: the subtree of i is the interval [tin[i], tin[i] + size[i]). */
-function preOrder(t: RootedTree): Uint32Array {
+function preOrder(t: RootedTree, tin: Uint32Array = new Uint32Array(t.size)): Uint32Array {
   const n = t.size;
-  const tin = new Uint32Array(n);
   let clock = 0;
   const stack: number[] = [];
   for (let i = 0; i < n; i++) {

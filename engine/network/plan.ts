@@ -12,6 +12,7 @@ import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { concatTaps, nearestTapColumns, nearestTaps, segmentIndex, splitAtTaps, tapColumns } from './connect.js';
 import { networkState, removeSubtree, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
+import { Scratch } from './scratch.js';
 import { pruneNetwork } from './prune-fast.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
@@ -457,6 +458,8 @@ export function planNetwork(
   let removed!: Uint8Array;
   const cuts: CriteriaCut[] = [];
   const crit = { pruneBy: o.pruneBy, maxLossShare: o.maxLossShare, minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA, heat: carriesHeat, cold: carriesCold, rootCapacityKw: plants.map((p) => p.capacityKw) };
+  // the pruning's working arrays, reused by every round (scratch.ts)
+  const pruneScratch = new Scratch();
   for (;;) {
     rounds++;
     progress(2, 6, `Steiner tree, round ${rounds}`);
@@ -479,7 +482,7 @@ export function planNetwork(
     // units holding a forced-in consumer are never cut
     const locked = new Uint8Array(tree.size);
     for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !locked[i]; i = tree.parent[i]!) locked[i] = 1;
-    const pr = pruneNetwork(tree, own, model, pipeLoss, { ...crit, locked });
+    const pr = pruneNetwork(tree, own, model, pipeLoss, { ...crit, locked }, pruneScratch);
     removed = pr.removed;
     cuts.push(...pr.cuts);
     if (o.marginalCost?.prune && o.pruneBy.includes('marginal-cost')) {

@@ -21,16 +21,17 @@ import FlatQueue from 'flatqueue';
 import { networkState, pruneByCriteria, REASON, removeSubtree, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
 import { AGG_COUNT, AGG_FIXED, type LoadModel } from './loads.js';
 import type { RootedTree } from './tree.js';
+import type { Scratch } from './scratch.js';
 
 /**
  * Prune a rooted network by the criteria in force: the fast path below where it gives the general path's result (one
  * branch-wise criterion, loss share or MWh/(m·a), a monotone load model, pipe-size classes), else criteria.ts's
  * pruneByCriteria.
  */
-export function pruneNetwork(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions): CriteriaResult {
+export function pruneNetwork(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions, scratch?: Scratch): CriteriaResult {
   const single = o.pruneBy.filter((c) => c !== 'marginal-cost');
   if (pipeLoss.sizeClass && model.monotone.heat && (model.monotone.cold || !o.cold) && single.length === 1 && (single[0] === 'loss-share' || single[0] === 'mwh-per-m')) {
-    return pruneOneCriterion(t, own, model, pipeLoss, o, networkState(t, own, model, pipeLoss), single[0]);
+    return pruneOneCriterion(t, own, model, pipeLoss, o, networkState(t, own, model, pipeLoss, undefined, scratch), single[0], scratch);
   }
   return pruneByCriteria(t, own, model, pipeLoss, o);
 }
@@ -38,8 +39,9 @@ export function pruneNetwork(t: RootedTree, own: OwnLoads, model: LoadModel, pip
 /** Binary indexed tree of `width`-wide rows over positions 0..n-1: add a row at a position, sum an interval. */
 export class RowFenwick {
   readonly f: Float64Array;
-  constructor(readonly n: number, readonly width: number) {
-    this.f = new Float64Array((n + 1) * width);
+  /** `buffer`: (n + 1) x width zeros to use (a Scratch's), else allocated */
+  constructor(readonly n: number, readonly width: number, buffer?: Float64Array) {
+    this.f = buffer ?? new Float64Array((n + 1) * width);
   }
   /** row[off .. off + width) x sign added at pos */
   add(pos: number, row: ArrayLike<number>, off: number, sign: number): void {
@@ -68,12 +70,13 @@ export class MinAddTree {
   private readonly size: number;
   private readonly mn: Float64Array;
   private readonly lz: Float64Array;
-  constructor(values: Float64Array) {
+  /** `scratch`: where the tree's arrays come from (else allocated) */
+  constructor(values: Float64Array, scratch?: { mn: Float64Array; lz: Float64Array }) {
     let size = 1;
     while (size < Math.max(1, values.length)) size <<= 1;
     this.size = size;
-    this.mn = new Float64Array(2 * size).fill(Infinity);
-    this.lz = new Float64Array(2 * size);
+    this.mn = scratch ? scratch.mn : new Float64Array(2 * size).fill(Infinity);
+    this.lz = scratch ? scratch.lz : new Float64Array(2 * size);
     this.mn.set(values, size);
     for (let i = size - 1; i >= 1; i--) this.mn[i] = Math.min(this.mn[2 * i]!, this.mn[2 * i + 1]!);
   }
@@ -135,18 +138,28 @@ export class MinAddTree {
  */
 const S_LOSS = AGG_FIXED, S_GAIN = AGG_FIXED + 1, S_LEN = AGG_FIXED + 2, S_CUTS = AGG_FIXED + 3, SW = AGG_FIXED + 4;
 
-export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions, st: NetworkState, crit: 'loss-share' | 'mwh-per-m'): CriteriaResult {
+export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions, st: NetworkState, crit: 'loss-share' | 'mwh-per-m', scratch?: Scratch): CriteriaResult {
   const n = t.size, W = model.width, P = W - AGG_FIXED;
+  // the working arrays (not the result's) from `scratch` where given
+  const u32 = (slot: string, len: number, fill = 0) => (scratch ? scratch.u32(slot, len, fill) : new Uint32Array(len).fill(fill));
+  const i32 = (slot: string, len: number, fill = 0) => (scratch ? scratch.i32(slot, len, fill) : new Int32Array(len).fill(fill));
+  const f64 = (slot: string, len: number, fill = 0) => (scratch ? scratch.f64(slot, len, fill) : new Float64Array(len).fill(fill));
+  const segScratch = (name: string, len: number) => {
+    if (!scratch) return undefined;
+    let size = 1;
+    while (size < Math.max(1, len)) size <<= 1;
+    return { mn: scratch.f64(`${name}.mn`, 2 * size, Infinity), lz: scratch.f64(`${name}.lz`, 2 * size) };
+  };
   const sc = pipeLoss.sizeClass!;
   const removed = new Uint8Array(n);
   const reason: (CutReason | undefined)[] = new Array(n);
-  const kept = new Uint32Array(n);
+  const kept = u32('prune.kept', n);
   for (let i = 0; i < n; i++) kept[i] = t.childStart[i + 1]! - t.childStart[i]!;
   const isStop = (i: number): boolean => t.parent[i]! < 0 || own[i * W + AGG_COUNT]! > 0 || kept[i]! >= 2;
   // heavy-first pre-order: subtrees and heavy paths are intervals of pos
-  const size = new Uint32Array(n).fill(1);
+  const size = u32('prune.size', n, 1);
   for (let i = n - 1; i >= 0; i--) if (t.parent[i]! >= 0) size[t.parent[i]!]! += size[i]!;
-  const heavy = new Int32Array(n).fill(-1);
+  const heavy = i32('prune.heavy', n, -1);
   for (let i = 0; i < n; i++) {
     let best = -1;
     for (let k = t.childStart[i]!; k < t.childStart[i + 1]!; k++) {
@@ -155,7 +168,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     }
     heavy[i] = best;
   }
-  const pos = new Uint32Array(n), head = new Uint32Array(n), at = new Uint32Array(n);
+  const pos = u32('prune.pos', n), head = u32('prune.head', n), at = u32('prune.at', n);
   {
     let clock = 0;
     const stack: number[] = [];
@@ -181,7 +194,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     }
   }
   // the first sizing's values; Fenwick trees hold what changed since
-  const base = new Float64Array(n * SW);
+  const base = f64('prune.base', n * SW);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < AGG_FIXED; k++) base[i * SW + k] = st.agg[i * W + k]!;
     base[i * SW + S_LOSS] = st.lossDownMWh[i]!;
@@ -189,7 +202,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     base[i * SW + S_LEN] = st.lengthDownM[i]!;
   }
   // (the profile columns of st.agg are never written here: they stay the first sizing's)
-  const fenS = new RowFenwick(n, SW), fenP = new RowFenwick(n, P);
+  const fenS = new RowFenwick(n, SW, scratch?.f64('prune.fenS', (n + 1) * SW)), fenP = new RowFenwick(n, P, scratch?.f64('prune.fenP', (n + 1) * P));
   const dS = new Float64Array(SW), dP = new Float64Array(P);
   const row = new Float64Array(W);
   /** node i's current scalar figures into st (agg fixed columns, losses, trench) */
@@ -209,14 +222,14 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
     for (let k = 0; k < P; k++) row[AGG_FIXED + k] = st.agg[i * W + AGG_FIXED + k]! + dP[k]!;
   };
   const marginOf = (kw: number, f: (typeof sc)['heat']): number => kw - f.floor(kw);
-  const marginsH = new Float64Array(n), marginsC = new Float64Array(n);
+  const marginsH = f64('prune.marginsH', n), marginsC = f64('prune.marginsC', n);
   for (let i = 0; i < n; i++) {
     marginsH[pos[i]!] = o.heat ? marginOf(st.designHeatKw[i]!, sc.heat) : Infinity;
     marginsC[pos[i]!] = o.cold ? marginOf(st.designCoolKw[i]!, sc.cold) : Infinity;
   }
-  const segH = new MinAddTree(marginsH), segC = new MinAddTree(marginsC);
+  const segH = new MinAddTree(marginsH, segScratch('prune.segH', n)), segC = new MinAddTree(marginsC, segScratch('prune.segC', n));
   /** cuts below each node at its last sizing */
-  const sizedAt = new Float64Array(n);
+  const sizedAt = f64('prune.sizedAt', n);
   let cutsBelow = 0;
   /** exact design loads of i from its current aggregate; margins reset */
   const resize = (i: number): void => {
@@ -235,7 +248,7 @@ export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel
   };
   const cuts: CriteriaCut[] = [];
   const hit: number[] = [];
-  const seen = new Uint32Array(n);
+  const seen = u32('prune.seen', n);
   let stamp = 0;
   const cut = (u: number): void => {
     refresh(u);

@@ -96,7 +96,8 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
   const table = new ConsumerTable();
   const take = (f: unknown, i: number): 0 => {
     const ft = f as { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } } | undefined;
-    const p: Record<string, unknown> = { ...(ft?.properties ?? {}) };
+    // the feature's own properties (read for this call only, never kept); a block's are copied, as x, y and use are set
+    const p: Record<string, unknown> = source === 'blocks' ? { ...(ft?.properties ?? {}) } : (ft?.properties ?? {});
     if (source === 'blocks') {
       const ring = ringOf(ft?.geometry);
       const c = ring && ring.length > 2 ? projectedCentroid(ring, tr) : undefined;
@@ -120,9 +121,8 @@ export async function readRunConsumers(run: string, crs: Crs, warnings: Warnings
     }
     const heat = Number(p.heat_MWh);
     const peak = Number(p.peak_kW);
-    const props: Record<string, unknown> = {};
-    for (const k in p) if (!NOT_PROPS.has(k)) props[k] = p[k];
-    table.add({ id: String(p.id ?? i), x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props });
+    // the other properties go into the table's columns straight from the feature's (NOT_PROPS left out): no copy
+    table.add({ id: String(p.id ?? i), x, y, heatMWh: Number.isFinite(heat) ? heat : 0, peakKw: Number.isFinite(peak) ? peak : 0, props: p }, NOT_PROPS);
     return 0;
   };
   try {

@@ -1,0 +1,37 @@
+/**
+ * Typed arrays reused from call to call (issue 18). A city's planning allocates arrays over the tree or the graph
+ * (millions of entries) in every pass of every round; V8 answers each such allocation with "external memory pressure"
+ * collections, and with a million consumers' objects live a full collection takes about 0.65 s. Arrays taken from a
+ * Scratch are views of buffers grown on demand and kept: a pass clears what it takes instead of allocating it.
+ *
+ * An array taken is valid until the same slot is taken again: a caller that keeps a result past that copies it.
+ */
+type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+export class Scratch {
+  private readonly slots = new Map<string, Typed>();
+
+  private take<T extends Typed>(slot: string, n: number, C: { new (n: number): T }): T {
+    let a = this.slots.get(slot) as T | undefined;
+    if (!a || a.length < n || !(a instanceof C)) {
+      // grown with room, so that a tree a little larger next pass does not allocate again
+      a = new C(Math.max(n, Math.ceil(n * 1.25)));
+      this.slots.set(slot, a);
+    }
+    return a.subarray(0, n) as T;
+  }
+
+  /** A Uint8Array of n entries, all `fill` (default 0). */
+  u8(slot: string, n: number, fill = 0): Uint8Array {
+    return this.take(slot, n, Uint8Array).fill(fill);
+  }
+  u32(slot: string, n: number, fill = 0): Uint32Array {
+    return this.take(slot, n, Uint32Array).fill(fill);
+  }
+  i32(slot: string, n: number, fill = 0): Int32Array {
+    return this.take(slot, n, Int32Array).fill(fill);
+  }
+  f64(slot: string, n: number, fill = 0): Float64Array {
+    return this.take(slot, n, Float64Array).fill(fill);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Buffers reused from call to call (engine/network/scratch.ts, issue 18): the key-path exchange keeps its working
+ * arrays per graph and the pruning per route call, so that a city's rounds do not allocate them again (each large
+ * typed-array allocation is answered by a full collection of a heap holding a million consumers). Reused buffers give
+ * the results fresh ones give: the exchange's trees edge for edge on one graph with terminal sets of growing and
+ * shrinking size, and the pruning's cuts, figures and state over trees of different sizes one after the other.
+ */
+import { describe, expect, it } from 'vitest';
+import { pruneNetwork } from '../../engine/network/prune-fast.js';
+import type { PipeLossFn } from '../../engine/network/criteria.js';
+import { keyPathExchange } from '../../engine/network/improve.js';
+import { coincidentModel, type LoadConsumer } from '../../engine/network/loads.js';
+import { Scratch } from '../../engine/network/scratch.js';
+import { DEFAULT_COLD_SIZING, DEFAULT_SIZING, heatLossWPerM, sizeClasses, sizePipe, ZERO_LOAD_KW } from '../../engine/network/sizing.js';
+import { steinerMehlhorn } from '../../engine/network/steiner.js';
+import { rootTree } from '../../engine/network/tree.js';
+import { graphOf, randomGraph, rng } from './helpers.js';
+
+describe('Scratch', () => {
+  it('gives arrays of the length asked, filled, whatever was written before', () => {
+    const s = new Scratch();
+    const a = s.u32('a', 10, 7);
+    a.fill(99);
+    const b = s.u32('a', 5);
+    expect([...b]).toEqual([0, 0, 0, 0, 0]);
+    expect(b.buffer).toBe(a.buffer);
+    const c = s.f64('a', 40, Infinity);
+    expect(c.length).toBe(40);
+    expect(c.every((v) => v === Infinity)).toBe(true);
+    expect(s.i32('b', 3, -1)).toEqual(Int32Array.from([-1, -1, -1]));
+  });
+});
+
+describe('key-path exchange on one graph, call after call', () => {
+  it('gives the trees of fresh calls, edge for edge, on 60 random graphs', () => {
+    const r = rng(5);
+    let exchanged = 0;
+    for (let k = 0; k < 60; k++) {
+      const n = 150 + Math.floor(r() * 500);
+      const g = randomGraph(n, Math.floor(n * (0.5 + r())), r);
+      // terminal sets growing and shrinking: the reused buffers are longer or shorter than each tree
+      for (const want of [40, 8, 90, 20]) {
+        const T: number[] = [];
+        while (T.length < Math.min(want, n)) {
+          const v = Math.floor(r() * n);
+          if (!T.includes(v)) T.push(v);
+        }
+        const isT = new Uint8Array(n);
+        for (const t of T) isT[t] = 1;
+        const s = steinerMehlhorn(g, T, { group: T.map((_, i) => (i === 0 ? 0 : i)) });
+        const reused = keyPathExchange(g, s.edges, isT, [T[0]!]);
+        // a copy of the graph is another key: its work is new
+        const fresh = keyPathExchange({ ...g }, s.edges, isT, [T[0]!]);
+        expect([...reused.edges]).toEqual([...fresh.edges]);
+        expect(reused.exchanges).toBe(fresh.exchanges);
+        expect(reused.passes).toBe(fresh.passes);
+        exchanged += reused.exchanges;
+      }
+    }
+    expect(exchanged).toBeGreaterThan(50);
+  });
+});
+
+/** Two uses with different hourly shapes (a winter peak and a flat one), 8,760 h, each summing to 1. */
+function profiles(): Map<string, { spaceHeat: Float64Array; hotWater: Float64Array; cooling: Float64Array }> {
+  const mk = (f: (h: number) => number): Float64Array => {
+    const a = Float64Array.from({ length: 8760 }, (_, h) => f(h));
+    const s = a.reduce((x, y) => x + y, 0);
+    return a.map((v) => v / s);
+  };
+  const winter = mk((h) => 1.2 + Math.cos((2 * Math.PI * h) / 8760) + 0.3 * Math.sin((2 * Math.PI * h) / 24));
+  const flat = mk((h) => 1 + 0.5 * Math.sin((2 * Math.PI * (h + 5)) / 24));
+  const summer = mk((h) => Math.max(0, -Math.cos((2 * Math.PI * h) / 8760)) + 0.01);
+  return new Map([
+    ['home', { spaceHeat: winter, hotWater: flat, cooling: summer }],
+    ['office', { spaceHeat: flat, hotWater: winter, cooling: summer }],
+  ]);
+}
+
+/** A random tree of `n` nodes rooted at 0, consumers at most nodes, edges 5..200 m. */
+function randomCase(seed: number, n: number) {
+  const r = rng(seed);
+  const nodes: [number, number][] = [];
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) nodes.push([r() * 1000, r() * 1000]);
+  for (let i = 1; i < n; i++) edges.push([i, Math.floor(r() * i), 5 + r() * 195]);
+  const g = graphOf(nodes, edges);
+  const t = rootTree(g, Uint32Array.from({ length: g.edgeCount }, (_, e) => e), [0]);
+  const consumers: LoadConsumer[] = [];
+  const at: number[] = [];
+  for (let v = 1; v < n; v++) {
+    if (r() < 0.25) continue;
+    const heat = 5 + r() * (r() < 0.1 ? 2000 : 80);
+    const sh = heat * (0.5 + 0.4 * r());
+    consumers.push({ spaceHeatMWh: sh, hotWaterMWh: heat - sh, heatMWh: heat, peakKw: heat / 2, coolMWh: r() < 0.5 ? heat * r() : 0, coolPeakKw: heat / 3, use: r() < 0.5 ? 'home' : 'office' });
+    at.push(v);
+  }
+  return { t, consumers, at };
+}
+
+/** Pipe loss as planNetwork computes it: the DN of the design load, the THERMOS loss fit, 8,760 h. */
+function pipeLossFn(lazy: boolean): PipeLossFn {
+  const loss = (kw: number, lengthM: number, sizing: typeof DEFAULT_SIZING): number =>
+    kw > ZERO_LOAD_KW ? (heatLossWPerM(sizePipe(kw, sizing).dn, sizing) * lengthM * 8760) / 1e6 : 0;
+  const f: PipeLossFn = (h, c, len) => ({ lossMWh: loss(h, len, DEFAULT_SIZING), gainMWh: 0.3 * loss(c, len, DEFAULT_COLD_SIZING) });
+  if (lazy) f.sizeClass = { heat: sizeClasses(DEFAULT_SIZING), cold: sizeClasses(DEFAULT_COLD_SIZING) };
+  return f;
+}
+
+describe('pruning with a scratch reused over trees of different sizes', () => {
+  it('cuts what it cuts with fresh arrays, with the same figures and state', () => {
+    const scratch = new Scratch();
+    let cuts = 0;
+    for (const [seed, n] of [[3, 1500], [5, 400], [11, 2200], [17, 900]] as const) {
+      const { t, consumers, at } = randomCase(seed, n);
+      const model = coincidentModel(consumers, profiles());
+      const W = model.width;
+      const own = new Float64Array(t.size * W);
+      at.forEach((v, k) => model.add(own, t.indexOf[v]! * W, k, 1));
+      const opts = { pruneBy: ['loss-share'] as ('loss-share')[], maxLossShare: 0.1, minKwPerM: 0.17, minMwhPerMA: 1.5, heat: true, cold: seed % 2 === 1, rootCapacityKw: [undefined] };
+      const fresh = pruneNetwork(t, own, model, pipeLossFn(true), opts);
+      const reused = pruneNetwork(t, own, model, pipeLossFn(true), opts, scratch);
+      expect([...reused.removed]).toEqual([...fresh.removed]);
+      expect(reused.cuts).toEqual(fresh.cuts);
+      expect([...reused.state.designHeatKw]).toEqual([...fresh.state.designHeatKw]);
+      expect([...reused.state.agg]).toEqual([...fresh.state.agg]);
+      cuts += fresh.cuts.length;
+    }
+    expect(cuts).toBeGreaterThan(50);
+  });
+});
