@@ -2,14 +2,13 @@
  * buildings.geojson and buildings.fgb: every building with its footprint (WGS84) and derived values, streamed so a city
  * of a million buildings never becomes one string.
  */
-import { rm } from 'node:fs/promises';
 import { FLOOR_AREA_RULES, USE_CATEGORIES, type BuildingTable } from '../buildings/table.js';
 import { transformer, WGS84 } from '../crs/index.js';
 import { coolingColumns } from '../demand/annual.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
 import { writeFgbFeatures, type FgbColumn } from './fgb.js';
-import { renameOutput, withOutputStream } from './write.js';
+import { withOutputFile } from './write.js';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
@@ -19,14 +18,7 @@ const r4 = (x: number) => Math.round(x * 10000) / 10000;
  * a failed write is an OutputError naming `path` and leaves no partial file.
  */
 export async function writeBuildingsGeoJson(path: string, t: BuildingTable): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await withOutputStream(tmp, (out) => writeFeatures(t, (s) => out.write(s)));
-  try {
-    await renameOutput(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
+  await withOutputFile(path, (out) => writeFeatures(t, (s) => out.write(s)));
 }
 
 /** A finite number as JSON writes it (String(x) is JSON's number form), else null. */

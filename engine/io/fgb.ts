@@ -17,7 +17,7 @@
  * says which list a feature has. The flatbuffers tables are built and read with the flatgeobuf package's generated
  * classes and geometry functions; the property bytes are the format's (column index u16, then the value).
  */
-import { open, rm, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import * as flatbuffers from 'flatbuffers';
 import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
@@ -32,7 +32,7 @@ import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { calcTreeSize } from 'flatgeobuf/lib/mjs/packedrtree.js';
 import { InputError } from '../errors.js';
-import { renameOutput, withOutputStream } from './write.js';
+import { withOutputFile } from './write.js';
 
 /** Magic bytes of FlatGeobuf 3 ("fgb", 3, "fgb", 0). */
 const MAGIC = new Uint8Array([0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62, 0x00]);
@@ -319,8 +319,7 @@ export async function writeFgbFeatures(path: string, count: number, layout: FgbL
     if (t.shape < 0) t.shape = i;
   });
   const header = buildHeader(layout, columns, count, o, { version: META_VERSION, shapes: layout.shapes, members: o.members ?? { features: null }, feature: o.featureOrder ?? ['type', 'properties', 'geometry'], ...(o.singlePartAsPolygon ? { singlePartAsPolygon: true } : {}) });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await withOutputStream(tmp, async (out) => {
+  await withOutputFile(path, async (out) => {
     let chunk = Buffer.allocUnsafe(Math.max(limit, 1 << 16));
     let at = 0;
     /** the bytes appended to the chunk; a full chunk is written first (the promise to wait for) */
@@ -429,12 +428,6 @@ export async function writeFgbFeatures(path: string, count: number, layout: FgbL
       }
     }
   });
-  try {
-    await renameOutput(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

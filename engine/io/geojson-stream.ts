@@ -12,10 +12,10 @@
  * inside a multi-byte sequence.
  */
 import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { readFgbLayer } from './fgb.js';
-import { renameOutput, withOutputStream } from './write.js';
+import { withOutputFile } from './write.js';
 
 /** Whether the file begins with FlatGeobuf's magic bytes ("fgb", 3). */
 async function isFlatGeobuf(path: string): Promise<boolean> {
@@ -362,8 +362,7 @@ export interface WriteFeaturesOptions {
  */
 export async function writeFeatureCollection(path: string, fc: WritableCollection, opts: WriteFeaturesOptions = {}): Promise<void> {
   const limit = opts.chunkBytes ?? 1 << 20;
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await withOutputStream(tmp, async (out) => {
+  await withOutputFile(path, async (out) => {
     let buf = '';
     const put = async (s: string): Promise<void> => {
       buf += s;
@@ -393,10 +392,4 @@ export async function writeFeatureCollection(path: string, fc: WritableCollectio
     await put('}\n');
     if (buf) await out.write(buf);
   });
-  try {
-    await renameOutput(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
 }

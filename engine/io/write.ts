@@ -149,3 +149,18 @@ export async function withOutputStream(path: string, fn: (out: OutputStream) => 
     throw outputError(e, path);
   }
 }
+
+/**
+ * Stream an output file into place: `fn` writes a temporary file beside `path` (withOutputStream), which is renamed
+ * over `path` when it is complete. On any failure the temporary file is removed and `path` is left as it was.
+ */
+export async function withOutputFile(path: string, fn: (out: OutputStream) => Promise<void>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  await withOutputStream(tmp, fn);
+  try {
+    await renameOutput(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}

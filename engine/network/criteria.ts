@@ -18,7 +18,7 @@ import FlatQueue from 'flatqueue';
 import { AGG_COOL, AGG_COUNT, AGG_HEAT, AGG_SVC_GAIN, AGG_SVC_LOSS, type LoadModel } from './loads.js';
 import type { SizeClassFn } from './sizing.js';
 import type { RootedTree } from './tree.js';
-import type { Scratch } from './scratch.js';
+import { FRESH, type Scratch } from './scratch.js';
 
 export const CRITERIA = ['loss-share', 'design-kw-per-m', 'mwh-per-m', 'seed-kw-per-m', 'marginal-cost'] as const;
 export type Criterion = (typeof CRITERIA)[number];
@@ -111,7 +111,8 @@ export type OwnLoads = Float64Array;
  */
 export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, removed?: Uint8Array, scratch?: Scratch): NetworkState {
   const W = model.width, n = t.size;
-  const f64 = (slot: string, len: number) => (scratch ? scratch.f64(slot, len) : new Float64Array(len));
+  const a = scratch ?? FRESH;
+  const f64 = (slot: string, len: number) => a.f64(slot, len);
   const agg = f64('state.agg', n * W);
   const st: NetworkState = {
     agg,
@@ -123,7 +124,7 @@ export function networkState(t: RootedTree, own: OwnLoads, model: LoadModel, pip
     gainDownMWh: f64('state.gainDownMWh', n),
     lengthDownM: f64('state.lengthDownM', n),
   };
-  const kept = scratch ? scratch.u32('state.kept', n) : new Uint32Array(n);
+  const kept = a.u32('state.kept', n);
   for (let i = 0; i < n; i++) if (!removed?.[i] && t.parent[i]! >= 0) kept[t.parent[i]!]!++;
   for (let i = n - 1; i >= 0; i--) {
     if (removed?.[i]) continue;

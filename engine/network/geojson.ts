@@ -7,8 +7,7 @@ import type { Transformer } from '../crs/index.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
 import { FgbLayoutSink, writeFgbFeatures, type FgbFeatureSink } from '../io/fgb.js';
-import { rm } from 'node:fs/promises';
-import { renameOutput, withOutputStream } from '../io/write.js';
+import { withOutputFile } from '../io/write.js';
 import type { CsrGraph } from './csr.js';
 import type { NetworkResult } from './plan.js';
 import type { NetworkProperties, PipeProperties, PlantProperties, ServiceProperties } from '../run/contract.js';
@@ -296,8 +295,7 @@ export async function writeRoadsGeojson(path: string, g: CsrGraph, toWgs84: Tran
   }
   toWgs84.forwardFlat(ll);
   for (let i = 0; i < ll.length; i++) ll[i] = r7(ll[i]!);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await withOutputStream(tmp, async (out) => {
+  await withOutputFile(path, async (out) => {
     let buf = '{"type":"FeatureCollection","features":[';
     for (let e = 0; e < g.edgeCount; e++) {
       const a = g.edgeFrom[e]!, b = g.edgeTo[e]!;
@@ -311,10 +309,4 @@ export async function writeRoadsGeojson(path: string, g: CsrGraph, toWgs84: Tran
     }
     await out.write(buf + ']}\n');
   });
-  try {
-    await renameOutput(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
 }

@@ -21,7 +21,7 @@ import FlatQueue from 'flatqueue';
 import { networkState, pruneByCriteria, REASON, removeSubtree, unitFigures, type CriteriaCut, type CriteriaOptions, type CriteriaResult, type CutReason, type NetworkState, type OwnLoads, type PipeLossFn } from './criteria.js';
 import { AGG_COUNT, AGG_FIXED, type LoadModel } from './loads.js';
 import type { RootedTree } from './tree.js';
-import type { Scratch } from './scratch.js';
+import { FRESH, type Scratch } from './scratch.js';
 
 /**
  * Prune a rooted network by the criteria in force: the fast path below where it gives the general path's result (one
@@ -141,9 +141,10 @@ const S_LOSS = AGG_FIXED, S_GAIN = AGG_FIXED + 1, S_LEN = AGG_FIXED + 2, S_CUTS 
 export function pruneOneCriterion(t: RootedTree, own: OwnLoads, model: LoadModel, pipeLoss: PipeLossFn, o: CriteriaOptions, st: NetworkState, crit: 'loss-share' | 'mwh-per-m', scratch?: Scratch): CriteriaResult {
   const n = t.size, W = model.width, P = W - AGG_FIXED;
   // the working arrays (not the result's) from `scratch` where given
-  const u32 = (slot: string, len: number, fill = 0) => (scratch ? scratch.u32(slot, len, fill) : new Uint32Array(len).fill(fill));
-  const i32 = (slot: string, len: number, fill = 0) => (scratch ? scratch.i32(slot, len, fill) : new Int32Array(len).fill(fill));
-  const f64 = (slot: string, len: number, fill = 0) => (scratch ? scratch.f64(slot, len, fill) : new Float64Array(len).fill(fill));
+  const arrays = scratch ?? FRESH;
+  const u32 = (slot: string, len: number, fill = 0) => arrays.u32(slot, len, fill);
+  const i32 = (slot: string, len: number, fill = 0) => arrays.i32(slot, len, fill);
+  const f64 = (slot: string, len: number, fill = 0) => arrays.f64(slot, len, fill);
   const segScratch = (name: string, len: number) => {
     if (!scratch) return undefined;
     let size = 1;

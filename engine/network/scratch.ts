@@ -8,7 +8,23 @@
  */
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
-export class Scratch {
+/** Where a function's working arrays come from: a Scratch (reused buffers) or FRESH (new arrays). */
+export interface ArraySource {
+  u8(slot: string, n: number, fill?: number): Uint8Array;
+  u32(slot: string, n: number, fill?: number): Uint32Array;
+  i32(slot: string, n: number, fill?: number): Int32Array;
+  f64(slot: string, n: number, fill?: number): Float64Array;
+}
+
+/** New arrays on every call (the callers that keep what they are given). */
+export const FRESH: ArraySource = {
+  u8: (_, n, fill = 0) => new Uint8Array(n).fill(fill),
+  u32: (_, n, fill = 0) => new Uint32Array(n).fill(fill),
+  i32: (_, n, fill = 0) => new Int32Array(n).fill(fill),
+  f64: (_, n, fill = 0) => new Float64Array(n).fill(fill),
+};
+
+export class Scratch implements ArraySource {
   private readonly slots = new Map<string, Typed>();
 
   private take<T extends Typed>(slot: string, n: number, C: { new (n: number): T }): T {
@@ -21,7 +37,6 @@ export class Scratch {
     return a.subarray(0, n) as T;
   }
 
-  /** A Uint8Array of n entries, all `fill` (default 0). */
   u8(slot: string, n: number, fill = 0): Uint8Array {
     return this.take(slot, n, Uint8Array).fill(fill);
   }

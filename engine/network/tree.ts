@@ -3,7 +3,7 @@
  * (every parent comes before its children, so one reverse pass aggregates subtrees).
  */
 import type { CsrGraph } from './csr.js';
-import type { Scratch } from './scratch.js';
+import { FRESH, type Scratch } from './scratch.js';
 
 export interface RootedTree {
   size: number;
@@ -27,16 +27,14 @@ export interface RootedTree {
  * `scratch` the tree's arrays are views of its buffers (scratch.ts): valid until the next rootTree on that scratch.
  */
 export function rootTree(g: CsrGraph, edges: ArrayLike<number>, roots: ArrayLike<number>, scratch?: Scratch): RootedTree {
-  const u8 = (slot: string, n: number) => (scratch ? scratch.u8(slot, n) : new Uint8Array(n));
-  const u32 = (slot: string, n: number) => (scratch ? scratch.u32(slot, n) : new Uint32Array(n));
-  const i32 = (slot: string, n: number) => (scratch ? scratch.i32(slot, n) : new Int32Array(n));
-  const inTree = u8('tree.inTree', g.edgeCount);
+  const a = scratch ?? FRESH;
+  const inTree = a.u8('tree.inTree', g.edgeCount);
   for (let i = 0; i < edges.length; i++) inTree[edges[i]!] = 1;
-  const indexOf = scratch ? scratch.i32('tree.indexOf', g.nodeCount, -1) : new Int32Array(g.nodeCount).fill(-1);
+  const indexOf = a.i32('tree.indexOf', g.nodeCount, -1);
   const cap = Math.min(g.nodeCount, edges.length + roots.length);
-  const node = u32('tree.node', cap);
-  const parent = i32('tree.parent', cap);
-  const parentEdge = i32('tree.parentEdge', cap);
+  const node = a.u32('tree.node', cap);
+  const parent = a.i32('tree.parent', cap);
+  const parentEdge = a.i32('tree.parentEdge', cap);
   let count = 0;
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i]!;
@@ -59,19 +57,19 @@ export function rootTree(g: CsrGraph, edges: ArrayLike<number>, roots: ArrayLike
     }
   }
   const size = count;
-  const parentLengthM = scratch ? scratch.f64('tree.parentLengthM', size) : new Float64Array(size);
-  const childCount = u32('tree.childCount', size + 1);
+  const parentLengthM = a.f64('tree.parentLengthM', size);
+  const childCount = a.u32('tree.childCount', size + 1);
   for (let i = 0; i < size; i++) {
     if (parent[i]! >= 0) {
       parentLengthM[i] = g.edgeLengthM[parentEdge[i]!]!;
       childCount[parent[i]!]!++;
     }
   }
-  const childStart = u32('tree.childStart', size + 1);
+  const childStart = a.u32('tree.childStart', size + 1);
   for (let i = 0; i < size; i++) childStart[i + 1] = childStart[i]! + childCount[i]!;
-  const fill = u32('tree.fill', size);
+  const fill = a.u32('tree.fill', size);
   fill.set(childStart.subarray(0, size));
-  const childList = u32('tree.childList', childStart[size]!);
+  const childList = a.u32('tree.childList', childStart[size]!);
   for (let i = 0; i < size; i++) if (parent[i]! >= 0) childList[fill[parent[i]!]!++] = i;
   return {
     size,
