@@ -648,7 +648,7 @@ function onePass(
   }
   const out: number[] = [];
   for (let e = 0; e < g.edgeCount; e++) if (inTree[e]) out.push(e);
-  const next = pruneLeaves(g, out, isTerminal);
+  const next = pruneLeaves(g, out, isTerminal, sc);
   // carry the Voronoi diagram over to the next pass
   const nowIn = work.qNode;
   nowIn.fill(0);

@@ -60,6 +60,21 @@ export class LoadColumns {
     this.coolPeakKw = new Float64Array(length);
     this.use = new Array<string>(length);
   }
+  /** the columns of consumer records (tests and small callers give records) */
+  static of(consumers: LoadConsumer[] | LoadColumns): LoadColumns {
+    if (consumers instanceof LoadColumns) return consumers;
+    const t = new LoadColumns(consumers.length);
+    consumers.forEach((c, i) => {
+      t.spaceHeatMWh[i] = c.spaceHeatMWh;
+      t.hotWaterMWh[i] = c.hotWaterMWh;
+      t.heatMWh[i] = c.heatMWh;
+      t.peakKw[i] = c.peakKw;
+      t.coolMWh[i] = c.coolMWh;
+      t.coolPeakKw[i] = c.coolPeakKw;
+      t.use[i] = c.use;
+    });
+    return t;
+  }
   rows(): LoadConsumer[] {
     const out = new Array<LoadConsumer>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = new LoadRow(this, i);
@@ -146,7 +161,8 @@ interface Columns {
 }
 
 /** The THERMOS diversity model: no profiles needed. */
-export function diversityModel(consumers: LoadConsumer[]): LoadModel {
+export function diversityModel(consumers: LoadConsumer[] | LoadColumns): LoadModel {
+  const t = LoadColumns.of(consumers);
   return {
     method: 'diversity',
     monotone: { heat: false, cold: false },
@@ -154,18 +170,17 @@ export function diversityModel(consumers: LoadConsumer[]): LoadModel {
     hours: 0,
     coolStart: AGG_FIXED,
     add(agg, off, k, sign) {
-      const c = consumers[k]!;
       agg[off + AGG_COUNT] += sign;
-      agg[off + AGG_HEAT] += sign * c.heatMWh;
-      agg[off + AGG_PEAK] += sign * c.peakKw;
-      agg[off + AGG_COOL] += sign * c.coolMWh;
-      agg[off + AGG_COOL_PEAK] += sign * c.coolPeakKw;
+      agg[off + AGG_HEAT] += sign * t.heatMWh[k]!;
+      agg[off + AGG_PEAK] += sign * t.peakKw[k]!;
+      agg[off + AGG_COOL] += sign * t.coolMWh[k]!;
+      agg[off + AGG_COOL_PEAK] += sign * t.coolPeakKw[k]!;
     },
     heatKw: (agg, off) => diversity(Math.round(agg[off + AGG_COUNT]!)) * Math.max(0, agg[off + AGG_PEAK]!),
     coolKw: (agg, off) => diversity(Math.round(agg[off + AGG_COUNT]!)) * Math.max(0, agg[off + AGG_COOL_PEAK]!),
     series: () => undefined,
-    consumerHeatKw: (k) => consumers[k]!.peakKw,
-    consumerCoolKw: (k) => consumers[k]!.coolPeakKw,
+    consumerHeatKw: (k) => t.peakKw[k]!,
+    consumerCoolKw: (k) => t.coolPeakKw[k]!,
   };
 }
 
@@ -176,11 +191,15 @@ export function diversityModel(consumers: LoadConsumer[]): LoadModel {
  * diversified with the THERMOS fit over their number (an upper-side estimate: their peaks are taken at the others'
  * peak hour; the caller warns).
  */
-export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string, UseSeries>, o: { cooling?: boolean } = {}): LoadModel & { missingCooling: string[] } {
+export function coincidentModel(consumers: LoadConsumer[] | LoadColumns, profiles: Map<string, UseSeries>, o: { cooling?: boolean } = {}): LoadModel & { missingCooling: string[] } {
   // without cooling (a hot-water network): no cooling columns, so every aggregate is that much narrower; the cooling
   // design loads are then not asked for
   const withCooling = o.cooling ?? true;
-  const uses = [...new Set(consumers.map((c) => c.use))];
+  const t = LoadColumns.of(consumers);
+  const uses = [...new Set(t.use)];
+  // the uses with a consumer that has cooling
+  const cooled = new Set<string>();
+  for (let k = 0; k < t.length; k++) if (t.coolMWh[k]! > 0) cooled.add(t.use[k]!);
   const heatCols: Float64Array[] = [];
   const coolCols: Float64Array[] = [];
   const colSh = new Map<string, number>(), colHw = new Map<string, number>(), colCool = new Map<string, number>();
@@ -195,7 +214,7 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
   }
   for (const u of uses) {
     const p = profiles.get(u)!;
-    const needs = withCooling && consumers.some((c) => c.use === u && c.coolMWh > 0);
+    const needs = withCooling && cooled.has(u);
     if (!needs) continue;
     let sum = 0;
     if (p.cooling) for (let h = 0; h < p.cooling.length; h++) sum += p.cooling[h]!;
@@ -212,9 +231,9 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
   const coolStart = AGG_FIXED + heatCols.length;
   const width = AGG_FIXED + all.length;
   // each consumer's columns, for add()
-  const cSh = Int32Array.from(consumers, (c) => colSh.get(c.use)!);
-  const cHw = Int32Array.from(consumers, (c) => colHw.get(c.use)!);
-  const cCool = Int32Array.from(consumers, (c) => colCool.get(c.use) ?? -1);
+  const cSh = Int32Array.from(t.use, (u) => colSh.get(u)!);
+  const cHw = Int32Array.from(t.use, (u) => colHw.get(u)!);
+  const cCool = Int32Array.from(t.use, (u) => colCool.get(u) ?? -1);
   const one = new Float64Array(width);
   const model: LoadModel & { missingCooling: string[] } = {
     method: 'coincident',
@@ -224,18 +243,18 @@ export function coincidentModel(consumers: LoadConsumer[], profiles: Map<string,
     coolStart,
     missingCooling,
     add(agg, off, k, sign) {
-      const c = consumers[k]!;
+      const cool = t.coolMWh[k]!, coolPeak = t.coolPeakKw[k]!;
       agg[off + AGG_COUNT] += sign;
-      agg[off + AGG_HEAT] += sign * c.heatMWh;
-      agg[off + AGG_PEAK] += sign * c.peakKw;
-      agg[off + AGG_COOL] += sign * c.coolMWh;
-      agg[off + AGG_COOL_PEAK] += sign * c.coolPeakKw;
-      agg[off + AGG_FIXED + cSh[k]!] += sign * c.spaceHeatMWh;
-      agg[off + AGG_FIXED + cHw[k]!] += sign * c.hotWaterMWh;
-      if (cCool[k]! >= 0) agg[off + AGG_FIXED + cCool[k]!] += sign * c.coolMWh;
-      else if (c.coolMWh > 0 || c.coolPeakKw > 0) {
+      agg[off + AGG_HEAT] += sign * t.heatMWh[k]!;
+      agg[off + AGG_PEAK] += sign * t.peakKw[k]!;
+      agg[off + AGG_COOL] += sign * cool;
+      agg[off + AGG_COOL_PEAK] += sign * coolPeak;
+      agg[off + AGG_FIXED + cSh[k]!] += sign * t.spaceHeatMWh[k]!;
+      agg[off + AGG_FIXED + cHw[k]!] += sign * t.hotWaterMWh[k]!;
+      if (cCool[k]! >= 0) agg[off + AGG_FIXED + cCool[k]!] += sign * cool;
+      else if (cool > 0 || coolPeak > 0) {
         agg[off + AGG_NOPROF_COUNT] += sign;
-        agg[off + AGG_NOPROF_PEAK] += sign * c.coolPeakKw;
+        agg[off + AGG_NOPROF_PEAK] += sign * coolPeak;
       }
     },
     heatKw: (agg, off) => peakOf(cols, agg, off + AGG_FIXED, 0, heatCols.length),

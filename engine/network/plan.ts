@@ -12,7 +12,7 @@ import type { ProgressFn } from '../util/progress.js';
 import { components, edgeGeometry, type CsrGraph } from './csr.js';
 import { concatTaps, nearestTapColumns, nearestTaps, segmentIndex, splitAtTaps, tapColumns } from './connect.js';
 import { networkState, removeSubtree, unitFigures, type Criterion, type CriteriaCut, type PipeLossFn } from './criteria.js';
-import { Scratch } from './scratch.js';
+import { FRESH, Scratch, type ArraySource } from './scratch.js';
 import { pruneNetwork } from './prune-fast.js';
 import { Router } from './dijkstra.js';
 import { keyPathExchange } from './improve.js';
@@ -223,8 +223,13 @@ export interface NetworkResult {
   warnings: Warnings;
 }
 
-/** Consumers as the load model reads them: heat split scaled to heatMWh, cooling, use. */
+/** Consumers as the load model reads them: heat split scaled to heatMWh, cooling, use (one view per consumer). */
 export function loadConsumers(consumers: ConsumerInput[]): LoadConsumer[] {
+  return loadColumns(consumers).rows();
+}
+
+/** The same figures as columns (what planNetwork and the load models read: no object per consumer). */
+export function loadColumns(consumers: ConsumerInput[]): LoadColumns {
   const t = new LoadColumns(consumers.length);
   for (let i = 0; i < consumers.length; i++) {
     const c = consumers[i]!;
@@ -246,7 +251,7 @@ export function loadConsumers(consumers: ConsumerInput[]): LoadConsumer[] {
     t.coolPeakKw[i] = coolPeak > 0 ? coolPeak : 0;
     t.use[i] = c.use ?? 'unknown';
   }
-  return t.rows();
+  return t;
 }
 
 /** Plan the network; see the file header. Throws InputError for inputs that leave nothing to plan. */
@@ -268,14 +273,15 @@ export function planNetwork(
   const road = input.graph;
   const carriesHeat = o.carries !== 'cold', carriesCold = o.carries !== 'heat';
   if (road.edgeCount === 0) throw new InputError('route-no-roads', 'the road graph has no edges', { hint: 'check the roads file and the road classes that may carry pipes' });
-  const lc = loadConsumers(consumers);
+  const lc = loadColumns(consumers);
   const method: LoadMethod = o.loads ?? (o.profiles ? 'coincident' : 'diversity');
   let model: LoadModel;
   if (method === 'coincident') {
     if (!o.profiles) throw new Error('planNetwork: coincident loads need profiles');
     const cm = coincidentModel(lc, o.profiles, { cooling: carriesCold });
     if (cm.missingCooling.length && carriesCold) {
-      const n = lc.filter((c) => c.coolMWh > 0 && cm.missingCooling.includes(c.use)).length;
+      let n = 0;
+      for (let i = 0; i < lc.length; i++) if (lc.coolMWh[i]! > 0 && cm.missingCooling.includes(lc.use[i]!)) n++;
       warnings.addMany('route-cooling-no-profile', `no hourly cooling profile for the uses ${cm.missingCooling.join(', ')}: their consumers' cooling peaks are added to the coincident peak, diversified (THERMOS fit)`, n);
     }
     model = cm;
@@ -294,7 +300,7 @@ export function planNetwork(
   const forcedIn = new Set(o.forcedIn.map((id) => byId.get(id)!));
   const forcedOut = new Set(o.forcedOut.map((id) => byId.get(id)!));
   for (const i of forcedIn) if (forcedOut.has(i)) throw new InputError('route-forced-both', `building ${consumers[i]!.id} is both forced in and forced out`, { record: consumers[i]!.id, value: consumers[i]!.id });
-  const demandOf = (i: number): number => (carriesHeat ? lc[i]!.heatMWh : 0) + (carriesCold ? lc[i]!.coolMWh : 0);
+  const demandOf = (i: number): number => (carriesHeat ? lc.heatMWh[i]! : 0) + (carriesCold ? lc.coolMWh[i]! : 0);
   const dropped: DroppedConsumer[] = [];
   const candidates: number[] = [];
   const unreachableForced = (i: number, why: string): never => {
@@ -335,9 +341,11 @@ export function planNetwork(
   const g = split.graph;
   const comp = components(g);
   const plantTap0 = cTaps.length;
-  // the consumers on the roads: their tap in columns by consumer index, one light view each (Connection)
+  // the consumers on the roads: their tap in columns by consumer index (Connections); the sets of consumers below
+  // (connected, active, cut) are their indices in typed arrays, no object per consumer
   const conn = new Connections(consumers.length);
-  const connected: Connection[] = [];
+  const tapNode = conn.node, tapServiceM = conn.serviceM;
+  const connectedList: number[] = [];
   candidates.forEach((ci, k) => {
     if (cTaps.edge[k]! < 0) {
       if (forcedIn.has(ci)) unreachableForced(ci, `it is more than ${o.maxServiceM} m from a road`);
@@ -347,9 +355,11 @@ export function planNetwork(
       conn.serviceM[ci] = cTaps.distM[k]!;
       conn.tapX[ci] = cTaps.px[k]!;
       conn.tapY[ci] = cTaps.py[k]!;
-      connected.push(new Connection(ci, conn));
+      connectedList.push(ci);
     }
   });
+  const connected = Int32Array.from(connectedList);
+  connectedList.length = 0;
   if (connected.length === 0) {
     throw new InputError('route-no-consumer-on-roads', `no consumer is within ${o.maxServiceM} m of a road`, {
       hint: 'check that roads and buildings cover the same area and CRS, or raise --max-service',
@@ -367,21 +377,21 @@ export function planNetwork(
   } else {
     plantSource = 'suggested';
     const demandByComp = new Float64Array(comp.count);
-    for (const c of connected) demandByComp[comp.label[c.node]!]! += demandOf(c.index);
+    for (const ci of connected) demandByComp[comp.label[tapNode[ci]!]!]! += demandOf(ci);
     let best = 0;
     for (let k = 1; k < comp.count; k++) if (demandByComp[k]! > demandByComp[best]!) best = k;
     const allowed = new Uint8Array(g.nodeCount);
     for (let v = 0; v < g.nodeCount; v++) if (comp.label[v] === best) allowed[v] = 1;
-    const inComp = connected.filter((c) => comp.label[c.node] === best);
-    const s = suggestPlant(g, inComp.map((c) => c.node), inComp.map((c) => demandOf(c.index)), allowed, { candidates: o.plantCandidates, router });
+    const inComp = [...connected.filter((ci) => comp.label[tapNode[ci]!] === best)];
+    const s = suggestPlant(g, inComp.map((ci) => tapNode[ci]!), inComp.map((ci) => demandOf(ci)), allowed, { candidates: o.plantCandidates, router });
     plants.push({ id: 'plant-1', x: g.x[s.node]!, y: g.y[s.node]!, type: 'suggested', node: s.node, serviceM: 0, tapX: g.x[s.node]!, tapY: g.y[s.node]!, suggested: true, outputKw: 0, outputCoolKw: 0, consumers: 0 });
   }
   // reachability from the plants
   const plantComps = new Set(plants.map((p) => comp.label[p.node]!));
-  let active = connected.filter((c) => {
-    if (plantComps.has(comp.label[c.node]!)) return true;
-    if (forcedIn.has(c.index)) unreachableForced(c.index, 'its road is not connected to a plant\'s road network');
-    dropped.push({ index: c.index, reason: 'unreachable', detail: 'on roads not connected to a plant' });
+  let active = connected.filter((ci) => {
+    if (plantComps.has(comp.label[tapNode[ci]!]!)) return true;
+    if (forcedIn.has(ci)) unreachableForced(ci, 'its road is not connected to a plant\'s road network');
+    dropped.push({ index: ci, reason: 'unreachable', detail: 'on roads not connected to a plant' });
     return false;
   });
   if (active.length === 0) {
@@ -414,35 +424,36 @@ export function planNetwork(
   const svcHeat = (k: number, serviceM: number): PipePair | undefined => (carriesHeat ? pair('heat', model.consumerHeatKw(k), serviceM) : undefined);
   const svcCold = (k: number, serviceM: number): PipePair | undefined => (carriesCold ? pair('cold', model.consumerCoolKw(k), serviceM) : undefined);
   const svcLoss = new Float64Array(consumers.length), svcGain = new Float64Array(consumers.length);
-  for (const c of active) {
-    svcLoss[c.index] = svcHeat(c.index, c.serviceM)?.mwhA ?? 0;
-    svcGain[c.index] = svcCold(c.index, c.serviceM)?.mwhA ?? 0;
+  for (const ci of active) {
+    svcLoss[ci] = svcHeat(ci, tapServiceM[ci]!)?.mwhA ?? 0;
+    svcGain[ci] = svcCold(ci, tapServiceM[ci]!)?.mwhA ?? 0;
   }
-  const ownLoads = (t: RootedTree): Float64Array => {
-    const own = new Float64Array(t.size * W);
-    for (const c of active) {
-      const i = t.indexOf[c.node]!;
+  // each round's loads in one buffer reused by the next (a city's tree has 1.5 million nodes x W columns)
+  const ownLoads = (t: RootedTree, arrays: ArraySource = FRESH): Float64Array => {
+    const own = arrays.f64('plan.own', t.size * W);
+    for (const ci of active) {
+      const i = t.indexOf[tapNode[ci]!]!;
       if (i < 0) continue;
-      model.add(own, i * W, c.index, 1);
-      own[i * W + AGG_SVC_LOSS] += svcLoss[c.index]!;
-      own[i * W + AGG_SVC_GAIN] += svcGain[c.index]!;
+      model.add(own, i * W, ci, 1);
+      own[i * W + AGG_SVC_LOSS] += svcLoss[ci]!;
+      own[i * W + AGG_SVC_GAIN] += svcGain[ci]!;
     }
     return own;
   };
   // the kept tree priced for the marginal-cost criterion (cost-route.ts): pipes at the DN of the design loads in force
-  const treeMarginal = (mc: MarginalPruning, t: RootedTree, ownL: Float64Array, rem: Uint8Array, act: { index: number; node: number; serviceM: number }[]) => {
+  const treeMarginal = (mc: MarginalPruning, t: RootedTree, ownL: Float64Array, rem: Uint8Array, act: Int32Array) => {
     const st = networkState(t, ownL, model, pipeLoss, rem);
-    const kept = act.filter((c) => !rem[t.indexOf[c.node]!]);
-    const br = branches(t, nodeLoads(t, kept, lc), rem);
+    const kept = act.filter((ci) => !rem[t.indexOf[tapNode[ci]!]!]);
+    const br = branches(t, nodeLoads(t, kept, tapNode, lc), rem);
     const pm: MarginalPipe[] = [];
     for (let i = 0; i < t.size; i++) {
       if (rem[i] || t.parent[i]! < 0) continue;
       const len = g.edgeLengthM[t.parentEdge[i]!]!;
       pm.push({ from: t.node[t.parent[i]!]!, to: t.node[i]!, length_m: len, DN: (carriesHeat ? pair('heat', st.designHeatKw[i]!, len)?.dn : undefined) ?? 0, branch: br.branchOf[i]! });
     }
-    const cm: MarginalConsumer[] = kept.map((c) => {
-      const i = t.indexOf[c.node]!;
-      return { id: consumers[c.index]!.id, branch: t.parent[i]! >= 0 ? br.branchOf[i]! : -1, heat_MWh: lc[c.index]!.heatMWh, peak_kW: lc[c.index]!.peakKw, service_m: c.serviceM };
+    const cm: MarginalConsumer[] = Array.from(kept, (ci) => {
+      const i = t.indexOf[tapNode[ci]!]!;
+      return { id: consumers[ci]!.id, branch: t.parent[i]! >= 0 ? br.branchOf[i]! : -1, heat_MWh: lc.heatMWh[ci]!, peak_kW: lc.peakKw[ci]!, service_m: tapServiceM[ci]! };
     });
     const marginal: BranchMarginal[] = branchMarginalCosts(pm, cm, mc.rates).branches;
     return { state: st, marginal, tops: br.list.map((b) => b.top) };
@@ -458,16 +469,17 @@ export function planNetwork(
   let removed!: Uint8Array;
   const cuts: CriteriaCut[] = [];
   const crit = { pruneBy: o.pruneBy, maxLossShare: o.maxLossShare, minKwPerM: o.minKwPerM, minMwhPerMA: o.minMwhPerMA, heat: carriesHeat, cold: carriesCold, rootCapacityKw: plants.map((p) => p.capacityKw) };
-  // the pruning's working arrays, reused by every round (scratch.ts)
-  const pruneScratch = new Scratch();
+  // the working arrays of the Steiner tree, the rooted tree, the loads and the pruning, reused by every round
+  // (scratch.ts): each round's arrays are dead when the next round takes them
+  const roundScratch = new Scratch();
   for (;;) {
     rounds++;
     progress(2, 6, `Steiner tree, round ${rounds}`);
-    const terminals = [...plantNodes, ...active.map((c) => c.node)];
+    const terminals = [...plantNodes, ...Array.from(active, (ci) => tapNode[ci]!)];
     const group = terminals.map((_, i) => (i < plantNodes.length ? 0 : i));
     isTerminal.fill(0);
     for (const v of terminals) isTerminal[v] = 1;
-    const st = steinerMehlhorn(g, terminals, { group, router });
+    const st = steinerMehlhorn(g, terminals, { group, router, scratch: roundScratch });
     let edges = st.edges;
     if (o.improve) {
       progress(3, 6, `key-path exchange, round ${rounds}`);
@@ -475,14 +487,14 @@ export function planNetwork(
       edges = imp.edges;
       exchanges += imp.exchanges;
     }
-    tree = rootTree(g, edges, plantNodes);
-    own = ownLoads(tree);
+    tree = rootTree(g, edges, plantNodes, roundScratch);
+    own = ownLoads(tree, roundScratch);
     if (rounds === 1) for (const e of edges) steinerBefore += g.edgeLengthM[e]!;
     progress(4, 6, `pruning, round ${rounds}`);
     // units holding a forced-in consumer are never cut
     const locked = new Uint8Array(tree.size);
-    for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !locked[i]; i = tree.parent[i]!) locked[i] = 1;
-    const pr = pruneNetwork(tree, own, model, pipeLoss, { ...crit, locked }, pruneScratch);
+    for (const ci of active) if (forcedIn.has(ci)) for (let i = tree.indexOf[tapNode[ci]!]!; i >= 0 && !locked[i]; i = tree.parent[i]!) locked[i] = 1;
+    const pr = pruneNetwork(tree, own, model, pipeLoss, { ...crit, locked }, roundScratch);
     removed = pr.removed;
     cuts.push(...pr.cuts);
     if (o.marginalCost?.prune && o.pruneBy.includes('marginal-cost')) {
@@ -495,13 +507,13 @@ export function planNetwork(
         removeSubtree(tree, top, removed, pr.reason, 'above-marginal-cost');
       }
     }
-    const cut = active.filter((c) => removed[tree.indexOf[c.node]!]);
+    const cut = active.filter((ci) => removed[tree.indexOf[tapNode[ci]!]!]);
     if (cut.length === 0) break;
-    for (const c of cut) {
-      const why = pr.reason[tree.indexOf[c.node]!]!;
-      dropped.push({ index: c.index, reason: why, detail: CUT_DETAIL[why] });
+    for (const ci of cut) {
+      const why = pr.reason[tree.indexOf[tapNode[ci]!]!]!;
+      dropped.push({ index: ci, reason: why, detail: CUT_DETAIL[why] });
     }
-    active = active.filter((c) => !removed[tree.indexOf[c.node]!]);
+    active = active.filter((ci) => !removed[tree.indexOf[tapNode[ci]!]!]);
     if (active.length === 0 || rounds >= o.maxRounds) break;
   }
   progress(5, 6, 'sizing pipes');
@@ -511,11 +523,11 @@ export function planNetwork(
   let aboveForced = 0;
   if (finalTm && forcedIn.size) {
     const lockedF = new Uint8Array(tree.size);
-    for (const c of active) if (forcedIn.has(c.index)) for (let i = tree.indexOf[c.node]!; i >= 0 && !lockedF[i]; i = tree.parent[i]!) lockedF[i] = 1;
+    for (const ci of active) if (forcedIn.has(ci)) for (let i = tree.indexOf[tapNode[ci]!]!; i >= 0 && !lockedF[i]; i = tree.parent[i]!) lockedF[i] = 1;
     aboveForced = finalTm.marginal.filter((b) => b.costPerMWh > o.marginalCost!.limitPerMWh && lockedF[finalTm.tops[b.branch]!]).length;
   }
   const state = networkState(tree, own, model, pipeLoss, removed);
-  const loads = nodeLoads(tree, active, lc);
+  const loads = nodeLoads(tree, active, tapNode, lc);
   const br = branches(tree, loads, removed);
   const branchList = br.list.map((b) => {
     const f = unitFigures(state, W, b.top, crit);
@@ -576,9 +588,10 @@ export function planNetwork(
   }
   if (overCapacityPipes) warnings.addMany('pipe-over-capacity', 'design load above the largest catalogue pipe within the limits (largest used)', overCapacityPipes);
   if (twinAboveCatalogue) warnings.addMany('twin-pipe-above-catalogue', 'twin pipes asked for, but the twin catalogue (modesto, METHODS.md 5) ends at DN200: laid as two single pipes with the EN 253 fit', twinAboveCatalogue);
-  const outConsumers: ConnectedConsumer[] = active.map((c) => {
-    const i = tree.indexOf[c.node]!;
-    return { index: c.index, node: c.node, serviceM: c.serviceM, tapX: c.tapX, tapY: c.tapY, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: svcHeat(c.index, c.serviceM), serviceCold: svcCold(c.index, c.serviceM), forced: forcedIn.has(c.index) };
+  const outConsumers: ConnectedConsumer[] = Array.from(active, (ci) => {
+    const node = tapNode[ci]!, serviceM = tapServiceM[ci]!;
+    const i = tree.indexOf[node]!;
+    return { index: ci, node, serviceM, tapX: conn.tapX[ci]!, tapY: conn.tapY[ci]!, branch: tree.parent[i]! >= 0 ? br.branchOf[i]! : -1, plant: rootOf[i]!, serviceHeat: svcHeat(ci, serviceM), serviceCold: svcCold(ci, serviceM), forced: forcedIn.has(ci) };
   });
   for (const c of outConsumers) for (const sp of [c.serviceHeat, c.serviceCold]) if (sp?.twin) twinPipes++;
   // totals per medium
@@ -592,7 +605,7 @@ export function planNetwork(
     for (const p of pipes) mains += m === 'heat' ? p.lossMWhA : (p.cold?.mwhA ?? 0);
     for (const c of outConsumers) {
       service += (m === 'heat' ? c.serviceHeat?.mwhA : c.serviceCold?.mwhA) ?? 0;
-      demand += m === 'heat' ? lc[c.index]!.heatMWh : lc[c.index]!.coolMWh;
+      demand += m === 'heat' ? lc.heatMWh[c.index]! : lc.coolMWh[c.index]!;
     }
     const pumps: PumpingResult[] = [];
     plants.forEach((p, k) => {
@@ -664,8 +677,8 @@ export function planNetwork(
       });
     }
   });
-  const connectedMWh = outConsumers.reduce((s, c) => s + lc[c.index]!.heatMWh, 0);
-  const connectedCoolMWh = outConsumers.reduce((s, c) => s + lc[c.index]!.coolMWh, 0);
+  const connectedMWh = outConsumers.reduce((s, c) => s + lc.heatMWh[c.index]!, 0);
+  const connectedCoolMWh = outConsumers.reduce((s, c) => s + lc.coolMWh[c.index]!, 0);
   const nConnected = outConsumers.length;
   const byReason: Partial<Record<DropReason, number>> = {};
   for (const d of dropped) byReason[d.reason] = (byReason[d.reason] ?? 0) + 1;
@@ -785,35 +798,17 @@ class Connections {
   }
 }
 
-/** A connected consumer: its index and a view of its tap (a city's million consumers are no million objects of numbers). */
-class Connection {
-  constructor(
-    readonly index: number,
-    private readonly t: Connections,
-  ) {}
-  get node(): number {
-    return this.t.node[this.index]!;
-  }
-  get serviceM(): number {
-    return this.t.serviceM[this.index]!;
-  }
-  get tapX(): number {
-    return this.t.tapX[this.index]!;
-  }
-  get tapY(): number {
-    return this.t.tapY[this.index]!;
-  }
-}
-function nodeLoads(t: RootedTree, active: { index: number; node: number }[], consumers: LoadConsumer[]): NodeLoads {
+/** Per tree node, the count, heat and peaks of the consumers `active` (indices) tapped there. */
+function nodeLoads(t: RootedTree, active: Int32Array, tapNode: Int32Array, loads: LoadColumns): NodeLoads {
   const count = new Float64Array(t.size);
   const heatMWh = new Float64Array(t.size);
   const peakKw = new Float64Array(t.size);
-  for (const c of active) {
-    const i = t.indexOf[c.node]!;
+  for (const ci of active) {
+    const i = t.indexOf[tapNode[ci]!]!;
     if (i < 0) continue;
     count[i]!++;
-    heatMWh[i]! += consumers[c.index]!.heatMWh;
-    peakKw[i]! += consumers[c.index]!.peakKw;
+    heatMWh[i]! += loads.heatMWh[ci]!;
+    peakKw[i]! += loads.peakKw[ci]!;
   }
   return { count, heatMWh, peakKw };
 }

@@ -11,6 +11,7 @@
  */
 import type { CsrGraph } from './csr.js';
 import { Router } from './dijkstra.js';
+import { FRESH, type ArraySource } from './scratch.js';
 
 export interface SteinerResult {
   /** edge ids of the tree (forest when there are several grouped roots) */
@@ -23,8 +24,9 @@ export interface SteinerResult {
 /** Union-find over 0..n-1 with path halving. */
 export class UnionFind {
   readonly parent: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n);
+  /** `parent`: n entries to use (a Scratch's), else allocated */
+  constructor(n: number, parent?: Int32Array) {
+    this.parent = parent ?? new Int32Array(n);
     for (let i = 0; i < n; i++) this.parent[i] = i;
   }
   find(a: number): number {
@@ -49,8 +51,10 @@ export class UnionFind {
  * sharing a label are pre-connected (plants). Terminals not reachable from the first terminal's component are listed
  * in `unreachable` and left out.
  */
-export function steinerMehlhorn(g: CsrGraph, terminals: ArrayLike<number>, opts: { group?: ArrayLike<number>; router?: Router } = {}): SteinerResult {
+export function steinerMehlhorn(g: CsrGraph, terminals: ArrayLike<number>, opts: { group?: ArrayLike<number>; router?: Router; scratch?: ArraySource } = {}): SteinerResult {
   const router = opts.router ?? new Router(g);
+  // working arrays over the graph: reused from call to call where a scratch is given (scratch.ts)
+  const arrays = opts.scratch ?? FRESH;
   const t = terminals.length;
   if (t === 0) return { edges: new Uint32Array(0), lengthM: 0, unreachable: [] };
   const sourceIndex = new Int32Array(t);
@@ -71,13 +75,13 @@ export function steinerMehlhorn(g: CsrGraph, terminals: ArrayLike<number>, opts:
     const sv = source[g.edgeTo[e]!]!;
     if (su >= 0 && sv >= 0 && su !== sv) cand.push(e);
   }
-  const w = new Float64Array(g.edgeCount);
+  const w = arrays.f64('steiner.w', g.edgeCount);
   for (const e of cand) w[e] = dist[g.edgeFrom[e]!]! + g.edgeLengthM[e]! + dist[g.edgeTo[e]!]!;
   const order = Uint32Array.from(cand).sort((a, b) => w[a]! - w[b]!);
   let labels = 0;
   for (let i = 0; i < t; i++) labels = Math.max(labels, sourceIndex[i]! + 1);
-  const uf = new UnionFind(labels);
-  const mark = new Uint8Array(g.edgeCount);
+  const uf = new UnionFind(labels, arrays.i32('steiner.uf', labels));
+  const mark = arrays.u8('steiner.mark', g.edgeCount);
   const walk = (v: number): void => {
     while (predEdge[v]! >= 0) {
       const e = predEdge[v]!;
@@ -95,14 +99,14 @@ export function steinerMehlhorn(g: CsrGraph, terminals: ArrayLike<number>, opts:
   // the terminals connected to the first one (by label)
   const root = uf.find(sourceIndex[0]!);
   const unreachable: number[] = [];
-  const isTerminal = new Uint8Array(g.nodeCount);
+  const isTerminal = arrays.u8('steiner.terminal', g.nodeCount);
   for (let i = 0; i < t; i++) {
     if (source[terminals[i]!]! < 0 || uf.find(sourceIndex[i]!) !== root) unreachable.push(terminals[i]!);
     else isTerminal[terminals[i]!] = 1;
   }
   const marked: number[] = [];
   for (let e = 0; e < g.edgeCount; e++) if (mark[e]) marked.push(e);
-  const edges = mstAndPrune(g, marked, isTerminal, terminals, opts.group);
+  const edges = mstAndPrune(g, marked, isTerminal, terminals, opts.group, opts.scratch);
   let lengthM = 0;
   for (const e of edges) lengthM += g.edgeLengthM[e]!;
   return { edges, lengthM, unreachable };
@@ -118,9 +122,10 @@ export function mstAndPrune(
   isTerminal: Uint8Array,
   terminals?: ArrayLike<number>,
   group?: ArrayLike<number>,
+  scratch?: ArraySource,
 ): Uint32Array {
   const sorted = Uint32Array.from(edgeIds).sort((a, b) => g.edgeLengthM[a]! - g.edgeLengthM[b]!);
-  const uf = new UnionFind(g.nodeCount);
+  const uf = new UnionFind(g.nodeCount, scratch?.i32('mst.uf', g.nodeCount));
   if (terminals && group) {
     const first = new Map<number, number>();
     for (let i = 0; i < terminals.length; i++) {
@@ -131,13 +136,14 @@ export function mstAndPrune(
   }
   const keep: number[] = [];
   for (const e of sorted) if (uf.union(g.edgeFrom[e]!, g.edgeTo[e]!)) keep.push(e);
-  return pruneLeaves(g, keep, isTerminal);
+  return pruneLeaves(g, keep, isTerminal, scratch);
 }
 
-/** Remove non-terminal leaves (repeatedly) from the forest `edgeIds`. */
-export function pruneLeaves(g: CsrGraph, edgeIds: number[], isTerminal: Uint8Array): Uint32Array {
-  const inTree = new Uint8Array(g.edgeCount);
-  const deg = new Int32Array(g.nodeCount);
+/** Remove non-terminal leaves (repeatedly) from the forest `edgeIds`; working arrays from `scratch` where given. */
+export function pruneLeaves(g: CsrGraph, edgeIds: number[], isTerminal: Uint8Array, scratch?: ArraySource): Uint32Array {
+  const arrays = scratch ?? FRESH;
+  const inTree = arrays.u8('leaves.inTree', g.edgeCount);
+  const deg = arrays.i32('leaves.deg', g.nodeCount);
   for (const e of edgeIds) {
     inTree[e] = 1;
     deg[g.edgeFrom[e]!]!++;

@@ -3,7 +3,7 @@
  * arrays per graph and the pruning per route call, so that a city's rounds do not allocate them again (each large
  * typed-array allocation is answered by a full collection of a heap holding a million consumers). Reused buffers give
  * the results fresh ones give: the exchange's trees edge for edge on one graph with terminal sets of growing and
- * shrinking size, and the pruning's cuts, figures and state over trees of different sizes one after the other.
+ * shrinking size, Mehlhorn's trees likewise, and the pruning's cuts, figures and state over trees of different sizes one after the other.
  */
 import { describe, expect, it } from 'vitest';
 import { pruneNetwork } from '../../engine/network/prune-fast.js';
@@ -26,6 +26,31 @@ describe('Scratch', () => {
     expect(c.length).toBe(40);
     expect(c.every((v) => v === Infinity)).toBe(true);
     expect(s.i32('b', 3, -1)).toEqual(Int32Array.from([-1, -1, -1]));
+  });
+});
+
+describe('Steiner tree with one scratch, call after call', () => {
+  it('gives the trees of fresh calls, edge for edge, with terminal sets growing and shrinking and graphs of other sizes', () => {
+    const r = rng(11);
+    const s = new Scratch();
+    let edges = 0;
+    for (let k = 0; k < 40; k++) {
+      // a new graph every fourth call: the scratch's buffers are then longer or shorter than it
+      const n = 120 + Math.floor(r() * 400);
+      const g = randomGraph(n, Math.floor(n * (0.5 + r())), r);
+      for (const want of [30, 6, 70, 15]) {
+        const T: number[] = [];
+        while (T.length < Math.min(want, n)) T.push(Math.floor(r() * n)); // repeats: two buildings on one tap
+        const group = T.map((_, i) => (i < 2 ? 0 : i)); // two plants, pre-joined
+        const reused = steinerMehlhorn(g, T, { group, scratch: s });
+        const fresh = steinerMehlhorn(g, T, { group });
+        expect([...reused.edges]).toEqual([...fresh.edges]);
+        expect(reused.lengthM).toBe(fresh.lengthM);
+        expect(reused.unreachable).toEqual(fresh.unreachable);
+        edges += reused.edges.length;
+      }
+    }
+    expect(edges).toBeGreaterThan(1000);
   });
 });
 
