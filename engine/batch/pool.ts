@@ -3,23 +3,12 @@
  * uncaught error, out of memory under its resource limit) is replaced and its task retried up to `retries` times.
  * Its own pool rather than piscina because the batch needs to know which task a dead worker was running, to count
  * attempts per task and to receive per-stage progress messages while a task runs.
- * Workers run the compiled worker, or from the sources the TypeScript through tsx.
+ * Workers run the compiled worker, or from the sources the TypeScript through tsx (engine/util/thread.ts).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { heatplanWorker } from '../util/thread.js';
 import type { StageName } from './stages.js';
 import type { Task, WorkerMessage } from './worker.js';
-
-// compiled (dist/batch/pool.js): the worker is plain JavaScript; from the sources it loads through tsx, registered
-// inside the thread (the main thread's loader hooks do not carry over)
-const COMPILED = import.meta.url.endsWith('.js');
-const ENTRY = new URL(COMPILED ? './worker.js' : './worker.ts', import.meta.url).href;
-const TSX_API = COMPILED ? null : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-const BOOT = `const { workerData } = require('node:worker_threads');
-(workerData.tsx ? import(workerData.tsx).then((m) => m.register()) : Promise.resolve())
-  .then(() => import(workerData.entry))
-  .catch((e) => { console.error(e); process.exit(70); });`;
 
 /**
  * Smallest V8 heap a worker may be given, MB (the minimum of `batch --worker-memory`). Measured with heatplan 0.1 on
@@ -100,12 +89,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOT, {
-      eval: true,
-      workerData: { tsx: TSX_API, entry: ENTRY },
+    // compiled, the worker is dist/batch/worker.js; from the sources worker.ts through tsx (engine/util/thread.ts)
+    const worker = heatplanWorker(import.meta.url, './worker', undefined, {
       resourceLimits: this.o.maxOldGenerationMb ? { maxOldGenerationSizeMb: this.o.maxOldGenerationMb } : undefined,
-      stderr: false,
-      stdout: false,
     });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (m: WorkerMessage) => {

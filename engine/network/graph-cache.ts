@@ -16,14 +16,17 @@
  * each starting at a multiple of 8 bytes so that they are read as typed-array views on the file's buffer, no copy.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Crs } from '../crs/index.js';
 import { readRoads, type RoadsRead } from '../io/roads.js';
 import { writeOutputAtomic } from '../io/write.js';
 import { FILES } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
+import { heatplanWorker } from '../util/thread.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
 import { buildCsr, type CsrGraph } from './csr.js';
 import { buildRoadGraph, compileRoadGraph, type RoadGraph } from './road-graph.js';
@@ -67,6 +70,8 @@ export interface CachedRoadGraph {
   origin: RoadGraphOrigin;
   /** the cache file */
   file: string;
+  /** whether the graph was read and built in a worker thread (startRoadGraph) */
+  thread: boolean;
 }
 
 interface Section {
@@ -244,6 +249,52 @@ export function decodeRoadGraph(buf: Buffer): { header: Header; roadGraph: Compi
   return { header, roadGraph: { csr, edgeWay, stats: header.stats } };
 }
 
+/** What the route stage reports of the roads file, from what readRoads returns. */
+export function roadsFacts(read: RoadsRead): RoadsFacts {
+  return {
+    format: read.format, ...(read.layer !== undefined ? { layer: read.layer } : {}), sourceCrs: { code: read.sourceCrs.code },
+    crsAssumed: read.crsAssumed, bbox: read.bbox, excludedByClass: read.excludedByClass,
+  };
+}
+
+/**
+ * Read the roads and build the graph (no cache), the warnings of both into `warnings`; `check` is called on the
+ * roads' facts between the read and the (longer) build. The one build the stage and the worker thread both run.
+ */
+export async function buildRoadGraphOf(src: RoadGraphSource, warnings: Warnings, onProgress?: ProgressFn, check?: (roads: RoadsFacts) => void): Promise<{ roads: RoadsFacts; roadGraph: CompiledRoadGraph }> {
+  const read = await readRoads(src.roads, { crs: src.crs, roadsCrs: src.roadsCrs, layer: src.layer, include: src.include, exclude: src.exclude, warnings, onProgress });
+  const roads = roadsFacts(read);
+  check?.(roads);
+  const { graph: _graph, ...roadGraph } = buildRoadGraph(read.lines, { snapM: src.snapM, crossings: src.crossings, warnings, file: src.roads });
+  return { roads, roadGraph };
+}
+
+/**
+ * Roads files at least this large are read and built in a worker thread while the route stage reads the buildings
+ * (startRoadGraph, `thread: 'auto'`), on a machine with two cores or more. heatplan's own threshold, not a figure of
+ * any method: a worker costs about 0.1 s to start compiled (0.4 s from the sources) and a copy of the graph's arrays
+ * is never made (they are moved), so below a few MB, where the build takes well under a second, it does not pay.
+ */
+export const ROAD_GRAPH_THREAD_MIN_BYTES = 8 << 20;
+
+/** Whether the road graph is built in a worker thread: when large enough on a multi-core machine, always, never. */
+export type RoadGraphThread = 'auto' | 'always' | 'never';
+
+/** A road graph under way (startRoadGraph): `finish` gives it, `cancel` stops a worker building it. */
+export interface RoadGraphStart {
+  /** The graph; `check` runs on the roads' facts before anything is cached (throws to stop: no cache file then). */
+  finish(check?: (roads: RoadsFacts) => void): Promise<CachedRoadGraph>;
+  /** Stop the worker thread, if one runs (the stage failed before it needed the graph). */
+  cancel(): Promise<void>;
+}
+
+/** What the worker thread posts (engine/network/graph-worker.ts). */
+export type RoadGraphWorkerMessage =
+  | { type: 'progress'; done: number; total: number; label?: string }
+  | { type: 'done'; roads: RoadsFacts; roadGraph: CompiledRoadGraph; warnings: WarningSummary[] }
+  | { type: 'error'; message: string };
+
+
 /**
  * The compiled road graph of `src` for the run folder `run`: from its cache file when that was made from the same
  * roads file and options, else read and built (readRoads + buildRoadGraph) and cached. The warnings of the read and
@@ -255,45 +306,116 @@ export async function cachedRoadGraph(
   src: RoadGraphSource,
   o: { warnings: Warnings; onProgress?: ProgressFn; /** checks the roads before the graph is built or reused (throws to stop) */ check?: (roads: RoadsFacts) => void },
 ): Promise<CachedRoadGraph> {
+  return startRoadGraph(run, src, { ...o, thread: 'never' }).finish(o.check);
+}
+
+/**
+ * cachedRoadGraph begun now and finished later, so that the stage can read its buildings meanwhile: the cache key is
+ * hashed and the cache file read at once (asynchronous I/O), and where the graph must be built and `thread` allows,
+ * it is read and built in a worker thread (engine/network/graph-worker.ts; its arrays are moved back, not copied).
+ * The result is the same graph, warnings and cache file as cachedRoadGraph's, counted in the same order when
+ * `finish` is called; a worker that fails (bad roads, out of memory) is not trusted with the error: the build then
+ * runs again in this thread, which reports it as cachedRoadGraph does. Without a worker the read and the build run
+ * in `finish`, `check` between them, as before.
+ */
+export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings: Warnings; onProgress?: ProgressFn; thread?: RoadGraphThread }): RoadGraphStart {
   const file = join(run, FILES.roadGraph);
-  // a roads path that is missing or no file is readRoads' error to report (named as it names it)
-  const key = await cacheKey(src).catch(() => undefined);
-  let origin: RoadGraphOrigin = 'built';
-  if (key && existsSync(file)) {
-    origin = 'rebuilt';
-    try {
-      const buf = await readFile(file);
-      const { header } = readHeader(buf);
-      if (sameKey(header.key, key)) {
-        const { roadGraph } = decodeRoadGraph(buf);
-        for (const w of header.warnings ?? []) replay(o.warnings, w);
-        o.check?.(header.roads);
-        o.onProgress?.(1, 1, `road graph from cache (${FILES.roadGraph})`);
-        return { roads: header.roads, roadGraph, origin: 'reused', file };
+  let worker: Worker | undefined;
+  /** what the cache lookup found, said (warning, progress) only in `finish`, in the order cachedRoadGraph said it */
+  const said: ((w: Warnings) => void)[] = [];
+  type Built = { roads: RoadsFacts; roadGraph: CompiledRoadGraph; warnings: WarningSummary[] } | { failed: string };
+  // whether a worker may build it: decided at once (a stat), so that with no cache file the worker starts before
+  // the cache key is hashed (a stream over the roads file that the buildings' read in this thread slows down)
+  const mode = o.thread ?? 'auto';
+  const threaded = mode === 'always' || (mode === 'auto' && availableParallelism() >= 2 && (statSync(src.roads, { throwIfNoEntry: false })?.size ?? 0) >= ROAD_GRAPH_THREAD_MIN_BYTES);
+  const hadCache = existsSync(file);
+  const early = threaded && !hadCache ? inWorker() : undefined;
+  const prep = (async (): Promise<{ key?: Record<string, unknown>; origin: RoadGraphOrigin; cached?: { buf: Buffer; header: Header }; built?: Promise<Built> }> => {
+    // a roads path that is missing or no file is readRoads' error to report (named as it names it)
+    const key = await cacheKey(src).catch(() => undefined);
+    let origin: RoadGraphOrigin = 'built';
+    if (key && hadCache) {
+      origin = 'rebuilt';
+      try {
+        const buf = await readFile(file);
+        const { header } = readHeader(buf);
+        if (sameKey(header.key, key)) return { key, origin, cached: { buf, header } };
+        said.push(() => o.onProgress?.(0, 1, `road graph cache is for other roads or options: rebuilding ${FILES.roadGraph}`));
+      } catch (e) {
+        if (!(e instanceof CacheUnusable)) throw e;
+        const message = e.message;
+        if (e.corrupt) said.push((w) => w.add('road-graph-cache-corrupt', `the run's road-graph cache could not be used and was rebuilt`, { file, message }));
       }
-      o.onProgress?.(0, 1, `road graph cache is for other roads or options: rebuilding ${FILES.roadGraph}`);
-    } catch (e) {
-      if (!(e instanceof CacheUnusable)) throw e;
-      if (e.corrupt) o.warnings.add('road-graph-cache-corrupt', `the run's road-graph cache could not be used and was rebuilt`, { file, message: e.message });
     }
+    return { key, origin, built: early ?? (threaded ? inWorker() : undefined) };
+  })();
+  prep.catch(() => {}); // rejected when the lookup fails; reported by finish, which awaits it
+  function inWorker(): Promise<Built> {
+    // the source as it is: a Crs is plain data (code, proj4, axis order), cloned into the thread
+    const data: RoadGraphSource = { ...src };
+    return new Promise<Built>((resolve) => {
+      let w: Worker;
+      try {
+        w = worker = heatplanWorker(import.meta.url, './graph-worker', data);
+      } catch (e) {
+        return resolve({ failed: `no worker thread: ${(e as Error).message}` }); // built in finish
+      }
+      let result: Built | undefined;
+      let why = '';
+      w.on('message', (m: RoadGraphWorkerMessage) => {
+        if (m.type === 'progress') o.onProgress?.(m.done, m.total, m.label);
+        else if (m.type === 'done') result = m;
+        else why = m.message;
+      });
+      w.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
+      w.on('exit', (code) => {
+        worker = undefined;
+        resolve(result ?? { failed: why || `the worker thread stopped (exit code ${code})` });
+      });
+    });
   }
-  const local = new Warnings();
-  const read = await readRoads(src.roads, { crs: src.crs, roadsCrs: src.roadsCrs, layer: src.layer, include: src.include, exclude: src.exclude, warnings: local, onProgress: o.onProgress });
-  const roads: RoadsFacts = {
-    format: read.format, ...(read.layer !== undefined ? { layer: read.layer } : {}), sourceCrs: { code: read.sourceCrs.code },
-    crsAssumed: read.crsAssumed, bbox: read.bbox, excludedByClass: read.excludedByClass,
+  return {
+    async finish(check) {
+      const { key, origin, cached, built } = await prep;
+      if (cached) {
+        try {
+          const { roadGraph } = decodeRoadGraph(cached.buf);
+          for (const w of cached.header.warnings ?? []) replay(o.warnings, w);
+          check?.(cached.header.roads);
+          o.onProgress?.(1, 1, `road graph from cache (${FILES.roadGraph})`);
+          return { roads: cached.header.roads, roadGraph, origin: 'reused', file, thread: false };
+        } catch (e) {
+          if (!(e instanceof CacheUnusable)) throw e;
+          if (e.corrupt) o.warnings.add('road-graph-cache-corrupt', `the run's road-graph cache could not be used and was rebuilt`, { file, message: e.message });
+        }
+      }
+      for (const say of said) say(o.warnings);
+      const fromWorker = built ? await built : undefined;
+      let roads: RoadsFacts, roadGraph: CompiledRoadGraph, warnings: WarningSummary[];
+      if (fromWorker && !('failed' in fromWorker)) {
+        ({ roads, roadGraph, warnings } = fromWorker);
+        check?.(roads);
+        for (const w of warnings) replay(o.warnings, w);
+      } else {
+        // no worker, or one that failed: here, where bad roads give their error as they always have
+        const local = new Warnings();
+        ({ roads, roadGraph } = await buildRoadGraphOf(src, local, o.onProgress, check));
+        warnings = local.list();
+        o.warnings.merge(local);
+        // the roads were good after all (the worker ran out of memory, say): counted, as it cost the time twice
+        if (fromWorker) o.warnings.add('road-graph-thread-failed', 'the road graph could not be built in a worker thread and was built again in the main thread', { file: src.roads, message: fromWorker.failed });
+      }
+      if (key) try {
+        await writeOutputAtomic(file, encodeRoadGraph(key, roads, roadGraph, warnings));
+      } catch (e) {
+        o.warnings.add('road-graph-cache-not-written', 'the road graph could not be cached in the run folder (the next route call builds it again)', { file, message: (e as Error).message });
+      }
+      return { roads, roadGraph, origin: cached ? 'rebuilt' : origin, file, thread: !!fromWorker && !('failed' in fromWorker) };
+    },
+    async cancel() {
+      await worker?.terminate();
+    },
   };
-  // checked before the (longer) build, and before anything is cached: an error leaves no cache file of bad input
-  o.check?.(roads);
-  const { graph: _graph, ...roadGraph } = buildRoadGraph(read.lines, { snapM: src.snapM, crossings: src.crossings, warnings: local, file: src.roads });
-  const warnings = local.list();
-  o.warnings.merge(local);
-  if (key) try {
-    await writeOutputAtomic(file, encodeRoadGraph(key, roads, roadGraph, warnings));
-  } catch (e) {
-    o.warnings.add('road-graph-cache-not-written', 'the road graph could not be cached in the run folder (the next route call builds it again)', { file, message: (e as Error).message });
-  }
-  return { roads, roadGraph, origin, file };
 }
 
 /** Count a cached warning again as the read and the build counted it: its examples one by one, then the rest. */

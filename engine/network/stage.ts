@@ -19,7 +19,7 @@ import { plantFromPotential, plantsFromPotential } from './plant-from-potential.
 import { clusterCandidates, planBestSite, PLANT_CHOICE, PLANT_CHOICE_LCOH, type CandidateOutcome, type PlantCandidate } from './plant-sites.js';
 import { LCOH_DEFINITION, type LcohPricing, type MarginalPruning } from './cost-route.js';
 import { readPlantsFile } from './plants.js';
-import { cachedRoadGraph, type CompiledRoadGraph, type RoadsFacts } from './graph-cache.js';
+import { startRoadGraph, type CompiledRoadGraph, type RoadGraphThread, type RoadsFacts } from './graph-cache.js';
 import { parseSupplyCurve } from './medium.js';
 import { FILES, type NetworkProperties, type RouteSummary } from '../run/contract.js';
 
@@ -60,6 +60,12 @@ export interface RouteStageOptions {
   marginalCost?: MarginalPruning;
   lcohChoice?: LcohPricing;
   onProgress?: ProgressFn;
+  /**
+   * Whether the road graph is read and built in a worker thread while the buildings are read: 'auto' (default) for
+   * a roads file of ROAD_GRAPH_THREAD_MIN_BYTES or more on a machine with two cores or more, 'always', 'never'. The
+   * graph, warnings and outputs are the same either way.
+   */
+  roadGraphThread?: RoadGraphThread;
 }
 
 export interface RouteStageResult {
@@ -203,8 +209,22 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
   const crs = parseCrs(manifestCrs.code);
   if (crs.geographic) throw new CrsError('route-geographic-crs', 'the run\'s working CRS is geographic; routing needs metres', { file: o.run, value: crs.code });
   const warnings = new Warnings();
-  const consumers = await readRunConsumers(o.run, crs, warnings, o.consumers ?? 'buildings');
-  if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, FILES.buildings) });
+  // read and built once per run: reused from the run's road-graph.bin when made from the same roads file and options;
+  // a large roads file is read and built in a worker thread while this one reads the buildings (graph-cache.ts)
+  const graphWarnings = new Warnings();
+  const pendingGraph = startRoadGraph(
+    o.run,
+    { roads: o.roads, crs, roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined, layer: o.roadsLayer, include: o.roadClasses, exclude: o.excludeRoadClasses, snapM: o.snapM, crossings: o.crossings },
+    { warnings: graphWarnings, onProgress: o.onProgress, thread: o.roadGraphThread },
+  );
+  let consumers: ConsumerRow[];
+  try {
+    consumers = await readRunConsumers(o.run, crs, warnings, o.consumers ?? 'buildings');
+    if (consumers.length === 0) throw new InputError('route-no-demand', 'the run has no buildings', { file: join(o.run, FILES.buildings) });
+  } catch (e) {
+    await pendingGraph.cancel();
+    throw e;
+  }
   // roads and buildings must overlap in the working CRS, else one of them is in another CRS (or another place)
   let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
   for (const c of consumers) {
@@ -225,12 +245,9 @@ export async function runRouteStage(o: RouteStageOptions, manifestCrs: { code: s
       });
     }
   };
-  // read and built once per run: reused from the run's road-graph.bin when made from the same roads file and options
-  const { roads, roadGraph, origin: graphCache } = await cachedRoadGraph(
-    o.run,
-    { roads: o.roads, crs, roadsCrs: o.roadsCrs ? parseCrs(o.roadsCrs) : undefined, layer: o.roadsLayer, include: o.roadClasses, exclude: o.excludeRoadClasses, snapM: o.snapM, crossings: o.crossings },
-    { warnings, onProgress: o.onProgress, check: overlap },
-  );
+  const { roads, roadGraph, origin: graphCache } = await pendingGraph.finish(overlap);
+  // the roads' warnings after the buildings', as when the two were read one after the other
+  warnings.merge(graphWarnings);
   let plants: PlantInput[] | undefined;
   if ([o.plant?.length, o.plantsFile, o.plantFromPotential].filter(Boolean).length > 1)
     throw new UsageError('route-plants-twice', 'give one of --plant, --plants or --plant-from-potential');
