@@ -5,13 +5,14 @@
  * exports are written atomically beside it.
  */
 import { rename, writeFile } from 'node:fs/promises';
-import { parseCrs, transformer, WGS84 } from '../crs/index.js';
+import { parseCrs } from '../crs/index.js';
 import { writeFeatureCollection } from '../io/geojson-stream.js';
 import { describeInputs, RunTransaction, withRun } from '../io/run-folder.js';
 import type { OptionsOf } from '../stages/fields.js';
 import type { routeFields } from '../stages/route.js';
 import type { StageContext } from '../stages/types.js';
-import { edgeListCsv, writeNetworkFgb, writeRoadsGeojson } from './geojson.js';
+import { edgeListCsv, writeNetworkFgb } from './geojson.js';
+import { startRoadsGeojson } from './roads-write.js';
 import { DEFAULT_COLD_SIZING, DEFAULT_INSULATION, DEFAULT_SIZING } from './sizing.js';
 import type { Criterion } from './criteria.js';
 import { DEFAULT_PUMPING } from './pumping.js';
@@ -105,17 +106,25 @@ export async function runRoute(runDir: string, o: RouteOptions, ctx: StageContex
     }
     // network.geojson, streamed, for small networks, then network.fgb always (feature by feature; GDAL and QGIS open
     // it): the .fgb last, so that a twin changed later is newer than it (engine/run/read.ts runFile)
-    const twin = geojsonTwin(o.geojson, r.geojson.features.length, o.geojsonMaxFeatures);
-    if (twin.write) await writeFeatureCollection(tx.path(FILES.network), r.geojson);
-    else {
-      tx.remove(FILES.network);
-      ctx.note?.(`${FILES.network} not written (${twin.reason}); ${FILES.networkFgb} holds the network`);
+    // the noded road graph the network was routed on, for the viewer's road layer: a city's in a worker thread
+    // while this one writes the network (roads-write.ts)
+    const roadsWrite = startRoadsGeojson(tx.path(FILES.roads), r.result.graph, parseCrs(tx.manifest.crs!.code), { warnings: r.warnings });
+    try {
+      const twin = geojsonTwin(o.geojson, r.geojson.features.length, o.geojsonMaxFeatures);
+      if (twin.write) await writeFeatureCollection(tx.path(FILES.network), r.geojson);
+      else {
+        tx.remove(FILES.network);
+        ctx.note?.(`${FILES.network} not written (${twin.reason}); ${FILES.networkFgb} holds the network`);
+      }
+      await writeNetworkFgb(tx.path(FILES.networkFgb), r.geojson);
+      r.summary.layers = { network: { fgb: FILES.networkFgb, features: r.geojson.features.length, geojson: twin.write ? FILES.network : null, geojsonReason: twin.reason } };
+    } catch (e) {
+      await roadsWrite.cancel();
+      throw e;
     }
-    await writeNetworkFgb(tx.path(FILES.networkFgb), r.geojson);
-    r.summary.layers = { network: { fgb: FILES.networkFgb, features: r.geojson.features.length, geojson: twin.write ? FILES.network : null, geojsonReason: twin.reason } };
-    // the noded road graph the network was routed on, for the viewer's road layer
-    const toWgs = transformer(parseCrs(tx.manifest.crs!.code), WGS84);
-    await writeRoadsGeojson(tx.path(FILES.roads), r.result.graph, toWgs);
+    const warned = r.warnings.count();
+    await roadsWrite.finish();
+    if (r.warnings.count() !== warned) r.summary.warnings = r.warnings.counts();
     tx.addInputs(await describeInputs([o.roads!, ...(o.plants ? [o.plants] : []), ...(o.plantCandidates ? [o.plantCandidates] : []), ...(o.weather ? [o.weather] : [])], 'route'));
     tx.setStage('route', r.summary);
     if (o.exportGraph) await writeAtomic(o.exportGraph, edgeListCsv(r.result.graph));
