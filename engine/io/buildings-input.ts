@@ -4,14 +4,18 @@
  * engine/io/plateau.ts), OSM PBF, shapefile and GeoJSON into one lon/lat building table.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
 import { checkLonLatTable, dropImplausibleFootprints } from '../buildings/geometry.js';
-import { BuildingTableBuilder, type BuildingTable } from '../buildings/table.js';
-import { lookupEpsg } from '../crs/index.js';
+import { BuildingTableBuilder, concatTables, type BuildingTable } from '../buildings/table.js';
+import { lookupEpsg, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import type { InputRecord } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
-import { Warnings } from '../util/warnings.js';
+import { heatplanWorker } from '../util/thread.js';
+import { Warnings, type WarningSummary } from '../util/warnings.js';
+import type { BuildingsWorkerData, BuildingsWorkerMessage } from './buildings-worker.js';
 import { readCityGmlBuildings } from './citygml/buildings.js';
 import { describeLayer, forEachLayerFile, moveWarnings, openPlateauZip, plateauFolder, plateauNote, requireLayer, type PlateauLayout } from './plateau.js';
 import { describeInputs } from './run-folder.js';
@@ -31,6 +35,68 @@ export interface BuildingInputOptions {
   /** CRS of shapefile/GeoJSON inputs: wins over a .prj or crs member, needed for a shapefile without .prj (engine/io/vector.ts). */
   sourceCrs?: string;
   onProgress?: ProgressFn;
+  /**
+   * Whether the last shapefile/GeoJSON inputs are read in a worker thread while this one reads the rest: 'auto'
+   * (default: BUILDINGS_THREAD_MIN_BYTES of them or more, two files or more, two cores or more, from the main thread
+   * only), 'always' (two files or more), 'never'. The table and the warnings are the same either way.
+   */
+  thread?: 'auto' | 'always' | 'never';
+}
+
+/**
+ * Shapefile/GeoJSON inputs of at least this many bytes in all are read by two threads (readBuildingInputs, `thread:
+ * 'auto'`). heatplan's own threshold: a worker thread takes tens of milliseconds to start and the tables are joined
+ * by a copy (about 0.1 s a million vertices); 32 MiB of GeoJSON (about 60,000 PLATEAU footprints) take about 1 s to
+ * read.
+ */
+export const BUILDINGS_THREAD_MIN_BYTES = 32 << 20;
+
+/** Bytes of one input as read: a shapefile's .shp and .dbf, else the file. */
+function inputBytes(path: string): number {
+  const size = (p: string) => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+  return extname(path).toLowerCase() === '.shp' ? size(path) + size(path.slice(0, -4) + '.dbf') + size(path.slice(0, -4) + '.DBF') : size(path);
+}
+
+/**
+ * The shapefile/GeoJSON inputs at the end of `sources` read in a worker thread (buildings-worker.ts), about half of
+ * all input bytes, started now; `from` is the first of them. Undefined where `opts.thread` says no, or where there is
+ * nothing to split.
+ */
+function tailInThread(sources: BuildingSource[], crs: Crs, opts: BuildingInputOptions): { from: number; result: Promise<{ table: BuildingTable; warnings: WarningSummary[] } | { failed: string }>; cancel(): Promise<void> } | undefined {
+  const mode = opts.thread ?? 'auto';
+  if (mode === 'never' || (mode === 'auto' && (!isMainThread || availableParallelism() < 2))) return undefined;
+  // a balance, not a measure: a folder of tiles counts as its entry's size (the worker then takes less than half)
+  const bytes = sources.map((s) => inputBytes(s.input));
+  const total = bytes.reduce((a, b) => a + b, 0);
+  let vectorBytes = 0;
+  for (let i = 0; i < sources.length; i++) if (sources[i]!.format === 'shapefile' || sources[i]!.format === 'geojson') vectorBytes += bytes[i]!;
+  if (mode === 'auto' && vectorBytes < BUILDINGS_THREAD_MIN_BYTES) return undefined;
+  // the tail of vector files (those read last, in order) up to half of all bytes; the main thread keeps at least one file
+  let from = sources.length, tail = 0;
+  while (from > 1 && (sources[from - 1]!.format === 'shapefile' || sources[from - 1]!.format === 'geojson') && tail + bytes[from - 1]! <= total / 2) tail += bytes[--from]!;
+  if (from === sources.length || from === 0) return undefined;
+  const data: BuildingsWorkerData = { files: sources.slice(from).map((s) => s.input), crs, mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, sourceCrs: opts.sourceCrs };
+  let worker: Worker | undefined;
+  const result = new Promise<{ table: BuildingTable; warnings: WarningSummary[] } | { failed: string }>((resolve) => {
+    try {
+      worker = heatplanWorker(import.meta.url, './buildings-worker', data);
+    } catch (e) {
+      return resolve({ failed: `no worker thread: ${(e as Error).message}` });
+    }
+    let got: { table: BuildingTable; warnings: WarningSummary[] } | undefined;
+    let why = '';
+    worker.on('message', (m: BuildingsWorkerMessage) => {
+      if (m.type === 'progress') opts.onProgress?.(m.done, m.total, m.label);
+      else if (m.type === 'done') got = { table: m.table as BuildingTable, warnings: m.warnings };
+      else why = m.message;
+    });
+    worker.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
+    worker.on('exit', (code) => {
+      worker = undefined;
+      resolve(got ?? { failed: why || `the worker thread stopped (exit code ${code})` });
+    });
+  });
+  return { from, result, cancel: async () => void (await worker?.terminate()) };
 }
 
 const FORMATS_HINT = 'heatplan reads .gml/.gml.gz (PLATEAU CityGML, or a folder of tiles), a PLATEAU city .zip, its folder or its udx folder, .osm.pbf, .shp, .geojson';
@@ -123,44 +189,59 @@ export async function readBuildingInputs(paths: string[], warnings: Warnings, op
   if (paths.length === 0) throw new InputError('no-input', 'no building input given', { hint: 'pass --buildings PATH...' });
   const builder = new BuildingTableBuilder({ ...lookupEpsg(6668)! });
   const sources = await resolveBuildingInputs(paths);
-  // CityGML first, in one pass (tiles, folders, PLATEAU folders' udx/bldg), then the zips entry by entry, then the rest
-  const gml: string[] = [];
-  for (const s of sources) {
-    if (s.format !== 'citygml') continue;
-    if (s.plateau) gml.push(...requireLayer(s.plateau, 'bldg', 'buildings'));
-    else gml.push(s.input);
-  }
-  if (gml.length) await readCityGmlBuildings(gml, builder, warnings, { onProgress: opts.onProgress });
-  for (const s of sources) {
-    if (s.format !== 'plateau-zip') continue;
-    await forEachLayerFile(
-      s.plateau!,
-      'bldg',
-      async (file, shown) => {
-        const local = new Warnings();
-        await readCityGmlBuildings([file], builder, local);
-        // the table names the entry, not its temporary copy
-        builder.files[builder.files.length - 1] = shown;
-        moveWarnings(local, warnings, file, shown);
-      },
-      opts.onProgress,
-    );
-  }
-  for (const s of sources) {
-    const p = s.input;
-    const f = s.format;
-    if (f === 'osm') await readOsmBuildings(p, builder, warnings, { onProgress: opts.onProgress });
-    else if (f === 'shapefile' || f === 'geojson') {
-      await readVectorBuildings(p, builder, warnings, {
-        mapping: opts.mapping ?? {},
-        encoding: opts.encoding,
-        scheme: opts.scheme,
-        crs: opts.sourceCrs,
-        onProgress: opts.onProgress,
-      });
+  // the last shapefile/GeoJSON files read in a worker thread meanwhile, where large enough (tailInThread)
+  const ahead = tailInThread(sources, builder.crs, opts);
+  let fromWorker: { table: BuildingTable; warnings: WarningSummary[] } | undefined;
+  try {
+    // CityGML first, in one pass (tiles, folders, PLATEAU folders' udx/bldg), then the zips entry by entry, then the rest
+    const gml: string[] = [];
+    for (const s of sources) {
+      if (s.format !== 'citygml') continue;
+      if (s.plateau) gml.push(...requireLayer(s.plateau, 'bldg', 'buildings'));
+      else gml.push(s.input);
     }
+    if (gml.length) await readCityGmlBuildings(gml, builder, warnings, { onProgress: opts.onProgress });
+    for (const s of sources) {
+      if (s.format !== 'plateau-zip') continue;
+      await forEachLayerFile(
+        s.plateau!,
+        'bldg',
+        async (file, shown) => {
+          const local = new Warnings();
+          await readCityGmlBuildings([file], builder, local);
+          // the table names the entry, not its temporary copy
+          builder.files[builder.files.length - 1] = shown;
+          moveWarnings(local, warnings, file, shown);
+        },
+        opts.onProgress,
+      );
+    }
+    const vectorOptions = { mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, crs: opts.sourceCrs, onProgress: opts.onProgress };
+    for (const s of sources.slice(0, ahead?.from ?? sources.length)) {
+      const p = s.input;
+      const f = s.format;
+      if (f === 'osm') await readOsmBuildings(p, builder, warnings, { onProgress: opts.onProgress });
+      else if (f === 'shapefile' || f === 'geojson') await readVectorBuildings(p, builder, warnings, vectorOptions);
+    }
+    if (ahead) {
+      const got = await ahead.result;
+      if ('table' in got) fromWorker = got;
+      else {
+        // a worker that failed: its files read here, in order, where bad input gives its error as it always has
+        for (const s of sources.slice(ahead.from)) await readVectorBuildings(s.input, builder, warnings, vectorOptions);
+        warnings.add('buildings-thread-failed', 'building files could not be read in a worker thread and were read again in the main thread', { file: sources[ahead.from]!.input, message: got.failed });
+      }
+    }
+  } catch (e) {
+    await ahead?.cancel();
+    throw e;
   }
-  const table = builder.finish();
+  let table = builder.finish();
+  if (fromWorker) {
+    // the worker's files come after this thread's, as in one read: the same table, the same warnings in order
+    warnings.mergeList(fromWorker.warnings);
+    table = concatTables([table, fromWorker.table]);
+  }
   // the last check before anyone projects the table: every coordinate a lon/lat position (each reader checked its
   // own records; CrsError 'not-lonlat' naming the file and record), and no footprint larger than a building (a ring
   // crossing the antimeridian spans the globe in lon/lat and would make the CRS and the grid span it too)

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Crs } from '../crs/index.js';
 import { readRoads, type RoadsRead } from '../io/roads.js';
@@ -271,7 +271,8 @@ export async function buildRoadGraphOf(src: RoadGraphSource, warnings: Warnings,
 
 /**
  * Roads files at least this large are read and built in a worker thread while the route stage reads the buildings
- * (startRoadGraph, `thread: 'auto'`), on a machine with two cores or more. heatplan's own threshold, not a figure of
+ * (startRoadGraph, `thread: 'auto'`), on a machine with two cores or more, from the main thread only (a batch
+ * worker, already one of several threads, builds it itself). heatplan's own threshold, not a figure of
  * any method: a worker costs about 0.1 s to start compiled (0.4 s from the sources) and a copy of the graph's arrays
  * is never made (they are moved), so below a few MB, where the build takes well under a second, it does not pay.
  */
@@ -327,7 +328,7 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
   // whether a worker may build it: decided at once (a stat), so that with no cache file the worker starts before
   // the cache key is hashed (a stream over the roads file that the buildings' read in this thread slows down)
   const mode = o.thread ?? 'auto';
-  const threaded = mode === 'always' || (mode === 'auto' && availableParallelism() >= 2 && (statSync(src.roads, { throwIfNoEntry: false })?.size ?? 0) >= ROAD_GRAPH_THREAD_MIN_BYTES);
+  const threaded = mode === 'always' || (mode === 'auto' && isMainThread && availableParallelism() >= 2 && (statSync(src.roads, { throwIfNoEntry: false })?.size ?? 0) >= ROAD_GRAPH_THREAD_MIN_BYTES);
   const hadCache = existsSync(file);
   const early = threaded && !hadCache ? inWorker() : undefined;
   const prep = (async (): Promise<{ key?: Record<string, unknown>; origin: RoadGraphOrigin; cached?: { buf: Buffer; header: Header }; built?: Promise<Built> }> => {

@@ -6,7 +6,7 @@
  * thread, which reports it (a full disk, say) as before, and counts `roads-thread-failed` when that write succeeds.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { transformer, WGS84, type Crs } from '../crs/index.js';
 import { heatplanWorker } from '../util/thread.js';
 import type { Warnings } from '../util/warnings.js';
@@ -35,11 +35,12 @@ function roadsArrays(g: CsrGraph): Pick<CsrGraph, 'nodeCount' | 'edgeCount' | 'x
 
 /**
  * Begin writing roads.geojson of graph `g` (coordinates in `crs`) to `path`: in a worker thread when `thread` says so
- * ('auto': ROADS_THREAD_MIN_EDGES edges or more on two cores or more), else in `finish`, in this thread.
+ * ('auto': ROADS_THREAD_MIN_EDGES edges or more on two cores or more, from the main thread: not in a batch worker),
+ * else in `finish`, in this thread.
  */
 export function startRoadsGeojson(path: string, g: CsrGraph, crs: Crs, o: { warnings: Warnings; thread?: 'auto' | 'always' | 'never' }): RoadsWrite {
   const mode = o.thread ?? 'auto';
-  const threaded = mode === 'always' || (mode === 'auto' && g.edgeCount >= ROADS_THREAD_MIN_EDGES && availableParallelism() >= 2);
+  const threaded = mode === 'always' || (mode === 'auto' && isMainThread && g.edgeCount >= ROADS_THREAD_MIN_EDGES && availableParallelism() >= 2);
   const here = () => writeRoadsGeojson(path, g, transformer(crs, WGS84));
   if (!threaded) return { finish: here, cancel: async () => {} };
   let worker: Worker | undefined;

@@ -35,7 +35,12 @@ export class Warnings {
   }
 
   merge(other: Warnings): void {
-    for (const w of other.list()) {
+    this.mergeList(other.list());
+  }
+
+  /** Merge warnings listed by another Warnings' list() (one posted by a worker thread), as merge() does. */
+  mergeList(list: readonly WarningSummary[]): void {
+    for (const w of list) {
       const mine = this.byCode.get(w.code);
       if (!mine) this.byCode.set(w.code, { ...w, examples: [...w.examples] });
       else {
