@@ -323,6 +323,7 @@ export async function cachedRoadGraph(
 export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings: Warnings; onProgress?: ProgressFn; thread?: RoadGraphThread }): RoadGraphStart {
   const file = join(run, FILES.roadGraph);
   let worker: Worker | undefined;
+  let cancelled = false;
   /** what the cache lookup found, said (warning, progress) only in `finish`, in the order cachedRoadGraph said it */
   const said: ((w: Warnings) => void)[] = [];
   type Built = { roads: RoadsFacts; roadGraph: CompiledRoadGraph; warnings: WarningSummary[] } | { failed: string };
@@ -356,6 +357,8 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
     // the source as it is: a Crs is plain data (code, proj4, axis order), cloned into the thread
     const data: RoadGraphSource = { ...src };
     return new Promise<Built>((resolve) => {
+      // cancelled before the cache lookup decided to build: no thread started after the stage gave up
+      if (cancelled) return resolve({ failed: 'cancelled' });
       let w: Worker;
       try {
         w = worker = heatplanWorker(import.meta.url, './graph-worker', data);
@@ -415,6 +418,7 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
       return { roads, roadGraph, origin: cached ? 'rebuilt' : origin, file, thread: !!fromWorker && !('failed' in fromWorker) };
     },
     async cancel() {
+      cancelled = true;
       await worker?.terminate();
     },
   };
