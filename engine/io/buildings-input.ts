@@ -15,7 +15,10 @@ import type { InputRecord } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
 import { heatplanWorker } from '../util/thread.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
-import type { BuildingsWorkerData, BuildingsWorkerMessage } from './buildings-worker.js';
+import type { BuildingsWorkerData, BuildingsWorkerMessage, CityGmlRecords } from './buildings-worker.js';
+import { recordDetailedUsage } from './citygml/detailed-usage.js';
+import { resolveCityGmlFiles } from './citygml/files.js';
+import { recordMunicipalities } from './citygml/municipality.js';
 import { readCityGmlBuildings } from './citygml/buildings.js';
 import { describeLayer, forEachLayerFile, moveWarnings, openPlateauZip, plateauFolder, plateauNote, requireLayer, type PlateauLayout } from './plateau.js';
 import { describeInputs } from './run-folder.js';
@@ -36,9 +39,10 @@ export interface BuildingInputOptions {
   sourceCrs?: string;
   onProgress?: ProgressFn;
   /**
-   * Whether the last shapefile/GeoJSON inputs are read in a worker thread while this one reads the rest: 'auto'
-   * (default: BUILDINGS_THREAD_MIN_BYTES of them or more, two files or more, two cores or more, from the main thread
-   * only), 'always' (two files or more), 'never'. The table and the warnings are the same either way.
+   * Whether the last shapefile/GeoJSON inputs, or else the last CityGML tiles, are read in a worker thread while this
+   * one reads the rest: 'auto' (default: BUILDINGS_THREAD_MIN_BYTES of vector inputs or CITYGML_THREAD_MIN_BYTES of
+   * tiles, two files or more, two cores or more, from the main thread only), 'always' (two files or more), 'never'.
+   * The table, the warnings and the tiles' records are the same either way.
    */
   thread?: 'auto' | 'always' | 'never';
 }
@@ -58,36 +62,73 @@ function inputBytes(path: string): number {
 }
 
 /**
- * The shapefile/GeoJSON inputs at the end of `sources` read in a worker thread (buildings-worker.ts), about half of
- * all input bytes, started now; `from` is the first of them. Undefined where `opts.thread` says no, or where there is
- * nothing to split.
+ * CityGML tiles of at least this many bytes of XML in all (a .gml.gz counted as GML_GZ_RATIO times its size) are
+ * read by two threads (readBuildingInputs, `thread: 'auto'`), when the shapefile/GeoJSON inputs are not. heatplan's
+ * own threshold, measured as whole demand processes: Osaka's 68 tiles (about 100 MB of XML by this count) gain
+ * nothing from a second thread (3.07-3.66 s against 3.35-3.39 s: the worker's start and the two threads slowing
+ * each other eat it), six copies of them (408 tiles, 70,104 buildings) 10.7-12.3 s against 16.0-16.6 s.
  */
-function tailInThread(sources: BuildingSource[], crs: Crs, opts: BuildingInputOptions): { from: number; result: Promise<{ table: BuildingTable; warnings: WarningSummary[] } | { failed: string }>; cancel(): Promise<void> } | undefined {
+export const CITYGML_THREAD_MIN_BYTES = 256 << 20;
+/** XML bytes per byte of a .gml.gz, for the balance and the threshold only (Osaka's 68 tiles: 104 MB from 5.0 MB). */
+const GML_GZ_RATIO = 20;
+
+/** A worker thread reading the last files of one kind, started at once (buildings-worker.ts). */
+interface TailRead {
+  kind: 'gml' | 'vector';
+  /** index of its first file: into `sources` (vector) or into the resolved CityGML files (gml) */
+  from: number;
+  result: Promise<{ table: BuildingTable; warnings: WarningSummary[]; records: CityGmlRecords[] } | { failed: string }>;
+  cancel(): Promise<void>;
+}
+
+/** How many of `bytes`' last items, up to half of `total` and leaving the first item, a worker takes (its first index). */
+function tailFrom(bytes: number[], total: number, ok: (i: number) => boolean): number {
+  let from = bytes.length, tail = 0;
+  while (from > 1 && ok(from - 1) && tail + bytes[from - 1]! <= total / 2) tail += bytes[--from]!;
+  return from;
+}
+
+/**
+ * The files read last handed to a worker thread (buildings-worker.ts), about half of all input bytes, started now:
+ * the shapefile/GeoJSON inputs at the end of `sources` where they hold BUILDINGS_THREAD_MIN_BYTES, else the last of
+ * the CityGML tiles `gmlFiles` where they hold CITYGML_THREAD_MIN_BYTES of XML. Undefined where `opts.thread` says no
+ * or there is nothing to split.
+ */
+function tailInThread(sources: BuildingSource[], gmlFiles: string[], crs: Crs, opts: BuildingInputOptions): TailRead | undefined {
   const mode = opts.thread ?? 'auto';
   if (mode === 'never' || (mode === 'auto' && (!isMainThread || availableParallelism() < 2))) return undefined;
-  // a balance, not a measure: a folder of tiles counts as its entry's size (the worker then takes less than half)
+  const isVector = (i: number) => sources[i]!.format === 'shapefile' || sources[i]!.format === 'geojson';
+  // a balance, not a measure: a folder of tiles counts as its entry's size
   const bytes = sources.map((s) => inputBytes(s.input));
-  const total = bytes.reduce((a, b) => a + b, 0);
+  const gmlBytes = gmlFiles.map((f) => inputBytes(f) * (/\.gz$/i.test(f) ? GML_GZ_RATIO : 1));
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
   let vectorBytes = 0;
-  for (let i = 0; i < sources.length; i++) if (sources[i]!.format === 'shapefile' || sources[i]!.format === 'geojson') vectorBytes += bytes[i]!;
-  if (mode === 'auto' && vectorBytes < BUILDINGS_THREAD_MIN_BYTES) return undefined;
-  // the tail of vector files (those read last, in order) up to half of all bytes; the main thread keeps at least one file
-  let from = sources.length, tail = 0;
-  while (from > 1 && (sources[from - 1]!.format === 'shapefile' || sources[from - 1]!.format === 'geojson') && tail + bytes[from - 1]! <= total / 2) tail += bytes[--from]!;
-  if (from === sources.length || from === 0) return undefined;
-  const data: BuildingsWorkerData = { files: sources.slice(from).map((s) => s.input), crs, mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, sourceCrs: opts.sourceCrs };
+  for (let i = 0; i < sources.length; i++) if (isVector(i)) vectorBytes += bytes[i]!;
+  let data: BuildingsWorkerData | undefined;
+  let kind: TailRead['kind'] = 'vector', from = -1;
+  if (mode === 'always' ? vectorBytes > 0 : vectorBytes >= BUILDINGS_THREAD_MIN_BYTES) {
+    // the sources' bytes with the tiles' XML in place of their inputs' entries
+    const total = sum(bytes) + sum(gmlBytes);
+    from = tailFrom(bytes, total, isVector);
+    if (from > 0 && from < sources.length) data = { gml: [], files: sources.slice(from).map((s) => s.input), crs, mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, sourceCrs: opts.sourceCrs };
+  } else if (gmlFiles.length > 1 && (mode === 'always' || sum(gmlBytes) >= CITYGML_THREAD_MIN_BYTES)) {
+    kind = 'gml';
+    from = tailFrom(gmlBytes, sum(gmlBytes), () => true);
+    if (from > 0 && from < gmlFiles.length) data = { gml: gmlFiles.slice(from), files: [], crs, mapping: {}, encoding: undefined, scheme: undefined, sourceCrs: undefined };
+  }
+  if (!data) return undefined;
   let worker: Worker | undefined;
-  const result = new Promise<{ table: BuildingTable; warnings: WarningSummary[] } | { failed: string }>((resolve) => {
+  const result = new Promise<Awaited<TailRead['result']>>((resolve) => {
     try {
       worker = heatplanWorker(import.meta.url, './buildings-worker', data);
     } catch (e) {
       return resolve({ failed: `no worker thread: ${(e as Error).message}` });
     }
-    let got: { table: BuildingTable; warnings: WarningSummary[] } | undefined;
+    let got: { table: BuildingTable; warnings: WarningSummary[]; records: CityGmlRecords[] } | undefined;
     let why = '';
     worker.on('message', (m: BuildingsWorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.done, m.total, m.label);
-      else if (m.type === 'done') got = { table: m.table as BuildingTable, warnings: m.warnings };
+      else if (m.type === 'done') got = { table: m.table as BuildingTable, warnings: m.warnings, records: m.records };
       else why = m.message;
     });
     worker.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
@@ -96,7 +137,7 @@ function tailInThread(sources: BuildingSource[], crs: Crs, opts: BuildingInputOp
       resolve(got ?? { failed: why || `the worker thread stopped (exit code ${code})` });
     });
   });
-  return { from, result, cancel: async () => void (await worker?.terminate()) };
+  return { kind, from, result, cancel: async () => void (await worker?.terminate()) };
 }
 
 const FORMATS_HINT = 'heatplan reads .gml/.gml.gz (PLATEAU CityGML, or a folder of tiles), a PLATEAU city .zip, its folder or its udx folder, .osm.pbf, .shp, .geojson';
@@ -187,20 +228,46 @@ export async function describeBuildingInputs(sources: BuildingSource[], role = '
  */
 export async function readBuildingInputs(paths: string[], warnings: Warnings, opts: BuildingInputOptions = {}): Promise<BuildingTable> {
   if (paths.length === 0) throw new InputError('no-input', 'no building input given', { hint: 'pass --buildings PATH...' });
-  const builder = new BuildingTableBuilder({ ...lookupEpsg(6668)! });
+  const crs: Crs = { ...lookupEpsg(6668)! };
+  let builder = new BuildingTableBuilder(crs);
   const sources = await resolveBuildingInputs(paths);
-  // the last shapefile/GeoJSON files read in a worker thread meanwhile, where large enough (tailInThread)
-  const ahead = tailInThread(sources, builder.crs, opts);
-  let fromWorker: { table: BuildingTable; warnings: WarningSummary[] } | undefined;
-  try {
-    // CityGML first, in one pass (tiles, folders, PLATEAU folders' udx/bldg), then the zips entry by entry, then the rest
-    const gml: string[] = [];
-    for (const s of sources) {
-      if (s.format !== 'citygml') continue;
-      if (s.plateau) gml.push(...requireLayer(s.plateau, 'bldg', 'buildings'));
-      else gml.push(s.input);
+  // CityGML first, in one pass (tiles, folders, PLATEAU folders' udx/bldg), then the zips entry by entry, then the rest
+  const gml: string[] = [];
+  for (const s of sources) {
+    if (s.format !== 'citygml') continue;
+    if (s.plateau) gml.push(...requireLayer(s.plateau, 'bldg', 'buildings'));
+    else gml.push(s.input);
+  }
+  const gmlFiles = gml.length ? resolveCityGmlFiles(gml) : [];
+  // the last CityGML tiles or the last shapefile/GeoJSON files read in a worker thread meanwhile (tailInThread)
+  const ahead = tailInThread(sources, gmlFiles, crs, opts);
+  /** tables in input order, joined at the end: this thread's, the worker's, this thread's again */
+  const parts: BuildingTable[] = [];
+  const vectorOptions = { mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, crs: opts.sourceCrs, onProgress: opts.onProgress };
+  /** the worker's table and warnings in their place (after the files before theirs), or its files read here */
+  const takeWorker = async (readHere: () => Promise<void>): Promise<void> => {
+    const got = await ahead!.result;
+    if ('table' in got) {
+      parts.push(builder.finish(), got.table);
+      builder = new BuildingTableBuilder(crs);
+      warnings.mergeList(got.warnings);
+      // what the CityGML reader recorded per file in the worker's module state, recorded here as this read would
+      for (const r of got.records) {
+        recordMunicipalities(r.file, r.municipalities ?? new Map());
+        recordDetailedUsage(r.file, r.detailed ?? new Map());
+      }
+    } else {
+      // a worker that failed: its files read here, in order, where bad input gives its error as it always has
+      await readHere();
+      warnings.add('buildings-thread-failed', 'building files could not be read in a worker thread and were read again in the main thread', { file: ahead!.kind === 'gml' ? gmlFiles[ahead!.from]! : sources[ahead!.from]!.input, message: got.failed });
     }
-    if (gml.length) await readCityGmlBuildings(gml, builder, warnings, { onProgress: opts.onProgress });
+  };
+  try {
+    if (gmlFiles.length) {
+      const head = ahead?.kind === 'gml' ? gmlFiles.slice(0, ahead.from) : gmlFiles;
+      await readCityGmlBuildings(head, builder, warnings, { onProgress: opts.onProgress });
+      if (ahead?.kind === 'gml') await takeWorker(async () => void (await readCityGmlBuildings(gmlFiles.slice(ahead.from), builder, warnings, { onProgress: opts.onProgress })));
+    }
     for (const s of sources) {
       if (s.format !== 'plateau-zip') continue;
       await forEachLayerFile(
@@ -216,32 +283,19 @@ export async function readBuildingInputs(paths: string[], warnings: Warnings, op
         opts.onProgress,
       );
     }
-    const vectorOptions = { mapping: opts.mapping ?? {}, encoding: opts.encoding, scheme: opts.scheme, crs: opts.sourceCrs, onProgress: opts.onProgress };
-    for (const s of sources.slice(0, ahead?.from ?? sources.length)) {
+    for (const s of sources.slice(0, ahead?.kind === 'vector' ? ahead.from : sources.length)) {
       const p = s.input;
       const f = s.format;
       if (f === 'osm') await readOsmBuildings(p, builder, warnings, { onProgress: opts.onProgress });
       else if (f === 'shapefile' || f === 'geojson') await readVectorBuildings(p, builder, warnings, vectorOptions);
     }
-    if (ahead) {
-      const got = await ahead.result;
-      if ('table' in got) fromWorker = got;
-      else {
-        // a worker that failed: its files read here, in order, where bad input gives its error as it always has
-        for (const s of sources.slice(ahead.from)) await readVectorBuildings(s.input, builder, warnings, vectorOptions);
-        warnings.add('buildings-thread-failed', 'building files could not be read in a worker thread and were read again in the main thread', { file: sources[ahead.from]!.input, message: got.failed });
-      }
-    }
+    if (ahead?.kind === 'vector') await takeWorker(async () => { for (const s of sources.slice(ahead.from)) await readVectorBuildings(s.input, builder, warnings, vectorOptions); });
   } catch (e) {
     await ahead?.cancel();
     throw e;
   }
-  let table = builder.finish();
-  if (fromWorker) {
-    // the worker's files come after this thread's, as in one read: the same table, the same warnings in order
-    warnings.mergeList(fromWorker.warnings);
-    table = concatTables([table, fromWorker.table]);
-  }
+  parts.push(builder.finish());
+  const table = parts.length === 1 ? parts[0]! : concatTables(parts);
   // the last check before anyone projects the table: every coordinate a lon/lat position (each reader checked its
   // own records; CrsError 'not-lonlat' naming the file and record), and no footprint larger than a building (a ring
   // crossing the antimeridian spans the globe in lon/lat and would make the CRS and the grid span it too)

@@ -1,8 +1,9 @@
 /**
  * Building inputs read by two threads (engine/io/buildings-input.ts tailInThread, engine/io/buildings-worker.ts): on
  * copies of the Osaka PLATEAU buildings as GeoJSON (the city benchmark's files, scripts/bench/_synthetic-city.ts),
- * alone and after Osaka's CityGML tiles, the table is the one-thread table column for column and the warnings are the
- * same, in order; a worker that dies is counted and its files read in the main thread; a broken file among the
+ * alone and after Osaka's CityGML tiles, and on the 68 tiles alone (the last tiles in the worker), the table is the
+ * one-thread table column for column, the warnings are the same, in order, and so are the tiles' municipality and
+ * detailed-use records; a worker that dies is counted and its files read in the main thread; a broken file among the
  * worker's gives the main thread's error.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUILDING_COLUMNS, type BuildingTable } from '../../engine/buildings/table.js';
 import { readBuildingInputs, type BuildingInputOptions } from '../../engine/io/buildings-input.js';
+import { takeDetailedUsage } from '../../engine/io/citygml/detailed-usage.js';
+import { resolveCityGmlFiles } from '../../engine/io/citygml/files.js';
+import { recordedMunicipalities, recordMunicipalities } from '../../engine/io/citygml/municipality.js';
 import { Warnings } from '../../engine/util/warnings.js';
 import { syntheticCity, type SyntheticCity } from '../../scripts/bench/_synthetic-city.js';
 import { data, DATA_DIR, describeData } from '../helpers/data.js';
@@ -61,6 +65,39 @@ describeData('building inputs read by two threads, Osaka', () => {
     expect(one.table.count).toBe(5 * 11_684);
     expectSameTable(one.table, two.table);
     expect(two.warnings).toEqual(one.warnings);
+  }, 180_000);
+
+  it('CityGML tiles alone: the last tiles in the worker, the same table, warnings and per-tile records (municipalities, detailed uses)', async () => {
+    const files = resolveCityGmlFiles([data('osaka')]);
+    expect(files.length).toBe(68);
+    // what the reader recorded per tile (module state the demand stage reads later), taken (and cleared) after each
+    // read, so that the next read's records are its own
+    const records = () =>
+      files.map((f) => {
+        const r = { m: [...(recordedMunicipalities(f) ?? new Map())], d: [...(takeDetailedUsage(f) ?? new Map())] };
+        recordMunicipalities(f, new Map());
+        return r;
+      });
+    const one = await read([data('osaka')], 'never');
+    const oneRecords = records();
+    const two = await read([data('osaka')], 'always');
+    const twoRecords = records();
+    expect(one.table.count).toBe(11_684);
+    expectSameTable(one.table, two.table);
+    expect(two.warnings).toEqual(one.warnings);
+    expect(twoRecords).toEqual(oneRecords);
+    // the records are not empty where it matters: the last tile (read by the worker) has its municipality
+    expect(oneRecords[67]!.m.length).toBeGreaterThan(0);
+    expect(oneRecords.some((r) => r.d.length > 0)).toBe(true);
+    // and the worker did read them: a crashed worker is counted
+    process.env.HEATPLAN_BUILDINGS_THREAD_CRASH = '1';
+    try {
+      const died = await read([data('osaka')], 'always');
+      expectSameTable(one.table, died.table);
+      expect(died.warnings.find((w) => w.code === 'buildings-thread-failed')?.count).toBe(1);
+    } finally {
+      delete process.env.HEATPLAN_BUILDINGS_THREAD_CRASH;
+    }
   }, 180_000);
 
   it('a worker that dies is counted (buildings-thread-failed) and its files read here: the same table', async () => {

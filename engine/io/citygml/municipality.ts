@@ -32,6 +32,11 @@ export function recordMunicipalities(file: string, counts: Map<string, number>):
   else byFile.set(fileKey(file), new Map(counts));
 }
 
+/** The uro:city codes recorded for `file` (code -> buildings), for a worker thread to hand them to the main thread. */
+export function recordedMunicipalities(file: string): Map<string, number> | undefined {
+  return byFile.get(fileKey(file));
+}
+
 /** A 5-digit municipality code (or the 6-digit form with its check digit, which is dropped); undefined otherwise. */
 export function normaliseMunicipalityCode(text: string): string | undefined {
   const t = text.trim();
