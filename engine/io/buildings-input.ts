@@ -4,8 +4,6 @@
  * engine/io/plateau.ts), OSM PBF, shapefile and GeoJSON into one lon/lat building table.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { isMainThread, type Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
 import { checkLonLatTable, dropImplausibleFootprints } from '../buildings/geometry.js';
 import { BuildingTableBuilder, concatTables, type BuildingTable } from '../buildings/table.js';
@@ -13,9 +11,9 @@ import { lookupEpsg, type Crs } from '../crs/index.js';
 import { InputError } from '../errors.js';
 import type { InputRecord } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
-import { heatplanWorker } from '../util/thread.js';
+import { runInThread, spareCore, type ThreadMode, type ThreadOutcome } from '../util/thread.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
-import type { BuildingsWorkerData, BuildingsWorkerMessage, CityGmlRecords } from './buildings-worker.js';
+import type { BuildingsRead, BuildingsWorkerData } from './buildings-worker.js';
 import { recordDetailedUsage } from './citygml/detailed-usage.js';
 import { resolveCityGmlFiles } from './citygml/files.js';
 import { recordMunicipalities } from './citygml/municipality.js';
@@ -44,7 +42,7 @@ export interface BuildingInputOptions {
    * tiles, two files or more, two cores or more, from the main thread only), 'always' (two files or more), 'never'.
    * The table, the warnings and the tiles' records are the same either way.
    */
-  thread?: 'auto' | 'always' | 'never';
+  thread?: ThreadMode;
 }
 
 /**
@@ -77,7 +75,7 @@ interface TailRead {
   kind: 'gml' | 'vector';
   /** index of its first file: into `sources` (vector) or into the resolved CityGML files (gml) */
   from: number;
-  result: Promise<{ table: BuildingTable; warnings: WarningSummary[]; records: CityGmlRecords[] } | { failed: string }>;
+  result: Promise<ThreadOutcome<BuildingsRead>>;
   cancel(): Promise<void>;
 }
 
@@ -96,7 +94,7 @@ function tailFrom(bytes: number[], total: number, ok: (i: number) => boolean): n
  */
 function tailInThread(sources: BuildingSource[], gmlFiles: string[], crs: Crs, opts: BuildingInputOptions): TailRead | undefined {
   const mode = opts.thread ?? 'auto';
-  if (mode === 'never' || (mode === 'auto' && (!isMainThread || availableParallelism() < 2))) return undefined;
+  if (mode === 'never' || (mode === 'auto' && !spareCore())) return undefined;
   const isVector = (i: number) => sources[i]!.format === 'shapefile' || sources[i]!.format === 'geojson';
   // a balance, not a measure: a folder of tiles counts as its entry's size
   const bytes = sources.map((s) => inputBytes(s.input));
@@ -117,27 +115,8 @@ function tailInThread(sources: BuildingSource[], gmlFiles: string[], crs: Crs, o
     if (from > 0 && from < gmlFiles.length) data = { gml: gmlFiles.slice(from), files: [], crs, mapping: {}, encoding: undefined, scheme: undefined, sourceCrs: undefined };
   }
   if (!data) return undefined;
-  let worker: Worker | undefined;
-  const result = new Promise<Awaited<TailRead['result']>>((resolve) => {
-    try {
-      worker = heatplanWorker(import.meta.url, './buildings-worker', data);
-    } catch (e) {
-      return resolve({ failed: `no worker thread: ${(e as Error).message}` });
-    }
-    let got: { table: BuildingTable; warnings: WarningSummary[]; records: CityGmlRecords[] } | undefined;
-    let why = '';
-    worker.on('message', (m: BuildingsWorkerMessage) => {
-      if (m.type === 'progress') opts.onProgress?.(m.done, m.total, m.label);
-      else if (m.type === 'done') got = { table: m.table as BuildingTable, warnings: m.warnings, records: m.records };
-      else why = m.message;
-    });
-    worker.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
-    worker.on('exit', (code) => {
-      worker = undefined;
-      resolve(got ?? { failed: why || `the worker thread stopped (exit code ${code})` });
-    });
-  });
-  return { kind, from, result, cancel: async () => void (await worker?.terminate()) };
+  const run = runInThread<BuildingsRead>(import.meta.url, './buildings-worker', data, opts.onProgress);
+  return { kind, from, result: run.result, cancel: run.cancel };
 }
 
 const FORMATS_HINT = 'heatplan reads .gml/.gml.gz (PLATEAU CityGML, or a folder of tiles), a PLATEAU city .zip, its folder or its udx folder, .osm.pbf, .shp, .geojson';
@@ -247,12 +226,12 @@ export async function readBuildingInputs(paths: string[], warnings: Warnings, op
   /** the worker's table and warnings in their place (after the files before theirs), or its files read here */
   const takeWorker = async (readHere: () => Promise<void>): Promise<void> => {
     const got = await ahead!.result;
-    if ('table' in got) {
-      parts.push(builder.finish(), got.table);
+    if ('value' in got) {
+      parts.push(builder.finish(), got.value.table);
       builder = new BuildingTableBuilder(crs);
-      warnings.mergeList(got.warnings);
+      warnings.mergeList(got.value.warnings);
       // what the CityGML reader recorded per file in the worker's module state, recorded here as this read would
-      for (const r of got.records) {
+      for (const r of got.value.records) {
         recordMunicipalities(r.file, r.municipalities ?? new Map());
         recordDetailedUsage(r.file, r.detailed ?? new Map());
       }

@@ -4,12 +4,12 @@
  * table (its typed arrays moved, not copied) with the warnings the reads counted and, for CityGML, what the reader
  * recorded per file (municipality codes, detailed uses), which the main thread records as its own read would have.
  * An error is posted as its message only: the main thread then reads those files itself and reports the error as it
- * always has.
+ * always has. Test hook HEATPLAN_BUILDINGS_THREAD_CRASH=1: the thread dies before it reads (engine/util/thread.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { BuildingTableBuilder } from '../buildings/table.js';
+import { BuildingTableBuilder, type BuildingTable } from '../buildings/table.js';
 import type { Crs } from '../crs/index.js';
-import { Warnings } from '../util/warnings.js';
+import { arrayBuffersOf, threadTask } from '../util/thread.js';
+import { Warnings, type WarningSummary } from '../util/warnings.js';
 import { readCityGmlBuildings } from './citygml/buildings.js';
 import { takeDetailedUsage, type DetailedUse } from './citygml/detailed-usage.js';
 import { recordedMunicipalities } from './citygml/municipality.js';
@@ -35,27 +35,15 @@ export interface CityGmlRecords {
   detailed?: Map<string, DetailedUse>;
 }
 
-export type BuildingsWorkerMessage =
-  | { type: 'progress'; done: number; total: number; label?: string }
-  | { type: 'done'; table: unknown; warnings: ReturnType<Warnings['list']>; records: CityGmlRecords[] }
-  | { type: 'error'; message: string };
+/** What the worker posts back: its table (typed arrays moved), its warnings and its CityGML files' records. */
+export interface BuildingsRead {
+  table: BuildingTable;
+  warnings: WarningSummary[];
+  records: CityGmlRecords[];
+}
 
-// test hook, as HEATPLAN_GRAPH_THREAD_CRASH in engine/network/graph-worker.ts: the thread dies before it reads
-if (process.env.HEATPLAN_BUILDINGS_THREAD_CRASH === '1') process.exit(86);
-const port = parentPort!;
-const post = (m: BuildingsWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
-const d = (workerData as { data: BuildingsWorkerData }).data;
-const warnings = new Warnings();
-let lastAt = 0;
-let lastLabel: string | undefined;
-const onProgress = (done: number, total: number, label?: string): void => {
-  const now = performance.now();
-  if (label === lastLabel && now - lastAt < 200 && done < total) return;
-  lastAt = now;
-  lastLabel = label;
-  post({ type: 'progress', done, total, label });
-};
-try {
+await threadTask<BuildingsWorkerData, BuildingsRead>('HEATPLAN_BUILDINGS_THREAD_CRASH', async (d, onProgress) => {
+  const warnings = new Warnings();
   const builder = new BuildingTableBuilder(d.crs);
   const records: CityGmlRecords[] = [];
   if (d.gml.length) {
@@ -63,10 +51,6 @@ try {
     for (const file of d.gml) records.push({ file, municipalities: recordedMunicipalities(file), detailed: takeDetailedUsage(file) });
   }
   for (const f of d.files) await readVectorBuildings(f, builder, warnings, { mapping: d.mapping, encoding: d.encoding, scheme: d.scheme, crs: d.sourceCrs, onProgress });
-  const table = builder.finish() as unknown as Record<string, unknown>;
-  const buffers = new Set<ArrayBuffer>();
-  for (const v of Object.values(table)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
-  post({ type: 'done', table, warnings: warnings.list(), records }, [...buffers]);
-} catch (e) {
-  post({ type: 'error', message: (e as Error)?.message ?? String(e) });
-}
+  const table = builder.finish();
+  return { value: { table, warnings: warnings.list(), records }, transfer: arrayBuffersOf(Object.values(table)) };
+});

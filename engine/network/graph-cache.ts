@@ -18,15 +18,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { isMainThread, type Worker } from 'node:worker_threads';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Crs } from '../crs/index.js';
 import { readRoads, type RoadsRead } from '../io/roads.js';
 import { writeOutputAtomic } from '../io/write.js';
 import { FILES } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
-import { heatplanWorker } from '../util/thread.js';
+import { runInThread, spareCore, type ThreadMode, type ThreadOutcome, type ThreadRun } from '../util/thread.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
 import { buildCsr, type CsrGraph } from './csr.js';
 import { buildRoadGraph, compileRoadGraph, type RoadGraph } from './road-graph.js';
@@ -280,7 +278,7 @@ export async function buildRoadGraphOf(src: RoadGraphSource, warnings: Warnings,
 export const ROAD_GRAPH_THREAD_MIN_BYTES = 8 << 20;
 
 /** Whether the road graph is built in a worker thread: when large enough on a multi-core machine, always, never. */
-export type RoadGraphThread = 'auto' | 'always' | 'never';
+export type RoadGraphThread = ThreadMode;
 
 /** A road graph under way (startRoadGraph): `finish` gives it, `cancel` stops a worker building it. */
 export interface RoadGraphStart {
@@ -290,12 +288,12 @@ export interface RoadGraphStart {
   cancel(): Promise<void>;
 }
 
-/** What the worker thread posts (engine/network/graph-worker.ts). */
-export type RoadGraphWorkerMessage =
-  | { type: 'progress'; done: number; total: number; label?: string }
-  | { type: 'done'; roads: RoadsFacts; roadGraph: CompiledRoadGraph; warnings: WarningSummary[] }
-  | { type: 'error'; message: string };
-
+/** What the worker thread builds (engine/network/graph-worker.ts): the roads' facts, the graph, the warnings. */
+export interface RoadGraphBuilt {
+  roads: RoadsFacts;
+  roadGraph: CompiledRoadGraph;
+  warnings: WarningSummary[];
+}
 
 /**
  * The compiled road graph of `src` for the run folder `run`: from its cache file when that was made from the same
@@ -322,15 +320,15 @@ export async function cachedRoadGraph(
  */
 export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings: Warnings; onProgress?: ProgressFn; thread?: RoadGraphThread }): RoadGraphStart {
   const file = join(run, FILES.roadGraph);
-  let worker: Worker | undefined;
+  let building: ThreadRun<RoadGraphBuilt> | undefined;
   let cancelled = false;
   /** what the cache lookup found, said (warning, progress) only in `finish`, in the order cachedRoadGraph said it */
   const said: ((w: Warnings) => void)[] = [];
-  type Built = { roads: RoadsFacts; roadGraph: CompiledRoadGraph; warnings: WarningSummary[] } | { failed: string };
+  type Built = ThreadOutcome<RoadGraphBuilt>;
   // whether a worker may build it: decided at once (a stat), so that with no cache file the worker starts before
   // the cache key is hashed (a stream over the roads file that the buildings' read in this thread slows down)
   const mode = o.thread ?? 'auto';
-  const threaded = mode === 'always' || (mode === 'auto' && isMainThread && availableParallelism() >= 2 && (statSync(src.roads, { throwIfNoEntry: false })?.size ?? 0) >= ROAD_GRAPH_THREAD_MIN_BYTES);
+  const threaded = mode === 'always' || (mode === 'auto' && spareCore() && (statSync(src.roads, { throwIfNoEntry: false })?.size ?? 0) >= ROAD_GRAPH_THREAD_MIN_BYTES);
   const hadCache = existsSync(file);
   const early = threaded && !hadCache ? inWorker() : undefined;
   const prep = (async (): Promise<{ key?: Record<string, unknown>; origin: RoadGraphOrigin; cached?: { buf: Buffer; header: Header }; built?: Promise<Built> }> => {
@@ -354,30 +352,11 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
   })();
   prep.catch(() => {}); // rejected when the lookup fails; reported by finish, which awaits it
   function inWorker(): Promise<Built> {
+    // cancelled before the cache lookup decided to build: no thread started after the stage gave up
+    if (cancelled) return Promise.resolve({ failed: 'cancelled' });
     // the source as it is: a Crs is plain data (code, proj4, axis order), cloned into the thread
-    const data: RoadGraphSource = { ...src };
-    return new Promise<Built>((resolve) => {
-      // cancelled before the cache lookup decided to build: no thread started after the stage gave up
-      if (cancelled) return resolve({ failed: 'cancelled' });
-      let w: Worker;
-      try {
-        w = worker = heatplanWorker(import.meta.url, './graph-worker', data);
-      } catch (e) {
-        return resolve({ failed: `no worker thread: ${(e as Error).message}` }); // built in finish
-      }
-      let result: Built | undefined;
-      let why = '';
-      w.on('message', (m: RoadGraphWorkerMessage) => {
-        if (m.type === 'progress') o.onProgress?.(m.done, m.total, m.label);
-        else if (m.type === 'done') result = m;
-        else why = m.message;
-      });
-      w.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
-      w.on('exit', (code) => {
-        worker = undefined;
-        resolve(result ?? { failed: why || `the worker thread stopped (exit code ${code})` });
-      });
-    });
+    building = runInThread<RoadGraphBuilt>(import.meta.url, './graph-worker', { ...src }, o.onProgress);
+    return building.result;
   }
   return {
     async finish(check) {
@@ -397,8 +376,8 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
       for (const say of said) say(o.warnings);
       const fromWorker = built ? await built : undefined;
       let roads: RoadsFacts, roadGraph: CompiledRoadGraph, warnings: WarningSummary[];
-      if (fromWorker && !('failed' in fromWorker)) {
-        ({ roads, roadGraph, warnings } = fromWorker);
+      if (fromWorker && 'value' in fromWorker) {
+        ({ roads, roadGraph, warnings } = fromWorker.value);
         check?.(roads);
         for (const w of warnings) replay(o.warnings, w);
       } else {
@@ -415,11 +394,11 @@ export function startRoadGraph(run: string, src: RoadGraphSource, o: { warnings:
       } catch (e) {
         o.warnings.add('road-graph-cache-not-written', 'the road graph could not be cached in the run folder (the next route call builds it again)', { file, message: (e as Error).message });
       }
-      return { roads, roadGraph, origin: cached ? 'rebuilt' : origin, file, thread: !!fromWorker && !('failed' in fromWorker) };
+      return { roads, roadGraph, origin: cached ? 'rebuilt' : origin, file, thread: !!fromWorker && 'value' in fromWorker };
     },
     async cancel() {
       cancelled = true;
-      await worker?.terminate();
+      await building?.cancel();
     },
   };
 }

@@ -5,10 +5,8 @@
  * stage's staging folder; a worker that fails is not trusted with the error: `finish` writes the file again in this
  * thread, which reports it (a full disk, say) as before, and counts `roads-thread-failed` when that write succeeds.
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread, type Worker } from 'node:worker_threads';
 import { transformer, WGS84, type Crs } from '../crs/index.js';
-import { heatplanWorker } from '../util/thread.js';
+import { runInThread, spareCore, type ThreadMode } from '../util/thread.js';
 import type { Warnings } from '../util/warnings.js';
 import type { CsrGraph } from './csr.js';
 import { writeRoadsGeojson } from './geojson.js';
@@ -38,37 +36,20 @@ function roadsArrays(g: CsrGraph): Pick<CsrGraph, 'nodeCount' | 'edgeCount' | 'x
  * ('auto': ROADS_THREAD_MIN_EDGES edges or more on two cores or more, from the main thread: not in a batch worker),
  * else in `finish`, in this thread.
  */
-export function startRoadsGeojson(path: string, g: CsrGraph, crs: Crs, o: { warnings: Warnings; thread?: 'auto' | 'always' | 'never' }): RoadsWrite {
+export function startRoadsGeojson(path: string, g: CsrGraph, crs: Crs, o: { warnings: Warnings; thread?: ThreadMode }): RoadsWrite {
   const mode = o.thread ?? 'auto';
-  const threaded = mode === 'always' || (mode === 'auto' && isMainThread && g.edgeCount >= ROADS_THREAD_MIN_EDGES && availableParallelism() >= 2);
+  const threaded = mode === 'always' || (mode === 'auto' && g.edgeCount >= ROADS_THREAD_MIN_EDGES && spareCore());
   const here = () => writeRoadsGeojson(path, g, transformer(crs, WGS84));
   if (!threaded) return { finish: here, cancel: async () => {} };
-  let worker: Worker | undefined;
-  const outcome = new Promise<{ ok: true } | { ok: false; why: string }>((resolve) => {
-    try {
-      // structured clone copies the typed arrays: the stage keeps its graph
-      worker = heatplanWorker(import.meta.url, './roads-worker', { path, crs, graph: roadsArrays(g) });
-    } catch (e) {
-      return resolve({ ok: false, why: `no worker thread: ${(e as Error).message}` });
-    }
-    let done = false;
-    let why = '';
-    worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string }) => (m.type === 'done' ? (done = true) : (why = m.message)));
-    worker.on('error', (e: Error & { code?: string }) => (why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : e.message));
-    worker.on('exit', (code) => {
-      worker = undefined;
-      resolve(done ? { ok: true } : { ok: false, why: why || `the worker thread stopped (exit code ${code})` });
-    });
-  });
+  // structured clone copies the typed arrays: the stage keeps its graph
+  const run = runInThread<null>(import.meta.url, './roads-worker', { path, crs, graph: roadsArrays(g) });
   return {
     async finish() {
-      const r = await outcome;
-      if (r.ok) return;
+      const r = await run.result;
+      if ('value' in r) return;
       await here();
-      o.warnings.add('roads-thread-failed', 'roads.geojson could not be written in a worker thread and was written again in the main thread', { file: path, message: r.why });
+      o.warnings.add('roads-thread-failed', 'roads.geojson could not be written in a worker thread and was written again in the main thread', { file: path, message: r.failed });
     },
-    async cancel() {
-      await worker?.terminate();
-    },
+    cancel: run.cancel,
   };
 }
