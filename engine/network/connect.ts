@@ -5,7 +5,7 @@
  * another tap on the same edge share that node.
  */
 import Flatbush from 'flatbush';
-import { buildCsr, type CsrGraph } from './csr.js';
+import { csrOf, type CsrGraph } from './csr.js';
 
 export interface Tap {
   /** edge the point connects to (-1 when none within maxDistM) */
@@ -160,89 +160,125 @@ export function nearestTapColumns(g: CsrGraph, si: SegmentIndex, xs: ArrayLike<n
  * Split edges at the taps. Returns the new graph, the node of each tap (-1 for taps without an edge) and, per new edge,
  * the original edge it came from. Edge lengths are the polyline lengths of the pieces (so the pieces of an edge add up
  * to its length when its recorded length is its polyline length; otherwise they are scaled to it).
+ *
+ * Written into typed arrays sized from above (a city splits half a million edges at a million taps: per-edge lists,
+ * per-piece coordinate arrays and per-cut objects were a second of work and a second of garbage collection). Taps
+ * are taken per edge in order along it, ties in tap order; new nodes are numbered in that order, edge by edge.
  */
 export function splitAtTaps(g: CsrGraph, tapsIn: Tap[] | TapColumns, mergeM = 0.5): { graph: CsrGraph; tapNode: Int32Array; origEdge: Uint32Array } {
   const taps = Array.isArray(tapsIn) ? tapColumns(tapsIn) : (tapsIn as TapColumns);
-  const byEdge = new Map<number, number[]>();
-  for (let i = 0; i < taps.length; i++) {
-    const e = taps.edge[i]!;
-    if (e < 0) continue;
-    let l = byEdge.get(e);
-    if (!l) byEdge.set(e, (l = []));
-    l.push(i);
+  const T = taps.length, E = g.edgeCount;
+  // the taps of each edge: first[e] .. first[e + 1] of byEdge, in tap order (a counting sort)
+  const first = new Uint32Array(E + 1);
+  for (let i = 0; i < T; i++) if (taps.edge[i]! >= 0) first[taps.edge[i]! + 1]!++;
+  for (let e = 0; e < E; e++) first[e + 1] += first[e]!;
+  const byEdge = new Uint32Array(first[E]!);
+  {
+    const at = first.slice(0, E);
+    for (let i = 0; i < T; i++) if (taps.edge[i]! >= 0) byEdge[at[taps.edge[i]!]!++] = i;
   }
-  const x: number[] = Array.from(g.x);
-  const y: number[] = Array.from(g.y);
-  const from: number[] = [];
-  const to: number[] = [];
-  const len: number[] = [];
-  const geometry: number[][] = [];
-  const origEdge: number[] = [];
-  const tapNode = new Int32Array(taps.length).fill(-1);
+  const tapped = first[E]!;
+  // bounds: a node per tap, a piece per tap, two vertices per cut
+  const x = new Float64Array(g.nodeCount + tapped);
+  const y = new Float64Array(g.nodeCount + tapped);
+  x.set(g.x);
+  y.set(g.y);
+  let nodes = g.nodeCount;
+  const from = new Uint32Array(E + tapped), to = new Uint32Array(E + tapped), origEdge = new Uint32Array(E + tapped);
+  const len = new Float64Array(E + tapped);
+  const geomOffsets = new Uint32Array(E + tapped + 1);
+  const geomXY = new Float64Array(2 * (g.geomOffsets[E]! + 2 * tapped));
+  let edges = 0, verts = 0;
+  const tapNode = new Int32Array(T).fill(-1);
   const xy = g.geomXY;
-  for (let e = 0; e < g.edgeCount; e++) {
+  const along = taps.alongM;
+  // per-edge working arrays, grown to the longest polyline / the most taps of an edge
+  let cum = new Float64Array(16);
+  let cutAlong = new Float64Array(16), cutNode = new Uint32Array(16), cutX = new Float64Array(16), cutY = new Float64Array(16);
+  const vertex = (vx: number, vy: number): void => {
+    geomXY[2 * verts] = vx;
+    geomXY[2 * verts + 1] = vy;
+    verts++;
+  };
+  for (let e = 0; e < E; e++) {
     const a = g.geomOffsets[e]!, b = g.geomOffsets[e + 1]!;
-    const list = byEdge.get(e);
-    if (!list) {
-      from.push(g.edgeFrom[e]!);
-      to.push(g.edgeTo[e]!);
-      len.push(g.edgeLengthM[e]!);
-      geometry.push(Array.from(xy.subarray(2 * a, 2 * b)));
-      origEdge.push(e);
+    const t0 = first[e]!, t1 = first[e + 1]!;
+    if (t0 === t1) {
+      from[edges] = g.edgeFrom[e]!;
+      to[edges] = g.edgeTo[e]!;
+      len[edges] = g.edgeLengthM[e]!;
+      origEdge[edges] = e;
+      geomXY.set(xy.subarray(2 * a, 2 * b), 2 * verts);
+      verts += b - a;
+      geomOffsets[++edges] = verts;
       continue;
     }
     // cumulative polyline length at each vertex
-    const cum = [0];
-    for (let i = a; i < b - 1; i++) cum.push(cum[cum.length - 1]! + Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!));
-    const total = cum[cum.length - 1]!;
+    if (cum.length < b - a) cum = new Float64Array(2 * (b - a));
+    cum[0] = 0;
+    for (let i = a; i < b - 1; i++) cum[i - a + 1] = cum[i - a]! + Math.hypot(xy[2 * i + 2]! - xy[2 * i]!, xy[2 * i + 3]! - xy[2 * i + 1]!);
+    const total = cum[b - a - 1]!;
     const scale = total > 0 ? g.edgeLengthM[e]! / total : 1;
-    list.sort((p, q) => taps.alongM[p]! - taps.alongM[q]!);
+    const list = byEdge.subarray(t0, t1);
+    if (list.length > 1) list.sort((p, q) => along[p]! - along[q]! || p - q);
     // cut positions along the polyline and their nodes
-    const cuts: { along: number; node: number; px: number; py: number }[] = [];
-    for (const ti of list) {
-      const along = taps.alongM[ti]!, tpx = taps.px[ti]!, tpy = taps.py[ti]!;
-      if (along <= mergeM) tapNode[ti] = g.edgeFrom[e]!;
-      else if (total - along <= mergeM) tapNode[ti] = g.edgeTo[e]!;
+    if (cutAlong.length < list.length) {
+      const k = 2 * list.length;
+      (cutAlong = new Float64Array(k)), (cutNode = new Uint32Array(k)), (cutX = new Float64Array(k)), (cutY = new Float64Array(k));
+    }
+    let cuts = 0;
+    for (let j = 0; j < list.length; j++) {
+      const ti = list[j]!;
+      const al = along[ti]!;
+      if (al <= mergeM) tapNode[ti] = g.edgeFrom[e]!;
+      else if (total - al <= mergeM) tapNode[ti] = g.edgeTo[e]!;
+      else if (cuts > 0 && al - cutAlong[cuts - 1]! <= mergeM) tapNode[ti] = cutNode[cuts - 1]!;
       else {
-        const lastCut = cuts[cuts.length - 1];
-        if (lastCut && along - lastCut.along <= mergeM) tapNode[ti] = lastCut.node;
-        else {
-          const node = x.length;
-          x.push(tpx);
-          y.push(tpy);
-          cuts.push({ along, node, px: tpx, py: tpy });
-          tapNode[ti] = node;
-        }
+        const node = nodes++;
+        x[node] = taps.px[ti]!;
+        y[node] = taps.py[ti]!;
+        cutAlong[cuts] = al;
+        cutNode[cuts] = node;
+        cutX[cuts] = taps.px[ti]!;
+        cutY[cuts] = taps.py[ti]!;
+        cuts++;
+        tapNode[ti] = node;
       }
     }
     let prevNode = g.edgeFrom[e]!;
     let prevAlong = 0;
-    let seg: number[] = [xy[2 * a]!, xy[2 * a + 1]!];
+    vertex(xy[2 * a]!, xy[2 * a + 1]!);
     let vi = 1; // next polyline vertex (relative)
-    const pushPiece = (endNode: number, endAlong: number, ex: number, ey: number): void => {
-      seg.push(ex, ey);
-      from.push(prevNode);
-      to.push(endNode);
-      len.push((endAlong - prevAlong) * scale);
-      geometry.push(seg);
-      origEdge.push(e);
+    const piece = (endNode: number, endAlong: number, ex: number, ey: number): void => {
+      vertex(ex, ey);
+      from[edges] = prevNode;
+      to[edges] = endNode;
+      len[edges] = (endAlong - prevAlong) * scale;
+      origEdge[edges] = e;
+      geomOffsets[++edges] = verts;
       prevNode = endNode;
       prevAlong = endAlong;
-      seg = [ex, ey];
+      vertex(ex, ey);
     };
-    for (const c of cuts) {
-      while (vi < b - a && cum[vi]! < c.along) {
-        seg.push(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
+    for (let c = 0; c < cuts; c++) {
+      while (vi < b - a && cum[vi]! < cutAlong[c]!) {
+        vertex(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
         vi++;
       }
-      pushPiece(c.node, c.along, c.px, c.py);
+      piece(cutNode[c]!, cutAlong[c]!, cutX[c]!, cutY[c]!);
     }
     while (vi < b - a - 1) {
-      seg.push(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
+      vertex(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
       vi++;
     }
-    pushPiece(g.edgeTo[e]!, total, xy[2 * (b - 1)]!, xy[2 * (b - 1) + 1]!);
+    // the last piece ends at the edge's end: its closing vertex is not the start of another piece
+    vertex(xy[2 * (b - 1)]!, xy[2 * (b - 1) + 1]!);
+    from[edges] = prevNode;
+    to[edges] = g.edgeTo[e]!;
+    len[edges] = (total - prevAlong) * scale;
+    origEdge[edges] = e;
+    geomOffsets[++edges] = verts;
   }
-  const graph = buildCsr({ x, y, from, to, lengthM: len, geometry });
-  return { graph, tapNode, origEdge: Uint32Array.from(origEdge) };
+  const graph = csrOf(x.slice(0, nodes), y.slice(0, nodes), from.slice(0, edges), to.slice(0, edges), len.slice(0, edges), geomOffsets.slice(0, edges + 1), geomXY.slice(0, 2 * verts));
+  return { graph, tapNode, origEdge: origEdge.slice(0, edges) };
 }

@@ -36,13 +36,35 @@ export interface EdgeList {
 
 /** Build CSR arrays from an edge list. */
 export function buildCsr(list: EdgeList): CsrGraph {
-  const n = list.x.length;
   const m = list.from.length;
-  const x = Float64Array.from(list.x);
-  const y = Float64Array.from(list.y);
   const edgeFrom = Uint32Array.from(list.from);
   const edgeTo = Uint32Array.from(list.to);
-  const edgeLengthM = Float64Array.from(list.lengthM);
+  const x = Float64Array.from(list.x);
+  const y = Float64Array.from(list.y);
+  const geomOffsets = new Uint32Array(m + 1);
+  for (let e = 0; e < m; e++) geomOffsets[e + 1] = geomOffsets[e]! + (list.geometry?.[e] ? list.geometry[e]!.length / 2 : 2);
+  const geomXY = new Float64Array(2 * geomOffsets[m]!);
+  for (let e = 0; e < m; e++) {
+    const o = 2 * geomOffsets[e]!;
+    const g = list.geometry?.[e];
+    if (g) geomXY.set(g, o);
+    else {
+      geomXY[o] = x[edgeFrom[e]!]!;
+      geomXY[o + 1] = y[edgeFrom[e]!]!;
+      geomXY[o + 2] = x[edgeTo[e]!]!;
+      geomXY[o + 3] = y[edgeTo[e]!]!;
+    }
+  }
+  return csrOf(x, y, edgeFrom, edgeTo, Float64Array.from(list.lengthM), geomOffsets, geomXY);
+}
+
+/**
+ * A CSR graph over arrays already made (taken, not copied): the adjacency of the edges `edgeFrom`/`edgeTo` between
+ * the nodes of `x`/`y`, with the edges' lengths and polylines (geomOffsets: m + 1 entries, geomXY: 2 x geomOffsets[m]).
+ */
+export function csrOf(x: Float64Array, y: Float64Array, edgeFrom: Uint32Array, edgeTo: Uint32Array, edgeLengthM: Float64Array, geomOffsets: Uint32Array, geomXY: Float64Array): CsrGraph {
+  const n = x.length;
+  const m = edgeFrom.length;
   const deg = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) {
     deg[edgeFrom[e]!]!++;
@@ -62,20 +84,6 @@ export function buildCsr(list: EdgeList): CsrGraph {
     k = fill[b]!++;
     adjNode[k] = a;
     adjEdge[k] = e;
-  }
-  const geomOffsets = new Uint32Array(m + 1);
-  for (let e = 0; e < m; e++) geomOffsets[e + 1] = geomOffsets[e]! + (list.geometry?.[e] ? list.geometry[e]!.length / 2 : 2);
-  const geomXY = new Float64Array(2 * geomOffsets[m]!);
-  for (let e = 0; e < m; e++) {
-    const o = 2 * geomOffsets[e]!;
-    const g = list.geometry?.[e];
-    if (g) geomXY.set(g, o);
-    else {
-      geomXY[o] = x[edgeFrom[e]!]!;
-      geomXY[o + 1] = y[edgeFrom[e]!]!;
-      geomXY[o + 2] = x[edgeTo[e]!]!;
-      geomXY[o + 3] = y[edgeTo[e]!]!;
-    }
   }
   return { nodeCount: n, edgeCount: m, x, y, edgeFrom, edgeTo, edgeLengthM, offsets, adjNode, adjEdge, geomOffsets, geomXY };
 }

@@ -39,6 +39,8 @@ export function pruneNetwork(t: RootedTree, own: OwnLoads, model: LoadModel, pip
 /** Binary indexed tree of `width`-wide rows over positions 0..n-1: add a row at a position, sum an interval. */
 export class RowFenwick {
   readonly f: Float64Array;
+  /** no row added yet: every interval sums to zeros (the first ratios of a pruning, before any cut, read nothing) */
+  private empty = true;
   /** `buffer`: (n + 1) x width zeros to use (a Scratch's), else allocated */
   constructor(readonly n: number, readonly width: number, buffer?: Float64Array) {
     this.f = buffer ?? new Float64Array((n + 1) * width);
@@ -46,6 +48,7 @@ export class RowFenwick {
   /** row[off .. off + width) x sign added at pos */
   add(pos: number, row: ArrayLike<number>, off: number, sign: number): void {
     const { f, width, n } = this;
+    this.empty = false;
     for (let i = pos + 1; i <= n; i += i & -i) {
       const b = i * width;
       for (let k = 0; k < width; k++) f[b + k] += sign * row[off + k]!;
@@ -54,14 +57,29 @@ export class RowFenwick {
   /** value at column k added at pos */
   addOne(pos: number, k: number, v: number): void {
     const { f, width, n } = this;
+    this.empty = false;
     for (let i = pos + 1; i <= n; i += i & -i) f[i * width + k] += v;
   }
-  /** out[0 .. width) = sum of the rows at positions [a, b) */
+  /**
+   * out[0 .. width) = sum of the rows at positions [a, b): prefix(b) - prefix(a), the two walks stopped where they
+   * meet (the cells both would read cancel, so neither reads them). A subtree's interval is mostly short, so this
+   * reads a few cells instead of two walks to the root of the Fenwick tree; it also leaves out the large common part
+   * that the difference of two prefix sums would add and take away again (its rounding).
+   */
   range(a: number, b: number, out: Float64Array): void {
     const { f, width } = this;
     out.fill(0);
-    for (let i = b; i > 0; i -= i & -i) for (let k = 0, o = i * width; k < width; k++) out[k] += f[o + k]!;
-    for (let i = a; i > 0; i -= i & -i) for (let k = 0, o = i * width; k < width; k++) out[k] -= f[o + k]!;
+    if (this.empty) return;
+    let i = b, j = a;
+    while (i !== j) {
+      if (i > j) {
+        for (let k = 0, o = i * width; k < width; k++) out[k] += f[o + k]!;
+        i -= i & -i;
+      } else {
+        for (let k = 0, o = j * width; k < width; k++) out[k] -= f[o + k]!;
+        j -= j & -j;
+      }
+    }
   }
 }
 

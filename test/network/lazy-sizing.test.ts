@@ -122,6 +122,31 @@ describe('the fast pruning\'s trees against brute force', () => {
     }
   });
 
+  it('RowFenwick: zeros before any row is added; every interval of a small tree against the sums', async () => {
+    const { RowFenwick } = await import('../../engine/network/prune-fast.js');
+    const n = 37, w = 2;
+    const f = new RowFenwick(n, w);
+    const out = new Float64Array(w).fill(5);
+    f.range(0, n, out);
+    expect([...out]).toEqual([0, 0]);
+    const ref = new Float64Array(n * w);
+    for (let p = 0; p < n; p++) {
+      f.add(p, [p + 1, -2 * p], 0, 1);
+      ref[p * w] = p + 1;
+      ref[p * w + 1] = -2 * p;
+    }
+    f.addOne(5, 1, 0.25);
+    ref[5 * w + 1] += 0.25;
+    // integers (and a quarter): the sums are exact, so every interval must be equal, not close
+    for (let a = 0; a <= n; a++)
+      for (let b = a; b <= n; b++) {
+        f.range(a, b, out);
+        let s0 = 0, s1 = 0;
+        for (let i = a; i < b; i++) (s0 += ref[i * w]!), (s1 += ref[i * w + 1]!);
+        expect([out[0], out[1]]).toEqual([s0, s1]);
+      }
+  });
+
   it('RowFenwick: interval sums of rows', async () => {
     const { RowFenwick } = await import('../../engine/network/prune-fast.js');
     const r = rng(22);

@@ -27,6 +27,27 @@ describe('Scratch', () => {
     expect(c.every((v) => v === Infinity)).toBe(true);
     expect(s.i32('b', 3, -1)).toEqual(Int32Array.from([-1, -1, -1]));
   });
+
+  it('clears a reused buffer and a grown one alike (a new buffer is zeros without being written)', () => {
+    const s = new Scratch();
+    const a = s.f64('x', 8);
+    expect([...a]).toEqual(new Array(8).fill(0));
+    a.fill(3);
+    // reused (shorter): cleared
+    expect([...s.f64('x', 6)]).toEqual(new Array(6).fill(0));
+    s.f64('x', 6).fill(4);
+    // grown past its room: a new buffer, zeros; with a fill, filled
+    const big = s.f64('x', 100);
+    expect(big.buffer).not.toBe(a.buffer);
+    expect(big.every((v) => v === 0)).toBe(true);
+    big.fill(9);
+    expect(s.f64('x', 100, 2).every((v) => v === 2)).toBe(true);
+    expect(s.u8('y', 1000, 7).every((v) => v === 7)).toBe(true);
+    expect(s.u32('z', 500).every((v) => v === 0)).toBe(true);
+    // another type in the same slot: a new buffer of that type, zeros
+    s.u32('w', 10).fill(5);
+    expect(s.i32('w', 10).every((v) => v === 0)).toBe(true);
+  });
 });
 
 describe('Steiner tree with one scratch, call after call', () => {
