@@ -26,7 +26,7 @@ import { FILES } from '../run/contract.js';
 import type { ProgressFn } from '../util/progress.js';
 import { runInThread, spareCore, type ThreadMode, type ThreadOutcome, type ThreadRun } from '../util/thread.js';
 import { Warnings, type WarningSummary } from '../util/warnings.js';
-import { buildCsr, type CsrGraph } from './csr.js';
+import { buildCsr, csrOf, type CsrGraph } from './csr.js';
 import { buildRoadGraph, compileRoadGraph, type RoadGraph } from './road-graph.js';
 
 /** Bump when the file layout or what the graph builder makes of the same input changes. */
@@ -113,7 +113,7 @@ async function roadsDigest(path: string): Promise<Record<string, string>> {
 
 /** The builder's own code, so that a changed builder does not reuse a graph the old one made. */
 const builderDigest = (): string =>
-  createHash('sha256').update([readRoads, buildRoadGraph, compileRoadGraph, buildCsr].map((f) => f.toString()).join('\n')).digest('hex');
+  createHash('sha256').update([readRoads, buildRoadGraph, compileRoadGraph, buildCsr, csrOf].map((f) => f.toString()).join('\n')).digest('hex');
 
 /** The cache key: everything the compiled graph depends on. */
 async function cacheKey(s: RoadGraphSource): Promise<Record<string, unknown>> {
