@@ -109,34 +109,53 @@ function buildingLonLat(t: BuildingTable): (b: number) => Float64Array {
   };
 }
 
-/** Building b's footprint as the format's flat MultiPolygon (fgbGeometry(t)(b)). */
+/**
+ * Building b's footprint as the format's flat MultiPolygon (fgbGeometry(t)(b)): each polygon's rounded lon/lat pairs
+ * a view of one buffer that grows to the largest building (valid until the next call; the writer copies them into
+ * the feature at once), so that a city's six million vertices are not pushed into arrays building by building.
+ */
 function fgbGeometry(t: BuildingTable): (b: number) => IParsedGeometry {
   const lonLat = buildingLonLat(t);
   const rd = (v: number) => Math.round(v * 1e7) / 1e7;
+  let out = new Float64Array(2 * 80);
   return (b) => {
     const v0 = t.ringVertex[t.buildingRing[b]!]!;
     const pts = lonLat(b);
+    // every ring closed: at most one vertex more per ring than the building has
+    const need = 2 * (t.ringVertex[t.buildingRing[b + 1]!]! - v0 + t.buildingRing[b + 1]! - t.buildingRing[b]!);
+    if (need > out.length) out = new Float64Array(2 * need);
     const parts: IParsedGeometry[] = [];
-    let cur: { xy: number[]; ends: number[] } | undefined;
+    let start = -1; // where the current polygon's pairs start in `out` (pairs), -1: none yet
+    let at = 0;
+    let ends: number[] = [];
+    const close = (): void => {
+      const ring = out.subarray(2 * start, 2 * at);
+      // buildGeometry writes `ends` where they are given at all: one ring has none
+      parts.push({ type: GeometryType.Polygon, xy: ring, ...(ends.length > 1 ? { ends } : {}) } as unknown as IParsedGeometry);
+    };
     for (let r = t.buildingRing[b]!; r < t.buildingRing[b + 1]!; r++) {
       const hole = t.ringHole[r] !== 0;
-      if (hole && !cur) continue; // a hole without an outer ring is left out, as in buildings.geojson
+      if (hole && start < 0) continue; // a hole without an outer ring is left out, as in buildings.geojson
       if (!hole) {
-        if (cur) parts.push(polygonPart(cur));
-        cur = { xy: [], ends: [] };
+        if (start >= 0) close();
+        start = at;
+        ends = [];
       }
       const first = t.ringVertex[r]! - v0;
-      for (let v = first; v < t.ringVertex[r + 1]! - v0; v++) cur!.xy.push(rd(pts[2 * v]!), rd(pts[2 * v + 1]!));
-      cur!.xy.push(rd(pts[2 * first]!), rd(pts[2 * first + 1]!));
-      cur!.ends.push(cur!.xy.length / 2);
+      for (let v = first; v < t.ringVertex[r + 1]! - v0; v++) {
+        out[2 * at] = rd(pts[2 * v]!);
+        out[2 * at + 1] = rd(pts[2 * v + 1]!);
+        at++;
+      }
+      out[2 * at] = rd(pts[2 * first]!);
+      out[2 * at + 1] = rd(pts[2 * first + 1]!);
+      at++;
+      ends.push(at - start);
     }
-    if (cur) parts.push(polygonPart(cur));
+    if (start >= 0) close();
     return { type: GeometryType.MultiPolygon, xy: [], parts } as unknown as IParsedGeometry;
   };
 }
-
-// buildGeometry writes `parts` or `ends` where they are given at all: a polygon has no parts, one ring no ends
-const polygonPart = (p: { xy: number[]; ends: number[] }): IParsedGeometry => ({ type: GeometryType.Polygon, xy: p.xy, ...(p.ends.length > 1 ? { ends: p.ends } : {}) }) as IParsedGeometry;
 
 async function writeFeatures(t: BuildingTable, write: (s: string) => Promise<void>): Promise<void> {
   const lonLat = buildingLonLat(t);

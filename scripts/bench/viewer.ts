@@ -10,7 +10,8 @@
  * and the network's and the road graph's opening payloads on their own (the first requests to a fresh server). The first render is until the
  * GPU has drawn it (SwiftShader finishes long after deck.gl gave the commands: that time is in brackets).
  * Usage: npx tsx scripts/bench/viewer.ts [--runs 3] [--frames 30] [--warmup 5] [--run DIR]... [--with-network DIR]... [--network-dir DIR]
- *   [--no-synthetic] [--shots DIR]
+ *   [--no-synthetic] [--shots DIR] [--layer-costs]
+ *   --layer-costs: also the opening frame with no layer shown and with each shown layer alone (which layer costs it).
  *   --shots DIR: a PNG of the map of each case's first page load, for checking by eye.
  *   --with-network DIR: the run DIR (buildings.geojson, no network yet) with a SYNTHETIC network.geojson added in a
  *     copy (hard links to DIR's files; DIR is not written): a consumer at every building's outer-ring vertex mean, a
@@ -44,6 +45,8 @@ const WARMUP = arg('--warmup', 5);
 const RUN_DIRS = argv.flatMap((a, i) => (a === '--run' && argv[i + 1] ? [resolve(argv[i + 1]!)] : []));
 const SHOTS = argv.includes('--shots') ? resolve(argv[argv.indexOf('--shots') + 1]!) : undefined;
 const SYNTHETIC = !argv.includes('--no-synthetic');
+/** Also time the opening frame with nothing drawn and with each of its layers alone (which layer costs the frame). */
+const LAYER_COSTS = argv.includes('--layer-costs');
 const NET_DIRS = argv.flatMap((a, i) => (a === '--with-network' && argv[i + 1] ? [resolve(argv[i + 1]!)] : []));
 /** Where the copies with a synthetic network go and stay (reused by the next call); default a temporary folder, removed. */
 const NET_OUT = argv.includes('--network-dir') ? resolve(argv[argv.indexOf('--network-dir') + 1]!) : undefined;
@@ -80,6 +83,8 @@ interface Row {
   zoomedNoRoadsMs: number;
   /** The browser tab's JS heap after the first render, MB (performance.memory). */
   heapMB: number;
+  /** --layer-costs: the opening frame with no layer shown ('none') and with each layer shown alone, ms (medians over runs). */
+  layerFrames: Record<string, number>;
   serverPeakMB: number;
 }
 
@@ -209,13 +214,25 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
     const zoomed: number[] = [];
     const zoomedNoRoads: number[] = [];
     let zoomedAt = '';
+    const layerFrames: Record<string, number[]> = {};
     let counts = { buildings: 0, cells: 0, pipes: 0, consumers: 0, heapMB: NaN };
     for (let r = 0; r < RUNS + 1; r++) {
       const page = await openViewer(browser, url, { width: 1200, height: 800 }, LOAD_TIMEOUT_MS);
-      const res = await page.evaluate(async ([n, warm]) => {
+      const res = await page.evaluate(async ([n, warm, costs]) => {
         const h = (window as any).__heatplan;
         h.benchFrames(warm); // warm-up
         const open = h.benchFrames(n) as number[];
+        // the opening view with nothing shown, then with each shown layer alone (its chunks in view loaded), then as opened
+        const alone: Record<string, number[]> = {};
+        if (costs) {
+          const shown = (h.layerIds as string[]).filter((id) => h.state.visible[id]);
+          for (const id of ['none', ...shown]) {
+            await h.showOnly(id === 'none' ? [] : [id]);
+            h.benchFrames(warm);
+            alone[id] = h.benchFrames(n);
+          }
+          await h.showOnly(shown);
+        }
         // a city's network: zoomed in on its densest chunk, just past the zoom its chunks are drawn from
         let zoomedFrames: number[] = [];
         let noRoads: number[] = [];
@@ -248,6 +265,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
           await h.resetView();
         }
         return {
+          alone,
           zoomedFrames,
           noRoads,
           at,
@@ -262,7 +280,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
           consumers: h.data.network?.meta.counts.consumer ?? 0,
           heapMB: ((performance as any).memory?.usedJSHeapSize ?? NaN) / 2 ** 20,
         };
-      }, [FRAMES, WARMUP] as const);
+      }, [FRAMES, WARMUP, LAYER_COSTS] as const);
       if (r === 0 && SHOTS) {
         // a frame of a city takes seconds under SwiftShader: a generous timeout for the screenshot's stable frames
         await mkdir(SHOTS, { recursive: true });
@@ -279,6 +297,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       if (res.zoomedFrames.length) zoomed.push(median(res.zoomedFrames));
       if (res.noRoads.length) zoomedNoRoads.push(median(res.noRoads));
       zoomedAt = res.at;
+      for (const [id, f] of Object.entries(res.alone)) (layerFrames[id] ??= []).push(median(f));
       counts = res;
     }
     return {
@@ -296,6 +315,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
       zoomedFrameMs: zoomed.length ? median(zoomed) : NaN,
       zoomedNoRoadsMs: zoomedNoRoads.length ? median(zoomedNoRoads) : NaN,
       zoomedAt,
+      layerFrames: Object.fromEntries(Object.entries(layerFrames).map(([id, f]) => [id, median(f)])),
       serverPeakMB: await peakRssMB(child.pid!),
     };
   } finally {
@@ -347,6 +367,10 @@ async function main(): Promise<void> {
       `| ${r.case} | ${r.buildings.toLocaleString('en-US')} | ${r.cells.toLocaleString('en-US')} | ${r.pipes.toLocaleString('en-US')} | ${r.consumers.toLocaleString('en-US')} | ${r.payloadMB.toFixed(1)} | ${Number.isNaN(r.networkFirstMs) ? '–' : r.networkFirstMs.toFixed(0)} | ${Number.isNaN(r.roadsFirstMs) ? '–' : r.roadsFirstMs.toFixed(0)} | ${r.convertMs.toFixed(0)} | ${r.serverPeakMB.toFixed(0)} | ${r.loadedMs.toFixed(0)} | ${r.firstRenderMs.toFixed(0)} (${r.firstSubmitMs.toFixed(0)}) | ${r.frameMs.toFixed(1)} | ${Number.isNaN(r.zoomedFrameMs) ? '–' : `${r.zoomedFrameMs.toFixed(1)} (${r.zoomedAt})`} | ${Number.isNaN(r.zoomedNoRoadsMs) ? '–' : r.zoomedNoRoadsMs.toFixed(1)} | ${r.heapMB.toFixed(0)} |`,
     );
   for (const r of rows) console.log(`${r.case}: ${r.payloads}`);
+  for (const r of rows) {
+    const l = Object.entries(r.layerFrames);
+    if (l.length) console.log(`${r.case}: opening frame ms, nothing shown and each layer alone (median): ${l.map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ')}`);
+  }
 }
 
 await main();
