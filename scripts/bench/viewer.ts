@@ -228,6 +228,8 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
           const shown = (h.layerIds as string[]).filter((id) => h.state.visible[id]);
           for (const id of ['none', ...shown]) {
             await h.showOnly(id === 'none' ? [] : [id]);
+            // deck.gl takes the new layer list in its next animation frame: until then a redraw draws the old one
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
             h.benchFrames(warm);
             alone[id] = h.benchFrames(n);
           }
@@ -254,6 +256,7 @@ async function measure(name: string, runDir: string, distDir: string): Promise<R
           zoomedFrames = h.benchFrames(n);
           if (h.data.roads && h.state.visible.roads) {
             await h.setVisible('roads', false);
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
             h.benchFrames(warm);
             noRoads = h.benchFrames(n);
             await h.setVisible('roads', true);
