@@ -248,7 +248,8 @@ export function splitAtTaps(g: CsrGraph, tapsIn: Tap[] | TapColumns, mergeM = 0.
     let prevAlong = 0;
     vertex(xy[2 * a]!, xy[2 * a + 1]!);
     let vi = 1; // next polyline vertex (relative)
-    const piece = (endNode: number, endAlong: number, ex: number, ey: number): void => {
+    /** the piece from the last cut (or the edge's start) to (ex, ey); a cut's point also starts the next piece */
+    const piece = (endNode: number, endAlong: number, ex: number, ey: number, last = false): void => {
       vertex(ex, ey);
       from[edges] = prevNode;
       to[edges] = endNode;
@@ -257,7 +258,7 @@ export function splitAtTaps(g: CsrGraph, tapsIn: Tap[] | TapColumns, mergeM = 0.
       geomOffsets[++edges] = verts;
       prevNode = endNode;
       prevAlong = endAlong;
-      vertex(ex, ey);
+      if (!last) vertex(ex, ey);
     };
     for (let c = 0; c < cuts; c++) {
       while (vi < b - a && cum[vi]! < cutAlong[c]!) {
@@ -270,13 +271,7 @@ export function splitAtTaps(g: CsrGraph, tapsIn: Tap[] | TapColumns, mergeM = 0.
       vertex(xy[2 * (a + vi)]!, xy[2 * (a + vi) + 1]!);
       vi++;
     }
-    // the last piece ends at the edge's end: its closing vertex is not the start of another piece
-    vertex(xy[2 * (b - 1)]!, xy[2 * (b - 1) + 1]!);
-    from[edges] = prevNode;
-    to[edges] = g.edgeTo[e]!;
-    len[edges] = (total - prevAlong) * scale;
-    origEdge[edges] = e;
-    geomOffsets[++edges] = verts;
+    piece(g.edgeTo[e]!, total, xy[2 * (b - 1)]!, xy[2 * (b - 1) + 1]!, true);
   }
   const graph = csrOf(x.slice(0, nodes), y.slice(0, nodes), from.slice(0, edges), to.slice(0, edges), len.slice(0, edges), geomOffsets.slice(0, edges + 1), geomXY.slice(0, 2 * verts));
   return { graph, tapNode, origEdge: origEdge.slice(0, edges) };

@@ -26,39 +26,34 @@ export const FRESH: ArraySource = {
 
 export class Scratch implements ArraySource {
   private readonly slots = new Map<string, Typed>();
-  /** whether the last take allocated (its array is all zeros) */
-  private fresh = false;
 
-  private take<T extends Typed>(slot: string, n: number, C: { new (n: number): T }): T {
-    let a = this.slots.get(slot) as T | undefined;
-    this.fresh = !a || a.length < n || !(a instanceof C);
-    if (this.fresh) {
-      // grown with room, so that a tree a little larger next pass does not allocate again
-      a = new C(Math.max(n, Math.ceil(n * 1.25)));
-      this.slots.set(slot, a);
-    }
-    return a!.subarray(0, n) as T;
-  }
   /**
-   * The array cleared to `fill`. A new buffer is zeros already: not written again, so that the caller's own writes are
-   * the first touch of its pages (a large buffer is mapped lazily), one pass over the memory instead of two, and pages
-   * it never writes are never touched. A city's first round takes several arrays of 1.5 million tree nodes x the load
-   * model's columns (hundreds of MB each): clearing them was about 1.2 s of the pruning's CPU profile.
+   * The slot's array of length n cleared to `fill`. A new buffer is zeros already: not written again, so that the
+   * caller's own writes are the first touch of its pages (a large buffer is mapped lazily), one pass over the memory
+   * instead of two, and pages it never writes are never touched. A city's first round takes several arrays of 1.5
+   * million tree nodes x the load model's columns (hundreds of MB each): clearing them was about 1.2 s of the
+   * pruning's CPU profile.
    */
-  private cleared<T extends Typed>(a: T, fill: number): T {
-    return this.fresh && fill === 0 ? a : (a.fill(fill) as T);
+  private take<T extends Typed>(slot: string, n: number, C: { new (n: number): T }, fill: number): T {
+    const a = this.slots.get(slot) as T | undefined;
+    if (a && a.length >= n && a instanceof C) return a.subarray(0, n).fill(fill) as T;
+    // grown with room, so that a tree a little larger next pass does not allocate again
+    const b = new C(Math.max(n, Math.ceil(n * 1.25)));
+    this.slots.set(slot, b);
+    const view = b.subarray(0, n) as T;
+    return fill === 0 ? view : (view.fill(fill) as T);
   }
 
   u8(slot: string, n: number, fill = 0): Uint8Array {
-    return this.cleared(this.take(slot, n, Uint8Array), fill);
+    return this.take(slot, n, Uint8Array, fill);
   }
   u32(slot: string, n: number, fill = 0): Uint32Array {
-    return this.cleared(this.take(slot, n, Uint32Array), fill);
+    return this.take(slot, n, Uint32Array, fill);
   }
   i32(slot: string, n: number, fill = 0): Int32Array {
-    return this.cleared(this.take(slot, n, Int32Array), fill);
+    return this.take(slot, n, Int32Array, fill);
   }
   f64(slot: string, n: number, fill = 0): Float64Array {
-    return this.cleared(this.take(slot, n, Float64Array), fill);
+    return this.take(slot, n, Float64Array, fill);
   }
 }
