@@ -121,7 +121,7 @@ type CollectionTop = { type?: unknown; features?: unknown; properties?: Record<s
  * properties, then the first bad feature (a feature's error is held until `finish`, and later features are skipped).
  */
 export function networkReader(file: string, warnings = new Warnings()): { add(feature: unknown, index: number): void; finish(top: CollectionTop): SimNetwork[] } {
-  type Stub = Pick<SimNetwork, 'id' | 'consumers' | 'pipes' | 'plants' | 'droppedIds'>;
+  type Stub = Pick<SimNetwork, 'id' | 'consumers' | 'pipes' | 'plants' | 'droppedIds'> & { overCapacity?: number };
   const nets = new Map<string, Stub>();
   // service pipes without a `network` property belong to their consumer's network (resolved after all features)
   const services: { netId?: string; s: SimService }[] = [];
@@ -183,7 +183,10 @@ export function networkReader(file: string, warnings = new Warnings()): { add(fe
         loss = NaN; // filled from DN and temperatures in simulateNetwork
         warnings.add('pipe-loss-from-dn', 'pipe without loss_W_per_m: loss computed from DN (THERMOS fit, METHODS.md 5)', { file, record });
       }
-      net(netId).pipes.push({
+      const n = net(netId);
+      // the route sized this pipe's load onto the largest catalogue pipe above its limits (route warning pipe-over-capacity)
+      if (p.overCapacity === true) n.overCapacity = (n.overCapacity ?? 0) + 1;
+      n.pipes.push({
         id: String(p.id ?? `pipe-${i}`), from: String(p.from ?? ''), to: String(p.to ?? ''), lengthM,
         dn: finiteOr(p.DN) ?? NaN, lossWPerM: loss, peakKw: finiteOr(p.peak_kW) ?? 0,
         ...(finiteOr(p.gain_W_per_m) !== undefined ? { gainWPerM: finiteOr(p.gain_W_per_m) } : {}),
@@ -242,7 +245,17 @@ export function networkReader(file: string, warnings = new Warnings()): { add(fe
       ...(n.droppedIds ? { droppedIds: n.droppedIds } : {}),
     });
     const out = new Map<string, SimNetwork>();
-    for (const [id, n] of nets) out.set(id, make(id, n));
+    for (const [id, n] of nets) {
+      const m = make(id, n);
+      out.set(id, m);
+      const headPa = Math.max(m.pumping?.heat?.headPa ?? 0, m.pumping?.cold?.headPa ?? 0);
+      if (n.overCapacity && headPa > 0) {
+        warnings.add('pump-head-over-capacity', "the route's pump head comes through pipes loaded above the largest catalogue pipe: pump electricity, the primary energy factor and CO2 are overstated", {
+          file, record: `network ${id}`,
+          message: `${n.overCapacity.toLocaleString('en-US')} of ${n.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(headPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants or give a pipe catalogue with larger sizes`,
+        });
+      }
+    }
     if (services.length) {
       const netOf = new Map<string, string>();
       for (const n of out.values()) for (const c of n.consumers) netOf.set(c.id, n.id);

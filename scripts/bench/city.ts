@@ -330,7 +330,9 @@ if (stages.includes('simulate')) {
   }
   await stage('simulate', ['simulate', '--run', run, '--weather', WEATHER, ...plantsArgs, '--quiet'], () => {
     const s = manifest().sim;
-    return `${fmt(s.consumers)} consumers, ${fmt(s.heatSold_MWh)} MWh sold, PE factor ${Number(s.primaryEnergyFactor).toFixed(3)}`;
+    // one plant for a whole city loads its trunk far above the largest catalogue pipe: the simulation says so
+    const over = s.warnings?.['pump-head-over-capacity'] ? ' (pump head through pipes over capacity: not meaningful)' : '';
+    return `${fmt(s.consumers)} consumers, ${fmt(s.heatSold_MWh)} MWh sold, PE factor ${Number(s.primaryEnergyFactor).toFixed(3)}${over}`;
   });
 }
 if (stages.includes('cost')) await stage('cost', ['cost', '--run', run, ...costArgs, '--quiet'], () => `LCOH network ${Number(manifest().cost.lcohNetwork_per_kWh).toFixed(2)} ${manifest().cost.currency}/kWh`);
@@ -348,7 +350,8 @@ const totalCpu = chain.reduce((t, r) => t + (Number.isFinite(r.cpuS) ? r.cpuS : 
 const peak = Math.max(...chain.map((r) => (Number.isFinite(r.rssMb) ? r.rssMb : 0)));
 const complete = chain.length > 0 && chain.every((r) => r.status === 'ok');
 // the issue's chain: demand, areas, route, simulate (cost when asked for); a partial chain is not judged
-const whole = ['demand', 'areas', 'route', 'simulate'].every((k) => stages.includes(k));
+const missing = ['demand', 'areas', 'route', 'simulate'].filter((k) => !stages.includes(k));
+const whole = missing.length === 0;
 const pass = whole && complete && totalWall <= TARGET_WALL_S && peak <= TARGET_RSS_MB;
 const n = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 console.log(`\nheatplan city benchmark, ${city.buildings.toLocaleString('en-US')} buildings, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
@@ -358,6 +361,6 @@ console.log('| stage | wall s | CPU s (user + sys) | peak RSS MB | result |');
 console.log('|---|---:|---:|---:|---|');
 for (const r of rows) console.log(`| ${r.stage} | ${n(r.wallS)} | ${n(r.cpuS)} | ${n(r.rssMb, 0)} | ${r.status}${r.status !== 'ok' && r.tail ? `: ${r.tail}` : ''} |`);
 console.log(`| chain (${chain.map((r) => r.stage.split(' (')[0]).join(' -> ')}) | ${n(totalWall)} | ${n(totalCpu)} | ${n(peak, 0)} (largest stage) | ${complete ? 'complete' : 'incomplete'} |`);
-console.log(`\ntarget (issue 18): the whole chain under ${TARGET_WALL_S} s and ${TARGET_RSS_MB / 1024} GB: ${!whole ? 'not judged (a partial chain: --stages lacks demand, areas, route or simulate)' : pass ? 'PASS' : 'FAIL'} (${complete ? '' : 'chain incomplete; '}wall ${n(totalWall)} s ${totalWall <= TARGET_WALL_S ? '<=' : '>'} ${TARGET_WALL_S} s, peak ${n(peak, 0)} MB ${peak <= TARGET_RSS_MB ? '<=' : '>'} ${TARGET_RSS_MB} MB)`);
+console.log(`\ntarget (issue 18): the whole chain under ${TARGET_WALL_S} s and ${TARGET_RSS_MB / 1024} GB: ${!whole ? `not judged (a partial chain: --stages lacks ${missing.join(', ')})` : pass ? 'PASS' : 'FAIL'} (${complete ? '' : 'chain incomplete; '}wall ${n(totalWall)} s ${totalWall <= TARGET_WALL_S ? '<=' : '>'} ${TARGET_WALL_S} s, peak ${n(peak, 0)} MB ${peak <= TARGET_RSS_MB ? '<=' : '>'} ${TARGET_RSS_MB} MB)`);
 console.log(JSON.stringify({ bench: 'city', buildings: city.buildings, run, machine: { before: machine0, after: machine1 }, rows, totalWall_s: totalWall, totalCpu_s: totalCpu, peakRss_MB: peak, complete, whole, pass }));
 if (!keep && !arg('dir', '')) rmSync(city.dir, { recursive: true, force: true });

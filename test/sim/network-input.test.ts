@@ -44,3 +44,31 @@ describe('network.geojson plants', () => {
     expect(nets[0]!.plants[0]!.fuel).toBe('wood_chip');
   });
 });
+
+describe('a pump head from pipes over the catalogue (route warning pipe-over-capacity)', () => {
+  const net = (overCapacity: boolean[], pumping?: Record<string, unknown>) => JSON.stringify({
+    type: 'FeatureCollection',
+    properties: { supply_C: 80, return_C: 50, ...(pumping ? { pumping } : {}) },
+    features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [142, 44] }, properties: { kind: 'consumer', id: 'a', use: 'office', heat_MWh: 10, spaceHeat_MWh: 7, hotWater_MWh: 3, peak_kW: 5 } },
+      ...overCapacity.map((o, i) => ({
+        type: 'Feature', geometry: { type: 'LineString', coordinates: [[142, 44], [142.001, 44]] },
+        properties: { kind: 'pipe', id: `p${i}`, from: 'x', to: 'y', length_m: 80, DN: 1000, loss_W_per_m: 60, peak_kW: 900000, ...(o ? { overCapacity: true } : {}) },
+      })),
+    ],
+  });
+  it('is a counted warning naming the pipes over capacity and the head', () => {
+    const w = new Warnings();
+    parseNetworkGeojson(net([true, false, true], { heat: { head_kPa: 123456.7, pumpEfficiency: 0.6 } }), 'network.geojson', w);
+    expect(w.count('pump-head-over-capacity')).toBe(1);
+    const ex = w.list().find((x) => x.code === 'pump-head-over-capacity')!.examples[0]!;
+    expect(ex.record).toBe('network network');
+    expect(ex.message).toContain('2 of 3 pipes over capacity, pump head 123,457 kPa');
+  });
+  it('is not given when no pipe is over capacity, or when the simulation uses its own gradient model (no route head)', () => {
+    const w = new Warnings();
+    parseNetworkGeojson(net([false, false], { heat: { head_kPa: 300 } }), 'network.geojson', w);
+    parseNetworkGeojson(net([true]), 'network.geojson', w);
+    expect(w.count('pump-head-over-capacity')).toBe(0);
+  });
+});
