@@ -132,9 +132,12 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
     if (isNum(s.losses_MWh)) rows.push({ label: w.losses, value: v(s.losses_MWh, 'MWh/a'), note: isNum(s.produced_MWh) && s.produced_MWh > 0 ? pct(s.losses_MWh / s.produced_MWh) : undefined });
     if (isNum(s.surplus_MWh)) rows.push({ label: w.surplus, value: v(s.surplus_MWh, 'MWh/a') });
     if (isNum(s.backup_MWh)) rows.push({ label: w.backup, value: v(s.backup_MWh, 'MWh/a'), note: isNum(s.backupHours) ? `${fmt(s.backupHours)} h` : undefined });
-    if (isNum(s.primaryEnergyFactor)) rows.push({ label: w.peFactor, value: v(s.primaryEnergyFactor, '', 3), note: isNum(s.defaultPrimaryEnergyFactor) ? `${w.peFactorDefault} ${fmt(s.defaultPrimaryEnergyFactor, 3)}` : undefined });
-    if (isNum(s.copPrimary)) rows.push({ label: w.copPrimary, value: v(s.copPrimary, '', 3) });
-    if (isNum(s.co2_t)) rows.push({ label: w.co2, value: v(s.co2_t, 't/a') });
+    // the route's pump head through pipes over the catalogue: the pump electricity in these figures is not a real pump's
+    const overstated = isObj(s.warnings) && isNum(s.warnings['pump-head-over-capacity']) && s.warnings['pump-head-over-capacity'] > 0 ? w.overstatedByPumpHead : undefined;
+    const withNote = (a: string | undefined): string | undefined => (overstated ? (a ? `${a}; ${overstated}` : overstated) : a);
+    if (isNum(s.primaryEnergyFactor)) rows.push({ label: w.peFactor, value: v(s.primaryEnergyFactor, '', 3), note: withNote(isNum(s.defaultPrimaryEnergyFactor) ? `${w.peFactorDefault} ${fmt(s.defaultPrimaryEnergyFactor, 3)}` : undefined) });
+    if (isNum(s.copPrimary)) rows.push({ label: w.copPrimary, value: v(s.copPrimary, '', 3), note: withNote(undefined) });
+    if (isNum(s.co2_t)) rows.push({ label: w.co2, value: v(s.co2_t, 't/a'), note: withNote(undefined) });
     if (isNum(s.unmetHours)) rows.push({ label: w.unmetHours, value: v(s.unmetHours, 'h') });
     parts.push(table(w.simulation, rows));
     if (Array.isArray(s.cases) && s.cases.length > 1)

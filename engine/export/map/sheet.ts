@@ -247,10 +247,12 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     const f3 = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
     const def = typeof sim.defaultPrimaryEnergyFactor === 'number' ? f3(sim.defaultPrimaryEnergyFactor) : '1.36';
     const cold = typeof sim.coldPrimaryEnergyFactor === 'number' ? sim.coldPrimaryEnergyFactor : undefined;
+    // the simulation's warning that the route's pump head runs through pipes over the largest catalogue pipe
+    const overstated = Number((sim.warnings as Record<string, unknown> | undefined)?.['pump-head-over-capacity'] ?? 0) > 0;
     noteLines.push(
       lang === 'ja'
-        ? `一次エネルギー換算係数：販売熱 ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `、販売冷熱 ${f3(cold)}` : ''}（既定値 ${def}、告示 265）`
-        : `Primary energy factor of the heat sold ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `, of the cold sold ${f3(cold)}` : ''} (default ${def}, notice 265)`,
+        ? `一次エネルギー換算係数：販売熱 ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `、販売冷熱 ${f3(cold)}` : ''}（既定値 ${def}、告示 265）${overstated ? '、過大（ポンプ揚程が管径表の最大を超える管を通る）' : ''}`
+        : `Primary energy factor of the heat sold ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `, of the cold sold ${f3(cold)}` : ''} (default ${def}, notice 265)${overstated ? '; overstated (pump head through pipes over the catalogue)' : ''}`,
     );
   }
   // the platform view (issue 19): per area, the guideline rules it meets, its buildings meeting a rule, its critical facilities
