@@ -234,6 +234,8 @@ export interface FgbWriteOptions {
 interface ShapeNode {
   next: Map<string, ShapeNode>;
   shape: number;
+  /** the column of the key that leads here (-1 at the root, or where the layout has no such column) */
+  ci: number;
 }
 
 /** The header's metadata: what GeoJSON has and the format's columns do not. */
@@ -308,12 +310,12 @@ export async function writeFgbFeatures(path: string, count: number, layout: FgbL
   const columns = multi ? [...layout.columns, { name: SHAPE_COLUMN, type: 'int' as const }] : layout.columns;
   const colIndex = new Map(columns.map((c, i) => [c.name, i]));
   const colTypes = columns.map((c) => c.type);
-  const trie: ShapeNode = { next: new Map(), shape: -1 };
+  const trie: ShapeNode = { next: new Map(), shape: -1, ci: -1 };
   layout.shapes.forEach((keys, i) => {
     let t = trie;
     for (const k of keys) {
       let c = t.next.get(k);
-      if (!c) t.next.set(k, (c = { next: new Map(), shape: -1 }));
+      if (!c) t.next.set(k, (c = { next: new Map(), shape: -1, ci: colIndex.get(k) ?? -1 }));
       t = c;
     }
     if (t.shape < 0) t.shape = i;
@@ -359,7 +361,8 @@ export async function writeFgbFeatures(path: string, count: number, layout: FgbL
         keys.push(k);
         node = node?.next.get(k);
         if (v === null) return;
-        const ci = colIndex.get(k);
+        // the column from the trie node the key led to (one lookup per property), else by name
+        const ci = node && node.ci >= 0 ? node.ci : colIndex.get(k);
         if (ci === undefined) throw new Error(`writeFgb ${path}: feature ${n} has property "${k}", not a column of the layout`);
         room(pos, 2);
         view.setUint16(pos, ci, true);

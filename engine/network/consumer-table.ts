@@ -66,11 +66,15 @@ export class PropColumns {
   private readonly schemas: number[][] = [];
   private readonly schemaOf = new Map<string, number>();
   private rows = 0;
+  /** the row being added: its column indices (reused), and the schema of the row before (most rows share it) */
+  private idx: number[] = [];
+  private lastSchema = -1;
 
   /** Append the properties of the next row (those named in `skip` left out). */
   add(props: Record<string, unknown>, skip?: ReadonlySet<string>): void {
     const row = this.rows++;
-    const idx: number[] = [];
+    const idx = this.idx;
+    let n = 0;
     for (const k in props) {
       if (skip?.has(k)) continue;
       let c = this.keyOf.get(k);
@@ -81,7 +85,7 @@ export class PropColumns {
         this.keyOf.set(k, c);
         this.cols.push(typeof v === 'string' ? { kind: 'str', codes: new Column(Uint32Array), dict: [], dictOf: new Map() } : { kind: 'num', num: new Column(Float64Array) });
       }
-      idx.push(c);
+      idx[n++] = c;
       const col = this.cols[c]!;
       if (col.kind === 'num' && typeof v === 'number') col.num!.set(row, v);
       else if (col.kind === 'str' && typeof v === 'string') {
@@ -93,12 +97,21 @@ export class PropColumns {
         col.other.set(row, v);
       }
     }
-    const sig = idx.join(',');
-    let s = this.schemaOf.get(sig);
-    if (s === undefined) {
-      s = this.schemas.length;
-      this.schemas.push(idx);
-      this.schemaOf.set(sig, s);
+    // the row before's schema when the keys are the same (no key string per row), else the schema of this key list
+    let s = this.lastSchema;
+    const last = s >= 0 ? this.schemas[s]! : undefined;
+    let same = last !== undefined && last.length === n;
+    for (let i = 0; same && i < n; i++) same = last![i] === idx[i];
+    if (!same) {
+      const keys = idx.slice(0, n);
+      const sig = keys.join(',');
+      const known = this.schemaOf.get(sig);
+      if (known === undefined) {
+        s = this.schemas.length;
+        this.schemas.push(keys);
+        this.schemaOf.set(sig, s);
+      } else s = known;
+      this.lastSchema = s;
     }
     this.schemaOfRow.set(row, s);
   }

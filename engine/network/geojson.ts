@@ -103,11 +103,10 @@ export function networkGeojson(
     toLonLat.forwardFlat(pt);
     return flat(GeometryType.Point, [r(pt[0]!, 7), r(pt[1]!, 7)]);
   };
-  const vertex = (x: number, y: number): void => {
-    pt[0] = x;
-    pt[1] = y;
-    toLonLat.forwardFlat(pt);
-    xy.push(r(pt[0]!, 7), r(pt[1]!, 7));
+  // a line's vertices projected in one call (the transform is point by point: the same values as one call each)
+  const projectLine = (): void => {
+    toLonLat.forwardFlat(xy);
+    for (let i = 0; i < xy.length; i++) xy[i] = r(xy[i]!, 7);
   };
   function* emit(sink: FgbFeatureSink, withCoordinates: boolean): Generator<Promise<void> | void> {
     const put = (k: string, v: unknown): void => sink.prop(k, v);
@@ -140,7 +139,10 @@ export function networkGeojson(
     for (let k = 0; k < res.pipes.length; k++) {
       const p = res.pipes[k]!;
       xy.length = 0;
-      if (withCoordinates) for (let i = 0; i < p.geometry.length; i += 2) vertex(p.geometry[i]!, p.geometry[i + 1]!);
+      if (withCoordinates) {
+        for (let i = 0; i < p.geometry.length; i++) xy.push(p.geometry[i]!);
+        projectLine();
+      }
       pipe('kind', 'pipe');
       pipe('id', k);
       pipe('from', p.from);
@@ -177,8 +179,8 @@ export function networkGeojson(
       const rec = consumers[c.index]!;
       xy.length = 0;
       if (withCoordinates) {
-        vertex(rec.x, rec.y);
-        vertex(c.tapX, c.tapY);
+        xy.push(rec.x, rec.y, c.tapX, c.tapY);
+        projectLine();
       }
       service('kind', 'service');
       service('consumer', rec.id);

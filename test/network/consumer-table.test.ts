@@ -38,6 +38,19 @@ describe('PropColumns', () => {
       expect(p.prop(i, 'absent')).toBeUndefined();
     });
   });
+
+  it('runs of rows with one key list, a prefix of it, the same keys in another order and no keys, each row its own', () => {
+    const lists = [['use', 'storeys', 'name'], ['use', 'storeys'], ['storeys', 'use', 'name'], [], ['use', 'storeys', 'name', 'flag']];
+    const records: Record<string, unknown>[] = [];
+    // runs of 1 to 4 rows of each list in turn, twice over: a row's schema is often the row before's, sometimes not
+    for (let pass = 0; pass < 2; pass++)
+      lists.forEach((keys, li) => {
+        for (let j = 0; j <= (li + pass) % 4; j++) records.push(Object.fromEntries(keys.map((k, ki) => [k, ki === 0 ? `v${li}-${j}` : li * 10 + j])));
+      });
+    const p = new PropColumns();
+    for (const rec of records) p.add(rec);
+    records.forEach((rec, i) => expect(Object.entries(p.get(i))).toEqual(Object.entries(rec)));
+  });
 });
 
 describe('ConsumerTable', () => {
