@@ -18,7 +18,7 @@ export interface PipeType {
 /**
  * Default catalogue: steel service pipes of pre-insulated bonded pipe (EN 253), outer diameter x wall thickness as in
  * EN 10217/10220 and manufacturers' tables (DN20 26.9 x 2.6 ... DN600 610 x 7.1). ASSUMPTION: these dimensions are
- * not in METHODS.md; pass your own catalogue (`pipeCatalogue`) for a given manufacturer.
+ * not in METHODS.md; a manufacturer's catalogue goes in `SizingOptions.pipes` (the API's plan options: no CLI flag yet).
  */
 export const DEFAULT_PIPES: readonly PipeType[] = [
   [20, 26.9, 2.6],

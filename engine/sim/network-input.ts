@@ -252,7 +252,7 @@ export function networkReader(file: string, warnings = new Warnings()): { add(fe
       if (n.overCapacity && headPa > 0) {
         warnings.add('pump-head-over-capacity', "the route's pump head comes through pipes loaded above the largest catalogue pipe: pump electricity, the primary energy factor and CO2 are overstated", {
           file, record: `network ${id}`,
-          message: `${n.overCapacity.toLocaleString('en-US')} of ${n.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(headPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants or give a pipe catalogue with larger sizes`,
+          message: `${n.overCapacity.toLocaleString('en-US')} of ${n.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(headPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants (several --plant points, or a --plants file, in the route stage)`,
         });
       }
     }
