@@ -197,6 +197,13 @@ export async function runCostStage(o: CostStageOptions): Promise<CostSummary> {
       rate, periodA: o.periodA ?? pipesLife, pipeCost: o.pipeCost, surface: o.surface, backupSold: o.backupSold,
       fuelUnits: Object.fromEntries(Object.entries(FUELS).filter(([, f]) => f.mjPerUnit && f.unit).map(([k, f]) => [k, { mjPerUnit: f.mjPerUnit!, unit: f.unit! }])),
     };
+    // the simulation's pump electricity, from a pump head through pipes over the catalogue (its own warning), priced as given
+    const overPump = Array.isArray(sim.warnings) ? sim.warnings.find((w) => w.code === 'pump-head-over-capacity') : undefined;
+    if (overPump) {
+      warnings.add('cost-pump-head-over-capacity', "the simulation's pump electricity comes from a pump head through pipes loaded above the largest catalogue pipe (its pump-head-over-capacity warning): the electricity cost, the LCOH and the NPV are overstated", {
+        file: resolve(tx.dir, FILES.sim), record: 'warnings pump-head-over-capacity', message: overPump.examples?.[0]?.message ?? overPump.message,
+      });
+    }
     const inputs = caseInputs(sim);
     let tariff: Tariff | undefined;
     let tariffHourly = 0;

@@ -18,11 +18,13 @@ const L = {
     title: 'Costs', capital: 'Capital', annual: 'Annual cost (annuity + running)', revenue: 'Heat sales', lcohN: 'LCOH, network heat', lcohS: 'LCOH, all heat (with backup heaters)',
     heatN: 'Heat from the network', heatAll: 'Heat delivered (network + backup)', npv: 'NPV', payback: 'Payback (simple / discounted)', cases: 'Cases', sens: 'Sensitivity of LCOH',
     sites: 'Candidate plant sites on LCOH', table: 'Cost table used', pruning: 'Cost-based pruning (estimate)', assumption: 'ASSUMPTION', none: 'n/a',
+    overPump: 'Overstated: the pump electricity priced comes from a pump head through pipes loaded above the largest catalogue pipe (warning cost-pump-head-over-capacity); split the supply among more plants.',
   },
   ja: {
     title: '事業性（コスト）', capital: '初期投資', annual: '年間費用（年賦＋運転費）', revenue: '熱販売収入', lcohN: '熱の均等化原価（導管網の熱）', lcohS: '熱の均等化原価（個別暖房を含む全熱）',
     heatN: '導管網から供給した熱', heatAll: '供給熱量（導管網＋個別暖房）', npv: '正味現在価値', payback: '投資回収年数（単純／割引）', cases: 'ケース比較', sens: '均等化原価の感度',
     sites: 'プラント候補地の比較（均等化原価）', table: '使用した単価表', pruning: 'コスト基準の枝刈り（推計）', assumption: '仮定値', none: '—',
+    overPump: '過大: 計上したポンプ電力は、管径表の最大管を超える負荷の管を通るポンプ揚程による（警告 cost-pump-head-over-capacity）。熱源を複数に分けること。',
   },
 } as const;
 
@@ -44,7 +46,8 @@ export function costSectionHtml(dir: string, m: Manifest, lang: Lang = 'en'): st
   const perKwh = `${cur}/kWh`;
   const row = (label: string, value: string, note = '') => `<tr><th>${esc(label)}</th><td class="num">${value}</td><td class="note">${esc(note)}</td></tr>`;
   const parts: string[] = [];
-  parts.push(`<section class="kf cost"><h3>${esc(w.title)} (${esc(cur)}, ${esc(lang === 'ja' ? '価格年' : 'price year')} ${esc(s.priceYears.join(', ') || w.none)}; ${esc(lang === 'ja' ? '割引率' : 'discount rate')} ${esc(s.discountRate_pct)} %, ${esc(s.period_a)} a)</h3><table class="figures"><tbody>`);
+  const overPump = Number((s.warnings as Record<string, unknown> | undefined)?.['cost-pump-head-over-capacity'] ?? 0) > 0;
+  parts.push(`<section class="kf cost"><h3>${esc(w.title)} (${esc(cur)}, ${esc(lang === 'ja' ? '価格年' : 'price year')} ${esc(s.priceYears.join(', ') || w.none)}; ${esc(lang === 'ja' ? '割引率' : 'discount rate')} ${esc(s.discountRate_pct)} %, ${esc(s.period_a)} a)</h3>${overPump ? `<p class="missing">${esc(w.overPump)}</p>` : ''}<table class="figures"><tbody>`);
   parts.push(row(w.capital, money(s.capital, cur), Object.entries(s.capitalByPart).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')));
   parts.push(row(w.annual, money(s.annualCost, cur) + '/a'));
   parts.push(row(w.revenue, s.revenue === null ? esc(w.none) : money(s.revenue, cur) + '/a', s.revenue === null ? 'no heat_price row' : ''));

@@ -3,7 +3,7 @@
  * stages through the CLI into a temp run, then costs.json, costs.csv and manifest.cost checked for consistency, and
  * bad cost tables refused with the file, row and value named and nothing written.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -274,5 +274,44 @@ describe('bad cost tables: file, row and value named, nothing written', () => {
     const e = await runStage('cost', RUN, { costs: [DEMO_COSTS], currency: 'EUR' }).then(() => undefined, (x: unknown) => x as Error & { code: string });
     expect(e?.code).toBe('cost-currency-mixed');
     expect(e!.message).toContain('demo-assumptions.csv');
+  });
+});
+
+describe('a network with pipes over the catalogue, simulated and costed', () => {
+  it('the simulation warns of its pump head, the cost stage of the electricity it prices; report and plan sheet say overstated', async () => {
+    const run3 = join(tmp, 'over-capacity');
+    cpSync(RUN, run3, { recursive: true });
+    // one pipe marked as the route marks a pipe no catalogue pipe carries, in network.geojson (written after
+    // network.fgb, the simulation reads the newer twin: engine/run/read.ts runFile)
+    const netFile = join(run3, 'network.geojson');
+    const net = JSON.parse(readFileSync(netFile, 'utf8'));
+    const pipe = net.features.find((f: { properties: { kind: string } }) => f.properties.kind === 'pipe');
+    pipe.properties.overCapacity = true;
+    expect(net.properties.pumping.heat.head_kPa).toBeGreaterThan(0);
+    writeFileSync(netFile, JSON.stringify(net));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(netFile, later, later);
+    const sim = demoSteps(run3, KITAMI_WEATHER).find((s) => s[0] === 'simulate')!;
+    const i = sim.indexOf('--scenario');
+    expect(await main([...sim.slice(0, i), ...sim.slice(i + 2), '--quiet'])).toBe(0);
+    const m1 = (await readRun(run3)).manifest;
+    expect(m1.sim!.warnings['pump-head-over-capacity']).toBe(1);
+    const simJson = JSON.parse(readFileSync(join(run3, 'sim.json'), 'utf8'));
+    const w = simJson.warnings.find((x: { code: string }) => x.code === 'pump-head-over-capacity');
+    expect(w.examples[0].message).toMatch(/^1 of \d+ pipes over capacity, pump head [\d,]+ kPa; split the supply among more plants/);
+    await runStage('cost', run3, { costs: [DEMO_COSTS], currency: 'JPY' });
+    const m2 = (await readRun(run3)).manifest;
+    expect(m2.cost!.warnings['cost-pump-head-over-capacity']).toBe(1);
+    const { html } = await buildReportHtml(run3, { maps: false });
+    expect(html).toContain('Overstated: the pump electricity priced comes from a pump head through pipes loaded above the largest catalogue pipe');
+    expect(html).toContain('overstated: the pump head runs through pipes loaded above the largest catalogue pipe');
+    const out = join(tmp, 'over-capacity.svg');
+    await exportMap(run3, { format: 'svg', out });
+    const svg = readFileSync(out, 'utf8').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(svg).toContain('overstated (pump electricity from a pump head through pipes over the catalogue)');
+    expect(svg).toContain('overstated (pump head through pipes over the catalogue)');
+    // the demo itself has none of this
+    expect((await readRun(RUN)).manifest.cost!.warnings['cost-pump-head-over-capacity']).toBeUndefined();
+    expect((await buildReportHtml(RUN, { maps: false })).html).not.toMatch(/[Oo]verstated/);
   });
 });

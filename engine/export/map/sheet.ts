@@ -238,7 +238,9 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
   if (cs && typeof cs.lcohNetwork_per_kWh === 'number') {
     const lc = Number(cs.lcohNetwork_per_kWh.toPrecision(4)).toLocaleString('en-US');
     const cap = Math.round(cs.capital).toLocaleString('en-US');
-    noteLines.push(lang === 'ja' ? `事業性: 熱の均等化原価 ${lc} ${cs.currency}/kWh（導管網の熱）、初期投資 ${cap} ${cs.currency}（価格年 ${cs.priceYears.join('・')}）` : `Costs: LCOH ${lc} ${cs.currency}/kWh (network heat), capital ${cap} ${cs.currency} (price year ${cs.priceYears.join(', ')})`);
+    // the cost stage's warning that the pump electricity it priced comes from pipes over the catalogue
+    const overPump = Number((cs.warnings as Record<string, unknown> | undefined)?.['cost-pump-head-over-capacity'] ?? 0) > 0;
+    noteLines.push(lang === 'ja' ? `事業性: 熱の均等化原価 ${lc} ${cs.currency}/kWh（導管網の熱）、初期投資 ${cap} ${cs.currency}（価格年 ${cs.priceYears.join('・')}）${overPump ? '、過大（ポンプ電力が管径表の最大を超える管を通る揚程による）' : ''}` : `Costs: LCOH ${lc} ${cs.currency}/kWh (network heat), capital ${cap} ${cs.currency} (price year ${cs.priceYears.join(', ')})${overPump ? '; overstated (pump electricity from a pump head through pipes over the catalogue)' : ''}`);
   }
 
   // the simulate stage's key figure (issue 12): the primary energy factor of the heat (and cold) sold beside the default 1.36
