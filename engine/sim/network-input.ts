@@ -73,6 +73,8 @@ export interface SimNetwork {
   routeWeather?: boolean;
   /** The route stage's pump design (network.geojson properties.pumping): head, Pa, and pump efficiency, per medium. */
   pumping?: Partial<Record<'heat' | 'cold', { headPa: number; efficiency?: number }>>;
+  /** Pipes the route loaded above the largest catalogue pipe (`overCapacity`): the route's pump head runs through them. */
+  overCapacityPipes?: number;
 }
 
 interface Feature {
@@ -245,17 +247,7 @@ export function networkReader(file: string, warnings = new Warnings()): { add(fe
       ...(n.droppedIds ? { droppedIds: n.droppedIds } : {}),
     });
     const out = new Map<string, SimNetwork>();
-    for (const [id, n] of nets) {
-      const m = make(id, n);
-      out.set(id, m);
-      const headPa = Math.max(m.pumping?.heat?.headPa ?? 0, m.pumping?.cold?.headPa ?? 0);
-      if (n.overCapacity && headPa > 0) {
-        warnings.add('pump-head-over-capacity', "the route's pump head comes through pipes loaded above the largest catalogue pipe: pump electricity, the primary energy factor and CO2 are overstated", {
-          file, record: `network ${id}`,
-          message: `${n.overCapacity.toLocaleString('en-US')} of ${n.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(headPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants (several --plant points, or a --plants file, in the route stage)`,
-        });
-      }
-    }
+    for (const [id, n] of nets) out.set(id, { ...make(id, n), ...(n.overCapacity ? { overCapacityPipes: n.overCapacity } : {}) });
     if (services.length) {
       const netOf = new Map<string, string>();
       for (const n of out.values()) for (const c of n.consumers) netOf.set(c.id, n.id);

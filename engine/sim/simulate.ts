@@ -278,6 +278,16 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
     return r && options.pump?.pressurePaPerM === undefined ? { designPressurePa: r.headPa, ...(r.efficiency ? { pumpEfficiency: r.efficiency } : {}) } : {};
   };
   const pump = pumpingKw(flow, reference ? [] : network.pipes, { supplyC, returnC, ...routePump('heat'), ...(options.pump ?? {}) });
+  // the route's head used (no gradient or head given instead) while it runs through pipes the route loaded above the
+  // largest catalogue pipe: its friction grows with the square of their velocity, so the pump figures are overstated
+  const routeHeadPa = (m: 'heat' | 'cold') => (options.pump?.pressurePaPerM === undefined && options.pump?.designPressurePa === undefined ? (network.pumping?.[m]?.headPa ?? 0) : 0);
+  const overHeadPa = reference ? 0 : Math.max(heatSimulated ? routeHeadPa('heat') : 0, coldSimulated ? routeHeadPa('cold') : 0);
+  if (network.overCapacityPipes && overHeadPa > 0) {
+    warnings.add('pump-head-over-capacity', "the route's pump head comes through pipes loaded above the largest catalogue pipe: pump electricity, the primary energy factor and CO2 are overstated", {
+      file, record: `network ${network.id}`,
+      message: `${network.overCapacityPipes.toLocaleString('en-US')} of ${network.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(overHeadPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants (several --plant points, or a --plants file, in the route stage)`,
+    });
+  }
   // chilled water: the route's cold pump design if it sized one, else the gradient model over the same pipes
   const coldPump = coldSimulated ? pumpingKw(coldFlow, network.pipes, { supplyC: chilledReturnC, returnC: chilledSupplyC, ...routePump('cold'), ...(options.pump ?? {}) }) : { kw: new Float64Array(n), designPressurePa: 0, designFlowM3s: 0 };
 

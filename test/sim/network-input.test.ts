@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { weatherFromArray } from '../../engine/io/weather.js';
 import { parseNetworkGeojson } from '../../engine/sim/network-input.js';
+import type { PlantSpec } from '../../engine/sim/plants.js';
+import { simulateNetwork, type SimOptions } from '../../engine/sim/simulate.js';
 import { Warnings } from '../../engine/util/warnings.js';
 
 const fc = (plant: Record<string, unknown>) => JSON.stringify({
@@ -53,22 +56,34 @@ describe('a pump head from pipes over the catalogue (route warning pipe-over-cap
       { type: 'Feature', geometry: { type: 'Point', coordinates: [142, 44] }, properties: { kind: 'consumer', id: 'a', use: 'office', heat_MWh: 10, spaceHeat_MWh: 7, hotWater_MWh: 3, peak_kW: 5 } },
       ...overCapacity.map((o, i) => ({
         type: 'Feature', geometry: { type: 'LineString', coordinates: [[142, 44], [142.001, 44]] },
-        properties: { kind: 'pipe', id: `p${i}`, from: 'x', to: 'y', length_m: 80, DN: 1000, loss_W_per_m: 60, peak_kW: 900000, ...(o ? { overCapacity: true } : {}) },
+        properties: { kind: 'pipe', id: `p${i}`, from: `n${i}`, to: `n${i + 1}`, length_m: 80, DN: 100, loss_W_per_m: 30, peak_kW: 5, ...(o ? { overCapacity: true } : {}) },
       })),
     ],
   });
-  it('is a counted warning naming the pipes over capacity and the head', () => {
+  const boiler: PlantSpec = { id: 'B', type: 'gas_boiler', capacityKw: 50, fuel: 'city_gas', efficiency: 0.9 };
+  const weather = weatherFromArray(new Float64Array(8760).fill(0), { groundC: 10 });
+  const simulate = (text: string, pump?: SimOptions['pump']) => {
     const w = new Warnings();
-    parseNetworkGeojson(net([true, false, true], { heat: { head_kPa: 123456.7, pumpEfficiency: 0.6 } }), 'network.geojson', w);
+    const [n] = parseNetworkGeojson(text, 'network.geojson', w);
+    simulateNetwork(n!, weather, [boiler], { warnings: w, auxiliaries: 'none', ...(pump ? { pump } : {}) });
+    return w;
+  };
+
+  it('the reader counts the marked pipes', () => {
+    expect(parseNetworkGeojson(net([true, false, true]), 'network.geojson', new Warnings())[0]!.overCapacityPipes).toBe(2);
+    expect(parseNetworkGeojson(net([false]), 'network.geojson', new Warnings())[0]!.overCapacityPipes).toBeUndefined();
+  });
+  it('the simulation using the route\'s head warns, naming the pipes over capacity and the head', () => {
+    const w = simulate(net([true, false, true], { heat: { head_kPa: 123456.7, pumpEfficiency: 0.6 } }));
     expect(w.count('pump-head-over-capacity')).toBe(1);
     const ex = w.list().find((x) => x.code === 'pump-head-over-capacity')!.examples[0]!;
     expect(ex.record).toBe('network network');
-    expect(ex.message).toContain('2 of 3 pipes over capacity, pump head 123,457 kPa');
+    expect(ex.message).toContain('2 of 3 pipes over capacity, pump head 123,457 kPa; split the supply among more plants');
   });
-  it('is not given when no pipe is over capacity, or when the simulation uses its own gradient model (no route head)', () => {
-    const w = new Warnings();
-    parseNetworkGeojson(net([false, false], { heat: { head_kPa: 300 } }), 'network.geojson', w);
-    parseNetworkGeojson(net([true]), 'network.geojson', w);
-    expect(w.count('pump-head-over-capacity')).toBe(0);
+  it('no warning without pipes over capacity, without a route head, or with a pressure gradient or head given instead', () => {
+    expect(simulate(net([false, false], { heat: { head_kPa: 300 } })).count('pump-head-over-capacity')).toBe(0);
+    expect(simulate(net([true])).count('pump-head-over-capacity')).toBe(0);
+    expect(simulate(net([true], { heat: { head_kPa: 300 } }), { pressurePaPerM: 100 }).count('pump-head-over-capacity')).toBe(0);
+    expect(simulate(net([true], { heat: { head_kPa: 300 } }), { designPressurePa: 2e5 }).count('pump-head-over-capacity')).toBe(0);
   });
 });
