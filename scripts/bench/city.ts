@@ -335,7 +335,13 @@ if (stages.includes('simulate')) {
     return `${fmt(s.consumers)} consumers, ${fmt(s.heatSold_MWh)} MWh sold, PE factor ${Number(s.primaryEnergyFactor).toFixed(3)}${over}`;
   });
 }
-if (stages.includes('cost')) await stage('cost', ['cost', '--run', run, ...costArgs, '--quiet'], () => `LCOH network ${Number(manifest().cost.lcohNetwork_per_kWh).toFixed(2)} ${manifest().cost.currency}/kWh`);
+if (stages.includes('cost')) {
+  await stage('cost', ['cost', '--run', run, ...costArgs, '--quiet'], () => {
+    const c = manifest().cost;
+    const over = c.warnings?.['cost-pump-head-over-capacity'] ? ' (pump electricity through pipes over capacity: not meaningful)' : '';
+    return `LCOH network ${Number(c.lcohNetwork_per_kWh).toFixed(2)} ${c.currency}/kWh${over}`;
+  });
+}
 if (stages.includes('view')) {
   if (stop) rows.push({ stage: 'view', wallS: NaN, cpuS: NaN, rssMb: NaN, status: 'skipped', tail: `not run: ${stop}`, inChain: false });
   else {
