@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CostsFile } from '../cost/run.js';
-import { FILES, type Manifest } from '../run/contract.js';
+import { FILES, summaryWarned, type Manifest } from '../run/contract.js';
 import type { Lang } from './i18n.js';
 import { escapeXml } from './map/render-svg.js';
 import { fmt } from './report-summary.js';
@@ -46,7 +46,7 @@ export function costSectionHtml(dir: string, m: Manifest, lang: Lang = 'en'): st
   const perKwh = `${cur}/kWh`;
   const row = (label: string, value: string, note = '') => `<tr><th>${esc(label)}</th><td class="num">${value}</td><td class="note">${esc(note)}</td></tr>`;
   const parts: string[] = [];
-  const overPump = Number((s.warnings as Record<string, unknown> | undefined)?.['cost-pump-head-over-capacity'] ?? 0) > 0;
+  const overPump = summaryWarned(s, 'cost-pump-head-over-capacity');
   parts.push(`<section class="kf cost"><h3>${esc(w.title)} (${esc(cur)}, ${esc(lang === 'ja' ? '価格年' : 'price year')} ${esc(s.priceYears.join(', ') || w.none)}; ${esc(lang === 'ja' ? '割引率' : 'discount rate')} ${esc(s.discountRate_pct)} %, ${esc(s.period_a)} a)</h3>${overPump ? `<p class="missing">${esc(w.overPump)}</p>` : ''}<table class="figures"><tbody>`);
   parts.push(row(w.capital, money(s.capital, cur), Object.entries(s.capitalByPart).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')));
   parts.push(row(w.annual, money(s.annualCost, cur) + '/a'));

@@ -5,7 +5,7 @@
  * on one chart, outdoor temperature in °C on its own). All text from the run is escaped.
  */
 import { basename } from 'node:path';
-import { featuresOfKind, type Manifest, type WarningExample, type WarningSummary } from '../run/contract.js';
+import { featuresOfKind, summaryWarned, type Manifest, type WarningExample, type WarningSummary } from '../run/contract.js';
 import { hasRunFile, readHourly, readNetwork, readSim } from '../run/read.js';
 import { lineChartSvg } from './map/charts.js';
 import { escapeXml } from './map/render-svg.js';
@@ -133,7 +133,7 @@ export function keyFiguresHtml(m: Manifest, lang: Lang): string {
     if (isNum(s.surplus_MWh)) rows.push({ label: w.surplus, value: v(s.surplus_MWh, 'MWh/a') });
     if (isNum(s.backup_MWh)) rows.push({ label: w.backup, value: v(s.backup_MWh, 'MWh/a'), note: isNum(s.backupHours) ? `${fmt(s.backupHours)} h` : undefined });
     // the route's pump head through pipes over the catalogue: the pump electricity in these figures is not a real pump's
-    const overstated = isObj(s.warnings) && isNum(s.warnings['pump-head-over-capacity']) && s.warnings['pump-head-over-capacity'] > 0 ? w.overstatedByPumpHead : undefined;
+    const overstated = summaryWarned(s, 'pump-head-over-capacity') ? w.overstatedByPumpHead : undefined;
     const withNote = (a: string | undefined): string | undefined => (overstated ? (a ? `${a}; ${overstated}` : overstated) : a);
     if (isNum(s.primaryEnergyFactor)) rows.push({ label: w.peFactor, value: v(s.primaryEnergyFactor, '', 3), note: withNote(isNum(s.defaultPrimaryEnergyFactor) ? `${w.peFactorDefault} ${fmt(s.defaultPrimaryEnergyFactor, 3)}` : undefined) });
     if (isNum(s.copPrimary)) rows.push({ label: w.copPrimary, value: v(s.copPrimary, '', 3), note: withNote(undefined) });

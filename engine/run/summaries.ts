@@ -30,6 +30,13 @@ export interface WarningSummary {
 /** Warning counts by code (engine/util/warnings.ts `Warnings.counts()`). */
 export type WarningCounts = Record<string, number>;
 
+/** Whether a stage's summary counts warning `code` (false where it has none, or no counts: a manifest read as it is). */
+export function summaryWarned(summary: { warnings?: unknown } | null | undefined, code: string): boolean {
+  const counts = summary?.warnings;
+  const n = counts && typeof counts === 'object' ? (counts as Record<string, unknown>)[code] : undefined;
+  return typeof n === 'number' && n > 0;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // demand
 

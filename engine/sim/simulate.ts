@@ -277,19 +277,20 @@ export function simulateNetwork(network: SimNetwork, weather: Weather, plants: P
     const r = network.pumping?.[m];
     return r && options.pump?.pressurePaPerM === undefined ? { designPressurePa: r.headPa, ...(r.efficiency ? { pumpEfficiency: r.efficiency } : {}) } : {};
   };
-  const pump = pumpingKw(flow, reference ? [] : network.pipes, { supplyC, returnC, ...routePump('heat'), ...(options.pump ?? {}) });
-  // the route's head used (no gradient or head given instead) while it runs through pipes the route loaded above the
-  // largest catalogue pipe: its friction grows with the square of their velocity, so the pump figures are overstated
-  const routeHeadPa = (m: 'heat' | 'cold') => (options.pump?.pressurePaPerM === undefined && options.pump?.designPressurePa === undefined ? (network.pumping?.[m]?.headPa ?? 0) : 0);
-  const overHeadPa = reference ? 0 : Math.max(heatSimulated ? routeHeadPa('heat') : 0, coldSimulated ? routeHeadPa('cold') : 0);
+  const heatRoute = routePump('heat'), coldRoute = routePump('cold');
+  const pump = pumpingKw(flow, reference ? [] : network.pipes, { supplyC, returnC, ...heatRoute, ...(options.pump ?? {}) });
+  // chilled water: the route's cold pump design if it sized one, else the gradient model over the same pipes
+  const coldPump = coldSimulated ? pumpingKw(coldFlow, network.pipes, { supplyC: chilledReturnC, returnC: chilledSupplyC, ...coldRoute, ...(options.pump ?? {}) }) : { kw: new Float64Array(n), designPressurePa: 0, designFlowM3s: 0 };
+  // the route's head where it is the one used (no head given over it) and it runs through pipes the route loaded above
+  // the largest catalogue pipe: their friction grows with the square of their velocity, so the pump figures are overstated
+  const usedRouteHead = (r: { designPressurePa?: number }): number => (r.designPressurePa !== undefined && options.pump?.designPressurePa === undefined ? r.designPressurePa : 0);
+  const overHeadPa = reference ? 0 : Math.max(heatSimulated ? usedRouteHead(heatRoute) : 0, coldSimulated ? usedRouteHead(coldRoute) : 0);
   if (network.overCapacityPipes && overHeadPa > 0) {
     warnings.add('pump-head-over-capacity', "the route's pump head comes through pipes loaded above the largest catalogue pipe: pump electricity, the primary energy factor and CO2 are overstated", {
       file, record: `network ${network.id}`,
       message: `${network.overCapacityPipes.toLocaleString('en-US')} of ${network.pipes.length.toLocaleString('en-US')} pipes over capacity, pump head ${Math.round(overHeadPa / 1000).toLocaleString('en-US')} kPa; split the supply among more plants (several --plant points, or a --plants file, in the route stage)`,
     });
   }
-  // chilled water: the route's cold pump design if it sized one, else the gradient model over the same pipes
-  const coldPump = coldSimulated ? pumpingKw(coldFlow, network.pipes, { supplyC: chilledReturnC, returnC: chilledSupplyC, ...routePump('cold'), ...(options.pump ?? {}) }) : { kw: new Float64Array(n), designPressurePa: 0, designFlowM3s: 0 };
 
   // primary energy term by term (factor.ts), CO2, per plant and per month
   const month = monthOfHour(n);

@@ -12,6 +12,7 @@ import { frameBox, parseExtent, type Box } from './extent.js';
 import { words } from './i18n.js';
 import { KEEP_TOGETHER } from './sources.js';
 import { InputError } from '../../errors.js';
+import { summaryWarned } from '../../run/summaries.js';
 import { basename } from 'node:path';
 import { textWidthMm } from './model.js';
 
@@ -239,7 +240,7 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     const lc = Number(cs.lcohNetwork_per_kWh.toPrecision(4)).toLocaleString('en-US');
     const cap = Math.round(cs.capital).toLocaleString('en-US');
     // the cost stage's warning that the pump electricity it priced comes from pipes over the catalogue
-    const overPump = Number((cs.warnings as Record<string, unknown> | undefined)?.['cost-pump-head-over-capacity'] ?? 0) > 0;
+    const overPump = summaryWarned(cs, 'cost-pump-head-over-capacity');
     noteLines.push(lang === 'ja' ? `事業性: 熱の均等化原価 ${lc} ${cs.currency}/kWh（導管網の熱）、初期投資 ${cap} ${cs.currency}（価格年 ${cs.priceYears.join('・')}）${overPump ? '、過大（ポンプ電力が管径表の最大を超える管を通る揚程による）' : ''}` : `Costs: LCOH ${lc} ${cs.currency}/kWh (network heat), capital ${cap} ${cs.currency} (price year ${cs.priceYears.join(', ')})${overPump ? '; overstated (pump electricity from a pump head through pipes over the catalogue)' : ''}`);
   }
 
@@ -250,7 +251,7 @@ export function buildSheet(run: RunLayers, opts: SheetOptions): { drawing: Drawi
     const def = typeof sim.defaultPrimaryEnergyFactor === 'number' ? f3(sim.defaultPrimaryEnergyFactor) : '1.36';
     const cold = typeof sim.coldPrimaryEnergyFactor === 'number' ? sim.coldPrimaryEnergyFactor : undefined;
     // the simulation's warning that the route's pump head runs through pipes over the largest catalogue pipe
-    const overstated = Number((sim.warnings as Record<string, unknown> | undefined)?.['pump-head-over-capacity'] ?? 0) > 0;
+    const overstated = summaryWarned(sim, 'pump-head-over-capacity');
     noteLines.push(
       lang === 'ja'
         ? `一次エネルギー換算係数：販売熱 ${f3(sim.primaryEnergyFactor)}${cold !== undefined ? `、販売冷熱 ${f3(cold)}` : ''}（既定値 ${def}、告示 265）${overstated ? '、過大（ポンプ揚程が管径表の最大を超える管を通る）' : ''}`
